@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import type { EventOf, StreamName } from '../../shared/contract/channels.ts';
+import type { CorePorts } from './ports.ts';
+import { createDispatcher, type CallContext } from './dispatcher.ts';
+import { createStreamHub } from './stream-hub.ts';
+import { createEstateStore } from './estate/estate-store.ts';
+import { createSettingsService } from './settings/settings-service.ts';
+import type { EstateSource } from './backends/estate-source.ts';
+import { createLabSource } from './backends/lab/lab-source.ts';
+import { STANDBY_VERSION } from './version.ts';
+
+export interface Core {
+  /** Validates and runs one request; throws ContractError with a message meant for the user. */
+  handle(channel: string, body: unknown, ctx: CallContext): Promise<unknown>;
+  subscribe<S extends StreamName>(stream: S, listener: (event: EventOf<S>) => void): () => void;
+  dispose(): Promise<void>;
+}
+
+export interface CoreOptions {
+  /** Replaces the default backend (the lab, from settings); tests and benchmarks use this. */
+  source?: EstateSource;
+  /** How long estate changes are batched before they go out. */
+  patchBatchMs?: number;
+}
+
+export type { CallContext } from './dispatcher.ts';
+
+/**
+ * Builds the core from its ports. No clusters are configured yet, so the backend is the lab,
+ * seeded from settings; the PowerShell backend will be chosen here once connections exist.
+ */
+export async function createCore(ports: CorePorts, options: CoreOptions = {}): Promise<Core> {
+  await mkdir(ports.dataDir, { recursive: true });
+  const hub = createStreamHub((stream, error) => ports.logger.warn(`A ${stream} subscriber failed`, { error: String(error) }));
+  const settings = createSettingsService(ports.settings, ports.logger);
+  const source = options.source ?? createLabSource({ ...settings.get().lab, clock: ports.clock });
+  const estate = createEstateStore(await source.load(), {
+    clock: ports.clock,
+    batchMs: options.patchBatchMs ?? 250,
+    publish: (batch) => hub.publish('estate.patches', batch),
+  });
+  source.start((patches) => estate.apply(patches));
+  ports.logger.info(`Core ready on ${source.info.description}`);
+
+  const dispatch = createDispatcher({
+    'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind }),
+    'estate.snapshot': () => estate.snapshot(),
+    'settings.get': () => settings.get(),
+    'settings.update': (change, ctx) => {
+      const next = settings.update(change);
+      ports.logger.info('Settings changed', { actor: ctx.actor, change });
+      hub.publish('settings.changed', next);
+      return next;
+    },
+  });
+
+  return {
+    handle: dispatch,
+    subscribe: (stream, listener) => hub.subscribe(stream, listener),
+    async dispose() {
+      estate.dispose();
+      await source.dispose();
+    },
+  };
+}

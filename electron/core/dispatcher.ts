@@ -1,0 +1,40 @@
+import {
+  channels, isChannelName,
+  type ChannelName, type ParsedRequestOf, type ResponseOf, type Role,
+} from '../../shared/contract/channels.ts';
+import { ContractError, describeZodError } from '../../shared/contract/errors.ts';
+
+export interface CallContext {
+  role: Role;
+  /** Who is calling, for the audit log: an OS user, or "browser 127.0.0.1" for the server. */
+  actor: string;
+}
+
+export type Handlers = {
+  [C in ChannelName]: (request: ParsedRequestOf<C>, ctx: CallContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
+};
+
+export type Dispatch = (channel: string, body: unknown, ctx: CallContext) => Promise<unknown>;
+
+/**
+ * The one entrance to the core. Unknown channels, viewers calling operate channels and requests
+ * that do not match the contract are refused here, before any handler sees them.
+ */
+export function createDispatcher(handlers: Handlers): Dispatch {
+  return async (channel, body, ctx) => {
+    if (!isChannelName(channel)) {
+      throw new ContractError('unknown-channel', `There is no channel named "${String(channel).slice(0, 200)}".`);
+    }
+    const def = channels[channel];
+    if (def.access === 'operate' && ctx.role !== 'operator') {
+      throw new ContractError('forbidden', `${channel} changes the estate or its settings, and this console is connected read-only (viewer).`);
+    }
+    const parsed = def.request.safeParse(body ?? {});
+    if (!parsed.success) {
+      const { message, where } = describeZodError(parsed.error);
+      throw new ContractError('bad-request', `${channel}: ${message}`, where);
+    }
+    const handler = handlers[channel] as (request: unknown, ctx: CallContext) => unknown;
+    return await handler(parsed.data, ctx);
+  };
+}

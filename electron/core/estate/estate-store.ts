@@ -1,0 +1,201 @@
+import type {
+  BackendInfo, Clock, Cluster, EstateSnapshot, Host, Patch, PatchBatch, Site, Vm,
+} from '../../../shared/model/estate.ts';
+import type { ClockPort, TimerHandle } from '../ports.ts';
+import { hostUsage, type HostInventory, type HostUsage } from './host-usage.ts';
+
+/** What a backend reports: like Patch, but hosts come without the figures the store derives. */
+export type SourcePatch =
+  | Exclude<Patch, { op: 'put'; kind: 'host' }>
+  | { op: 'put'; kind: 'host'; value: HostInventory };
+
+export interface EstateInventory {
+  backend: BackendInfo;
+  clock: Clock;
+  sites: Site[];
+  clusters: Cluster[];
+  hosts: HostInventory[];
+  vms: Vm[];
+}
+
+export interface EstateStore {
+  /** The current estate; pending changes are published first so seq matches what clients saw. */
+  snapshot(): EstateSnapshot;
+  apply(patches: readonly SourcePatch[]): void;
+  getVm(id: string): Vm | undefined;
+  getHost(id: string): Host | undefined;
+  vms(): IterableIterator<Vm>;
+  hosts(): IterableIterator<Host>;
+  flush(): void;
+  dispose(): void;
+}
+
+export interface EstateStoreOptions {
+  clock: ClockPort;
+  /** Patches are batched for this long so a busy estate costs one message per interval. */
+  batchMs: number;
+  publish(batch: PatchBatch): void;
+}
+
+/**
+ * The normalized estate the core keeps current. Internally mutable maps (the simulation may apply
+ * thousands of changes per second); outwardly, coalesced patch batches and on-demand snapshots.
+ */
+export function createEstateStore(inventory: EstateInventory, options: EstateStoreOptions): EstateStore {
+  const sites = new Map(inventory.sites.map((s) => [s.id, s]));
+  const clusters = new Map(inventory.clusters.map((c) => [c.id, c]));
+  const hostInventory = new Map(inventory.hosts.map((h) => [h.id, h]));
+  const hosts = new Map<string, Host>();
+  const vms = new Map(inventory.vms.map((v) => [v.id, v]));
+  const vmsByHost = new Map<string, Set<string>>();
+  let clock = inventory.clock;
+  const backend = inventory.backend;
+  let seq = 0;
+  let pending = new Map<string, Patch>();
+  let timer: TimerHandle | null = null;
+  let disposed = false;
+
+  const place = (vm: Vm) => {
+    let set = vmsByHost.get(vm.hostId);
+    if (!set) vmsByHost.set(vm.hostId, (set = new Set()));
+    set.add(vm.id);
+  };
+  const unplace = (vm: Vm) => { vmsByHost.get(vm.hostId)?.delete(vm.id); };
+  const usageOf = (host: HostInventory): HostUsage => {
+    const ids = vmsByHost.get(host.id) ?? new Set<string>();
+    return hostUsage(host, [...ids].map((id) => vms.get(id)!));
+  };
+
+  for (const vm of vms.values()) place(vm);
+  for (const host of hostInventory.values()) hosts.set(host.id, { ...host, ...usageOf(host) });
+
+  const enqueue = (patch: Patch) => {
+    const key = patch.op === 'clock' ? 'clock' : `${patch.kind}:${patch.op === 'put' ? patch.value.id : patch.id}`;
+    const earlier = pending.get(key);
+    pending.set(key, earlier ? coalesce(earlier, patch) : patch);
+    if (!timer && !disposed) timer = options.clock.setTimeout(flush, options.batchMs);
+  };
+
+  function flush(): void {
+    timer?.cancel();
+    timer = null;
+    if (pending.size === 0) return;
+    const patches = [...pending.values()];
+    pending = new Map();
+    seq += 1;
+    options.publish({ seq, patches });
+  }
+
+  function apply(patches: readonly SourcePatch[]): void {
+    const touchedHosts = new Set<string>();
+    for (const patch of patches) {
+      switch (patch.op) {
+        case 'clock':
+          clock = patch.value;
+          enqueue(patch);
+          break;
+        case 'put':
+          if (patch.kind === 'host') {
+            hostInventory.set(patch.value.id, patch.value);
+            touchedHosts.add(patch.value.id);
+          } else if (patch.kind === 'vm') {
+            const before = vms.get(patch.value.id);
+            if (before) { unplace(before); touchedHosts.add(before.hostId); }
+            vms.set(patch.value.id, patch.value);
+            place(patch.value);
+            touchedHosts.add(patch.value.hostId);
+            enqueue(patch);
+          } else {
+            (patch.kind === 'site' ? sites : clusters).set(patch.value.id, patch.value as Site & Cluster);
+            enqueue(patch);
+          }
+          break;
+        case 'merge':
+          if (patch.kind === 'vm') {
+            const before = vms.get(patch.id);
+            if (!before) throw new Error(`Estate patch merges into unknown VM ${patch.id}`);
+            const after = { ...before, ...patch.value } as Vm;
+            if (after.hostId !== before.hostId) { unplace(before); touchedHosts.add(before.hostId); }
+            vms.set(after.id, after);
+            place(after);
+            touchedHosts.add(after.hostId);
+            enqueue(patch);
+          } else if (patch.kind === 'host') {
+            const before = hostInventory.get(patch.id);
+            if (!before) throw new Error(`Estate patch merges into unknown host ${patch.id}`);
+            hostInventory.set(patch.id, { ...before, ...patch.value });
+            touchedHosts.add(patch.id);
+          } else {
+            const table = patch.kind === 'site' ? sites : clusters;
+            const before = table.get(patch.id);
+            if (!before) throw new Error(`Estate patch merges into unknown ${patch.kind} ${patch.id}`);
+            table.set(patch.id, { ...before, ...patch.value } as Site & Cluster);
+            enqueue(patch);
+          }
+          break;
+        case 'remove':
+          if (patch.kind === 'vm') {
+            const before = vms.get(patch.id);
+            if (before) { unplace(before); touchedHosts.add(before.hostId); vms.delete(patch.id); }
+          } else if (patch.kind === 'host') {
+            hostInventory.delete(patch.id);
+            hosts.delete(patch.id);
+          } else {
+            (patch.kind === 'site' ? sites : clusters).delete(patch.id);
+          }
+          enqueue(patch);
+          break;
+      }
+    }
+    for (const id of touchedHosts) {
+      const inventoryRow = hostInventory.get(id);
+      if (!inventoryRow) continue;
+      const next: Host = { ...inventoryRow, ...usageOf(inventoryRow) };
+      const before = hosts.get(id);
+      hosts.set(id, next);
+      if (!before) { enqueue({ op: 'put', kind: 'host', value: next }); continue; }
+      const changed = changedFields(before, next);
+      if (changed) enqueue({ op: 'merge', kind: 'host', id, value: changed });
+    }
+  }
+
+  return {
+    snapshot() {
+      flush();
+      return {
+        seq, backend, clock,
+        sites: Object.fromEntries(sites),
+        clusters: Object.fromEntries(clusters),
+        hosts: Object.fromEntries(hosts),
+        vms: Object.fromEntries(vms),
+      };
+    },
+    apply,
+    getVm: (id) => vms.get(id),
+    getHost: (id) => hosts.get(id),
+    vms: () => vms.values(),
+    hosts: () => hosts.values(),
+    flush,
+    dispose() {
+      disposed = true;
+      timer?.cancel();
+      timer = null;
+    },
+  };
+}
+
+function changedFields<T extends object>(before: T, after: T): Partial<T> | null {
+  const out: Partial<T> = {};
+  let changed = false;
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    if (before[key] !== after[key]) { out[key] = after[key]; changed = true; }
+  }
+  return changed ? out : null;
+}
+
+/** Folds a later patch for the same entity into the one still waiting to be sent. */
+function coalesce(earlier: Patch, later: Patch): Patch {
+  if (later.op !== 'merge' || earlier.op === 'remove' || earlier.op === 'clock') return later;
+  if (earlier.op === 'put') return { ...earlier, value: { ...earlier.value, ...later.value } } as Patch;
+  return { ...earlier, value: { ...earlier.value, ...later.value } } as Patch;
+}

@@ -1,0 +1,49 @@
+/**
+ * The outside world the core is given. Electron main implements these with electron-store and
+ * safeStorage; the browser server with conf and its own secret file; tests with in-memory fakes.
+ */
+
+export interface SettingsPort {
+  /** The raw stored object, or undefined when nothing is stored yet. The core validates it. */
+  read(): unknown;
+  write(value: unknown): void;
+}
+
+export interface SecretPort {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+export type TimerHandle = { readonly cancel: () => void };
+
+export interface ClockPort {
+  /** Wall-clock epoch ms. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+}
+
+export type LogFields = Record<string, unknown>;
+export interface LoggerPort {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export interface CorePorts {
+  settings: SettingsPort;
+  secrets: SecretPort;
+  clock: ClockPort;
+  logger: LoggerPort;
+  /** Where runs, audit and drill journals live. Created if missing. */
+  dataDir: string;
+}
+
+export const systemClock: ClockPort = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(handle) };
+  },
+};

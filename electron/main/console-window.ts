@@ -1,0 +1,67 @@
+import { BrowserWindow, shell } from 'electron';
+import type { LoggerPort } from '../core/ports.ts';
+import { isHttpsUrl, isSameOrigin } from './app-url.ts';
+
+export interface ConsoleWindowOptions {
+  /** Absolute path of the bundled preload (.vite/build/preload.cjs). */
+  preloadPath: string;
+  /** The Vite dev server URL, or app://standby/index.html when packaged. */
+  appUrl: string;
+  logger: LoggerPort;
+}
+
+export const CONSOLE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+  spellcheck: false,
+} as const;
+
+/**
+ * The console window. It only ever shows the app's own page: links elsewhere leave the app (https
+ * only, in the user's browser) and everything else is refused, so an injected link cannot turn the
+ * window, and with it the preload bridge, over to another site.
+ */
+export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindow {
+  const { appUrl, logger } = options;
+  const window = new BrowserWindow({
+    title: 'Standby',
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    show: false,
+    backgroundColor: '#101418',
+    webPreferences: { ...CONSOLE_WEB_PREFERENCES, preload: options.preloadPath },
+  });
+  const contents = window.webContents;
+
+  const leave = (url: string, how: string) => {
+    if (isHttpsUrl(url)) {
+      void shell.openExternal(url).catch((error: unknown) => logger.warn('Could not open a link in the browser', { url, error }));
+    } else {
+      logger.warn(`Refused ${how} to a page outside the console`, { url: url.slice(0, 500) });
+    }
+  };
+
+  contents.on('will-navigate', (event) => {
+    if (isSameOrigin(event.url, appUrl)) return; // the app reloading itself (dev server full reload)
+    event.preventDefault();
+    leave(event.url, 'navigation');
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isSameOrigin(event.url, appUrl)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    leave(url, 'a new window');
+    return { action: 'deny' };
+  });
+
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(appUrl).catch((error: unknown) => logger.error('The console page failed to load', { appUrl, error }));
+  return window;
+}

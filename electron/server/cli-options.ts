@@ -1,0 +1,49 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface CliOptions {
+  host: string;
+  port: number;
+  viewer: boolean;
+  dataDir: string;
+  staticDir: string;
+  help: boolean;
+}
+
+export const USAGE = `Usage: npm run serve -- [--port N] [--host ADDRESS] [--viewer] [--data-dir DIR]
+
+  --port N        TCP port (default 4280; 0 picks a free one)
+  --host ADDRESS  address to listen on (default 127.0.0.1; anything else exposes the console to the network)
+  --viewer        also print a read-only link, e.g. for the NOC wall
+  --data-dir DIR  where settings, runs and audit logs are kept (default ~/.standby)
+
+Tokens are random on each start; set STANDBY_TOKEN / STANDBY_VIEWER_TOKEN to keep a link stable.`;
+
+/** Parses the server's arguments; throws an Error whose message says which argument is wrong. */
+export function parseCliOptions(argv: string[], root: string): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      viewer: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      'static-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? 4280 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a whole number from 0 to 65535 (got "${values.port}").`);
+  }
+  return {
+    host: values.host ?? '127.0.0.1',
+    port,
+    viewer: values.viewer ?? false,
+    dataDir: resolve(values['data-dir'] ?? join(homedir(), '.standby')),
+    staticDir: resolve(values['static-dir'] ?? join(root, 'dist', 'renderer')),
+    help: values.help ?? false,
+  };
+}

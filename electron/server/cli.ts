@@ -1,0 +1,69 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore } from '../core/core.ts';
+import { systemClock } from '../core/ports.ts';
+import { newToken } from './access-tokens.ts';
+import { parseCliOptions, USAGE } from './cli-options.ts';
+import { createConfSettings } from './conf-settings.ts';
+import { createConsoleLogger } from './console-logger.ts';
+import { createMemorySecrets } from './memory-secrets.ts';
+import { startServer } from './server.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `npm run serve`: the core and the console in any browser. Prints the links on stdout. */
+export async function main(argv: string[]): Promise<void> {
+  let options;
+  try {
+    options = parseCliOptions(argv, ROOT);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const logger = createConsoleLogger(process.env.STANDBY_LOG_LEVEL === 'debug' ? 'debug' : 'info');
+  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
+    logger.warn(`Listening on ${options.host}: anyone who can reach this address and has a link can use the console.`);
+  }
+  const core = await createCore({
+    settings: createConfSettings(options.dataDir, logger),
+    secrets: createMemorySecrets(),
+    clock: systemClock,
+    logger,
+    dataDir: options.dataDir,
+  });
+  const tokens = {
+    operator: process.env.STANDBY_TOKEN || newToken(),
+    viewer: options.viewer ? process.env.STANDBY_VIEWER_TOKEN || newToken() : null,
+  };
+  let server;
+  try {
+    server = await startServer({ core, host: options.host, port: options.port, staticDir: options.staticDir, tokens, logger });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EADDRINUSE' ? `port ${options.port} is already in use (try --port 0 or another number)` : (error as Error).message;
+    process.stderr.write(`Standby could not start its server: ${reason}.\n`);
+    await core.dispose();
+    process.exit(1);
+  }
+  process.stdout.write(`Standby is running. Open the console:\n  operator: ${server.origin}/?token=${tokens.operator}\n`);
+  if (tokens.viewer) process.stdout.write(`  viewer (read-only): ${server.origin}/?token=${tokens.viewer}\n`);
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close();
+    await core.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main(process.argv.slice(2));
+}

@@ -1,0 +1,90 @@
+import type { WebSocket } from 'ws';
+import { channels, isChannelName, isStreamName, type Role } from '../../shared/contract/channels.ts';
+import { ContractError, describeZodError } from '../../shared/contract/errors.ts';
+import { ClientFrameSchema, type ServerFrame } from '../../shared/contract/wire.ts';
+import type { Core } from '../core/core.ts';
+import type { LoggerPort } from '../core/ports.ts';
+import { STANDBY_VERSION } from '../core/version.ts';
+
+/** A client this far behind is better served by reconnecting and taking a fresh snapshot. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+const CLOSE_PROTOCOL_ERROR = 1008;
+
+/**
+ * One browser connection: requests answered in any order, stream subscriptions forwarded, the
+ * viewer role refused on operate channels here, before the core is asked.
+ */
+export function runSocketSession(socket: WebSocket, core: Core, role: Role, actor: string, logger: LoggerPort): void {
+  const subscriptions = new Map<string, () => void>();
+  const send = (frame: ServerFrame) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      logger.warn(`Closing a connection that fell ${socket.bufferedAmount} bytes behind`, { actor });
+      socket.close(CLOSE_TRY_AGAIN_LATER, 'Too far behind; reconnect for a fresh snapshot');
+      return;
+    }
+    socket.send(JSON.stringify(frame));
+  };
+  let badFrames = 0;
+  const refuseFrame = (message: string) => {
+    badFrames += 1;
+    logger.warn(`Bad frame from ${actor}: ${message}`);
+    if (badFrames > 20) socket.close(CLOSE_PROTOCOL_ERROR, 'Too many malformed messages');
+  };
+
+  send({ t: 'hello', role, version: STANDBY_VERSION });
+
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) return refuseFrame('binary frames are not part of the protocol');
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return refuseFrame('not JSON');
+    }
+    const parsed = ClientFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
+      const { message, where } = describeZodError(parsed.error);
+      if (id !== null) send({ t: 'res', id, ok: false, error: { code: 'bad-request', message: `Malformed request: ${message}`, where } });
+      return refuseFrame(message);
+    }
+    const frame = parsed.data;
+    switch (frame.t) {
+      case 'req': {
+        if (isChannelName(frame.ch) && channels[frame.ch].access === 'operate' && role !== 'operator') {
+          send({ t: 'res', id: frame.id, ok: false, error: new ContractError('forbidden', `${frame.ch} needs the operator role; this console was opened with a read-only viewer link.`).toData() });
+          return;
+        }
+        core.handle(frame.ch, frame.body, { role, actor }).then(
+          (body) => send({ t: 'res', id: frame.id, ok: true, body }),
+          (error: unknown) => {
+            const data = error instanceof ContractError ? error.toData() : { code: 'internal' as const, message: 'The console failed to handle this request; details are in its log.' };
+            if (!(error instanceof ContractError)) logger.error(`${frame.ch} failed`, { error: String((error as Error)?.stack ?? error) });
+            send({ t: 'res', id: frame.id, ok: false, error: data });
+          },
+        );
+        return;
+      }
+      case 'sub': {
+        if (!isStreamName(frame.stream)) return refuseFrame(`unknown stream ${frame.stream.slice(0, 100)}`);
+        if (subscriptions.has(frame.stream)) return;
+        const stream = frame.stream;
+        subscriptions.set(stream, core.subscribe(stream, (body) => send({ t: 'evt', stream, body })));
+        return;
+      }
+      case 'unsub': {
+        subscriptions.get(frame.stream)?.();
+        subscriptions.delete(frame.stream);
+        return;
+      }
+    }
+  });
+
+  socket.on('close', () => {
+    for (const unsubscribe of subscriptions.values()) unsubscribe();
+    subscriptions.clear();
+  });
+  socket.on('error', (error) => logger.warn(`Connection error from ${actor}: ${error.message}`));
+}

@@ -1,0 +1,55 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json',
+  '.woff2': 'font/woff2', '.map': 'application/json',
+};
+
+/** Same policy as the Electron window: the page may talk only to the server that served it. */
+export const SERVER_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+  "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'",
+].join('; ');
+
+/** Serves the built renderer; unknown paths get index.html so deep links work. */
+export function createStaticHandler(root: string) {
+  const rootWithSep = root.endsWith(sep) ? root : root + sep;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    let file = normalize(join(root, pathname));
+    if (!file.startsWith(rootWithSep) && file !== root) {
+      res.writeHead(403).end('Forbidden');
+      return;
+    }
+    let info = await stat(file).catch(() => null);
+    if (!info || info.isDirectory()) {
+      file = join(root, 'index.html');
+      info = await stat(file).catch(() => null);
+    }
+    if (!info) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`The console's web files are missing from ${root}. Run "npm run build:renderer" (npm run serve does it for you).`);
+      return;
+    }
+    const isIndex = file.endsWith('index.html');
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': info.size,
+      'Content-Security-Policy': SERVER_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      // Hashed asset names never change; index.html must always be fresh.
+      'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
+    });
+    if (req.method === 'HEAD') { res.end(); return; }
+    createReadStream(file).pipe(res);
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { request, stream } from './define.ts';
+import { EstateSnapshotSchema, PatchBatchSchema } from '../model/estate.ts';
+import { SettingsSchema, SettingsUpdateSchema } from '../model/settings.ts';
+
+export const RoleSchema = z.enum(['operator', 'viewer']);
+export type Role = z.infer<typeof RoleSchema>;
+
+/**
+ * Every request channel, declared once. The renderer's client, the core's dispatcher, the IPC
+ * bridge's allow-list and the server's access check are all derived from this object.
+ */
+export const channels = {
+  'session.info': request({
+    access: 'read',
+    summary: 'Who is connected, with which role, to which backend',
+    request: z.object({}),
+    response: z.object({
+      role: RoleSchema,
+      version: z.string(),
+      backend: z.enum(['lab', 'powershell']),
+    }),
+  }),
+  'estate.snapshot': request({
+    access: 'read',
+    summary: 'The whole estate: sites, clusters, hosts, VMs, clock',
+    request: z.object({}),
+    response: EstateSnapshotSchema,
+  }),
+  'settings.get': request({
+    access: 'read',
+    summary: 'Console settings shared by every window on this installation',
+    request: z.object({}),
+    response: SettingsSchema,
+  }),
+  'settings.update': request({
+    access: 'operate',
+    summary: 'Change console settings; answers with the settings as stored',
+    request: SettingsUpdateSchema,
+    response: SettingsSchema,
+  }),
+} as const;
+
+export const streams = {
+  'estate.patches': stream({
+    summary: 'Batched changes to the estate since the snapshot',
+    event: PatchBatchSchema,
+  }),
+  'settings.changed': stream({
+    summary: 'Settings after any change, from any window',
+    event: SettingsSchema,
+  }),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+export type EventOf<S extends StreamName> = z.output<Streams[S]['event']>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+export const STREAM_NAMES = Object.keys(streams) as StreamName[];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.hasOwn(channels, name);
+}
+export function isStreamName(name: unknown): name is StreamName {
+  return typeof name === 'string' && Object.hasOwn(streams, name);
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+
+/** read: any role may call it. operate: changes something; refused for the viewer role. */
+export type Access = 'read' | 'operate';
+
+export interface RequestChannel<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  readonly kind: 'request';
+  readonly access: Access;
+  readonly request: Req;
+  readonly response: Res;
+  readonly summary: string;
+}
+
+export interface EventStream<Ev extends z.ZodType = z.ZodType> {
+  readonly kind: 'stream';
+  readonly event: Ev;
+  readonly summary: string;
+}
+
+export function request<Req extends z.ZodType, Res extends z.ZodType>(def: {
+  access: Access;
+  request: Req;
+  response: Res;
+  summary: string;
+}): RequestChannel<Req, Res> {
+  return { kind: 'request', ...def };
+}
+
+export function stream<Ev extends z.ZodType>(def: { event: Ev; summary: string }): EventStream<Ev> {
+  return { kind: 'stream', ...def };
+}

@@ -1,0 +1,46 @@
+import type { EstateSnapshot, Patch, PatchBatch } from './estate.ts';
+
+type Tables = Pick<EstateSnapshot, 'sites' | 'clusters' | 'hosts' | 'vms'>;
+const TABLE = { site: 'sites', cluster: 'clusters', host: 'hosts', vm: 'vms' } as const satisfies Record<string, keyof Tables>;
+
+/**
+ * Applies patches with structural sharing: untouched tables and entities keep their identity, so
+ * a view keyed on an entity re-renders only when that entity changed. Used by the core (to keep its
+ * snapshot) and by the renderer's store; both must agree byte for byte.
+ */
+export function applyPatches(state: EstateSnapshot, batch: PatchBatch): EstateSnapshot {
+  if (batch.seq <= state.seq) return state;
+  const copied = new Set<keyof Tables>();
+  const next: EstateSnapshot = { ...state, seq: batch.seq };
+  const table = (name: keyof Tables): Record<string, unknown> => {
+    if (!copied.has(name)) {
+      copied.add(name);
+      (next as Record<keyof Tables, unknown>)[name] = { ...state[name] };
+    }
+    return next[name] as Record<string, unknown>;
+  };
+  for (const patch of batch.patches) applyOne(next, patch, table);
+  return next;
+}
+
+function applyOne(next: EstateSnapshot, patch: Patch, table: (name: keyof Tables) => Record<string, unknown>): void {
+  switch (patch.op) {
+    case 'clock':
+      next.clock = patch.value;
+      return;
+    case 'put':
+      table(TABLE[patch.kind])[patch.value.id] = patch.value;
+      return;
+    case 'merge': {
+      const rows = table(TABLE[patch.kind]);
+      const current = rows[patch.id];
+      // A merge for an entity this side never saw cannot be completed; ignoring it is safe
+      // because the core always sends put before merge for a new entity.
+      if (current) rows[patch.id] = { ...(current as object), ...patch.value };
+      return;
+    }
+    case 'remove':
+      delete table(TABLE[patch.kind])[patch.id];
+      return;
+  }
+}

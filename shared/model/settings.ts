@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export const ThemeSchema = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof ThemeSchema>;
+
+export const SettingsSchema = z.object({
+  theme: ThemeSchema,
+  /** Minutes; the promise the estate is measured against. */
+  rtoTargetMinutes: z.number().int().min(1).max(24 * 60),
+  lab: z.object({
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    vmCount: z.number().int().min(10).max(20_000),
+  }),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  rtoTargetMinutes: 60,
+  lab: { seed: 20261125, vmCount: 600 },
+};
+
+export const SettingsUpdateSchema = z.object({
+  theme: ThemeSchema.optional(),
+  rtoTargetMinutes: SettingsSchema.shape.rtoTargetMinutes.optional(),
+  lab: SettingsSchema.shape.lab.partial().optional(),
+}).strict();
+export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>;
