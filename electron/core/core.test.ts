@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ContractError } from '../../shared/contract/errors.ts';
+import { createCore } from './core.ts';
+import { memoryPorts, memorySettings, silentLogger } from './testing/memory-ports.ts';
+
+const operator = { role: 'operator' as const, actor: 'test' };
+const viewer = { role: 'viewer' as const, actor: 'wall' };
+
+async function rejection(promise: Promise<unknown>): Promise<ContractError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ContractError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('createCore', () => {
+  it('serves the lab estate by default, seeded from settings', async () => {
+    const core = await createCore(memoryPorts({ settings: memorySettings({ theme: 'dark', rtoTargetMinutes: 60, lab: { seed: 42, vmCount: 50 } }) }));
+    const snapshot = (await core.handle('estate.snapshot', {}, viewer)) as { backend: { seed: number }; vms: Record<string, { siteId: string }> };
+    expect(snapshot.backend.seed).toBe(42);
+    expect(Object.values(snapshot.vms).filter((v) => v.siteId === 'site-pri')).toHaveLength(50);
+    await core.dispose();
+  });
+
+  it('refuses unknown channels, malformed requests and viewers on operate channels, with codes and places', async () => {
+    const core = await createCore(memoryPorts());
+    expect((await rejection(core.handle('estate.delete', {}, operator))).code).toBe('unknown-channel');
+    const bad = await rejection(core.handle('settings.update', { rtoTargetMinutes: -5 }, operator));
+    expect(bad.code).toBe('bad-request');
+    expect(bad.where).toBe('rtoTargetMinutes');
+    const extra = await rejection(core.handle('settings.update', { colour: 'pink' }, operator));
+    expect(extra.code).toBe('bad-request');
+    const forbidden = await rejection(core.handle('settings.update', { theme: 'dark' }, viewer));
+    expect(forbidden.code).toBe('forbidden');
+    expect(forbidden.message).toMatch(/read-only/);
+    await core.dispose();
+  });
+
+  it('stores a settings change and tells every subscriber', async () => {
+    const settings = memorySettings();
+    const core = await createCore(memoryPorts({ settings }));
+    const seen: unknown[] = [];
+    core.subscribe('settings.changed', (s) => seen.push(s.theme));
+    const stored = (await core.handle('settings.update', { theme: 'dark' }, operator)) as { theme: string };
+    expect(stored.theme).toBe('dark');
+    expect((settings.stored as { theme: string }).theme).toBe('dark');
+    expect(seen).toEqual(['dark']);
+    await core.dispose();
+  });
+
+  it('keeps the valid part of damaged stored settings and says so', async () => {
+    const logger = silentLogger();
+    const core = await createCore(memoryPorts({ logger, settings: memorySettings({ theme: 'dark', rtoTargetMinutes: 'soon', lab: { seed: 9, vmCount: 40 } }) }));
+    const settings = (await core.handle('settings.get', {}, operator)) as { theme: string; rtoTargetMinutes: number; lab: { seed: number } };
+    expect(settings.theme).toBe('dark');
+    expect(settings.lab.seed).toBe(9);
+    expect(settings.rtoTargetMinutes).toBe(60);
+    expect(logger.lines.some((l) => l.includes('rtoTargetMinutes'))).toBe(true);
+    await core.dispose();
+  });
+
+  it('streams estate patches to subscribers', async () => {
+    const core = await createCore(memoryPorts({ settings: memorySettings({ theme: 'system', rtoTargetMinutes: 60, lab: { seed: 1, vmCount: 20 } }) }), { patchBatchMs: 10 });
+    const batch = await new Promise<{ seq: number }>((resolve) => { core.subscribe('estate.patches', resolve); });
+    expect(batch.seq).toBeGreaterThan(0);
+    await core.dispose();
+  });
+});

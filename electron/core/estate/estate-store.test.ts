@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { PatchBatch } from '../../../shared/model/estate.ts';
+import { applyPatches } from '../../../shared/model/apply-patches.ts';
+import { generateLabEstate } from '../backends/lab/estate-generator.ts';
+import { manualClock } from '../testing/memory-ports.ts';
+import { createEstateStore } from './estate-store.ts';
+
+function setup() {
+  const clock = manualClock(1000);
+  const batches: PatchBatch[] = [];
+  const estate = generateLabEstate({ seed: 3, vmCount: 60, startTime: 0 });
+  const store = createEstateStore(estate, { clock, batchMs: 250, publish: (b) => batches.push(b) });
+  return { clock, batches, store, estate };
+}
+
+describe('estate store', () => {
+  it('batches changes: nothing goes out before the interval, one batch after it', () => {
+    const { clock, batches, store } = setup();
+    const vm = [...store.vms()].find((v) => v.state === 'Running')!;
+    store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: 99 } }]);
+    clock.advance(249);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.seq).toBe(1);
+  });
+
+  it('coalesces repeated changes to one entity into one patch carrying the latest values', () => {
+    const { clock, batches, store } = setup();
+    const vm = [...store.vms()].find((v) => v.state === 'Running')!;
+    store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: 10 } }]);
+    store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: 20, heartbeat: 'OkApplicationsCritical' } }]);
+    clock.advance(250);
+    const vmPatches = batches[0]!.patches.filter((p) => p.op === 'merge' && p.kind === 'vm');
+    expect(vmPatches).toEqual([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: 20, heartbeat: 'OkApplicationsCritical' } }]);
+  });
+
+  it('derives host capacity from its VMs and re-derives it when a VM stops or moves', () => {
+    const { clock, batches, store } = setup();
+    const vm = [...store.vms()].find((v) => v.state === 'Running' && v.siteId === 'site-pri')!;
+    const before = store.getHost(vm.hostId)!;
+    store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { state: 'Off' } }]);
+    const after = store.getHost(vm.hostId)!;
+    expect(after.memoryAssignedBytes).toBe(before.memoryAssignedBytes - vm.memoryBytes);
+    expect(after.runningVmCount).toBe(before.runningVmCount - 1);
+    expect(after.vmCount).toBe(before.vmCount);
+
+    const other = [...store.hosts()].find((h) => h.clusterId === vm.clusterId && h.id !== vm.hostId)!;
+    store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { hostId: other.id } }]);
+    expect(store.getHost(vm.hostId)!.vmCount).toBe(before.vmCount - 1);
+    expect(store.getHost(other.id)!.vmCount).toBe(other.vmCount + 1);
+    clock.advance(250);
+    const hostMerges = batches[0]!.patches.filter((p) => p.op === 'merge' && p.kind === 'host');
+    expect(hostMerges.map((p) => (p as { id: string }).id).sort()).toEqual([vm.hostId, other.id].sort());
+  });
+
+  it('a snapshot includes pending changes and the seq they went out under, so a client never double-counts', () => {
+    const { batches, store } = setup();
+    const vm = [...store.vms()][0]!;
+    store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: 42 } }]);
+    const snapshot = store.snapshot();
+    expect(batches).toHaveLength(1);
+    expect(snapshot.seq).toBe(batches[0]!.seq);
+    expect(snapshot.vms[vm.id]!.cpuUsagePct).toBe(42);
+    expect(applyPatches(snapshot, batches[0]!)).toBe(snapshot);
+  });
+
+  it('a client replaying snapshot + batches ends equal to the core', () => {
+    const { clock, batches, store } = setup();
+    const start = store.snapshot();
+    const vms = [...store.vms()];
+    for (let i = 0; i < 50; i++) {
+      const vm = vms[(i * 7) % vms.length]!;
+      store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { state: i % 2 ? 'Off' : 'Running', cpuUsagePct: i } }]);
+      if (i % 9 === 0) clock.advance(250);
+    }
+    store.apply([{ op: 'remove', kind: 'vm', id: vms[1]!.id }]);
+    clock.advance(250);
+    const replayed = batches.filter((b) => b.seq > start.seq).reduce(applyPatches, start);
+    expect(replayed).toEqual(store.snapshot());
+  });
+
+  it('refuses a change to a VM it does not know, naming it', () => {
+    const { store } = setup();
+    expect(() => store.apply([{ op: 'merge', kind: 'vm', id: 'p:NOPE', value: { cpuUsagePct: 1 } }])).toThrow(/unknown VM p:NOPE/);
+  });
+});

@@ -1,0 +1,36 @@
+import { MakerSquirrel } from '@electron-forge/maker-squirrel';
+import { MakerZIP } from '@electron-forge/maker-zip';
+import { VitePlugin } from '@electron-forge/plugin-vite';
+import type { ForgeConfig } from '@electron-forge/shared-types';
+
+// Loaded by Forge through jiti, so TypeScript and ESM are fine here.
+const config: ForgeConfig = {
+  packagerConfig: {
+    name: 'Standby',
+    executableName: 'standby',
+    asar: true,
+    // No extension: the packager picks icon.ico on Windows, icon.icns on macOS, icon.png on Linux.
+    icon: 'assets/icon',
+    appCategoryType: 'public.app-category.utilities',
+  },
+  rebuildConfig: {},
+  makers: [
+    new MakerSquirrel({
+      name: 'standby',
+      setupIcon: 'assets/icon.ico',
+      description: 'Disaster-recovery console for Hyper-V estates',
+    }),
+    new MakerZIP({}, ['win32', 'darwin', 'linux']),
+  ],
+  plugins: [
+    new VitePlugin({
+      build: [
+        { entry: 'electron/main/main.ts', config: 'electron/vite.main.config.ts', target: 'main' },
+        { entry: 'electron/preload/preload.ts', config: 'electron/vite.preload.config.ts', target: 'preload' },
+      ],
+      renderer: [{ name: 'main_window', config: 'renderer/vite.config.ts' }],
+    }),
+  ],
+};
+
+export default config;

@@ -1,0 +1,39 @@
+import { createClient, type Client } from '../../shared/contract/client.ts';
+import type { Transport } from '../../shared/contract/transport.ts';
+import { createConnectionStore, type ConnectionStore } from '../stores/connection-store.ts';
+import { createEstateStore, type EstateStore } from '../stores/estate-store.ts';
+import { createSettingsStore, type SettingsStore } from '../stores/settings-store.ts';
+
+/** Everything the views talk to, created once per window. */
+export interface Services {
+  transport: Transport;
+  client: Client;
+  connection: ConnectionStore;
+  estate: EstateStore;
+  settings: SettingsStore;
+}
+
+export function createServices(transport: Transport): Services {
+  const client = createClient(transport, (stream, error) => {
+    // A malformed event means core and console disagree on the contract; say so in the devtools.
+    console.error(`Standby: dropped an invalid ${stream} event: ${error.message}`);
+  });
+  const connection = createConnectionStore(transport, client);
+  const estate = createEstateStore(client);
+  const settings = createSettingsStore(client, {
+    storage: safeLocalStorage(),
+    darkQuery: typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined,
+  });
+  estate.start();
+  void settings.load();
+  // Patches published while the socket was down are lost; only a fresh snapshot is trustworthy.
+  connection.onReconnect(() => {
+    void estate.resync();
+    void settings.load();
+  });
+  return { transport, client, connection, estate, settings };
+}
+
+function safeLocalStorage(): Storage | undefined {
+  try { return typeof localStorage === 'undefined' ? undefined : localStorage; } catch { return undefined; }
+}

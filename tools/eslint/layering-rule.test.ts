@@ -1,0 +1,39 @@
+import { ESLint } from 'eslint';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const eslint = new ESLint({ cwd: root });
+
+async function lint(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, file) });
+  return result!.messages.filter((m) => m.ruleId === 'standby/layering').map((m) => m.message);
+}
+
+describe('layering lint (DESIGN.md rule 1)', () => {
+  it('fails a renderer file that imports the core', async () => {
+    const messages = await lint('renderer/features/x.ts', "import { createCore } from '../../electron/core/core.ts';\nexport const x = createCore;\n");
+    expect(messages).toEqual([expect.stringContaining('Layer "renderer" must not import from "core"')]);
+  });
+
+  it('fails the core importing electron, and shared importing Node', async () => {
+    expect(await lint('electron/core/x.ts', "import { app } from 'electron';\nexport const x = app;\n")).toHaveLength(1);
+    expect(await lint('shared/model/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toHaveLength(1);
+  });
+
+  it('fails the core reaching up into the server, and the preload into the core', async () => {
+    expect(await lint('electron/core/x.ts', "export { startServer } from '../server/server.ts';\n")).toHaveLength(1);
+    expect(await lint('electron/preload/x.ts', "import { createCore } from '../core/core.ts';\nexport const x = createCore;\n")).toHaveLength(1);
+  });
+
+  it('allows the directions the design allows', async () => {
+    expect(await lint('electron/server/x.ts', "import { createCore } from '../core/core.ts';\nimport { channels } from '../../shared/contract/channels.ts';\nexport const x = [createCore, channels];\n")).toEqual([]);
+    expect(await lint('renderer/x.ts', "import { channels } from '../shared/contract/channels.ts';\nexport const x = channels;\n")).toEqual([]);
+  });
+
+  it('the repository itself is clean', async () => {
+    const results = await eslint.lintFiles(['shared', 'electron', 'renderer']);
+    const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'standby/layering').map((m) => `${r.filePath}: ${m.message}`));
+    expect(violations).toEqual([]);
+  });
+});
