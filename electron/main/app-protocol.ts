@@ -43,7 +43,8 @@ export function resolveInside(root: string, requestUrl: string): string | undefi
   } catch {
     return undefined;
   }
-  if (url.host !== APP_HOST || relative.includes('\0')) return undefined;
+  // A backslash is a separator on Windows; no asset the renderer build emits has one.
+  if (url.host !== APP_HOST || relative.includes('\0') || relative.includes('\\')) return undefined;
   const file = path.resolve(root, `.${relative === '/' ? '/index.html' : relative}`);
   return file.startsWith(root + path.sep) ? file : undefined;
 }

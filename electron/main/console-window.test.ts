@@ -12,7 +12,8 @@ const electron = vi.hoisted(() => {
     static created: FakeBrowserWindow[] = [];
     webContents = new FakeWebContents();
     loadURL = vi.fn(async (_url: string) => {});
-    constructor(public options: { webPreferences: Record<string, unknown> }) { FakeBrowserWindow.created.push(this); }
+    options: { webPreferences: Record<string, unknown> };
+    constructor(options: { webPreferences: Record<string, unknown> }) { this.options = options; FakeBrowserWindow.created.push(this); }
     once() { return this; }
     show() {}
   }

@@ -1,13 +1,12 @@
-import { lazy, Suspense } from 'react';
 import { useAppliedTheme } from './use-applied-theme.ts';
 import { useUi, type ViewId } from './ui-store.ts';
 import { TopBar } from './top-bar.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { NotBuiltPanel } from './not-built-panel.tsx';
 import { EstateGate } from './estate-gate.tsx';
+import { TopologyView } from '../features/topology/topology-view.tsx';
 import './app-frame.css';
 
-const TopologyView = lazy(() => import('../features/topology/topology-view.tsx').then((m) => ({ default: m.TopologyView })));
 
 export function App() {
   useAppliedTheme();
@@ -17,9 +16,7 @@ export function App() {
       <TopBar />
       <main className="app-main" id="main">
         <EstateGate>
-          <Suspense fallback={null}>
-            <CurrentView view={view} />
-          </Suspense>
+          <CurrentView view={view} />
         </EstateGate>
       </main>
       <StatusBar />

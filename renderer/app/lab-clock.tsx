@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import { clockSpeedLabel, extrapolateClock, formatClock } from './clock-extrapolation.ts';
+import { useConnection, useEstate } from './services-context.tsx';
+
+export function LabClock() {
+  const clock = useEstate((s) => s.snapshot?.clock);
+  const receivedAt = useEstate((s) => s.clockReceivedAt);
+  const live = useConnection((s) => s.state === 'connected');
+  const [wallNow, setWallNow] = useState(() => performance.now());
+
+  const running = live && clock !== undefined && clock.speed !== null && clock.speed > 0;
+  useEffect(() => {
+    if (!running) return;
+    // Four ticks a second keeps the seconds even at ×1 without re-rendering on every frame.
+    const timer = setInterval(() => setWallNow(performance.now()), 250);
+    return () => clearInterval(timer);
+  }, [running]);
+
+  if (!clock) return null;
+  const shown = extrapolateClock(clock, receivedAt, Math.max(wallNow, receivedAt), live);
+  return (
+    <span className="status-item lab-clock num" data-testid="lab-clock" data-epoch-ms={Math.floor(shown)} title={clock.source === 'lab' ? 'The simulated estate’s clock' : 'The estate’s clock'}>
+      <span className="status-key">{clock.source === 'lab' ? 'Lab clock' : 'Clock'}</span>
+      <time dateTime={new Date(shown).toISOString()}>{formatClock(shown)}</time>
+      <span className="clock-speed">{clockSpeedLabel(clock)}</span>
+    </span>
+  );
+}

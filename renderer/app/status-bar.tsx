@@ -1,0 +1,59 @@
+import { useMemo } from 'react';
+import { ConnectionIndicator } from './connection-indicator.tsx';
+import { LabClock } from './lab-clock.tsx';
+import { useConnection, useEstate } from './services-context.tsx';
+import './status-bar.css';
+
+export function StatusBar() {
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <ConnectionIndicator />
+      <BackendInfo />
+      <RoleInfo />
+      <LabClock />
+      <EstateCounts />
+    </footer>
+  );
+}
+
+function BackendInfo() {
+  const backend = useEstate((s) => s.snapshot?.backend);
+  const sessionBackend = useConnection((s) => s.session?.backend);
+  const kind = backend?.kind ?? sessionBackend;
+  if (!kind) return null;
+  const text = kind === 'lab' ? `Lab${backend?.seed != null ? ` · seed ${backend.seed}` : ''}` : 'PowerShell';
+  return (
+    <span className="status-item" data-testid="backend" title={backend?.description ?? undefined}>
+      <span className="status-key">Backend</span> {text}
+    </span>
+  );
+}
+
+function RoleInfo() {
+  const role = useConnection((s) => s.session?.role);
+  const error = useConnection((s) => s.sessionError);
+  if (!role) return error ? <span className="status-item" title={error}>Role unknown</span> : null;
+  return (
+    <span className={`status-item role role-${role}`} data-testid="role" title={role === 'viewer' ? 'Read-only: the server refuses every change from this console' : 'May change the estate and settings'}>
+      <span className="status-key">Role</span> {role === 'viewer' ? 'Viewer (read-only)' : 'Operator'}
+    </span>
+  );
+}
+
+function EstateCounts() {
+  const vms = useEstate((s) => s.snapshot?.vms);
+  const hosts = useEstate((s) => s.snapshot?.hosts);
+  const counts = useMemo(() => {
+    if (!vms || !hosts) return null;
+    const records = Object.values(vms);
+    return { vms: new Set(records.map((v) => v.vmId)).size, copies: records.length, hosts: Object.keys(hosts).length };
+  }, [vms, hosts]);
+  if (!counts) return null;
+  return (
+    <span className="status-item status-counts num" data-testid="estate-counts" title={`${counts.copies.toLocaleString()} VM records: primaries, replicas and extended replicas`}>
+      <span><b>{counts.vms.toLocaleString()}</b> VMs</span>
+      <span className="muted">({counts.copies.toLocaleString()} copies)</span>
+      <span><b>{counts.hosts.toLocaleString()}</b> hosts</span>
+    </span>
+  );
+}

@@ -1,0 +1,33 @@
+import type { Theme } from '../../shared/model/settings.ts';
+import { chosenTheme, resolveTheme } from '../stores/settings-store.ts';
+import { useConnection, useServices, useSettings } from './services-context.tsx';
+
+const OPTIONS: Array<{ theme: Theme; label: string }> = [
+  { theme: 'system', label: 'System' },
+  { theme: 'light', label: 'Light' },
+  { theme: 'dark', label: 'Dark' },
+];
+
+export function ThemeToggle() {
+  const { settings } = useServices();
+  const chosen = useSettings(chosenTheme);
+  const resolved = useSettings(resolveTheme);
+  const notice = useSettings((s) => s.notice);
+  const role = useConnection((s) => s.session?.role);
+  return (
+    <div className="theme-toggle" role="group" aria-label="Theme" data-testid="theme-toggle" title={notice ?? (role === 'viewer' ? 'Viewer: changes apply to this browser only' : 'Theme for every Standby window')}>
+      {OPTIONS.map(({ theme, label }) => (
+        <button
+          key={theme}
+          type="button"
+          aria-pressed={chosen === theme}
+          onClick={() => void settings.setTheme(theme, role)}
+          title={theme === 'system' ? `Follow the operating system (now ${resolved})` : `${label} theme`}
+        >
+          {label}
+        </button>
+      ))}
+      {notice ? <span className="theme-toggle-notice" role="status">{notice.includes('this browser only') ? 'this browser only' : notice}</span> : null}
+    </div>
+  );
+}
