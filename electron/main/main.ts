@@ -15,6 +15,9 @@ import { createSettingsStore } from './settings-store.ts';
 import { handleSquirrelEvent } from './squirrel-startup.ts';
 import { keepUnusableStoreFileAside } from './store-file.ts';
 
+// Stack traces in standby.log should name the TypeScript sources (main.cjs.map ships alongside).
+process.setSourceMapsEnabled(true);
+
 // The bundle is CommonJS (.vite/build/main.cjs), so __dirname is the build folder.
 const buildDir = __dirname;
 const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;

@@ -31,7 +31,7 @@ export function replication(mode: Replication['mode'], extra: Partial<Replicatio
 export function vm(id: string, h: Host, extra: Partial<Vm> = {}): Vm {
   return {
     id, vmId: `vm-${id}`, name: `vm-${id}`, siteId: h.siteId, clusterId: h.clusterId, hostId: h.id,
-    state: 'Running', heartbeat: 'OkApplicationsHealthy', cpuCount: 4, memoryBytes: 8 * GiB, diskBytes: 100 * GiB,
+    state: 'Running', heartbeat: 'OkApplicationsHealthy', cpuCount: 4, cpuUsagePct: 20, memoryBytes: 8 * GiB, diskBytes: 100 * GiB,
     tier: 1, workload: 'web', priority: 'Medium', tags: [], replication: replication('Primary'), extendedReplication: null,
     ...extra,
   };

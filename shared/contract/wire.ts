@@ -10,7 +10,8 @@ export const ClientFrameSchema = z.discriminatedUnion('t', [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 
-export const ServerFrameSchema = z.discriminatedUnion('t', [
+// A plain union: two 'res' members share a discriminator value, which zod's discriminatedUnion refuses.
+export const ServerFrameSchema = z.union([
   z.object({ t: z.literal('hello'), role: RoleSchema, version: z.string() }),
   z.object({ t: z.literal('res'), id: z.number().int(), ok: z.literal(true), body: z.unknown() }),
   z.object({ t: z.literal('res'), id: z.number().int(), ok: z.literal(false), error: ContractErrorSchema }),

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client } from '../../shared/contract/client.ts';
+import { ContractError } from '../../shared/contract/errors.ts';
+import type { Transport } from '../../shared/contract/transport.ts';
+import { applyPatches } from '../../shared/model/apply-patches.ts';
+import type { PatchBatch } from '../../shared/model/estate.ts';
+
+export interface Harness {
+  transport: Transport;
+  close(): Promise<void>;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ContractError> {
+  try { await promise; } catch (error) { return error as ContractError; }
+  throw new Error('expected the call to be refused');
+}
+
+/**
+ * The same behaviour over every transport: what the renderer can rely on whether it runs in the
+ * Electron window (IPC) or in a browser (WebSocket). The core behind it is real; only the carrier differs.
+ */
+export function contractSuite(name: string, start: () => Promise<Harness>): void {
+  describe(`contract over ${name}`, () => {
+    let harness: Harness;
+    let client: Client;
+    beforeAll(async () => {
+      harness = await start();
+      client = createClient(harness.transport);
+    });
+    afterAll(async () => { await harness.close(); });
+
+    it('tells who is connected, as operator, to the lab', async () => {
+      const info = await client.request('session.info', {});
+      expect(info).toMatchObject({ role: 'operator', backend: 'lab' });
+    });
+
+    it('delivers a snapshot that matches the contract: 3 sites, the lab estate', async () => {
+      const snapshot = await client.request('estate.snapshot', {});
+      expect(Object.values(snapshot.sites).map((s) => s.role).sort()).toEqual(['cloud', 'dr', 'primary']);
+      expect(Object.values(snapshot.vms).filter((v) => v.siteId === 'site-pri')).toHaveLength(60);
+      expect(Object.values(snapshot.hosts).every((h) => h.memoryAssignedBytes <= h.memoryBytes)).toBe(true);
+    });
+
+    it('streams patches newer than the snapshot that move the estate forward', async () => {
+      const batches: PatchBatch[] = [];
+      const unsubscribe = client.subscribe('estate.patches', (batch) => batches.push(batch));
+      const snapshot = await client.request('estate.snapshot', {});
+      const deadline = Date.now() + 5000;
+      while (!batches.some((b) => b.seq > snapshot.seq) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      unsubscribe();
+      const later = batches.filter((b) => b.seq > snapshot.seq).reduce(applyPatches, snapshot);
+      expect(later.seq).toBeGreaterThan(snapshot.seq);
+      expect(later.clock.now).toBeGreaterThan(snapshot.clock.now);
+    });
+
+    it('changes a setting, answers with it as stored, and announces it on settings.changed', async () => {
+      const announced: string[] = [];
+      const unsubscribe = client.subscribe('settings.changed', (s) => announced.push(s.theme));
+      await new Promise((r) => setTimeout(r, 50));
+      const stored = await client.request('settings.update', { theme: 'dark' });
+      expect(stored.theme).toBe('dark');
+      expect((await client.request('settings.get', {})).theme).toBe('dark');
+      const deadline = Date.now() + 2000;
+      while (announced.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      unsubscribe();
+      expect(announced).toContain('dark');
+    });
+
+    it('refuses a request that breaks the schema with the field at fault, before it leaves the page', async () => {
+      const error = await rejection(client.request('settings.update', { rtoTargetMinutes: 0 }));
+      expect(error.code).toBe('bad-request');
+      expect(error.where).toBe('rtoTargetMinutes');
+    });
+
+    it('refuses the same bad request when it bypasses the client (the core validates too)', async () => {
+      const error = await rejection(harness.transport.request('settings.update', { rtoTargetMinutes: 'an hour' }));
+      expect(error).toMatchObject({ code: 'bad-request', where: 'rtoTargetMinutes' });
+    });
+
+    it('refuses a channel that is not in the contract', async () => {
+      const error = await rejection(harness.transport.request('estate.dropAllTables', {}));
+      expect(error.code).toBe('unknown-channel');
+    });
+  });
+}

@@ -1,0 +1,189 @@
+import type { ReactNode } from 'react';
+import type { Host, Replication, Vm } from '../../../shared/model/estate.ts';
+import { formatBytes, formatBytesPair } from '../../../shared/format/bytes.ts';
+import { formatAgo, formatDuration } from '../../../shared/format/duration.ts';
+import { useEstate } from '../../app/services-context.tsx';
+import { Meter } from '../../ui/meter.tsx';
+import { StatusGlyph } from '../../ui/status-glyph.tsx';
+import {
+  HEALTH_LABEL, HEALTH_TONE, HEARTBEAT_LABEL, HEARTBEAT_TONE, NODE_STATE_TONE, REPLICATION_MODE_LABEL,
+  SITE_ROLE_LABEL, replicationSummary, splitWords, tierLabel, vmStateLabel,
+} from '../../ui/hyperv-labels.ts';
+import { EntityIcon } from './entity-icon.tsx';
+import { nodeKey } from './flatten-tree.ts';
+import { hostUsableMemory, type EstateTables, type TopologyIndex } from './topology-index.ts';
+import './detail-panel.css';
+
+interface Props {
+  selectedKey: string;
+  index: TopologyIndex;
+  tables: EstateTables;
+  onClose(): void;
+  onSelect(key: string): void;
+}
+
+export function DetailPanel({ selectedKey, index, tables, onClose, onSelect }: Props) {
+  const [kind, id = ''] = splitKey(selectedKey);
+  const host = kind === 'host' ? tables.hosts[id] : undefined;
+  const vm = kind === 'vm' ? tables.vms[id] : undefined;
+  return (
+    <aside className="detail-panel" aria-label="Details" data-testid="detail-panel">
+      <button type="button" className="detail-close" onClick={onClose} aria-label="Close details" title="Close details (the tree keeps its place)">×</button>
+      {vm ? <VmDetail vm={vm} index={index} tables={tables} onSelect={onSelect} />
+        : host ? <HostDetail host={host} index={index} tables={tables} onSelect={onSelect} />
+        : <p className="detail-gone">This {kind === 'vm' ? 'VM' : 'host'} is no longer in the estate.</p>}
+    </aside>
+  );
+}
+
+function splitKey(key: string): [string, string | undefined] {
+  const at = key.indexOf(':');
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+function VmDetail({ vm, index, tables, onSelect }: { vm: Vm; index: TopologyIndex; tables: EstateTables; onSelect(key: string): void }) {
+  const now = useEstate((s) => s.snapshot?.clock.now ?? Date.now());
+  const site = tables.sites[vm.siteId];
+  const cluster = tables.clusters[vm.clusterId];
+  const host = tables.hosts[vm.hostId];
+  const copies = (index.copiesByVmId.get(vm.vmId) ?? []).filter((c) => c.id !== vm.id);
+  const repl = replicationSummary(vm.replication);
+  return (
+    <>
+      <header className="detail-head">
+        <EntityIcon kind="vm" />
+        <div>
+          <h2 className="detail-title">{vm.name}</h2>
+          <div className="detail-sub"><StatusGlyph tone={repl.tone} label={repl.health} /> {repl.mode} copy · {vmStateLabel(vm.state)}</div>
+        </div>
+      </header>
+
+      <Section title="Virtual machine">
+        <Prop k="State">{vmStateLabel(vm.state)}</Prop>
+        <Prop k="Heartbeat"><StatusGlyph tone={HEARTBEAT_TONE[vm.heartbeat]} /> {HEARTBEAT_LABEL[vm.heartbeat]}</Prop>
+        <Prop k="vCPU">{vm.cpuCount}</Prop>
+        <Prop k="Memory">{formatBytes(vm.memoryBytes)}</Prop>
+        <Prop k="Disk">{formatBytes(vm.diskBytes)}</Prop>
+        <Prop k="Tier">{tierLabel(vm)}</Prop>
+        <Prop k="Workload">{vm.workload}</Prop>
+        <Prop k="Start priority">{vm.priority === 'NoAutoStart' ? 'No auto start' : vm.priority}</Prop>
+        {vm.tags.length > 0 ? <Prop k="Tags"><span className="tags">{vm.tags.map((t) => <span key={t} className="tag">{t}</span>)}</span></Prop> : null}
+        <Prop k="VM id"><span className="mono">{vm.vmId}</span></Prop>
+      </Section>
+
+      <Section title="Placement">
+        <Prop k="Site">{site ? `${site.name} (${SITE_ROLE_LABEL[site.role]})` : vm.siteId}</Prop>
+        <Prop k="Cluster">{cluster?.name ?? vm.clusterId}</Prop>
+        <Prop k="Host">{host ? <LinkButton onClick={() => onSelect(nodeKey('host', host.id))}>{host.name}</LinkButton> : vm.hostId}</Prop>
+      </Section>
+
+      {vm.replication ? <ReplicationSection title="Replication" r={vm.replication} now={now} /> : <Section title="Replication" plain><p className="muted">Not replicated.</p></Section>}
+      {vm.extendedReplication ? <ReplicationSection title="Extended replication" r={vm.extendedReplication} now={now} /> : null}
+
+      <Section title="Other copies of this VM" plain>
+        {copies.length === 0 ? <p className="muted">No other copy in this estate.</p> : (
+          <ul className="copies">
+            {copies.map((c) => {
+              const cHost = tables.hosts[c.hostId];
+              const cSite = tables.sites[c.siteId];
+              const cr = replicationSummary(c.replication);
+              return (
+                <li key={c.id}>
+                  <LinkButton onClick={() => onSelect(nodeKey('vm', c.id))}>
+                    <StatusGlyph tone={cr.tone} label={cr.health} /> {cr.mode}
+                  </LinkButton>
+                  <span className="copy-where">on <b>{cHost?.name ?? c.hostId}</b>{cSite ? ` · ${cSite.name} (${SITE_ROLE_LABEL[cSite.role]})` : ''} · {vmStateLabel(c.state)}</span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Section>
+    </>
+  );
+}
+
+function ReplicationSection({ title, r, now }: { title: string; r: Replication; now: number }) {
+  return (
+    <Section title={title}>
+      <Prop k="Mode">{REPLICATION_MODE_LABEL[r.mode]}{r.relationship === 'Extended' ? ' (extended relationship)' : ''}</Prop>
+      <Prop k="Health"><StatusGlyph tone={HEALTH_TONE[r.health]} /> {HEALTH_LABEL[r.health]}</Prop>
+      <Prop k="State">{splitWords(r.state)}</Prop>
+      <Prop k="Frequency">every {formatDuration(r.frequencySec)}</Prop>
+      <Prop k="Last replicated">{r.lastReplicationTime === null ? 'Never (initial replication pending)' : formatAgo(r.lastReplicationTime, now)}</Prop>
+      <Prop k="Pending">{formatBytes(r.pendingBytes)}</Prop>
+      <Prop k="Primary server"><span className="mono">{r.primaryServer}</span></Prop>
+      <Prop k="Replica server"><span className="mono">{r.replicaServer}</span></Prop>
+      <Prop k="Recovery points">latest + {r.additionalRecoveryPoints}</Prop>
+      <Prop k="App-consistent">{r.appConsistentIntervalHours === 0 ? 'off' : `every ${r.appConsistentIntervalHours} h`}</Prop>
+    </Section>
+  );
+}
+
+function HostDetail({ host, index, tables, onSelect }: { host: Host; index: TopologyIndex; tables: EstateTables; onSelect(key: string): void }) {
+  const site = tables.sites[host.siteId];
+  const cluster = tables.clusters[host.clusterId];
+  const usable = hostUsableMemory(host);
+  const vms = index.vmsByHost.get(host.id) ?? [];
+  const byMode = new Map<string, number>();
+  for (const vm of vms) {
+    const mode = vm.replication ? REPLICATION_MODE_LABEL[vm.replication.mode] : 'Not replicated';
+    byMode.set(mode, (byMode.get(mode) ?? 0) + 1);
+  }
+  return (
+    <>
+      <header className="detail-head">
+        <EntityIcon kind="host" />
+        <div>
+          <h2 className="detail-title">{host.name}</h2>
+          <div className="detail-sub"><StatusGlyph tone={NODE_STATE_TONE[host.state]} /> Node {host.state} · {cluster?.name ?? host.clusterId}</div>
+        </div>
+      </header>
+      <Section title="Placement">
+        <Prop k="Site">{site ? `${site.name} (${SITE_ROLE_LABEL[site.role]})` : host.siteId}</Prop>
+        <Prop k="Cluster">{cluster?.name ?? host.clusterId}</Prop>
+        {cluster?.replicaBroker ? <Prop k="Replica Broker"><span className="mono">{cluster.replicaBroker}</span></Prop> : null}
+      </Section>
+      <Section title="Capacity">
+        <Prop k="CPU"><Meter fraction={host.cpuUsagePct / 100} text={`${Math.round(host.cpuUsagePct)}%`} label="CPU" /></Prop>
+        <Prop k="Logical processors">{host.logicalProcessors}</Prop>
+        <Prop k="vCPU assigned">{host.vcpuAssigned} ({(host.vcpuAssigned / host.logicalProcessors).toFixed(1)} per LP)</Prop>
+        <Prop k="Memory assigned"><Meter fraction={usable > 0 ? host.memoryAssignedBytes / usable : 0} text={formatBytesPair(host.memoryAssignedBytes, usable)} label="Memory" /></Prop>
+        <Prop k="Physical memory">{formatBytes(host.memoryBytes)}</Prop>
+        <Prop k="Host reserve">{formatBytes(host.hostReserveBytes)}</Prop>
+      </Section>
+      <Section title="Virtual machines">
+        <Prop k="Running">{host.runningVmCount} of {host.vmCount}</Prop>
+        {[...byMode].map(([mode, n]) => <Prop key={mode} k={mode}>{n}</Prop>)}
+        {vms[0] ? <Prop k="First VM"><LinkButton onClick={() => onSelect(nodeKey('vm', vms[0]!.id))}>{vms[0].name}</LinkButton></Prop> : null}
+      </Section>
+      <Section title="Live migration">
+        <Prop k="Simultaneous VM">{host.maxVmMigrations}</Prop>
+        <Prop k="Simultaneous storage">{host.maxStorageMigrations}</Prop>
+        <Prop k="Transport">{host.migrationPerformance === 'TCPIP' ? 'TCP/IP' : host.migrationPerformance}</Prop>
+      </Section>
+    </>
+  );
+}
+
+function Section({ title, children, plain = false }: { title: string; children: ReactNode; plain?: boolean }) {
+  return (
+    <section className="detail-section">
+      <h3>{title}</h3>
+      {plain ? children : <dl>{children}</dl>}
+    </section>
+  );
+}
+
+function Prop({ k, children }: { k: string; children: ReactNode }) {
+  return (
+    <div className="prop">
+      <dt>{k}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function LinkButton({ onClick, children }: { onClick(): void; children: ReactNode }) {
+  return <button type="button" className="link-button" onClick={onClick}>{children}</button>;
+}

@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { EstateTables, TopologyIndex } from './topology-index.ts';
+import { treeKeyAction, type TreeRow as Row } from './flatten-tree.ts';
+import { TreeRow, type RowEntity } from './tree-row.tsx';
+import { useTopologyUi } from './topology-ui-store.ts';
+import { useRemPx } from './use-rem-px.ts';
+
+interface Props {
+  rows: Row[];
+  index: TopologyIndex;
+  tables: EstateTables;
+  query: string;
+  /** Set by the search box: focus this row once it is rendered. */
+  focusRequest: { key: string; at: number } | null;
+}
+
+const ROW_REM = 1.875;
+
+/**
+ * The visible rows, virtualized: only the ~40 rows on screen are in the DOM however large the
+ * estate, so aria-level/posinset/setsize carry the structure for assistive technology.
+ */
+export function TopologyTree({ rows, index, tables, query, focusRequest }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const remPx = useRemPx();
+  const rowPx = Math.round(remPx * ROW_REM);
+  const selectedKey = useTopologyUi((s) => s.selectedKey);
+  const focusedKey = useTopologyUi((s) => s.focusedKey);
+  const { toggle, select, focus } = useTopologyUi.getState();
+  /** Key to move DOM focus to after the next render (keyboard navigation only, never on data updates). */
+  const pendingFocus = useRef<string | null>(null);
+
+  const positions = useMemo(() => {
+    const map = new Map<string, number>();
+    rows.forEach((r, i) => map.set(r.key, i));
+    return map;
+  }, [rows]);
+  const tabStopKey = focusedKey !== null && positions.has(focusedKey) ? focusedKey : rows[0]?.key ?? null;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowPx,
+    overscan: 16,
+    getItemKey: (i) => rows[i]?.key ?? i,
+    scrollMargin: rowPx,
+    scrollPaddingStart: rowPx,
+  });
+  useLayoutEffect(() => { virtualizer.measure(); }, [rowPx, virtualizer]);
+
+  const moveFocus = useCallback((key: string) => {
+    const at = positions.get(key);
+    if (at === undefined) return;
+    focus(key);
+    pendingFocus.current = key;
+    virtualizer.scrollToIndex(at, { align: 'auto' });
+  }, [positions, focus, virtualizer]);
+
+  useEffect(() => {
+    if (focusRequest) moveFocus(focusRequest.key);
+    // Only a new request moves focus, not a re-render with new rows: moveFocus is left out on purpose.
+  }, [focusRequest]);
+
+  useEffect(() => {
+    const key = pendingFocus.current;
+    if (key === null) return;
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+    if (el) {
+      pendingFocus.current = null;
+      el.focus({ preventScroll: true });
+    }
+  });
+
+  const onToggle = useCallback((row: Row) => {
+    if (row.expanded !== null) toggle(row.key, !row.expanded);
+  }, [toggle]);
+
+  const onActivate = useCallback((row: Row) => {
+    focus(row.key);
+    if (row.kind === 'site' || row.kind === 'cluster') onToggle(row);
+    else select(row.key);
+  }, [focus, select, onToggle]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const action = treeKeyAction(rows, tabStopKey, event.key);
+    if (!action) return;
+    event.preventDefault();
+    const row = rows[positions.get(action.key) ?? -1];
+    switch (action.type) {
+      case 'focus': moveFocus(action.key); break;
+      case 'expand': toggle(action.key, true); break;
+      case 'collapse': toggle(action.key, false); break;
+      case 'activate':
+        if (!row) break;
+        if (row.kind === 'host' || row.kind === 'vm') select(row.key);
+        else onToggle(row);
+        break;
+    }
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div
+      ref={scrollRef}
+      className="topology-tree"
+      id="topology-tree"
+      role="tree"
+      aria-label="Estate topology: sites, clusters, hosts and VMs"
+      data-testid="topology-tree"
+      onKeyDown={onKeyDown}
+    >
+      <div className="tree-header" aria-hidden="true">
+        <span className="cell cell-name">Name</span>
+        <span className="cell cell-state">State</span>
+        <span className="cell cell-cpu">CPU</span>
+        <span className="cell cell-mem">Memory</span>
+        <span className="cell cell-vms">VMs · Heartbeat</span>
+        <span className="cell cell-tier">Tier</span>
+        <span className="cell cell-repl">Replication</span>
+        <span className="cell cell-workload">Workload</span>
+      </div>
+      <div className="tree-body" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = rows[item.index];
+          if (!row) return null;
+          const entity = entityOf(row, index, tables);
+          if (!entity) return null;
+          return (
+            <TreeRow
+              key={row.key}
+              row={row}
+              entity={entity}
+              selected={row.key === selectedKey}
+              tabStop={row.key === tabStopKey}
+              query={row.kind === 'vm' ? query : ''}
+              top={item.start - virtualizer.options.scrollMargin}
+              height={rowPx}
+              onToggle={onToggle}
+              onActivate={onActivate}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+// Rows are memoised on their entity: wrappers are cached per host/VM object (new only when a patch
+// touched it) and per index for sites and clusters, so a clock tick re-renders no row at all.
+const leafEntities = new WeakMap<object, RowEntity>();
+const groupEntities = new WeakMap<TopologyIndex, Map<string, RowEntity>>();
+
+function entityOf(row: Row, index: TopologyIndex, tables: EstateTables): RowEntity | null {
+  if (row.kind === 'host' || row.kind === 'vm') {
+    const value = row.kind === 'host' ? tables.hosts[row.id] : tables.vms[row.id];
+    if (!value) return null;
+    let entity = leafEntities.get(value);
+    if (!entity) {
+      entity = row.kind === 'host' ? { kind: 'host', host: value as EstateTables['hosts'][string] } : { kind: 'vm', vm: value as EstateTables['vms'][string] };
+      leafEntities.set(value, entity);
+    }
+    return entity;
+  }
+  let cache = groupEntities.get(index);
+  if (!cache) groupEntities.set(index, (cache = new Map()));
+  const cached = cache.get(row.key);
+  if (cached) return cached;
+  let entity: RowEntity | null = null;
+  if (row.kind === 'site') {
+    const site = tables.sites[row.id];
+    if (site) {
+      const clusters = index.clustersBySite.get(site.id) ?? [];
+      let hostCount = 0;
+      let vmCount = 0;
+      for (const c of clusters) {
+        const t = index.clusterTotals.get(c.id);
+        hostCount += t?.hostCount ?? 0;
+        vmCount += t?.vmCount ?? 0;
+      }
+      entity = { kind: 'site', site, clusterCount: clusters.length, hostCount, vmCount };
+    }
+  } else {
+    const cluster = tables.clusters[row.id];
+    if (cluster) entity = { kind: 'cluster', cluster, totals: index.clusterTotals.get(row.id) };
+  }
+  if (entity) cache.set(row.key, entity);
+  return entity;
+}

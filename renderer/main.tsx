@@ -1,0 +1,20 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { chooseTransportForPage } from './transport/choose-transport.ts';
+import { createServices } from './app/services.ts';
+import { ServicesContext } from './app/services-context.tsx';
+import { App } from './app/app.tsx';
+import './styles/tokens.css';
+import './styles/base.css';
+
+const services = createServices(chooseTransportForPage());
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <ServicesContext.Provider value={services}>
+      <App />
+    </ServicesContext.Provider>
+  </StrictMode>,
+);
