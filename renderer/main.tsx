@@ -1,11 +1,12 @@
+// Global styles first, so each component's stylesheet (imported by its module) comes after them.
+import './styles/tokens.css';
+import './styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { chooseTransportForPage } from './transport/choose-transport.ts';
 import { createServices } from './app/services.ts';
 import { ServicesContext } from './app/services-context.tsx';
 import { App } from './app/app.tsx';
-import './styles/tokens.css';
-import './styles/base.css';
 
 const services = createServices(chooseTransportForPage());
 const root = document.getElementById('root');

@@ -1,5 +1,6 @@
 import type { Theme } from '../../shared/model/settings.ts';
 import { chosenTheme, resolveTheme } from '../stores/settings-store.ts';
+import { StatusGlyph } from '../ui/status-glyph.tsx';
 import { useConnection, useServices, useSettings } from './services-context.tsx';
 
 const OPTIONS: Array<{ theme: Theme; label: string }> = [
@@ -13,6 +14,7 @@ export function ThemeToggle() {
   const chosen = useSettings(chosenTheme);
   const resolved = useSettings(resolveTheme);
   const notice = useSettings((s) => s.notice);
+  const local = useSettings((s) => s.localTheme !== null);
   const role = useConnection((s) => s.session?.role);
   return (
     <div className="theme-toggle" role="group" aria-label="Theme" data-testid="theme-toggle" title={notice ?? (role === 'viewer' ? 'Viewer: changes apply to this browser only' : 'Theme for every Standby window')}>
@@ -27,7 +29,8 @@ export function ThemeToggle() {
           {label}
         </button>
       ))}
-      {notice ? <span className="theme-toggle-notice" role="status">{notice.includes('this browser only') ? 'this browser only' : notice}</span> : null}
+      {local ? <span className="theme-toggle-notice" role="status" title={notice ?? undefined}>this browser only</span> : null}
+      {notice && !local ? <span className="theme-toggle-problem" role="status" title={notice}><StatusGlyph tone="warn" label={notice} /></span> : null}
     </div>
   );
 }

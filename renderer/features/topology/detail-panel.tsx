@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Host, Replication, Vm } from '../../../shared/model/estate.ts';
+import type { Host, Replication, Site, Vm } from '../../../shared/model/estate.ts';
 import { formatBytes, formatBytesPair } from '../../../shared/format/bytes.ts';
 import { formatAgo, formatDuration } from '../../../shared/format/duration.ts';
 import { useEstate } from '../../app/services-context.tsx';
@@ -72,7 +72,7 @@ function VmDetail({ vm, index, tables, onSelect }: { vm: Vm; index: TopologyInde
       </Section>
 
       <Section title="Placement">
-        <Prop k="Site">{site ? `${site.name} (${SITE_ROLE_LABEL[site.role]})` : vm.siteId}</Prop>
+        <Prop k="Site"><SiteName site={site} fallback={vm.siteId} /></Prop>
         <Prop k="Cluster">{cluster?.name ?? vm.clusterId}</Prop>
         <Prop k="Host">{host ? <LinkButton onClick={() => onSelect(nodeKey('host', host.id))}>{host.name}</LinkButton> : vm.hostId}</Prop>
       </Section>
@@ -92,7 +92,7 @@ function VmDetail({ vm, index, tables, onSelect }: { vm: Vm; index: TopologyInde
                   <LinkButton onClick={() => onSelect(nodeKey('vm', c.id))}>
                     <StatusGlyph tone={cr.tone} label={cr.health} /> {cr.mode}
                   </LinkButton>
-                  <span className="copy-where">on <b>{cHost?.name ?? c.hostId}</b>{cSite ? ` · ${cSite.name} (${SITE_ROLE_LABEL[cSite.role]})` : ''} · {vmStateLabel(c.state)}</span>
+                  <span className="copy-where">on <b>{cHost?.name ?? c.hostId}</b> · {cSite ? <SiteName site={cSite} fallback={c.siteId} /> : c.siteId} · {vmStateLabel(c.state)}</span>
                 </li>
               );
             })}
@@ -140,7 +140,7 @@ function HostDetail({ host, index, tables, onSelect }: { host: Host; index: Topo
         </div>
       </header>
       <Section title="Placement">
-        <Prop k="Site">{site ? `${site.name} (${SITE_ROLE_LABEL[site.role]})` : host.siteId}</Prop>
+        <Prop k="Site"><SiteName site={site} fallback={host.siteId} /></Prop>
         <Prop k="Cluster">{cluster?.name ?? host.clusterId}</Prop>
         {cluster?.replicaBroker ? <Prop k="Replica Broker"><span className="mono">{cluster.replicaBroker}</span></Prop> : null}
       </Section>
@@ -164,6 +164,11 @@ function HostDetail({ host, index, tables, onSelect }: { host: Host; index: Topo
       </Section>
     </>
   );
+}
+
+function SiteName({ site, fallback }: { site: Site | undefined; fallback: string }) {
+  if (!site) return <>{fallback}</>;
+  return <>{site.name} <span className={`badge badge-${site.role}`}>{SITE_ROLE_LABEL[site.role]}</span></>;
 }
 
 function Section({ title, children, plain = false }: { title: string; children: ReactNode; plain?: boolean }) {

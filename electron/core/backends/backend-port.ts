@@ -1,0 +1,183 @@
+import type {
+  ClusterNodeState, GroupPriority, HeartbeatStatus, MigrationPerformance, ReplicationHealth,
+  ReplicationMode, ReplicationState, VmState,
+} from '../../../shared/model/hyperv-enums.ts';
+import type { EstateSource } from './estate-source.ts';
+
+/**
+ * The backend port: what the core may ask of a Hyper-V estate, in Hyper-V's own vocabulary, so the
+ * lab and the PowerShell backend are interchangeable. Every call names the host it runs on
+ * (`computerName`, as `-ComputerName` does) because the same VM name exists on the primary, the
+ * replica and the extended replica host, and the cmdlets act on the copy of the host they reach.
+ *
+ * Results carry the cmdlets' property names; enums are their names (the PowerShell parsers map the
+ * integers ConvertTo-Json writes), times are epoch ms, TimeSpans are seconds. Failures are
+ * ContractErrors: not-found (no such VM/host), invalid-state (Hyper-V refuses the operation in the
+ * current state), backend (the operation failed), timeout (no answer in time).
+ */
+
+/** `-VMName x -ComputerName host`: host name, FQDN, or replica broker name for replica-side calls. */
+export interface VmTarget {
+  vmName: string;
+  computerName: string;
+}
+
+/** Get-VM (the properties the console uses). */
+export interface VMInfo {
+  Name: string;
+  VMId: string;
+  ComputerName: string;
+  State: VmState;
+  Heartbeat: HeartbeatStatus;
+  ProcessorCount: number;
+  MemoryStartup: number;
+  /** 'MigratingVirtualMachine' while a live or quick migration moves it. */
+  OperationalStatus: 'Ok' | 'Degraded' | 'MigratingVirtualMachine';
+  ReplicationMode: ReplicationMode;
+  ReplicationState: ReplicationState;
+  ReplicationHealth: ReplicationHealth;
+}
+
+/** Get-VMHost. */
+export interface VMHostInfo {
+  Name: string;
+  LogicalProcessorCount: number;
+  MemoryCapacity: number;
+  MaximumVirtualMachineMigrations: number;
+  MaximumStorageMigrations: number;
+  VirtualMachineMigrationEnabled: boolean;
+  VirtualMachineMigrationPerformanceOption: MigrationPerformance;
+}
+
+/** Get-ClusterNode. */
+export interface ClusterNodeInfo {
+  Name: string;
+  Cluster: string;
+  State: ClusterNodeState;
+  DrainStatus: 'NotInitiated' | 'InProgress' | 'Completed' | 'Failed';
+}
+
+/** Get-ClusterGroup (VM roles and the Replica Broker role). */
+export interface ClusterGroupInfo {
+  Name: string;
+  Cluster: string;
+  OwnerNode: string;
+  State: 'Unknown' | 'Online' | 'Offline' | 'Failed' | 'PartialOnline' | 'Pending';
+  Priority: GroupPriority;
+  GroupType: 'VirtualMachine' | 'VMReplicaBroker';
+}
+
+/** Get-VMReplication: one row per relationship the VM on that host takes part in. */
+export interface VMReplicationInfo {
+  VMName: string;
+  VMId: string;
+  ComputerName: string;
+  ReplicationMode: ReplicationMode;
+  RelationshipType: 'Simple' | 'Extended';
+  ReplicationState: ReplicationState;
+  ReplicationHealth: ReplicationHealth;
+  ReplicationFrequencySec: number;
+  PrimaryServerName: string;
+  ReplicaServerName: string;
+  CurrentReplicaServerName: string;
+  LastReplicationTime: number | null;
+}
+
+/** Measure-VMReplication. */
+export interface VMReplicationMeasure extends VMReplicationInfo {
+  PendingReplicationSize: number;
+  AverageReplicationSize: number;
+  MaximumReplicationSize: number;
+  /** Seconds; null when nothing replicated in the monitoring window. */
+  AverageReplicationLatency: number | null;
+  ReplicationErrors: number;
+  SuccessfulReplicationCount: number;
+  MissedReplicationCount: number;
+  MonitoringStartTime: number;
+  MonitoringEndTime: number;
+  ReplicationHealthDetails: string[];
+  LastReplicationType: 'None' | 'Regular' | 'ApplicationConsistent' | 'Planned';
+}
+
+/** Get-VMSnapshot -SnapshotType Replica | AppConsistentReplica on the replica host. */
+export interface VMRecoverySnapshot {
+  Name: string;
+  VMName: string;
+  SnapshotType: 'Replica' | 'AppConsistentReplica';
+  CreationTime: number;
+}
+
+/** Msvm_MigrationJob, as the console reads it for progress. */
+export interface MigrationJobInfo {
+  InstanceId: string;
+  VMName: string;
+  SourceHost: string;
+  DestinationHost: string;
+  MigrationType: 'Live' | 'Quick';
+  JobState: 'Queued' | 'Running' | 'Completed' | 'Failed';
+  PercentComplete: number;
+  StartTime: number | null;
+  ElapsedSec: number;
+  ErrorDescription: string | null;
+}
+
+/** What the backend tells the core happened, for the event log and the audit trail. */
+export interface BackendEvent {
+  seq: number;
+  at: number;
+  kind: string;
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  vm?: string;
+  host?: string;
+}
+
+export interface StartVMFailoverOptions {
+  /** -Prepare on the primary host: ships the last changes before a planned failover. */
+  prepare?: boolean;
+  /** -AsTest on the replica host: creates "<name> - Test" and leaves replication running. */
+  asTest?: boolean;
+  /** -VMRecoverySnapshot: Name of a recovery point from getVMSnapshot; the latest when absent. */
+  recoverySnapshotName?: string;
+}
+
+export interface HyperVBackend extends EstateSource {
+  // Inventory.
+  getVM(query?: { computerName?: string; vmName?: string }): Promise<VMInfo[]>;
+  getVMHost(computerName: string): Promise<VMHostInfo>;
+  getClusterNode(cluster: string): Promise<ClusterNodeInfo[]>;
+  getClusterGroup(cluster: string): Promise<ClusterGroupInfo[]>;
+
+  // Replication status and measures.
+  getVMReplication(target: VmTarget): Promise<VMReplicationInfo[]>;
+  measureVMReplication(target: VmTarget): Promise<VMReplicationMeasure[]>;
+  getVMSnapshot(target: VmTarget, snapshotType?: 'Replica' | 'AppConsistentReplica'): Promise<VMRecoverySnapshot[]>;
+  suspendVMReplication(target: VmTarget): Promise<void>;
+  resumeVMReplication(target: VmTarget, options?: { resynchronize?: boolean }): Promise<void>;
+
+  // Failover (Start-VMFailover -Prepare | (none) | -AsTest, Stop-, Complete-, Set-VMReplication -Reverse).
+  startVMFailover(target: VmTarget, options?: StartVMFailoverOptions): Promise<VMInfo>;
+  stopVMFailover(target: VmTarget): Promise<void>;
+  completeVMFailover(target: VmTarget): Promise<void>;
+  reverseVMReplication(target: VmTarget): Promise<void>;
+
+  // Power.
+  startVM(target: VmTarget): Promise<VMInfo>;
+  /** Shut down the guest; turnOff pulls the plug (Stop-VM -TurnOff). Resolves when Off. */
+  stopVM(target: VmTarget, options?: { turnOff?: boolean }): Promise<VMInfo>;
+
+  // Live migration and cluster nodes.
+  /** Move-ClusterVirtualMachineRole -MigrationType Live|Quick -Node; wait false is -Wait 0. */
+  moveClusterVirtualMachineRole(request: { vmName: string; node: string; migrationType: 'Live' | 'Quick'; wait?: boolean }): Promise<ClusterGroupInfo>;
+  /** Suspend-ClusterNode -Drain [-Wait]: Low priority roles are quick-migrated, as Windows does. */
+  suspendClusterNode(node: string, options: { drain: boolean; wait?: boolean }): Promise<ClusterNodeInfo>;
+  resumeClusterNode(node: string): Promise<ClusterNodeInfo>;
+  setVMHost(computerName: string, settings: {
+    maximumVirtualMachineMigrations?: number;
+    virtualMachineMigrationPerformanceOption?: MigrationPerformance;
+  }): Promise<VMHostInfo>;
+  getMigrationJobs(): Promise<MigrationJobInfo[]>;
+
+  // Observation (besides the estate patches of EstateSource.start).
+  onEvents(listener: (events: BackendEvent[]) => void): () => void;
+}

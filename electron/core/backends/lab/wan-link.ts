@@ -1,0 +1,188 @@
+import type { LabLink, LabLinkId } from '../../../../shared/model/lab.ts';
+import type { EventQueue, ScheduledEvent } from './event-queue.ts';
+
+export interface Transfer {
+  readonly bytes: number;
+  /** Cancels without calling either callback (the sender gave up, e.g. its host crashed). */
+  abort(): void;
+}
+
+interface Flow extends Transfer {
+  finishV: number;
+  done: () => void;
+  fail: (reason: string) => void;
+  live: boolean;
+}
+
+export interface WanLinkSpec {
+  id: LabLinkId;
+  name: string;
+  bitsPerSec: number;
+  latencyMs: number;
+}
+
+/**
+ * A WAN link shared fairly by every transfer on it (each of n flows gets 1/n of the bandwidth, as
+ * TCP flows roughly do). Processor sharing in "virtual time": V grows by bandwidth/n per second, a
+ * flow that starts at V0 with S bytes ends when V reaches V0+S, so arrivals and departures cost
+ * O(log n) however many VMs replicate at once.
+ */
+export class WanLink {
+  readonly id: LabLinkId;
+  readonly name: string;
+  readonly nominalBitsPerSec: number;
+  readonly nominalLatencyMs: number;
+  private factor = 1;
+  private extraLatency = 0;
+  private cuts = 0;
+  private virtual = 0;
+  private updatedAt: number;
+  private flows: Flow[] = [];
+  private active = 0;
+  private next: ScheduledEvent | null = null;
+  private readonly queue: EventQueue;
+  /** Bytes delivered since the lab started, for the status view. */
+  deliveredBytes = 0;
+
+  constructor(spec: WanLinkSpec, queue: EventQueue) {
+    this.id = spec.id;
+    this.name = spec.name;
+    this.nominalBitsPerSec = spec.bitsPerSec;
+    this.nominalLatencyMs = spec.latencyMs;
+    this.queue = queue;
+    this.updatedAt = queue.now;
+  }
+
+  get up(): boolean { return this.cuts === 0; }
+  get bytesPerSec(): number { return (this.nominalBitsPerSec * this.factor) / 8; }
+  get latencyMs(): number { return this.nominalLatencyMs + this.extraLatency; }
+  get activeTransfers(): number { return this.active; }
+
+  /** Starts a transfer; done runs one latency after the last byte left, fail if the link drops. */
+  send(bytes: number, done: () => void, fail: (reason: string) => void): Transfer {
+    this.advance();
+    const flow: Flow = {
+      bytes, finishV: this.virtual + bytes, done, fail, live: true,
+      abort: () => {
+        if (!flow.live) return;
+        flow.live = false;
+        this.advance();
+        this.active -= 1;
+        this.reschedule();
+      },
+    };
+    if (!this.up) {
+      flow.live = false;
+      this.queue.after(0, () => fail(`${this.name} is down`));
+      return flow;
+    }
+    heapPush(this.flows, flow);
+    this.active += 1;
+    this.reschedule();
+    return flow;
+  }
+
+  /** Several faults may hold a link down at once (a cut and a site loss); it returns when all clear. */
+  cut(): void {
+    this.advance();
+    this.cuts += 1;
+    if (this.cuts > 1) return;
+    const failed = this.flows.filter((f) => f.live);
+    this.flows = [];
+    this.active = 0;
+    this.next?.cancel();
+    this.next = null;
+    for (const flow of failed) {
+      flow.live = false;
+      flow.fail(`${this.name} is down`);
+    }
+  }
+
+  restore(): void {
+    if (this.cuts === 0) return;
+    this.cuts -= 1;
+    this.updatedAt = this.queue.now;
+  }
+
+  degrade(factor: number, extraLatencyMs: number): void {
+    this.advance();
+    this.factor = factor;
+    this.extraLatency = extraLatencyMs;
+    this.reschedule();
+  }
+
+  status(): LabLink {
+    return {
+      id: this.id, name: this.name,
+      bandwidthBitsPerSec: this.nominalBitsPerSec * this.factor,
+      latencyMs: this.latencyMs,
+      state: !this.up ? 'down' : this.factor < 1 || this.extraLatency > 0 ? 'degraded' : 'up',
+      activeTransfers: this.active,
+    };
+  }
+
+  private advance(): void {
+    const now = this.queue.now;
+    if (this.active > 0 && this.up) this.virtual += ((now - this.updatedAt) / 1000) * (this.bytesPerSec / this.active);
+    this.updatedAt = now;
+  }
+
+  private reschedule(): void {
+    this.next?.cancel();
+    this.next = null;
+    while (this.flows.length > 0 && !this.flows[0]!.live) heapPop(this.flows);
+    const first = this.flows[0];
+    if (!first || !this.up) return;
+    const seconds = ((first.finishV - this.virtual) * this.active) / this.bytesPerSec;
+    this.next = this.queue.after(Math.max(0, seconds * 1000), () => this.complete());
+  }
+
+  private complete(): void {
+    this.next = null;
+    this.advance();
+    // Whole milliseconds on the clock leave a sub-byte remainder; count it as delivered.
+    const done: Flow[] = [];
+    while (this.flows.length > 0 && this.flows[0]!.finishV <= this.virtual + 1) {
+      const flow = heapPop(this.flows)!;
+      if (!flow.live) continue;
+      flow.live = false;
+      this.active -= 1;
+      this.deliveredBytes += flow.bytes;
+      done.push(flow);
+    }
+    this.reschedule();
+    const latency = this.latencyMs;
+    for (const flow of done) this.queue.after(latency, flow.done);
+  }
+}
+
+function heapPush(heap: Flow[], flow: Flow): void {
+  heap.push(flow);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]!.finishV <= flow.finishV) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = flow;
+}
+
+function heapPop(heap: Flow[]): Flow | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || !last) return top;
+  let i = 0;
+  const n = heap.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const child = r < n && heap[r]!.finishV < heap[l]!.finishV ? r : l;
+    if (heap[child]!.finishV >= last.finishV) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}
