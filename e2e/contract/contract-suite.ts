@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../shared/contract/client.ts';
-import { ContractError } from '../../shared/contract/errors.ts';
+import type { ContractError } from '../../shared/contract/errors.ts';
 import type { Transport } from '../../shared/contract/transport.ts';
 import { applyPatches } from '../../shared/model/apply-patches.ts';
 import type { PatchBatch } from '../../shared/model/estate.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../shared/contract/errors.ts';
+import type { ContractError } from '../../shared/contract/errors.ts';
 import { createCore } from './core.ts';
 import { memoryPorts, memorySettings, silentLogger } from './testing/memory-ports.ts';
 
