@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RpoStatusSchema } from './rpo.ts';
 import {
   CLUSTER_NODE_STATES, GROUP_PRIORITIES, HEARTBEAT_STATUSES, MIGRATION_PERFORMANCES,
   REPLICATION_HEALTHS, REPLICATION_MODES, REPLICATION_STATES, VM_STATES,
@@ -94,6 +95,8 @@ export const VmSchema = z.object({
   tags: z.array(z.string()),
   replication: ReplicationSchema.nullable(),
   extendedReplication: ReplicationSchema.nullable(),
+  /** Derived by the core for the protected (primary-side) copy; absent on other copies. */
+  rpo: RpoStatusSchema.nullable().optional(),
 });
 export type Vm = z.infer<typeof VmSchema>;
 

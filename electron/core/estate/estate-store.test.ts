@@ -85,3 +85,26 @@ describe('estate store', () => {
     expect(() => store.apply([{ op: 'merge', kind: 'vm', id: 'p:NOPE', value: { cpuUsagePct: 1 } }])).toThrow(/unknown VM p:NOPE/);
   });
 });
+
+describe('estate store: RPO compliance', () => {
+  it('marks a protected VM out of RPO once the estate clock passes its target, and back in after a cycle', () => {
+    const { clock, batches, store } = setup();
+    const vm = [...store.vms()].find((v) => v.replication?.mode === 'Primary' && v.tier === 0)!;
+    expect(vm.rpo).toMatchObject({ targetSec: 120, met: true });
+    const last = vm.replication!.lastReplicationTime!;
+    store.apply([{ op: 'clock', value: { source: 'lab', now: last + 119_000, speed: 1 } }]);
+    expect(store.getVm(vm.id)!.rpo!.met).toBe(true);
+    store.apply([{ op: 'clock', value: { source: 'lab', now: last + 121_000, speed: 1 } }]);
+    expect(store.getVm(vm.id)!.rpo!.met).toBe(false);
+    store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...vm.replication!, lastReplicationTime: last + 120_500 } } }]);
+    expect(store.getVm(vm.id)!.rpo!.met).toBe(true);
+    clock.advance(250);
+    const rpoPatches = batches.flatMap((b) => b.patches).filter((p) => p.op === 'merge' && p.kind === 'vm' && p.id === vm.id);
+    expect(rpoPatches.length).toBe(1);
+  });
+
+  it('replicas and extended replicas carry no RPO of their own', () => {
+    const { store } = setup();
+    for (const vm of store.vms()) if (vm.replication?.mode !== 'Primary' || vm.replication.relationship !== 'Simple') expect(vm.rpo ?? null).toBeNull();
+  });
+});

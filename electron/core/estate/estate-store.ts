@@ -3,6 +3,7 @@ import type {
 } from '../../../shared/model/estate.ts';
 import type { ClockPort, TimerHandle } from '../ports.ts';
 import { hostUsage, type HostInventory, type HostUsage } from './host-usage.ts';
+import { isProtectedCopy, rpoStatus, sameRpo } from '../replication/rpo-status.ts';
 
 /** What a backend reports: like Patch, but hosts come without the figures the store derives. */
 export type SourcePatch =
@@ -66,7 +67,12 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     return hostUsage(host, [...ids].map((id) => vms.get(id)!));
   };
 
-  for (const vm of vms.values()) place(vm);
+  for (const vm of vms.values()) {
+    place(vm);
+    if (isProtectedCopy(vm) || vm.rpo) vms.set(vm.id, { ...vm, rpo: rpoStatus(vm, clock.now) });
+  }
+  // Protected copies, so a clock tick re-checks RPO without walking every replica.
+  const protectedIds = new Set([...vms.values()].filter(isProtectedCopy).map((vm) => vm.id));
   for (const host of hostInventory.values()) hosts.set(host.id, { ...host, ...usageOf(host) });
 
   const enqueue = (patch: Patch) => {
@@ -88,10 +94,13 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
 
   function apply(patches: readonly SourcePatch[]): void {
     const touchedHosts = new Set<string>();
+    const touchedVms = new Set<string>();
+    let clockMoved = false;
     for (const patch of patches) {
       switch (patch.op) {
         case 'clock':
           clock = patch.value;
+          clockMoved = true;
           enqueue(patch);
           break;
         case 'put':
@@ -104,6 +113,7 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
             vms.set(patch.value.id, patch.value);
             place(patch.value);
             touchedHosts.add(patch.value.hostId);
+            touchedVms.add(patch.value.id);
             enqueue(patch);
           } else {
             (patch.kind === 'site' ? sites : clusters).set(patch.value.id, patch.value as Site & Cluster);
@@ -119,6 +129,7 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
             vms.set(after.id, after);
             place(after);
             touchedHosts.add(after.hostId);
+            if ('replication' in patch.value || 'tier' in patch.value) touchedVms.add(after.id);
             enqueue(patch);
           } else if (patch.kind === 'host') {
             const before = hostInventory.get(patch.id);
@@ -136,7 +147,7 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
         case 'remove':
           if (patch.kind === 'vm') {
             const before = vms.get(patch.id);
-            if (before) { unplace(before); touchedHosts.add(before.hostId); vms.delete(patch.id); }
+            if (before) { unplace(before); touchedHosts.add(before.hostId); vms.delete(patch.id); protectedIds.delete(patch.id); }
           } else if (patch.kind === 'host') {
             hostInventory.delete(patch.id);
             hosts.delete(patch.id);
@@ -147,6 +158,7 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
           break;
       }
     }
+    deriveRpo(clockMoved ? new Set([...protectedIds, ...touchedVms]) : touchedVms);
     for (const id of touchedHosts) {
       const inventoryRow = hostInventory.get(id);
       if (!inventoryRow) continue;
@@ -156,6 +168,19 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
       if (!before) { enqueue({ op: 'put', kind: 'host', value: next }); continue; }
       const changed = changedFields(before, next);
       if (changed) enqueue({ op: 'merge', kind: 'host', id, value: changed });
+    }
+  }
+
+  /** RPO compliance is domain truth: decided here, against the estate clock, and patched on change. */
+  function deriveRpo(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const vm = vms.get(id);
+      if (!vm) continue;
+      if (isProtectedCopy(vm)) protectedIds.add(id); else protectedIds.delete(id);
+      const next = rpoStatus(vm, clock.now);
+      if (sameRpo(vm.rpo, next)) continue;
+      vms.set(id, { ...vm, rpo: next });
+      enqueue({ op: 'merge', kind: 'vm', id, value: { rpo: next } });
     }
   }
 
