@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { EventOf, StreamName } from '../../shared/contract/channels.ts';
+import type { PatchBatch } from '../../shared/model/estate.ts';
 import type { CorePorts } from './ports.ts';
 import { createDispatcher, type CallContext } from './dispatcher.ts';
 import { createStreamHub } from './stream-hub.ts';
@@ -8,6 +9,8 @@ import { createSettingsService } from './settings/settings-service.ts';
 import type { EstateSource } from './backends/estate-source.ts';
 import { createLabSource } from './backends/lab/lab-source.ts';
 import { STANDBY_VERSION } from './version.ts';
+import { createReplicationMonitor } from './replication/replication-monitor.ts';
+import { ContractError } from '../../shared/contract/errors.ts';
 
 export interface Core {
   /** Validates and runs one request; throws ContractError with a message meant for the user. */
@@ -34,11 +37,21 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   const hub = createStreamHub((stream, error) => ports.logger.warn(`A ${stream} subscriber failed`, { error: String(error) }));
   const settings = createSettingsService(ports.settings, ports.logger);
   const source = options.source ?? createLabSource({ ...settings.get().lab, clock: ports.clock });
+  let observeBatch: (batch: PatchBatch) => void = () => {};
   const estate = createEstateStore(await source.load(), {
     clock: ports.clock,
     batchMs: options.patchBatchMs ?? 250,
-    publish: (batch) => hub.publish('estate.patches', batch),
+    publish: (batch) => {
+      observeBatch(batch);
+      hub.publish('estate.patches', batch);
+    },
   });
+  const replication = createReplicationMonitor({
+    store: estate, dataDir: ports.dataDir, clock: ports.clock, logger: ports.logger,
+    onSummary: (summary) => hub.publish('replication.summary', summary),
+    onAlerts: (alerts) => hub.publish('alerts.changed', { alerts }),
+  });
+  observeBatch = replication.observe;
   source.start((patches) => estate.apply(patches));
   ports.logger.info(`Core ready on ${source.info.description}`);
 
@@ -46,6 +59,18 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind }),
     'estate.snapshot': () => estate.snapshot(),
     'settings.get': () => settings.get(),
+    'replication.summary': () => replication.summary(),
+    'replication.history': ({ vmId, range }) => {
+      const points = replication.history(vmId, range);
+      if (!points) throw new ContractError('not-found', `There is no VM with id "${vmId}" in the estate.`, 'vmId');
+      return { vmId, range, points };
+    },
+    'alerts.list': () => ({ alerts: replication.alerts() }),
+    'alerts.acknowledge': ({ ids }, ctx) => {
+      const missing = replication.acknowledge(ids, ctx.actor);
+      if (missing.length > 0) throw new ContractError('not-found', `No alert with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}; the others were acknowledged.`, 'ids');
+      return { alerts: replication.alerts() };
+    },
     'settings.update': (change, ctx) => {
       const next = settings.update(change);
       ports.logger.info('Settings changed', { actor: ctx.actor, change });
@@ -58,6 +83,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     handle: dispatch,
     subscribe: (stream, listener) => hub.subscribe(stream, listener),
     async dispose() {
+      replication.dispose();
       estate.dispose();
       await source.dispose();
     },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { request, stream } from './define.ts';
 import { EstateSnapshotSchema, PatchBatchSchema } from '../model/estate.ts';
 import { SettingsSchema, SettingsUpdateSchema } from '../model/settings.ts';
+import { replicationChannels, replicationStreams } from './replication-channels.ts';
 
 export const RoleSchema = z.enum(['operator', 'viewer']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -39,6 +40,7 @@ export const channels = {
     request: SettingsUpdateSchema,
     response: SettingsSchema,
   }),
+  ...replicationChannels,
 } as const;
 
 export const streams = {
@@ -50,6 +52,7 @@ export const streams = {
     summary: 'Settings after any change, from any window',
     event: SettingsSchema,
   }),
+  ...replicationStreams,
 } as const;
 
 export type Channels = typeof channels;

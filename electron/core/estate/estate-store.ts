@@ -24,6 +24,8 @@ export interface EstateStore {
   snapshot(): EstateSnapshot;
   apply(patches: readonly SourcePatch[]): void;
   getVm(id: string): Vm | undefined;
+  /** The estate clock without building a snapshot. */
+  snapshotClock(): Clock;
   getHost(id: string): Host | undefined;
   vms(): IterableIterator<Vm>;
   hosts(): IterableIterator<Host>;
@@ -197,6 +199,7 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     },
     apply,
     getVm: (id) => vms.get(id),
+    snapshotClock: () => clock,
     getHost: (id) => hosts.get(id),
     vms: () => vms.values(),
     hosts: () => hosts.values(),

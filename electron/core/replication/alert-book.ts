@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AlertSchema, type Alert } from '../../../shared/model/replication.ts';
+import { openAppendOnlyFile, readJsonLines, type AppendOnlyFile } from '../journal/append-only-file.ts';
+import type { LoggerPort } from '../ports.ts';
+
+const JournalRecordSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('raised'), alert: AlertSchema }),
+  z.object({ type: z.literal('escalated'), id: z.string(), severity: z.enum(['warning', 'critical']), message: z.string() }),
+  z.object({ type: z.literal('cleared'), id: z.string(), at: z.number() }),
+  z.object({ type: z.literal('acknowledged'), id: z.string(), by: z.string(), at: z.number() }),
+]);
+type JournalRecord = z.infer<typeof JournalRecordSchema>;
+
+/** How many alerts the console keeps listing; older ones stay in the journal file. */
+const KEEP = 2000;
+
+/**
+ * Alerts raised by the replication monitor, journaled (append-only, fsync) before anyone is told,
+ * so they survive a restart along with who acknowledged them.
+ */
+export class AlertBook {
+  private readonly alerts = new Map<string, Alert>();
+  private readonly open = new Map<string, string>();
+  private readonly journal: AppendOnlyFile<JournalRecord>;
+  private nextId: number;
+
+  constructor(dataDir: string, logger: LoggerPort) {
+    const file = join(dataDir, 'alerts.jsonl');
+    const { records, skipped } = readJsonLines(file, (value) => JournalRecordSchema.parse(value));
+    for (const bad of skipped) logger.warn(`${file}, line ${bad.line}: not a valid alert record, skipped (${bad.reason})`);
+    for (const record of records) this.replay(record);
+    this.nextId = this.alerts.size + 1;
+    this.journal = openAppendOnlyFile(file);
+  }
+
+  list(): Alert[] {
+    return [...this.alerts.values()].sort((a, b) => b.raisedAt - a.raisedAt || b.id.localeCompare(a.id));
+  }
+
+  /** Raises or escalates the open alert of this kind for the VM; returns whether anything changed. */
+  raise(input: Omit<Alert, 'id' | 'clearedAt' | 'acknowledged'>): boolean {
+    const key = `${input.vmId}|${input.kind}`;
+    const openId = this.open.get(key);
+    const existing = openId ? this.alerts.get(openId) : undefined;
+    if (existing) {
+      if (existing.severity === input.severity || input.severity === 'warning') return false;
+      this.commit({ type: 'escalated', id: existing.id, severity: input.severity, message: input.message });
+      return true;
+    }
+    const alert: Alert = { ...input, id: `A${String(this.nextId++).padStart(6, '0')}`, clearedAt: null, acknowledged: null };
+    this.commit({ type: 'raised', alert });
+    return true;
+  }
+
+  clear(vmId: string, kind: Alert['kind'], at: number): boolean {
+    const id = this.open.get(`${vmId}|${kind}`);
+    if (!id) return false;
+    this.commit({ type: 'cleared', id, at });
+    return true;
+  }
+
+  /** Returns the ids that were not found, so the caller can say which. */
+  acknowledge(ids: string[], by: string, at: number): string[] {
+    const missing: string[] = [];
+    for (const id of ids) {
+      const alert = this.alerts.get(id);
+      if (!alert) { missing.push(id); continue; }
+      if (!alert.acknowledged) this.commit({ type: 'acknowledged', id, by, at });
+    }
+    return missing;
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+
+  private commit(record: JournalRecord): void {
+    this.journal.append(record);
+    this.replay(record);
+  }
+
+  private replay(record: JournalRecord): void {
+    switch (record.type) {
+      case 'raised':
+        this.alerts.set(record.alert.id, record.alert);
+        if (record.alert.clearedAt === null) this.open.set(`${record.alert.vmId}|${record.alert.kind}`, record.alert.id);
+        if (this.alerts.size > KEEP) this.alerts.delete(this.alerts.keys().next().value!);
+        return;
+      case 'escalated': {
+        const alert = this.alerts.get(record.id);
+        if (alert) this.alerts.set(record.id, { ...alert, severity: record.severity, message: record.message });
+        return;
+      }
+      case 'cleared': {
+        const alert = this.alerts.get(record.id);
+        if (!alert) return;
+        this.alerts.set(record.id, { ...alert, clearedAt: record.at });
+        this.open.delete(`${alert.vmId}|${alert.kind}`);
+        return;
+      }
+      case 'acknowledged': {
+        const alert = this.alerts.get(record.id);
+        if (alert) this.alerts.set(record.id, { ...alert, acknowledged: { by: record.by, at: record.at } });
+        return;
+      }
+    }
+  }
+}

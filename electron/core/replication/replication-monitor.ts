@@ -1,0 +1,174 @@
+import type { PatchBatch, Tier, Vm } from '../../../shared/model/estate.ts';
+import type { Alert, HistoryPoint, HistoryRange, ReplicationSummary } from '../../../shared/model/replication.ts';
+import type { EstateStore } from '../estate/estate-store.ts';
+import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
+import { AlertBook } from './alert-book.ts';
+import { HistoryRing } from './history-ring.ts';
+import { isProtectedCopy } from './rpo-status.ts';
+
+const MINUTE = 60_000;
+const RANGES: Record<HistoryRange, { bucketMs: number; windowMs: number }> = {
+  hour: { bucketMs: 30_000, windowMs: 60 * MINUTE },
+  day: { bucketMs: 10 * MINUTE, windowMs: 24 * 60 * MINUTE },
+};
+const THROUGHPUT_WINDOW_MS = MINUTE;
+
+interface Seen { lastReplicationTime: number | null; pendingBytes: number; health: string; rpoMet: boolean | null }
+
+export interface ReplicationMonitor {
+  /** Feed every batch the estate store publishes, in order. */
+  observe(batch: PatchBatch): void;
+  summary(): ReplicationSummary;
+  history(vmId: string, range: HistoryRange): HistoryPoint[] | null;
+  alerts(): Alert[];
+  acknowledge(ids: string[], by: string): string[];
+  dispose(): void;
+}
+
+export interface ReplicationMonitorOptions {
+  store: EstateStore;
+  dataDir: string;
+  clock: ClockPort;
+  logger: LoggerPort;
+  onSummary(summary: ReplicationSummary): void;
+  onAlerts(alerts: Alert[]): void;
+  /** Summaries go out at most this often, however busy the estate is. */
+  summaryIntervalMs?: number;
+}
+
+/**
+ * Watches the estate's replication fields: keeps a bounded history per VM, estimates WAN throughput
+ * from completed cycles, raises alerts on health and RPO transitions, and computes the summary strip.
+ */
+export function createReplicationMonitor(options: ReplicationMonitorOptions): ReplicationMonitor {
+  const { store } = options;
+  const book = new AlertBook(options.dataDir, options.logger);
+  const seen = new Map<string, Seen>();
+  const rings = new Map<string, { hour: HistoryRing; day: HistoryRing }>();
+  const shipped: { at: number; bytes: number }[] = [];
+  let summaryTimer: TimerHandle | null = null;
+  const interval = options.summaryIntervalMs ?? 1000;
+
+  const remember = (vm: Vm): Seen => ({
+    lastReplicationTime: vm.replication?.lastReplicationTime ?? null,
+    pendingBytes: vm.replication?.pendingBytes ?? 0,
+    health: vm.replication?.health ?? 'NotApplicable',
+    rpoMet: vm.rpo?.met ?? null,
+  });
+  for (const vm of store.vms()) if (isProtectedCopy(vm)) seen.set(vm.id, remember(vm));
+
+  const now = () => store.snapshotClock().now;
+
+  function track(vm: Vm, at: number): boolean {
+    const before = seen.get(vm.id);
+    const after = remember(vm);
+    seen.set(vm.id, after);
+    let transfer = 0;
+    if (before && after.lastReplicationTime !== null && after.lastReplicationTime !== before.lastReplicationTime) {
+      // A completed cycle shipped what was pending before it, less what piled up during it.
+      transfer = Math.max(0, before.pendingBytes - after.pendingBytes);
+      if (transfer > 0) shipped.push({ at, bytes: transfer });
+    }
+    let ring = rings.get(vm.id);
+    if (!ring) rings.set(vm.id, (ring = { hour: new HistoryRing(RANGES.hour.bucketMs, 120), day: new HistoryRing(RANGES.day.bucketMs, 144) }));
+    const lagSec = after.lastReplicationTime === null ? 0 : Math.max(0, (at - after.lastReplicationTime) / 1000);
+    ring.hour.record(at, lagSec, after.pendingBytes, transfer);
+    ring.day.record(at, lagSec, after.pendingBytes, transfer);
+    return alertOn(vm, before, after, at);
+  }
+
+  function alertOn(vm: Vm, before: Seen | undefined, after: Seen, at: number): boolean {
+    let changed = false;
+    const base = { vmId: vm.id, vmName: vm.name, raisedAt: at, raisedWallAt: options.clock.now() };
+    if (after.health === 'Warning' || after.health === 'Critical') {
+      if (before?.health !== after.health) {
+        const severity = after.health === 'Critical' ? 'critical' : 'warning';
+        changed = book.raise({ ...base, kind: 'health', severity, message: `${vm.name}: replication health is ${after.health} (state ${vm.replication!.state}).` }) || changed;
+      }
+    } else if (before && (before.health === 'Warning' || before.health === 'Critical')) {
+      changed = book.clear(vm.id, 'health', at) || changed;
+    }
+    if (after.rpoMet === false && before?.rpoMet !== false) {
+      const target = vm.rpo?.targetSec ?? 0;
+      changed = book.raise({ ...base, kind: 'rpo', severity: vm.tier === 0 ? 'critical' : 'warning', message: `${vm.name}: RPO of ${formatTarget(target)} missed (tier ${vm.tier}).` }) || changed;
+    } else if (after.rpoMet === true && before?.rpoMet === false) {
+      changed = book.clear(vm.id, 'rpo', at) || changed;
+    }
+    return changed;
+  }
+
+  function scheduleSummary(): void {
+    if (summaryTimer) return;
+    summaryTimer = options.clock.setTimeout(() => {
+      summaryTimer = null;
+      options.onSummary(summary());
+    }, interval);
+  }
+
+  function summary(): ReplicationSummary {
+    const at = now();
+    const byHealth = { Normal: 0, Warning: 0, Critical: 0, NotApplicable: 0 };
+    const tiers = new Map<Tier, { protectedVms: number; withinRpo: number }>([[0, { protectedVms: 0, withinRpo: 0 }], [1, { protectedVms: 0, withinRpo: 0 }], [2, { protectedVms: 0, withinRpo: 0 }]]);
+    let worstLag: ReplicationSummary['worstLag'] = null;
+    let pendingBytes = 0;
+    let protectedVms = 0;
+    for (const vm of store.vms()) {
+      if (!isProtectedCopy(vm)) continue;
+      protectedVms += 1;
+      const replication = vm.replication!;
+      byHealth[replication.health] += 1;
+      pendingBytes += replication.pendingBytes;
+      const tier = tiers.get(vm.tier)!;
+      tier.protectedVms += 1;
+      if (vm.rpo?.met) tier.withinRpo += 1;
+      const lagSec = replication.lastReplicationTime === null ? Infinity : (at - replication.lastReplicationTime) / 1000;
+      if (!worstLag || lagSec > worstLag.lagSec) worstLag = { vmId: vm.id, vmName: vm.name, lagSec };
+    }
+    while (shipped.length > 0 && shipped[0]!.at < at - THROUGHPUT_WINDOW_MS) shipped.shift();
+    const bytes = shipped.reduce((sum, s) => sum + s.bytes, 0);
+    if (worstLag && !Number.isFinite(worstLag.lagSec)) worstLag = { ...worstLag, lagSec: Number.MAX_SAFE_INTEGER };
+    return {
+      at, protectedVms, byHealth, pendingBytes,
+      byTier: [...tiers].map(([tier, t]) => ({ tier, ...t, pctWithinRpo: t.protectedVms === 0 ? 100 : Math.round((t.withinRpo / t.protectedVms) * 1000) / 10 })),
+      worstLag: worstLag ? { ...worstLag, lagSec: Math.round(worstLag.lagSec) } : null,
+      wanThroughputBitsPerSec: Math.round((bytes * 8) / (THROUGHPUT_WINDOW_MS / 1000)),
+    };
+  }
+
+  return {
+    observe(batch) {
+      const at = now();
+      let alertsChanged = false;
+      for (const patch of batch.patches) {
+        if (patch.op === 'clock') continue;
+        if (patch.kind !== 'vm') continue;
+        const id = patch.op === 'put' ? patch.value.id : patch.id;
+        const vm = store.getVm(id);
+        if (!vm || !isProtectedCopy(vm)) { seen.delete(id); continue; }
+        alertsChanged = track(vm, at) || alertsChanged;
+      }
+      if (alertsChanged) options.onAlerts(book.list());
+      scheduleSummary();
+    },
+    summary,
+    history(vmId, range) {
+      const ring = rings.get(vmId);
+      if (!store.getVm(vmId)) return null;
+      return ring ? ring[range].points(now(), RANGES[range].windowMs) : [];
+    },
+    alerts: () => book.list(),
+    acknowledge(ids, by) {
+      const missing = book.acknowledge(ids, by, options.clock.now());
+      options.onAlerts(book.list());
+      return missing;
+    },
+    dispose() {
+      summaryTimer?.cancel();
+      book.close();
+    },
+  };
+}
+
+function formatTarget(sec: number): string {
+  return sec % 60 === 0 ? `${sec / 60} min` : `${sec} s`;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { TierSchema } from './estate.ts';
+
+export const ReplicationSummarySchema = z.object({
+  /** Estate clock, epoch ms. */
+  at: z.number(),
+  protectedVms: z.number().int().nonnegative(),
+  byHealth: z.object({
+    Normal: z.number().int().nonnegative(),
+    Warning: z.number().int().nonnegative(),
+    Critical: z.number().int().nonnegative(),
+    NotApplicable: z.number().int().nonnegative(),
+  }),
+  byTier: z.array(z.object({
+    tier: TierSchema,
+    protectedVms: z.number().int().nonnegative(),
+    withinRpo: z.number().int().nonnegative(),
+    pctWithinRpo: z.number().min(0).max(100),
+  })),
+  worstLag: z.object({ vmId: z.string(), vmName: z.string(), lagSec: z.number() }).nullable(),
+  pendingBytes: z.number().nonnegative(),
+  /** Bytes the completed cycles shipped over the last simulated minute, as bits per second. */
+  wanThroughputBitsPerSec: z.number().nonnegative(),
+});
+export type ReplicationSummary = z.infer<typeof ReplicationSummarySchema>;
+
+export const HistoryRangeSchema = z.enum(['hour', 'day']);
+export type HistoryRange = z.infer<typeof HistoryRangeSchema>;
+
+export const HistoryPointSchema = z.object({
+  /** Estate clock, epoch ms: start of the sample's bucket. */
+  t: z.number(),
+  /** Worst replication lag seen in the bucket (age of the last completed cycle). */
+  lagSec: z.number().nonnegative(),
+  pendingBytes: z.number().nonnegative(),
+  /** Bytes shipped by cycles that completed in the bucket. */
+  transferBytes: z.number().nonnegative(),
+});
+export type HistoryPoint = z.infer<typeof HistoryPointSchema>;
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['health', 'rpo']),
+  severity: z.enum(['warning', 'critical']),
+  vmId: z.string(),
+  vmName: z.string(),
+  message: z.string(),
+  /** Estate clock when raised (simulated on the lab), and the wall clock, for the record. */
+  raisedAt: z.number(),
+  raisedWallAt: z.number(),
+  /** Estate clock when the condition ended; null while it lasts. */
+  clearedAt: z.number().nullable(),
+  acknowledged: z.object({ by: z.string(), at: z.number() }).nullable(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
