@@ -28,17 +28,19 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
-export default defineConfig({
+// Under Electron Forge the Vite plugin passes its own env; the build must then land where the
+// packaged main process loads it (.vite/renderer/main_window), not in the browser server's folder.
+export default defineConfig((env) => ({
   root,
   // Relative asset URLs so the same build loads from file:// (Electron) and from the server.
   base: './',
   plugins: [react(), contentSecurityPolicy()],
   build: {
-    outDir: '../dist/renderer',
+    outDir: 'forgeConfigSelf' in env ? fileURLToPath(new URL('../.vite/renderer/main_window', import.meta.url)) : '../dist/renderer',
     emptyOutDir: true,
     target: 'es2023',
     sourcemap: true,
     // Keep CSS out of JS so nothing needs an inline <style>.
     cssCodeSplit: false,
   },
-});
+}));

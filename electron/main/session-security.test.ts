@@ -26,7 +26,7 @@ function headersFor(listener: HeadersListener, url: string, responseHeaders: Rec
 describe('session security', () => {
   it('is the policy the design asks for', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     );
   });

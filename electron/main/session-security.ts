@@ -5,7 +5,7 @@ import { isSameOrigin } from './app-url.ts';
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
   "object-src 'none'",
@@ -15,11 +15,12 @@ export const CONTENT_SECURITY_POLICY = [
 
 /**
  * Only while running against the Vite dev server: @vitejs/plugin-react injects its fast-refresh
- * preamble as an inline module script. Never used for the packaged app.
+ * preamble as an inline module script and Vite injects CSS as <style> tags. Never used for the
+ * packaged app.
  */
-export const DEV_SERVER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-  "script-src 'self'", "script-src 'self' 'unsafe-inline'",
-);
+export const DEV_SERVER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+  .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+  .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
 /** Copying a VM name or a run id is the only browser permission the console's own page needs. */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);

@@ -6,8 +6,12 @@ import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
 import { STANDBY_VERSION } from '../core/version.ts';
 
-/** A client this far behind is better served by reconnecting and taking a fresh snapshot. */
+/**
+ * A client that stays this far behind for this long is better served by reconnecting and taking a
+ * fresh snapshot. Both, because one big snapshot response legitimately fills the buffer for a while.
+ */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const MAX_BEHIND_MS = 20_000;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 const CLOSE_PROTOCOL_ERROR = 1008;
 
@@ -17,12 +21,19 @@ const CLOSE_PROTOCOL_ERROR = 1008;
  */
 export function runSocketSession(socket: WebSocket, core: Core, role: Role, actor: string, logger: LoggerPort): void {
   const subscriptions = new Map<string, () => void>();
+  let behindSince: number | null = null;
   const send = (frame: ServerFrame) => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      logger.warn(`Closing a connection that fell ${socket.bufferedAmount} bytes behind`, { actor });
-      socket.close(CLOSE_TRY_AGAIN_LATER, 'Too far behind; reconnect for a fresh snapshot');
-      return;
+      const now = Date.now();
+      behindSince ??= now;
+      if (now - behindSince > MAX_BEHIND_MS) {
+        logger.warn(`Closing a connection that stayed ${socket.bufferedAmount} bytes behind for ${MAX_BEHIND_MS / 1000} s`, { actor });
+        socket.close(CLOSE_TRY_AGAIN_LATER, 'Too far behind; reconnect for a fresh snapshot');
+        return;
+      }
+    } else {
+      behindSince = null;
     }
     socket.send(JSON.stringify(frame));
   };

@@ -11,7 +11,7 @@ const TYPES: Record<string, string> = {
 
 /** Same policy as the Electron window: the page may talk only to the server that served it. */
 export const SERVER_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
   "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'",
 ].join('; ');
 

@@ -5,7 +5,7 @@ import { useConnection, useEstate } from './services-context.tsx';
 const VIEW: Record<ConnectionState, { tone: Tone; text: string }> = {
   connecting: { tone: 'info', text: 'Connecting' },
   connected: { tone: 'ok', text: 'Connected' },
-  reconnecting: { tone: 'warn', text: 'Reconnecting — figures may be stale' },
+  reconnecting: { tone: 'warn', text: 'Reconnecting…' },
   closed: { tone: 'none', text: 'Disconnected' },
   unauthorized: { tone: 'crit', text: 'Unauthorized — open the link with ?token= printed by the server' },
 };
@@ -27,7 +27,7 @@ export function ConnectionIndicator() {
     >
       <StatusGlyph tone={view.tone} />
       <span>{text}</span>
-      {detail && state !== 'connected' ? <span className="muted connection-detail">{detail}</span> : null}
+      {detail && (state === 'connecting' || state === 'unauthorized') ? <span className="muted connection-detail">{detail}</span> : null}
     </span>
   );
 }

@@ -24,7 +24,19 @@ export function EstateGate({ children }: { children: ReactNode }) {
       </section>
     );
   }
-  if (hasEstate) return <>{children}</>;
+  if (hasEstate) {
+    if (connection === 'connected') return <>{children}</>;
+    return (
+      <>
+        <div className="stale-banner" role="alert" data-testid="stale-banner">
+          <StatusGlyph tone="warn" />
+          <span><b>Connection to the Standby core lost.</b> Everything below is as it was when the link dropped and is not updating.</span>
+          {detail ? <span className="muted">{detail}</span> : null}
+        </div>
+        {children}
+      </>
+    );
+  }
   if (status === 'error') {
     return (
       <section className="notice-pane" role="alert">

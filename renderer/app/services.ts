@@ -19,7 +19,9 @@ export function createServices(transport: Transport): Services {
     console.error(`Standby: dropped an invalid ${stream} event: ${error.message}`);
   });
   const connection = createConnectionStore(transport, client);
-  const estate = createEstateStore(client);
+  // At most two applies a second: the core batches every 250 ms, and on a 30,000-record estate
+  // each apply copies the VM table.
+  const estate = createEstateStore(client, { applyIntervalMs: 500 });
   const settings = createSettingsStore(client, {
     storage: safeLocalStorage(),
     darkQuery: typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined,

@@ -157,3 +157,46 @@ describe('estate store', () => {
     expect(fake.listenerCount).toBe(0);
   });
 });
+
+describe('estate store structure and coalescing', () => {
+  it('bumps structureVersion for added, removed, renamed or moved entities only', async () => {
+    const fake = fakeClient();
+    const estate = createEstateStore(fake.client);
+    estate.start();
+    fake.answers[0]?.resolve(twoSiteEstate(2, 1));
+    await flush();
+    const v0 = estate.store.getState().structureVersion;
+    fake.emit({ seq: 2, patches: [{ op: 'merge', kind: 'vm', id: 'p0', value: { state: 'Off' } }] });
+    fake.emit({ seq: 3, patches: [{ op: 'put', kind: 'vm', value: { ...estate.store.getState().snapshot!.vms.p1!, heartbeat: 'NoContact' } }] });
+    expect(estate.store.getState().structureVersion).toBe(v0);
+    fake.emit({ seq: 4, patches: [{ op: 'merge', kind: 'vm', id: 'p0', value: { hostId: 'b1' } }] });
+    expect(estate.store.getState().structureVersion).toBe(v0 + 1);
+    fake.emit({ seq: 5, patches: [{ op: 'remove', kind: 'vm', id: 'p1' }] });
+    expect(estate.store.getState().structureVersion).toBe(v0 + 2);
+  });
+
+  it('applies batches that arrive within applyIntervalMs together, in order', async () => {
+    vi.useFakeTimers();
+    try {
+      let t = 0;
+      const fake = fakeClient();
+      const estate = createEstateStore(fake.client, { applyIntervalMs: 500, now: () => t });
+      estate.start();
+      fake.answers[0]?.resolve(twoSiteEstate(2, 1));
+      await vi.advanceTimersByTimeAsync(0);
+      const updates: number[] = [];
+      estate.store.subscribe((s) => updates.push(s.snapshot!.seq));
+      fake.emit(rename(2, 'p0', 'a'));          // first one goes at once
+      fake.emit(rename(3, 'p0', 'b'));
+      fake.emit(rename(4, 'p0', 'c'));
+      expect(updates).toEqual([2]);
+      t = 500;
+      await vi.advanceTimersByTimeAsync(500);
+      expect(updates).toEqual([2, 4]);
+      expect(estate.store.getState().snapshot?.vms.p0?.name).toBe('c');
+      estate.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -67,6 +67,24 @@ describe('websocket transport', () => {
     expect(states.at(-1)?.[0]).toBe('connected');
   });
 
+  it('keeps backing off when connections drop right after they open, and starts over once one holds', () => {
+    const { factory } = setup();
+    factory.last.open();
+    factory.last.drop();          // attempt 1: 100 ms
+    vi.advanceTimersByTime(100);
+    factory.last.open();
+    factory.last.drop();          // dropped within stableAfterMs → attempt 2: 200 ms
+    vi.advanceTimersByTime(199);
+    expect(factory.sockets).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(factory.sockets).toHaveLength(3);
+    factory.last.open();
+    vi.advanceTimersByTime(10_000); // held: the next drop starts again at 100 ms
+    factory.last.drop();
+    vi.advanceTimersByTime(100);
+    expect(factory.sockets).toHaveLength(4);
+  });
+
   it('re-subscribes every stream after a reconnect and keeps delivering events', () => {
     const { factory, transport } = setup();
     const got: unknown[] = [];

@@ -23,6 +23,8 @@ export interface WebSocketTransportOptions {
   maxBackoffMs?: number;
   /** 0..1; spreads reconnects of many wall displays after a server restart. */
   random?: () => number;
+  /** A connection must stay up this long before the backoff starts again from the beginning. */
+  stableAfterMs?: number;
 }
 
 const OPEN = 1;
@@ -59,6 +61,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
   const initialBackoffMs = options.initialBackoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 15_000;
   const random = options.random ?? Math.random;
+  const stableAfterMs = options.stableAfterMs ?? 10_000;
 
   let socket: SocketLike | null = null;
   let state: ConnectionState = 'connecting';
@@ -66,6 +69,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
   let attempt = 0;
   let everConnected = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let stableTimer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const streamListeners = new Map<string, Set<(event: unknown) => void>>();
@@ -93,7 +97,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
   };
 
   const onConnected = () => {
-    attempt = 0;
+    // Not attempt = 0 at once: a server that accepts and then drops us (say, a snapshot too big for
+    // its send buffer) would otherwise be hammered at the shortest delay forever.
+    if (stableTimer) clearTimeout(stableTimer);
+    stableTimer = setTimeout(() => { stableTimer = null; attempt = 0; }, stableAfterMs);
     everConnected = true;
     setState('connected');
     for (const stream of streamListeners.keys()) sendFrame({ t: 'sub', stream });
@@ -158,6 +165,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     s.onclose = (event) => {
       if (socket !== s) return;
       socket = null;
+      if (stableTimer) clearTimeout(stableTimer);
+      stableTimer = null;
       failPending((p) => p.unsent === null, () => new ContractError('disconnected', 'The connection to the Standby server dropped before it answered; the request may or may not have been carried out.'));
       if (state === 'closed') return;
       if (event.code === WS_CLOSE_UNAUTHORIZED) {
@@ -221,7 +230,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     },
     close() {
       if (retryTimer) clearTimeout(retryTimer);
+      if (stableTimer) clearTimeout(stableTimer);
       retryTimer = null;
+      stableTimer = null;
       setState('closed');
       failPending(() => true, () => new ContractError('disconnected', 'The connection to the Standby server was closed.'));
       const s = socket;

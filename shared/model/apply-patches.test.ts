@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EstateSnapshot, Vm } from './estate.ts';
-import { applyPatches } from './apply-patches.ts';
+import { applyBatches, applyPatches } from './apply-patches.ts';
 
 const vm = (id: string, cpu = 1): Vm => ({
   id, vmId: id, name: id, siteId: 's', clusterId: 'c', hostId: 'h', state: 'Running', heartbeat: 'OkApplicationsHealthy',
@@ -33,5 +33,17 @@ describe('applyPatches', () => {
     expect(Object.keys(next.vms).sort()).toEqual(['b', 'c']);
     expect(next.clock.speed).toBe(60);
     expect(next.seq).toBe(7);
+  });
+});
+
+describe('applyBatches', () => {
+  it('applies batches in seq order, skips stale ones, and equals applying them one by one', () => {
+    const b6 = { seq: 6, patches: [{ op: 'merge' as const, kind: 'vm' as const, id: 'a', value: { cpuUsagePct: 6 } }] };
+    const b7 = { seq: 7, patches: [{ op: 'merge' as const, kind: 'vm' as const, id: 'a', value: { cpuUsagePct: 7 } }] };
+    const stale = { seq: 4, patches: [{ op: 'remove' as const, kind: 'vm' as const, id: 'b' }] };
+    const together = applyBatches(base, [b7, stale, b6]);
+    expect(together).toEqual(applyPatches(applyPatches(base, b6), b7));
+    expect(together.vms.a!.cpuUsagePct).toBe(7);
+    expect(together.vms.b).toBe(base.vms.b);
   });
 });

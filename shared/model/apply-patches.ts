@@ -5,13 +5,22 @@ const TABLE = { site: 'sites', cluster: 'clusters', host: 'hosts', vm: 'vms' } a
 
 /**
  * Applies patches with structural sharing: untouched tables and entities keep their identity, so
- * a view keyed on an entity re-renders only when that entity changed. Used by the core (to keep its
- * snapshot) and by the renderer's store; both must agree byte for byte.
+ * a view keyed on an entity re-renders only when that entity changed. Used by the core's tests and
+ * by the renderer's store; both must agree byte for byte.
  */
 export function applyPatches(state: EstateSnapshot, batch: PatchBatch): EstateSnapshot {
-  if (batch.seq <= state.seq) return state;
+  return applyBatches(state, [batch]);
+}
+
+/**
+ * Several batches with one copy per touched table: on a 30,000-record estate the copy is the cost,
+ * so a renderer that fell behind catches up in one step instead of one copy per batch.
+ */
+export function applyBatches(state: EstateSnapshot, batches: readonly PatchBatch[]): EstateSnapshot {
+  const fresh = batches.filter((b) => b.seq > state.seq).sort((a, b) => a.seq - b.seq);
+  if (fresh.length === 0) return state;
   const copied = new Set<keyof Tables>();
-  const next: EstateSnapshot = { ...state, seq: batch.seq };
+  const next: EstateSnapshot = { ...state, seq: fresh[fresh.length - 1]!.seq };
   const table = (name: keyof Tables): Record<string, unknown> => {
     if (!copied.has(name)) {
       copied.add(name);
@@ -19,7 +28,7 @@ export function applyPatches(state: EstateSnapshot, batch: PatchBatch): EstateSn
     }
     return next[name] as Record<string, unknown>;
   };
-  for (const patch of batch.patches) applyOne(next, patch, table);
+  for (const batch of fresh) for (const patch of batch.patches) applyOne(next, patch, table);
   return next;
 }
 

@@ -46,7 +46,7 @@ function VmDetail({ vm, index, tables, onSelect }: { vm: Vm; index: TopologyInde
   const site = tables.sites[vm.siteId];
   const cluster = tables.clusters[vm.clusterId];
   const host = tables.hosts[vm.hostId];
-  const copies = (index.copiesByVmId.get(vm.vmId) ?? []).filter((c) => c.id !== vm.id);
+  const copies = (index.vms.copiesByVmId.get(vm.vmId) ?? []).filter((id) => id !== vm.id).map((id) => tables.vms[id]).filter((c) => c !== undefined);
   const repl = replicationSummary(vm.replication);
   return (
     <>
@@ -124,7 +124,7 @@ function HostDetail({ host, index, tables, onSelect }: { host: Host; index: Topo
   const site = tables.sites[host.siteId];
   const cluster = tables.clusters[host.clusterId];
   const usable = hostUsableMemory(host);
-  const vms = index.vmsByHost.get(host.id) ?? [];
+  const vms = (index.vms.vmsByHost.get(host.id) ?? []).map((id) => tables.vms[id]).filter((v) => v !== undefined);
   const byMode = new Map<string, number>();
   for (const vm of vms) {
     const mode = vm.replication ? REPLICATION_MODE_LABEL[vm.replication.mode] : 'Not replicated';

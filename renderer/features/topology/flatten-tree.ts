@@ -73,14 +73,14 @@ export function flattenTree(index: TopologyIndex, options: FlattenOptions): Tree
 
       shownHosts.forEach((host, hi) => {
         const hostKey = nodeKey('host', host.id);
-        const vms = index.vmsByHost.get(host.id) ?? [];
-        const shownVms = searching ? vms.filter((vm) => matches.has(vm.id)) : vms;
+        const vms = index.vms.vmsByHost.get(host.id) ?? [];
+        const shownVms = searching ? vms.filter((id) => matches.has(id)) : vms;
         const hostOpen = open(hostKey, 'host');
         rows.push({ key: hostKey, kind: 'host', id: host.id, level: 3, parentKey: clusterKey, expanded: hostOpen, childCount: shownVms.length, posInSet: hi + 1, setSize: shownHosts.length });
         if (!hostOpen) return;
 
-        shownVms.forEach((vm, vi) => {
-          rows.push({ key: nodeKey('vm', vm.id), kind: 'vm', id: vm.id, level: 4, parentKey: hostKey, expanded: null, childCount: 0, posInSet: vi + 1, setSize: shownVms.length });
+        shownVms.forEach((vmId, vi) => {
+          rows.push({ key: nodeKey('vm', vmId), kind: 'vm', id: vmId, level: 4, parentKey: hostKey, expanded: null, childCount: 0, posInSet: vi + 1, setSize: shownVms.length });
         });
       });
     });
@@ -89,7 +89,7 @@ export function flattenTree(index: TopologyIndex, options: FlattenOptions): Tree
 }
 
 function hostHasMatch(index: TopologyIndex, hostId: string, matches: Set<string>): boolean {
-  return (index.vmsByHost.get(hostId) ?? []).some((vm) => matches.has(vm.id));
+  return (index.vms.vmsByHost.get(hostId) ?? []).some((id) => matches.has(id));
 }
 function clusterHasMatch(index: TopologyIndex, clusterId: string, matches: Set<string>): boolean {
   return (index.hostsByCluster.get(clusterId) ?? []).some((h) => hostHasMatch(index, h.id, matches));

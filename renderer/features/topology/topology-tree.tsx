@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { EstateTables, TopologyIndex } from './topology-index.ts';
+import type { ClusterTotals, EstateTables, TopologyIndex } from './topology-index.ts';
 import { treeKeyAction, type TreeRow as Row } from './flatten-tree.ts';
 import { TreeRow, type RowEntity } from './tree-row.tsx';
 import { useTopologyUi } from './topology-ui-store.ts';
@@ -9,6 +9,7 @@ import { useRemPx } from './use-rem-px.ts';
 interface Props {
   rows: Row[];
   index: TopologyIndex;
+  totals: Map<string, ClusterTotals>;
   tables: EstateTables;
   query: string;
   /** Set by the search box: focus this row once it is rendered. */
@@ -21,7 +22,7 @@ const ROW_REM = 1.875;
  * The visible rows, virtualized: only the ~40 rows on screen are in the DOM however large the
  * estate, so aria-level/posinset/setsize carry the structure for assistive technology.
  */
-export function TopologyTree({ rows, index, tables, query, focusRequest }: Props) {
+export function TopologyTree({ rows, index, totals, tables, query, focusRequest }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const remPx = useRemPx();
   const rowPx = Math.round(remPx * ROW_REM);
@@ -125,7 +126,7 @@ export function TopologyTree({ rows, index, tables, query, focusRequest }: Props
         {items.map((item) => {
           const row = rows[item.index];
           if (!row) return null;
-          const entity = entityOf(row, index, tables);
+          const entity = entityOf(row, index, totals, tables);
           if (!entity) return null;
           return (
             <TreeRow
@@ -148,11 +149,11 @@ export function TopologyTree({ rows, index, tables, query, focusRequest }: Props
 }
 
 // Rows are memoised on their entity: wrappers are cached per host/VM object (new only when a patch
-// touched it) and per index for sites and clusters, so a clock tick re-renders no row at all.
+// touched it) and per totals map for sites and clusters, so a clock tick re-renders no row at all.
 const leafEntities = new WeakMap<object, RowEntity>();
-const groupEntities = new WeakMap<TopologyIndex, Map<string, RowEntity>>();
+const groupEntities = new WeakMap<Map<string, ClusterTotals>, Map<string, RowEntity>>();
 
-function entityOf(row: Row, index: TopologyIndex, tables: EstateTables): RowEntity | null {
+function entityOf(row: Row, index: TopologyIndex, totals: Map<string, ClusterTotals>, tables: EstateTables): RowEntity | null {
   if (row.kind === 'host' || row.kind === 'vm') {
     const value = row.kind === 'host' ? tables.hosts[row.id] : tables.vms[row.id];
     if (!value) return null;
@@ -163,8 +164,8 @@ function entityOf(row: Row, index: TopologyIndex, tables: EstateTables): RowEnti
     }
     return entity;
   }
-  let cache = groupEntities.get(index);
-  if (!cache) groupEntities.set(index, (cache = new Map()));
+  let cache = groupEntities.get(totals);
+  if (!cache) groupEntities.set(totals, (cache = new Map()));
   const cached = cache.get(row.key);
   if (cached) return cached;
   let entity: RowEntity | null = null;
@@ -175,7 +176,7 @@ function entityOf(row: Row, index: TopologyIndex, tables: EstateTables): RowEnti
       let hostCount = 0;
       let vmCount = 0;
       for (const c of clusters) {
-        const t = index.clusterTotals.get(c.id);
+        const t = totals.get(c.id);
         hostCount += t?.hostCount ?? 0;
         vmCount += t?.vmCount ?? 0;
       }
@@ -183,7 +184,7 @@ function entityOf(row: Row, index: TopologyIndex, tables: EstateTables): RowEnti
     }
   } else {
     const cluster = tables.clusters[row.id];
-    if (cluster) entity = { kind: 'cluster', cluster, totals: index.clusterTotals.get(row.id) };
+    if (cluster) entity = { kind: 'cluster', cluster, totals: totals.get(row.id) };
   }
   if (entity) cache.set(row.key, entity);
   return entity;

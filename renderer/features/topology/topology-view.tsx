@@ -2,7 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEv
 import { useEstate } from '../../app/services-context.tsx';
 import { useUi } from '../../app/ui-store.ts';
 import type { EstateTables } from './topology-index.ts';
-import { buildTopologyIndex, matchVms } from './topology-index.ts';
+import { buildTopologyIndex, clusterTotalsOf, layoutVms, matchVms } from './topology-index.ts';
 import { flattenTree } from './flatten-tree.ts';
 import { useTopologyUi } from './topology-ui-store.ts';
 import { TopologyTree } from './topology-tree.tsx';
@@ -28,8 +28,17 @@ export function TopologyView() {
     () => (sites && clusters && hosts && vms ? { sites, clusters, hosts, vms } : null),
     [sites, clusters, hosts, vms],
   );
-  const index = useMemo(() => (tables ? buildTopologyIndex(tables) : null), [tables]);
-  const matches = useMemo(() => (index ? matchVms(index, deferredQuery) : null), [index, deferredQuery]);
+  const structureVersion = useEstate((s) => s.structureVersion);
+  // Keyed on structureVersion, not on the VM table: the layout holds ids and names only, so it
+  // needs rebuilding when VMs are added, removed, renamed or moved, not when they change state.
+  const vmLayout = useMemo(() => (vms ? layoutVms(vms) : null), [structureVersion, vms === undefined]);
+  const index = useMemo(
+    () => (sites && clusters && hosts && vmLayout ? buildTopologyIndex({ sites, clusters, hosts }, vmLayout) : null),
+    // Same reasoning: order and membership only, so host usage ticks do not re-flatten the tree.
+    [structureVersion, vmLayout, sites === undefined],
+  );
+  const totals = useMemo(() => (index && hosts ? clusterTotalsOf(index, hosts) : null), [index, hosts]);
+  const matches = useMemo(() => (vmLayout ? matchVms(vmLayout, deferredQuery) : null), [vmLayout, deferredQuery]);
   const siteId = siteFilter !== null && sites?.[siteFilter] ? siteFilter : null;
   const rows = useMemo(
     () => (index ? flattenTree(index, { expansion, siteId, matches }) : []),
@@ -69,7 +78,7 @@ export function TopologyView() {
     }
   };
 
-  if (!index || !tables) return null;
+  if (!index || !tables || !totals) return null;
   const searching = matches !== null;
   return (
     <div className={`topology-view${selectedKey ? ' has-detail' : ''}`} data-testid="view-topology">
@@ -100,7 +109,7 @@ export function TopologyView() {
         </div>
       </div>
       <div className="topology-body">
-        <TopologyTree rows={rows} index={index} tables={tables} query={deferredQuery} focusRequest={focusRequest} />
+        <TopologyTree rows={rows} totals={totals} index={index} tables={tables} query={deferredQuery} focusRequest={focusRequest} />
         {selectedKey ? <DetailPanel selectedKey={selectedKey} index={index} tables={tables} onClose={() => select(null)} onSelect={(key) => { select(key); setFocusRequest({ key, at: Date.now() }); }} /> : null}
       </div>
     </div>
