@@ -6,10 +6,16 @@ import { createDispatcher, type CallContext } from './dispatcher.ts';
 import { createStreamHub } from './stream-hub.ts';
 import { createEstateStore } from './estate/estate-store.ts';
 import { createSettingsService } from './settings/settings-service.ts';
-import type { EstateSource } from './backends/estate-source.ts';
 import { createLabSource } from './backends/lab/lab-source.ts';
+import { isLabControl, type LabBackend } from './backends/lab/lab-backend.ts';
 import { STANDBY_VERSION } from './version.ts';
 import { createReplicationMonitor } from './replication/replication-monitor.ts';
+import { runReplicationAction } from './replication/replication-actions.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { auditedBackend } from './audit/audited-backend.ts';
+import { createRecoveryHandlers } from './recovery/recovery-handlers.ts';
+import type { HyperVBackend } from './backends/backend-port.ts';
+import { join } from 'node:path';
 import { ContractError } from '../../shared/contract/errors.ts';
 
 export interface Core {
@@ -21,7 +27,7 @@ export interface Core {
 
 export interface CoreOptions {
   /** Replaces the default backend (the lab, from settings); tests and benchmarks use this. */
-  source?: EstateSource;
+  source?: HyperVBackend;
   /** How long estate changes are batched before they go out. */
   patchBatchMs?: number;
 }
@@ -52,10 +58,20 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     onAlerts: (alerts) => hub.publish('alerts.changed', { alerts }),
   });
   observeBatch = replication.observe;
+  const lab = isLabControl(source) ? source : null;
+  const requireLab = (): LabBackend => {
+    if (!lab) throw new ContractError('invalid-state', `The lab is not the active backend (${source.info.description}).`);
+    return lab;
+  };
+  lab?.onEvents((events) => hub.publish('lab.events', { events }));
   source.start((patches) => estate.apply(patches));
   ports.logger.info(`Core ready on ${source.info.description}`);
 
+  const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }));
+  const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
+
   const dispatch = createDispatcher({
+    ...recovery.handlers,
     'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind }),
     'estate.snapshot': () => estate.snapshot(),
     'settings.get': () => settings.get(),
@@ -65,6 +81,9 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
       if (!points) throw new ContractError('not-found', `There is no VM with id "${vmId}" in the estate.`, 'vmId');
       return { vmId, range, points };
     },
+    'replication.act': async ({ vmIds, change }, ctx) => ({
+      results: await runReplicationAction(auditedBackend(source, audit, { actor: ctx.actor, now: ports.clock.now, backendNow: () => estate.snapshotClock().now }), estate, vmIds, change),
+    }),
     'alerts.list': () => ({ alerts: replication.alerts() }),
     'alerts.acknowledge': ({ ids }, ctx) => {
       const missing = replication.acknowledge(ids, ctx.actor);
@@ -77,12 +96,27 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
       hub.publish('settings.changed', next);
       return next;
     },
+    'lab.status': () => requireLab().status(),
+    'lab.setSpeed': ({ speed }, ctx) => {
+      ports.logger.info('Lab speed changed', { actor: ctx.actor, speed });
+      return requireLab().setSpeed(speed);
+    },
+    'lab.injectFault': (spec, ctx) => {
+      ports.logger.info('Lab fault injected', { actor: ctx.actor, fault: spec });
+      return requireLab().injectFault(spec);
+    },
+    'lab.clearFault': ({ faultId }, ctx) => {
+      ports.logger.info('Lab fault cleared', { actor: ctx.actor, faultId });
+      return requireLab().clearFault(faultId);
+    },
   });
 
   return {
     handle: dispatch,
     subscribe: (stream, listener) => hub.subscribe(stream, listener),
     async dispose() {
+      await recovery.dispose();
+      audit.close();
       replication.dispose();
       estate.dispose();
       await source.dispose();

@@ -3,6 +3,8 @@ import { request, stream } from './define.ts';
 import { EstateSnapshotSchema, PatchBatchSchema } from '../model/estate.ts';
 import { SettingsSchema, SettingsUpdateSchema } from '../model/settings.ts';
 import { replicationChannels, replicationStreams } from './replication-channels.ts';
+import { recoveryChannels, recoveryStreams } from './recovery-channels.ts';
+import { labChannels, labStreams } from './lab-channels.ts';
 
 export const RoleSchema = z.enum(['operator', 'viewer']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -41,6 +43,8 @@ export const channels = {
     response: SettingsSchema,
   }),
   ...replicationChannels,
+  ...labChannels,
+  ...recoveryChannels,
 } as const;
 
 export const streams = {
@@ -53,6 +57,8 @@ export const streams = {
     event: SettingsSchema,
   }),
   ...replicationStreams,
+  ...labStreams,
+  ...recoveryStreams,
 } as const;
 
 export type Channels = typeof channels;

@@ -4,6 +4,25 @@ import { AlertSchema, HistoryPointSchema, HistoryRangeSchema, ReplicationSummary
 
 const AlertListSchema = z.object({ alerts: z.array(AlertSchema) });
 
+export const ReplicationActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('suspend') }),
+  z.object({ action: z.literal('resume') }),
+  z.object({ action: z.literal('resynchronize') }),
+  /** Extended replication accepts only 300 and 900; the core refuses 30 for it per VM. */
+  z.object({ action: z.literal('set-frequency'), frequencySec: z.union([z.literal(30), z.literal(300), z.literal(900)]), relationship: z.enum(['Simple', 'Extended']).default('Simple') }),
+]);
+export type ReplicationAction = z.infer<typeof ReplicationActionSchema>;
+
+export const ReplicationActionResultSchema = z.object({
+  vmId: z.string(),
+  vmName: z.string(),
+  /** done only once the state read back from the backend matches what was asked. */
+  outcome: z.enum(['done', 'failed']),
+  message: z.string(),
+  /** Replication state and frequency as read back after the action. */
+  readBack: z.object({ state: z.string(), health: z.string(), frequencySec: z.number() }).nullable(),
+});
+
 export const replicationChannels = {
   'replication.summary': request({
     access: 'read',
@@ -16,6 +35,12 @@ export const replicationChannels = {
     summary: "One VM's replication lag, pending bytes and transfer sizes over the last hour or day",
     request: z.object({ vmId: z.string().min(1).max(400), range: HistoryRangeSchema }),
     response: z.object({ vmId: z.string(), range: HistoryRangeSchema, points: z.array(HistoryPointSchema) }),
+  }),
+  'replication.act': request({
+    access: 'operate',
+    summary: 'Suspend, resume, resynchronize or change the frequency of replication for one VM or a selection; audited, and reported done only after read-back',
+    request: z.object({ vmIds: z.array(z.string().min(1).max(400)).min(1).max(10_000), change: ReplicationActionSchema }),
+    response: z.object({ results: z.array(ReplicationActionResultSchema) }),
   }),
   'alerts.list': request({
     access: 'read',

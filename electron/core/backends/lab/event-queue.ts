@@ -7,11 +7,17 @@ export interface ScheduledEvent {
   cancel(): void;
 }
 
-interface Entry extends ScheduledEvent {
+class Entry implements ScheduledEvent {
   at: number;
   seq: number;
   fn: () => void;
-  cancelled: boolean;
+  cancelled = false;
+  constructor(at: number, seq: number, fn: () => void) {
+    this.at = at;
+    this.seq = seq;
+    this.fn = fn;
+  }
+  cancel(): void { this.cancelled = true; }
 }
 
 export class EventQueue {
@@ -30,10 +36,7 @@ export class EventQueue {
 
   /** Runs fn at simulated time `at` (never earlier than now); times are whole milliseconds. */
   at(at: number, fn: () => void): ScheduledEvent {
-    const entry: Entry = {
-      at: Math.max(this.current, Math.ceil(at)), seq: this.seq++, fn, cancelled: false,
-      cancel() { entry.cancelled = true; },
-    };
+    const entry = new Entry(Math.max(this.current, Math.ceil(at)), this.seq++, fn);
     this.push(entry);
     return entry;
   }

@@ -78,7 +78,9 @@ export class WanLink {
     }
     heapPush(this.flows, flow);
     this.active += 1;
-    this.reschedule();
+    // An arrival only delays the others; the pending wake-up is still early enough unless the
+    // newcomer itself finishes first. Waking early is harmless: complete() reschedules.
+    if (!this.next || this.flows[0] === flow) this.reschedule();
     return flow;
   }
 
@@ -134,7 +136,8 @@ export class WanLink {
     const first = this.flows[0];
     if (!first || !this.up) return;
     const seconds = ((first.finishV - this.virtual) * this.active) / this.bytesPerSec;
-    this.next = this.queue.after(Math.max(0, seconds * 1000), () => this.complete());
+    // At least a millisecond: at epoch-scale times a smaller step would not move the clock at all.
+    this.next = this.queue.after(Math.max(1, Math.ceil(seconds * 1000)), () => this.complete());
   }
 
   private complete(): void {

@@ -1,0 +1,22 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAuditLog } from './audit-log.ts';
+
+describe('audit log', () => {
+  it('appends JSONL durably and reads back by filter', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'standby-audit-')), 'audit.jsonl');
+    const log = createAuditLog(file);
+    log.append({ at: 1, actor: 'ann', action: 'Start-VM', target: 'EHRDB01 on DRHV-101', result: 'ok' });
+    log.append({ at: 2, actor: 'bob', action: 'Stop-VM', target: 'WEB01 on HV-A01', result: 'error', detail: 'refused' });
+    await Promise.resolve();
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2); // on disk by the end of the burst
+    expect(log.read({ actor: 'bob' })).toEqual([expect.objectContaining({ action: 'Stop-VM', result: 'error' })]);
+    expect(log.read({ target: 'ehrdb' })).toHaveLength(1);
+    expect(log.read({ since: 2 })).toHaveLength(1);
+    expect(log.read({ limit: 1 })[0]!.actor).toBe('bob');
+    log.close();
+    expect(createAuditLog(file).read()).toHaveLength(2);
+  });
+});

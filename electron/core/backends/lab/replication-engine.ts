@@ -1,0 +1,549 @@
+import type { Replication, Vm } from '../../../../shared/model/estate.ts';
+import type { ReplicationState } from '../../../../shared/model/hyperv-enums.ts';
+import type { LabLinkId } from '../../../../shared/model/lab.ts';
+import { ContractError } from '../../../../shared/contract/errors.ts';
+import type { ScheduledEvent } from './event-queue.ts';
+import { HEALTH_RULES, replicationHealth } from './health-rules.ts';
+import { fqdnOf, type LabWorld } from './lab-world.ts';
+import type { Transfer, WanLink } from './wan-link.ts';
+
+/** How the lab turns write churn into replication traffic. (Modelling choices, not Hyper-V facts.) */
+export const REPLICATION_MODEL = {
+  /** Bytes on the wire per byte of change log: Hyper-V compresses replication traffic by default. */
+  compressionRatio: 0.5,
+  /** Per-cycle protocol cost: log headers, acknowledgements. */
+  cycleOverheadBytes: 64 * 1024,
+  /** Hyper-V forces a resynchronization when the change log passes this share of the disk. */
+  resyncLogShareOfDisk: 0.5,
+  /** Resynchronization compares both disks block by block before sending what differs. */
+  resyncCompareBytesPerSec: 1024 ** 3,
+  hourlyPointMs: 60 * 60_000,
+  /**
+   * The replica copy reports its last replication time at most this often (state and health at
+   * once): the console reads RPO from the primary copy, and a 10,000-VM estate would otherwise send
+   * a second patch for every 30-second cycle.
+   */
+  replicaReportMs: 5 * 60_000,
+} as const;
+
+export interface RecoveryPoint {
+  /** When the changes in it were captured on the primary (the snapshot of the log). */
+  at: number;
+  /** The source's cumulative write counter at capture: data loss is measured against it. */
+  writtenTotal: number;
+  appConsistent: boolean;
+}
+
+type ReplicationType = 'None' | 'Regular' | 'ApplicationConsistent' | 'Planned';
+
+/** One replication relationship: primary→replica (Simple) or replica→extended replica (Extended). */
+export interface Relationship {
+  readonly vmId: string;
+  readonly name: string;
+  readonly kind: 'simple' | 'extended';
+  sourceId: string;
+  targetId: string;
+  // Cached on setup and on reverse: the hot path must not look records up by id.
+  source: Vm;
+  target: Vm;
+  srcRep: Replication;
+  dstRep: Replication;
+  srcField: 'replication' | 'extendedReplication';
+  rate: number;
+  link: WanLink;
+  /** Change log not yet sent, and the time writes were last added to it. */
+  logBytes: number;
+  accruedAt: number;
+  writtenTotal: number;
+  transfer: Transfer | null;
+  transferBytes: number;
+  capturedAt: number;
+  capturedTotal: number;
+  transferType: ReplicationType;
+  /** A planned failover is shipping the last changes: regular cycles stand aside. */
+  preparing: boolean;
+  cycle: ScheduledEvent | null;
+  began: number;
+  monitoringStart: number;
+  successes: number;
+  missed: number;
+  errors: number;
+  sizeSum: number;
+  sizeMax: number;
+  latencySumMs: number;
+  missedAt: number[];
+  failing: boolean;
+  lastType: ReplicationType;
+  latest: RecoveryPoint | null;
+  points: RecoveryPoint[];
+  lastHourlyAt: number;
+  lastAppConsistentAt: number;
+  healthDetails: string[];
+  afterTransfer: (() => void) | null;
+}
+
+/**
+ * Hyper-V Replica: every VM's writes build a change log that each cycle ships over the shared WAN
+ * link; missed cycles, errors and staleness drive health; long outages force resynchronization;
+ * successful cycles become recovery points on the replica.
+ */
+export class ReplicationEngine {
+  private readonly world: LabWorld;
+  readonly relationships: Relationship[] = [];
+  private readonly bySource = new Map<string, Relationship[]>();
+  private readonly byTarget = new Map<string, Relationship>();
+
+  constructor(world: LabWorld) {
+    this.world = world;
+    for (const vm of world.vms.values()) {
+      if (vm.replication?.mode === 'Primary') {
+        const replica = world.copies(vm.vmId).find((c) => c.replication?.mode === 'Replica');
+        if (replica) this.add(vm, replica, 'simple');
+      }
+      if (vm.extendedReplication?.mode === 'Primary') {
+        const extended = world.copies(vm.vmId).find((c) => c.replication?.mode === 'ExtendedReplica');
+        if (extended) this.add(vm, extended, 'extended');
+      }
+    }
+  }
+
+  // Lookups -----------------------------------------------------------------------------------------
+
+  sourcesOf(recordId: string): readonly Relationship[] { return this.bySource.get(recordId) ?? []; }
+  targetOf(recordId: string): Relationship | undefined { return this.byTarget.get(recordId); }
+
+  sourceRep(rel: Relationship): Replication { return rel.srcRep; }
+  targetRep(rel: Relationship): Replication { return rel.dstRep; }
+
+  /** Change log including writes up to now, as Measure-VMReplication reports it. */
+  pendingBytes(rel: Relationship): number {
+    this.accrue(rel);
+    return rel.logBytes + (rel.transfer ? rel.transferBytes : 0);
+  }
+
+  /** Source writes since a recovery point: what a failover to it loses. */
+  dataLossBytes(rel: Relationship, point: RecoveryPoint | null): number {
+    this.accrue(rel);
+    return Math.max(0, rel.writtenTotal - (point?.writtenTotal ?? 0));
+  }
+
+  healthInputs(rel: Relationship) {
+    const now = this.world.now;
+    while (rel.missedAt.length > 0 && rel.missedAt[0]! <= now - HEALTH_RULES.windowMs) rel.missedAt.shift();
+    const frequencyMs = this.sourceRep(rel).frequencySec * 1000;
+    const windowSpan = Math.min(HEALTH_RULES.windowMs, now - rel.began);
+    return { missedInWindow: rel.missedAt.length, expectedInWindow: Math.max(1, windowSpan / frequencyMs) };
+  }
+
+  // Writes ------------------------------------------------------------------------------------------
+
+  /** Adds the source's writes since the last accrual (only a running VM writes). */
+  accrue(rel: Relationship): void {
+    const now = this.world.now;
+    if (now === rel.accruedAt) return;
+    if (rel.source.state === 'Running') {
+      const bytes = (rel.rate * (now - rel.accruedAt)) / 1000;
+      rel.logBytes += bytes;
+      rel.writtenTotal += bytes;
+    }
+    rel.accruedAt = now;
+  }
+
+  accrueSource(vm: Vm): void {
+    for (const rel of this.sourcesOf(vm.id)) this.accrue(rel);
+  }
+
+  // Cycles ------------------------------------------------------------------------------------------
+
+  private runCycle(rel: Relationship): void {
+    const world = this.world;
+    const source = this.sourceRep(rel);
+    rel.cycle = world.queue.after(source.frequencySec * 1000, () => this.runCycle(rel));
+    this.accrue(rel);
+    if (rel.preparing) return;
+    if (source.state === 'Suspended' || source.state === 'Replicating') {
+      const vm = rel.source;
+      if (rel.logBytes > vm.diskBytes * REPLICATION_MODEL.resyncLogShareOfDisk) {
+        this.abortTransfer(rel);
+        this.setState(rel, 'WaitingForStartResynchronize', 'WaitingForStartResynchronize');
+        world.event('replication.resync-required', 'error',
+          `The change log of '${rel.name}' passed half of its virtual disk; resynchronization is required.`, { vm: rel.name });
+        this.refreshHealth(rel);
+        return;
+      }
+    }
+    if (source.state !== 'Replicating') { this.refreshHealth(rel); return; }
+    if (rel.transfer) {
+      this.miss(rel, false, 'the previous cycle is still being sent');
+      return;
+    }
+    const problem = this.pathProblem(rel);
+    if (problem) {
+      this.miss(rel, problem.error, problem.reason);
+      if (problem.toError) {
+        this.setState(rel, 'Error', 'Error');
+        world.event('replication.error', 'error', `Hyper-V failed to replicate changes for '${rel.name}': ${problem.reason}. Replication is in an error state.`, { vm: rel.name });
+        this.refreshHealth(rel);
+      }
+      return;
+    }
+    const vm = rel.source;
+    const appInterval = source.appConsistentIntervalHours * 3_600_000;
+    const appConsistent = appInterval > 0 && vm.state === 'Running' && world.now - rel.lastAppConsistentAt >= appInterval;
+    this.ship(rel, appConsistent ? 'ApplicationConsistent' : 'Regular');
+  }
+
+  /** Why a cycle cannot reach the replica right now, or null when the path is clear. */
+  private pathProblem(rel: Relationship): { reason: string; error: boolean; toError: boolean } | null {
+    const world = this.world;
+    const source = rel.source;
+    const target = rel.target;
+    if (world.hosts.get(source.hostId)?.state === 'Down') return { reason: 'the primary server is down', error: false, toError: false };
+    if (this.targetRep(rel).state !== 'Replicating') {
+      return { reason: `the Replica virtual machine is in state ${this.targetRep(rel).state}`, error: true, toError: false };
+    }
+    const link = this.linkFor(rel);
+    if (!link.up) return { reason: `the Replica server could not be contacted (${link.name} is down)`, error: true, toError: false };
+    if (world.brokerDown.has(target.clusterId)) {
+      return { reason: `the Hyper-V Replica Broker ${world.clusters.get(target.clusterId)!.replicaBroker} is offline`, error: true, toError: false };
+    }
+    if (world.hosts.get(target.hostId)?.state === 'Down') return { reason: 'the Replica server is down', error: true, toError: false };
+    if (world.storageFull.has(target.siteId)) return { reason: 'there is not enough space on the disk of the Replica server', error: true, toError: true };
+    return null;
+  }
+
+  /** Sends the whole change log as one cycle. */
+  private ship(rel: Relationship, type: ReplicationType, onDone?: () => void, onFail?: (reason: string) => void): void {
+    const world = this.world;
+    rel.transferBytes = rel.logBytes;
+    rel.capturedAt = world.now;
+    rel.capturedTotal = rel.writtenTotal;
+    rel.transferType = type;
+    rel.logBytes = 0;
+    this.setPending(rel, rel.transferBytes);
+    const wire = rel.transferBytes * REPLICATION_MODEL.compressionRatio + REPLICATION_MODEL.cycleOverheadBytes;
+    rel.transfer = this.linkFor(rel).send(wire, () => {
+      this.delivered(rel);
+      onDone?.();
+      this.runAfterTransfer(rel);
+    }, (reason) => {
+      rel.transfer = null;
+      rel.logBytes += rel.transferBytes;
+      this.miss(rel, true, reason);
+      onFail?.(reason);
+      this.runAfterTransfer(rel);
+    });
+  }
+
+  private runAfterTransfer(rel: Relationship): void {
+    const next = rel.afterTransfer;
+    rel.afterTransfer = null;
+    next?.();
+  }
+
+  private delivered(rel: Relationship): void {
+    const world = this.world;
+    const now = world.now;
+    const bytes = rel.transferBytes;
+    rel.transfer = null;
+    rel.successes += 1;
+    rel.sizeSum += bytes;
+    rel.sizeMax = Math.max(rel.sizeMax, bytes);
+    rel.latencySumMs += now - rel.capturedAt;
+    rel.lastType = rel.transferType;
+    const appConsistent = rel.transferType === 'ApplicationConsistent';
+    const point: RecoveryPoint = { at: rel.capturedAt, writtenTotal: rel.capturedTotal, appConsistent };
+    rel.latest = point;
+    const keep = this.sourceRep(rel).additionalRecoveryPoints;
+    if (appConsistent) rel.lastAppConsistentAt = rel.capturedAt;
+    if (keep > 0 && (appConsistent || rel.capturedAt - rel.lastHourlyAt >= REPLICATION_MODEL.hourlyPointMs)) {
+      if (!appConsistent || rel.capturedAt - rel.lastHourlyAt >= REPLICATION_MODEL.hourlyPointMs) rel.lastHourlyAt = rel.capturedAt;
+      rel.points.push(point);
+      if (rel.points.length > keep) rel.points.splice(0, rel.points.length - keep);
+    }
+    const source = this.sourceRep(rel);
+    const target = this.targetRep(rel);
+    source.lastReplicationTime = now;
+    this.world.touchVm(rel.source, rel.srcField);
+    if (target.lastReplicationTime === null || now - target.lastReplicationTime >= REPLICATION_MODEL.replicaReportMs || rel.failing) {
+      target.lastReplicationTime = now;
+      this.world.touchVm(rel.target, 'replication');
+    }
+    this.accrue(rel);
+    this.setPending(rel, rel.logBytes);
+    // What reached the replica is what its extended replica must receive next.
+    for (const downstream of this.sourcesOf(rel.targetId)) {
+      if (downstream === rel) continue;
+      this.accrue(downstream);
+      downstream.logBytes += bytes;
+      downstream.writtenTotal += bytes;
+    }
+    if (rel.failing) {
+      rel.failing = false;
+      world.event('replication.recovered', 'info', `Replication of '${rel.name}' succeeded again.`, { vm: rel.name });
+    }
+    this.refreshHealth(rel);
+  }
+
+  private miss(rel: Relationship, error: boolean, reason: string): void {
+    rel.missed += 1;
+    rel.missedAt.push(this.world.now);
+    if (error) rel.errors += 1;
+    if (!rel.failing) {
+      rel.failing = true;
+      this.world.event('replication.cycle-failed', error ? 'warning' : 'info', `A replication cycle of '${rel.name}' was missed: ${reason}.`, { vm: rel.name });
+    }
+    this.refreshHealth(rel);
+  }
+
+  refreshHealth(rel: Relationship): void {
+    const src = rel.srcRep;
+    const dst = rel.dstRep;
+    // Nearly every call finds a healthy relationship: answer that without building anything.
+    if (src.state === 'Replicating' && dst.state === 'Replicating' && src.health === 'Normal' && dst.health === 'Normal'
+      && rel.missedAt.length === 0 && this.world.now - (src.lastReplicationTime ?? rel.began) <= HEALTH_RULES.warningStaleMs) {
+      rel.healthDetails = NO_DETAILS;
+      return;
+    }
+    const inputs = this.healthInputs(rel);
+    const source = this.sourceRep(rel);
+    const lastSuccess = source.lastReplicationTime ?? rel.began;
+    const forSource = replicationHealth({ state: source.state, now: this.world.now, lastSuccess, ...inputs });
+    rel.healthDetails = forSource.details;
+    this.setHealth(rel, source, rel.sourceId, forSource.health);
+    const target = this.targetRep(rel);
+    const forTarget = target.state === source.state ? forSource : replicationHealth({ state: target.state, now: this.world.now, lastSuccess, ...inputs });
+    this.setHealth(rel, target, rel.targetId, forTarget.health);
+  }
+
+  private setHealth(rel: Relationship, rep: Replication, recordId: string, health: Replication['health']): void {
+    if (rep.health === health) return;
+    const before = rep.health;
+    rep.health = health;
+    const vm = this.world.vms.get(recordId)!;
+    this.world.touchVm(vm, rel.kind === 'extended' && recordId === rel.sourceId ? 'extendedReplication' : 'replication');
+    if (recordId !== rel.sourceId) return;
+    const severity = health === 'Critical' ? 'error' : health === 'Warning' ? 'warning' : 'info';
+    const details = rel.healthDetails.length > 0 ? ` ${rel.healthDetails.join(' ')}` : '';
+    this.world.event('replication.health', severity, `Replication health of '${rel.name}' (${rel.kind === 'simple' ? 'to the replica' : 'extended'}) changed from ${before} to ${health}.${details}`, { vm: rel.name });
+  }
+
+  private setPending(rel: Relationship, bytes: number): void {
+    const rep = this.sourceRep(rel);
+    const rounded = Math.round(bytes);
+    if (rep.pendingBytes === rounded) return;
+    rep.pendingBytes = rounded;
+    this.world.touchVm(rel.source, rel.srcField);
+  }
+
+  // State changes used by the operations ----------------------------------------------------------
+
+  setState(rel: Relationship, sourceState: ReplicationState | null, targetState: ReplicationState | null): void {
+    if (sourceState) {
+      const rep = this.sourceRep(rel);
+      if (rep.state !== sourceState) {
+        rep.state = sourceState;
+        this.world.touchVm(rel.source, rel.srcField);
+      }
+    }
+    if (targetState) {
+      const rep = this.targetRep(rel);
+      if (rep.state !== targetState) {
+        rep.state = targetState;
+        this.world.touchVm(rel.target, 'replication');
+      }
+    }
+  }
+
+  abortTransfer(rel: Relationship): void {
+    if (!rel.transfer) return;
+    rel.transfer.abort();
+    rel.transfer = null;
+    rel.logBytes += rel.transferBytes;
+    rel.transferBytes = 0;
+  }
+
+  /** Suspend-VMReplication. */
+  suspend(rel: Relationship): void {
+    const state = this.sourceRep(rel).state;
+    if (state === 'Resynchronizing') {
+      this.setState(rel, 'ResynchronizeSuspended', 'ResynchronizeSuspended');
+    } else if (state === 'Replicating' || state === 'Error') {
+      this.abortTransfer(rel);
+      this.setState(rel, 'Suspended', 'Suspended');
+    } else {
+      throw invalid(`Cannot suspend replication for '${rel.name}': the operation is not valid in replication state ${state}.`, rel.name);
+    }
+    this.world.event('replication.suspended', 'warning', `Replication of '${rel.name}' was suspended.`, { vm: rel.name });
+    this.refreshHealth(rel);
+  }
+
+  /** Resume-VMReplication [-Resynchronize]. */
+  resume(rel: Relationship, resynchronize: boolean): void {
+    const state = this.sourceRep(rel).state;
+    const needsResync = state === 'WaitingForStartResynchronize' || state === 'ResynchronizeSuspended';
+    if (needsResync && !resynchronize) {
+      throw invalid(`Cannot resume replication for '${rel.name}': resynchronization is required. Use Resume-VMReplication -Resynchronize.`, rel.name);
+    }
+    if (!needsResync && state !== 'Suspended' && state !== 'Error') {
+      throw invalid(`Cannot resume replication for '${rel.name}': the operation is not valid in replication state ${state}.`, rel.name);
+    }
+    if (resynchronize) {
+      this.resynchronize(rel);
+      return;
+    }
+    this.setState(rel, 'Replicating', 'Replicating');
+    this.world.event('replication.resumed', 'info', `Replication of '${rel.name}' was resumed.`, { vm: rel.name });
+    this.refreshHealth(rel);
+  }
+
+  /** Compares the disks, then sends what differs; replication resumes from a fresh log. */
+  resynchronize(rel: Relationship): void {
+    const world = this.world;
+    this.abortTransfer(rel);
+    this.setState(rel, 'Resynchronizing', 'Resynchronizing');
+    world.event('replication.resync-started', 'info', `Resynchronization of '${rel.name}' started.`, { vm: rel.name });
+    const disk = rel.source.diskBytes;
+    world.queue.after((disk / REPLICATION_MODEL.resyncCompareBytesPerSec) * 1000, () => {
+      if (this.sourceRep(rel).state !== 'Resynchronizing') return;
+      this.accrue(rel);
+      rel.logBytes = Math.min(rel.logBytes, disk);
+      this.ship(rel, 'Regular', () => {
+        if (this.sourceRep(rel).state !== 'Resynchronizing') return;
+        this.setState(rel, 'Replicating', 'Replicating');
+        world.event('replication.resync-completed', 'info', `Resynchronization of '${rel.name}' completed.`, { vm: rel.name });
+        this.refreshHealth(rel);
+      }, (reason) => {
+        this.setState(rel, 'ResynchronizeSuspended', 'ResynchronizeSuspended');
+        world.event('replication.resync-failed', 'error', `Resynchronization of '${rel.name}' failed: ${reason}.`, { vm: rel.name });
+        this.refreshHealth(rel);
+      });
+    });
+    this.refreshHealth(rel);
+  }
+
+  /** Start-VMFailover -Prepare: sends everything written so far; resolves once it arrived. */
+  prepare(rel: Relationship): Promise<void> {
+    rel.preparing = true;
+    return new Promise((resolve, reject) => {
+      const step = () => {
+        if (rel.transfer) { rel.afterTransfer = step; return; }
+        const problem = this.pathProblem(rel);
+        if (problem) {
+          rel.preparing = false;
+          reject(new ContractError('backend', `'${rel.name}' failed to prepare for failover: ${problem.reason}.`, rel.name));
+          return;
+        }
+        this.ship(rel, 'Planned', () => {
+          rel.preparing = false;
+          this.setState(rel, 'PreparedForFailover', null);
+          this.world.event('failover.prepared', 'info', `'${rel.name}' is prepared for planned failover; every change reached the replica.`, { vm: rel.name });
+          this.refreshHealth(rel);
+          resolve();
+        }, (reason) => {
+          rel.preparing = false;
+          reject(new ContractError('backend', `'${rel.name}' failed to prepare for failover: ${reason}.`, rel.name));
+        });
+      };
+      step();
+    });
+  }
+
+  /** Set-VMReplication -Reverse: the replica becomes the primary of the same relationship. */
+  reverse(rel: Relationship, resyncFirst: boolean): void {
+    const world = this.world;
+    this.abortTransfer(rel);
+    const oldSource = world.vms.get(rel.sourceId)!;
+    const oldTarget = world.vms.get(rel.targetId)!;
+    const sourceRep = this.sourceRep(rel);
+    const targetRep = this.targetRep(rel);
+    this.bySource.set(rel.sourceId, this.sourcesOf(rel.sourceId).filter((r) => r !== rel));
+    this.byTarget.delete(rel.targetId);
+    [rel.sourceId, rel.targetId] = [rel.targetId, rel.sourceId];
+    this.wire(rel);
+    this.index(rel);
+    const primaryServer = fqdnOf(world.hosts.get(oldTarget.hostId)!.name);
+    const broker = world.clusters.get(oldSource.clusterId)?.replicaBroker;
+    const replicaServer = broker ? fqdnOf(broker) : fqdnOf(world.hosts.get(oldSource.hostId)!.name);
+    Object.assign(targetRep, { mode: 'Primary', primaryServer, replicaServer, pendingBytes: 0 });
+    Object.assign(sourceRep, { mode: 'Replica', primaryServer, replicaServer, pendingBytes: 0 });
+    world.touchVm(oldSource, 'replication');
+    world.touchVm(oldTarget, 'replication');
+    rel.logBytes = 0;
+    rel.accruedAt = world.now;
+    rel.points = [];
+    rel.latest = null;
+    rel.missedAt = [];
+    rel.began = world.now;
+    if (resyncFirst) {
+      this.resynchronize(rel);
+    } else {
+      this.setState(rel, 'Replicating', 'Replicating');
+      this.refreshHealth(rel);
+    }
+  }
+
+  /** Complete-VMFailover: every other recovery point is deleted. */
+  dropRecoveryPoints(rel: Relationship): void {
+    rel.points = [];
+  }
+
+  linkFor(rel: Relationship): WanLink { return rel.link; }
+
+  private wire(rel: Relationship): void {
+    const world = this.world;
+    rel.source = world.vms.get(rel.sourceId)!;
+    rel.target = world.vms.get(rel.targetId)!;
+    rel.srcField = rel.kind === 'simple' ? 'replication' : 'extendedReplication';
+    rel.srcRep = rel.source[rel.srcField]!;
+    rel.dstRep = rel.target.replication!;
+    rel.rate = world.profile(rel.source)?.writeBytesPerSec ?? 0;
+    const cloud = world.siteRole(rel.source.siteId) === 'cloud' || world.siteRole(rel.target.siteId) === 'cloud';
+    const id: LabLinkId = cloud ? 'dr-cloud' : 'primary-dr';
+    rel.link = world.links.get(id)!;
+  }
+
+  // Setup -------------------------------------------------------------------------------------------
+
+  private add(source: Vm, target: Vm, kind: 'simple' | 'extended'): void {
+    const world = this.world;
+    const rep = (kind === 'simple' ? source.replication : source.extendedReplication)!;
+    const now = world.now;
+    const last = rep.lastReplicationTime ?? now;
+    const rate = world.profile(source)?.writeBytesPerSec ?? 0;
+    const hourly: RecoveryPoint[] = [];
+    const appEvery = rep.appConsistentIntervalHours;
+    for (let k = rep.additionalRecoveryPoints; k >= 1; k--) {
+      hourly.push({ at: last - k * 3_600_000, writtenTotal: -rate * k * 3600, appConsistent: appEvery > 0 && k % appEvery === 0 });
+    }
+    const rel: Relationship = {
+      vmId: source.vmId, name: source.name, kind, sourceId: source.id, targetId: target.id,
+      source, target, srcRep: rep, dstRep: target.replication!, srcField: 'replication', rate, link: undefined as unknown as WanLink,
+      logBytes: rep.pendingBytes, accruedAt: now, writtenTotal: rep.pendingBytes,
+      transfer: null, transferBytes: 0, capturedAt: now, capturedTotal: 0, transferType: 'None', preparing: false,
+      cycle: null, began: now - 24 * 3_600_000, monitoringStart: now,
+      successes: 0, missed: 0, errors: 0, sizeSum: 0, sizeMax: 0, latencySumMs: 0, missedAt: [], failing: false,
+      lastType: 'Regular', latest: { at: last, writtenTotal: 0, appConsistent: false }, points: hourly,
+      lastHourlyAt: last, lastAppConsistentAt: hourly.findLast((p) => p.appConsistent)?.at ?? last - 24 * 3_600_000,
+      healthDetails: [], afterTransfer: null,
+    };
+    this.wire(rel);
+    this.relationships.push(rel);
+    this.index(rel);
+    const firstCycle = Math.max(now, last + rep.frequencySec * 1000);
+    rel.cycle = world.queue.at(firstCycle, () => this.runCycle(rel));
+  }
+
+  private index(rel: Relationship): void {
+    const list = this.bySource.get(rel.sourceId) ?? [];
+    list.push(rel);
+    this.bySource.set(rel.sourceId, list);
+    this.byTarget.set(rel.targetId, rel);
+  }
+}
+
+const NO_DETAILS: string[] = [];
+
+function invalid(message: string, where: string): ContractError {
+  return new ContractError('invalid-state', message, where);
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EstateInventory, SourcePatch } from '../../estate/estate-store.ts';
+import { startDoubleBackend, type DoubleBackend } from './testing/double-backend.ts';
+
+/** The backend port end to end: node-powershell → fake shell → hub → lab simulation, and back. */
+let d: DoubleBackend;
+let loaded: EstateInventory;
+const patches: SourcePatch[] = [];
+
+beforeAll(async () => {
+  d = await startDoubleBackend({ seed: 11, vmCount: 60 });
+  loaded = await d.backend.load();
+  d.backend.onEvents(() => {});
+  // start() with a long period: the test drives refreshes; changes' re-reads arrive here.
+  d.backend.start((p) => patches.push(...p));
+}, 60_000);
+afterAll(() => d?.dispose());
+
+const sorted = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.localeCompare(b.id));
+
+describe('the PowerShell backend through the double', () => {
+  it('loads the same estate the lab holds', () => {
+    const lab = d.sim.inventory();
+    expect(sorted(loaded.sites)).toEqual(sorted(lab.sites));
+    expect(sorted(loaded.clusters)).toEqual(sorted(lab.clusters));
+    expect(sorted(loaded.hosts)).toEqual(sorted(lab.hosts));
+    expect(loaded.vms.map((v) => v.id).sort()).toEqual(lab.vms.map((v) => v.id).sort());
+    const labVm = lab.vms.find((v) => v.id.startsWith('r:') && v.replication)!;
+    const vm = loaded.vms.find((v) => v.id === labVm.id)!;
+    expect(vm.replication).toEqual(labVm.replication);
+    expect(vm.extendedReplication).toEqual(labVm.extendedReplication);
+    expect(loaded.backend.kind).toBe('powershell');
+  });
+
+  it('refreshes replication in one round trip per cluster', async () => {
+    d.hub.resetCounters();
+    await d.backend.refresh();
+    expect(d.hub.totalRoundTrips()).toBe(d.sim.world.clusters.size);
+    expect([...d.hub.roundTrips.keys()]).toEqual(['get-replication']);
+    d.hub.resetCounters();
+    await d.backend.refresh(true);
+    expect(d.hub.totalRoundTrips()).toBe(d.sim.world.clusters.size);
+  });
+
+  it('leaves the estate as it was when an answer is truncated', async () => {
+    await d.backend.refresh(true);
+    const vm = [...d.sim.world.vms.values()].find((v) => v.siteId === 'site-pri' && v.state === 'Running')!;
+    d.sim.world.setVm(vm, { state: 'Off' });
+    d.hub.inject({ kind: 'truncate', operation: 'get-inventory', cluster: d.sim.world.clusters.get(vm.clusterId)!.name });
+    const out = await d.backend.refresh(true);
+    // The site with the truncated answer reported nothing (sites refresh in parallel; the others did).
+    expect(out.some((p) => p.op === 'merge' && p.kind === 'vm' && p.id === vm.id)).toBe(false);
+    const fixed = await d.backend.refresh(true);
+    expect(fixed).toContainEqual({ op: 'merge', kind: 'vm', id: vm.id, value: expect.objectContaining({ state: 'Off' }) });
+  });
+
+  it('runs a planned failover in Hyper-V order and reports what the re-reads show', async () => {
+    const primary = [...d.sim.world.vms.values()].find((v) => v.id.startsWith('p:') && v.state === 'Running' && v.replication?.state === 'Replicating' && v.tier === 2)!;
+    const primaryHost = d.sim.world.hosts.get(primary.hostId)!.name;
+    const broker = primary.replication!.replicaServer.split('.')[0]!;
+    const target = { vmName: primary.name, computerName: primaryHost };
+    const replica = { vmName: primary.name, computerName: broker };
+    d.hub.resetCounters();
+    expect((await d.backend.stopVM(target)).State).toBe('Off');
+    await d.backend.startVMFailover(target, { prepare: true });
+    const failedOver = await d.backend.startVMFailover(replica);
+    expect(failedOver.ReplicationState).toBe('FailedOverWaitingCompletion');
+    await d.backend.reverseVMReplication(replica);
+    const started = await d.backend.startVM(replica);
+    expect(started.State).toBe('Running');
+    expect(d.hub.applied.map((a) => a.operation)).toEqual(['stop-vm', 'start-vmfailover', 'start-vmfailover', 'reverse-vmreplication', 'start-vm']);
+    const replicaId = `r:${primary.name}`;
+    const merged = patches.filter((p) => p.op === 'merge' && p.kind === 'vm' && p.id === replicaId).reduce((acc, p) => ({ ...acc, ...(p as { value: object }).value }), {} as Record<string, unknown>);
+    expect(merged.state).toBe('Running');
+  });
+
+  it('reports Hyper-V refusals as invalid-state without changing anything', async () => {
+    const vm = [...d.sim.world.vms.values()].find((v) => v.id.startsWith('p:') && v.state === 'Running' && v.replication)!;
+    const host = d.sim.world.hosts.get(vm.hostId)!.name;
+    d.hub.resetCounters();
+    await expect(d.backend.startVMFailover({ vmName: vm.name, computerName: host }, { prepare: true })).rejects.toMatchObject({ code: 'invalid-state' });
+    await expect(d.backend.startVM({ vmName: 'no such VM', computerName: host })).rejects.toMatchObject({ code: 'not-found' });
+    expect(d.hub.applied).toEqual([]);
+  });
+});

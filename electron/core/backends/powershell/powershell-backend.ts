@@ -1,0 +1,357 @@
+import { ContractError } from '../../../../shared/contract/errors.ts';
+import type { BackendInfo, Cluster, Site, Vm } from '../../../../shared/model/estate.ts';
+import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
+import type { EstateInventory, SourcePatch } from '../../estate/estate-store.ts';
+import type { HostInventory } from '../../estate/host-usage.ts';
+import type { BackendEvent, HyperVBackend, StartVMFailoverOptions, VmTarget } from '../backend-port.ts';
+import type { Route, RunResult, SiteSession } from '../../sessions/site-session.ts';
+import type { JsonObject } from './argument-encoding.ts';
+import { applyReplicationAnswer, mapSiteInventory, type ClusterAnswer, type SiteInventory } from './inventory-mapper.ts';
+import { contractErrorOf, parseData } from './ps-output.ts';
+import {
+  ClusterGroupRowSchema, ClusterNodeRowSchema, InventoryAnswerSchema, MeasureRowSchema, MigrationJobRowSchema,
+  ReplicationAnswerSchema, ReplicationRowSchema, SnapshotRowSchema, toVMInfo, VmHostRowSchema, VmRowSchema,
+} from './ps-rows.ts';
+import { psList } from './ps-values.ts';
+import type { RemoteOperation } from './script-catalog.ts';
+
+/**
+ * The backend port over PowerShell remoting: one SiteSession per site. Reads are batched per
+ * cluster (get-inventory, get-replication fan out to every node in one line); every change is
+ * followed by a re-read of the cluster it touched, and only what that re-read shows is reported.
+ */
+
+export interface PowerShellBackendOptions {
+  sessions: SiteSession[];
+  clock: ClockPort;
+  logger?: LoggerPort;
+  /** Replication refresh period; Hyper-V's own cycle is 30 s at best. */
+  refreshMs?: number;
+  /** Every n-th refresh is a full inventory (new VMs, moved VMs, host settings). */
+  inventoryEvery?: number;
+}
+
+export interface PowerShellBackend extends HyperVBackend {
+  /** One replication refresh (or a full inventory), patches included. */
+  refresh(full?: boolean): Promise<SourcePatch[]>;
+  /** Lines sent to all shells since start: the bench's round-trip count. */
+  roundTrips(): number;
+}
+
+type Located = { session: SiteSession; host: HostInventory; cluster: Cluster };
+
+export function createPowerShellBackend(options: PowerShellBackendOptions): PowerShellBackend {
+  const info: BackendInfo = { kind: 'powershell', description: `PowerShell remoting to ${options.sessions.map((s) => s.profile.name).join(', ')}`, seed: null };
+  const sites = new Map<string, SiteInventory>();
+  const vms = new Map<string, Vm>();
+  const hosts = new Map<string, HostInventory>();
+  const listeners = new Set<(events: BackendEvent[]) => void>();
+  let onPatches: ((patches: SourcePatch[]) => void) | null = null;
+  let timer: TimerHandle | null = null;
+  let refreshes = 0;
+  let eventSeq = 0;
+  let trips = 0;
+  let stopped = false;
+
+  const run = async (session: SiteSession, operation: RemoteOperation, route: Route, args: JsonObject = {}, timeoutMs?: number): Promise<RunResult> => {
+    trips += 1;
+    return session.run(operation, route, args, timeoutMs === undefined ? {} : { timeoutMs });
+  };
+
+  /** The one answer of a single-host call, or its error as a ContractError. */
+  const single = (result: RunResult, what: string): unknown => {
+    const first = result.results[0];
+    if (!first) throw result.failures[0] ? contractErrorOf(result.failures[0], what) : new ContractError('backend', `${what}: no host answered.`);
+    if (!first.output.ok) throw contractErrorOf({ ...first.output.error, computerName: first.computerName }, what);
+    return first.output.data;
+  };
+
+  const emit = (event: Omit<BackendEvent, 'seq' | 'at'>) => {
+    const full = { ...event, seq: ++eventSeq, at: options.clock.now() };
+    for (const listener of listeners) listener([full]);
+  };
+
+  async function readCluster(session: SiteSession, cluster: string): Promise<ClusterAnswer> {
+    const result = await run(session, 'get-inventory', { kind: 'cluster-nodes', cluster });
+    const answers = result.results.map((r) => {
+      if (!r.output.ok) throw contractErrorOf({ ...r.output.error, computerName: r.computerName }, 'get-inventory');
+      return { computerName: r.computerName, answer: parseData(InventoryAnswerSchema, r.output.data, `get-inventory ${r.computerName}`) };
+    });
+    return { cluster, hosts: answers };
+  }
+
+  async function readSite(session: SiteSession): Promise<SiteInventory> {
+    if (session.state().state !== 'connected' && session.state().state !== 'degraded') await session.connect();
+    const previous = sites.get(session.profile.siteId);
+    const vmsByHost = new Map<string, Vm[]>();
+    for (const vm of previous?.vms ?? []) vmsByHost.set(vm.hostId, [...(vmsByHost.get(vm.hostId) ?? []), vm]);
+    // Parse every cluster before touching the model: a bad answer leaves the estate as it was.
+    const clusters: ClusterAnswer[] = [];
+    for (const endpoint of session.profile.clusters) clusters.push(await readCluster(session, endpoint.cluster));
+    return mapSiteInventory(session.profile, clusters, previous ? { hosts: new Map(previous.hosts.map((h) => [h.id, h])), vmsByHost } : undefined);
+  }
+
+  function adopt(site: SiteInventory): SourcePatch[] {
+    const patches: SourcePatch[] = [];
+    const before = sites.get(site.site.id);
+    sites.set(site.site.id, site);
+    const seen = new Set(site.vms.map((v) => v.id));
+    for (const vm of before?.vms ?? []) if (!seen.has(vm.id)) { vms.delete(vm.id); patches.push({ op: 'remove', kind: 'vm', id: vm.id }); }
+    for (const host of site.hosts) {
+      const old = hosts.get(host.id);
+      hosts.set(host.id, host);
+      if (!old || JSON.stringify(old) !== JSON.stringify(host)) patches.push({ op: 'put', kind: 'host', value: host });
+    }
+    for (const vm of site.vms) patches.push(...diffVm(vm));
+    patches.push({ op: 'put', kind: 'site', value: site.site });
+    for (const cluster of site.clusters) patches.push({ op: 'put', kind: 'cluster', value: cluster });
+    return patches;
+  }
+
+  function diffVm(vm: Vm): SourcePatch[] {
+    const old = vms.get(vm.id);
+    vms.set(vm.id, vm);
+    if (!old) return [{ op: 'put', kind: 'vm', value: vm }];
+    const value: Partial<Vm> = {};
+    for (const key of Object.keys(vm) as (keyof Vm)[]) {
+      if (JSON.stringify(vm[key]) !== JSON.stringify(old[key])) (value as Record<string, unknown>)[key] = vm[key];
+    }
+    return Object.keys(value).length === 0 ? [] : [{ op: 'merge', kind: 'vm', id: vm.id, value }];
+  }
+
+  function inventory(): EstateInventory {
+    const all = [...sites.values()];
+    const now = Math.max(options.clock.now(), ...all.map((s) => s.collectedAt));
+    return {
+      backend: info,
+      clock: { source: 'real', now, speed: 1 },
+      sites: all.map((s) => s.site) as Site[],
+      clusters: all.flatMap((s) => s.clusters),
+      hosts: all.flatMap((s) => s.hosts),
+      vms: all.flatMap((s) => s.vms),
+    };
+  }
+
+  async function refreshReplication(session: SiteSession): Promise<SourcePatch[]> {
+    const site = sites.get(session.profile.siteId);
+    if (!site) return adopt(await readSite(session));
+    const updated: Vm[] = [];
+    for (const cluster of site.clusters) {
+      const result = await run(session, 'get-replication', { kind: 'cluster-nodes', cluster: cluster.name });
+      for (const r of result.results) {
+        if (!r.output.ok) continue;
+        const answer = parseData(ReplicationAnswerSchema, r.output.data, `get-replication ${r.computerName}`);
+        const hostId = cluster.hostIds.find((id) => hosts.get(id)?.name.toLowerCase() === r.computerName.toLowerCase());
+        updated.push(...applyReplicationAnswer(site.vms.filter((v) => v.hostId === hostId), answer));
+      }
+    }
+    const patches = updated.flatMap((vm) => diffVm(vm));
+    site.vms = site.vms.map((v) => vms.get(v.id) ?? v);
+    return patches;
+  }
+
+  async function refresh(full = false): Promise<SourcePatch[]> {
+    refreshes += 1;
+    const everyFull = options.inventoryEvery ?? 10;
+    const patches: SourcePatch[] = [];
+    const results = await Promise.allSettled(options.sessions.map(async (session) =>
+      full || refreshes % everyFull === 0 ? adopt(await readSite(session)) : refreshReplication(session)));
+    for (const r of results) {
+      if (r.status === 'fulfilled') patches.push(...r.value);
+      else options.logger?.warn('PowerShell refresh failed', { error: String(r.reason) });
+    }
+    patches.push({ op: 'clock', value: { source: 'real', now: options.clock.now(), speed: 1 } });
+    return patches;
+  }
+
+  function locateHost(computerName: string): Located {
+    const wanted = computerName.toLowerCase().split('.')[0]!;
+    for (const session of options.sessions) {
+      const site = sites.get(session.profile.siteId);
+      for (const host of site?.hosts ?? []) {
+        if (host.name.toLowerCase() === wanted) return { session, host, cluster: site!.clusters.find((c) => c.id === host.clusterId)! };
+      }
+    }
+    throw new ContractError('not-found', `No connected site has a host named ${computerName}.`, computerName);
+  }
+
+  /** A host name, or a Replica Broker / cluster name resolved to the node that holds the VM now. */
+  function locate(target: VmTarget): Located {
+    const wanted = target.computerName.toLowerCase().split('.')[0]!;
+    for (const session of options.sessions) {
+      const site = sites.get(session.profile.siteId);
+      const cluster = site?.clusters.find((c) => c.name.toLowerCase() === wanted || c.replicaBroker?.toLowerCase() === wanted);
+      if (!cluster) continue;
+      const vm = site!.vms.find((v) => v.clusterId === cluster.id && v.name === target.vmName);
+      if (!vm) throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${target.vmName}" on ${target.computerName}.`, target.vmName);
+      return { session, host: hosts.get(vm.hostId)!, cluster };
+    }
+    return locateHost(target.computerName);
+  }
+
+  async function onVm(target: VmTarget, operation: RemoteOperation, args: JsonObject, timeout: 'command' | 'operation' = 'command'): Promise<unknown> {
+    const at = locate(target);
+    const timeoutMs = timeout === 'operation' ? at.session.profile.timeouts.operationMs : undefined;
+    return single(await run(at.session, operation, { kind: 'node', computerName: at.host.name }, { ...args, vmName: target.vmName }, timeoutMs), operation);
+  }
+
+  /** Do, then re-read the cluster and report what it shows, whether the change succeeded or not. */
+  async function change<T>(located: Located, what: string, vmName: string | undefined, action: () => Promise<T>): Promise<T> {
+    try {
+      const value = await action();
+      emit({ kind: `powershell.${what}`, severity: 'info', message: `${what} ${vmName ?? ''} on ${located.host.name} done.`.replace('  ', ' '), vm: vmName, host: located.host.name });
+      return value;
+    } catch (error) {
+      emit({ kind: `powershell.${what}`, severity: 'error', message: `${what} ${vmName ?? ''} on ${located.host.name} failed: ${(error as Error).message}`, vm: vmName, host: located.host.name });
+      throw error;
+    } finally {
+      await reread(located).catch((e: unknown) => options.logger?.warn('Re-read after a change failed', { error: String(e) }));
+    }
+  }
+
+  async function reread(located: Located): Promise<void> {
+    const site = sites.get(located.session.profile.siteId);
+    if (!site) return;
+    const answer = await readCluster(located.session, located.cluster.name);
+    const vmsByHost = new Map<string, Vm[]>();
+    for (const vm of site.vms) vmsByHost.set(vm.hostId, [...(vmsByHost.get(vm.hostId) ?? []), vm]);
+    const fresh = mapSiteInventory(located.session.profile, [answer], { hosts, vmsByHost });
+    const others = site.vms.filter((v) => v.clusterId !== located.cluster.id);
+    const next: SiteInventory = {
+      ...site,
+      clusters: site.clusters.map((c) => (c.id === located.cluster.id ? fresh.clusters[0]! : c)),
+      hosts: [...site.hosts.filter((h) => h.clusterId !== located.cluster.id), ...fresh.hosts],
+      vms: [...others, ...fresh.vms],
+      site: site.site,
+    };
+    const patches = adopt(next);
+    if (patches.length > 0) onPatches?.(patches);
+  }
+
+  const vmChange = <T>(target: VmTarget, what: RemoteOperation, args: JsonObject, map: (data: unknown) => T, timeout: 'command' | 'operation' = 'operation') => {
+    const located = locate(target);
+    return change(located, what, target.vmName, async () => map(await onVm(target, what, args, timeout)));
+  };
+  const oneVm = (data: unknown, what: string) => {
+    const rows = parseData(psList(VmRowSchema), data, what);
+    if (!rows[0]) throw new ContractError('backend', `${what}: the VM was not listed after the change.`);
+    return toVMInfo(rows[0]);
+  };
+  const clusterOf = (name: string): Located => {
+    for (const session of options.sessions) {
+      const site = sites.get(session.profile.siteId);
+      const cluster = site?.clusters.find((c) => c.name.toLowerCase() === name.toLowerCase());
+      if (cluster) return { session, cluster, host: hosts.get(cluster.hostIds[0]!)! };
+    }
+    return locateHost(name);
+  };
+
+  return {
+    info,
+    async load() {
+      const loaded = await Promise.all(options.sessions.map((s) => readSite(s)));
+      for (const site of loaded) adopt(site);
+      return inventory();
+    },
+    start(listener) {
+      onPatches = listener;
+      const tick = () => {
+        if (stopped) return;
+        void refresh().then((patches) => { if (!stopped) listener(patches); }).finally(() => {
+          if (!stopped) timer = options.clock.setTimeout(tick, options.refreshMs ?? 30_000);
+        });
+      };
+      timer = options.clock.setTimeout(tick, options.refreshMs ?? 30_000);
+    },
+    async dispose() {
+      stopped = true;
+      timer?.cancel();
+      await Promise.all(options.sessions.map((s) => s.dispose()));
+    },
+    refresh,
+    roundTrips: () => trips,
+    onEvents(listener) { listeners.add(listener); return () => listeners.delete(listener); },
+
+    async getVM(query = {}) {
+      const targets: { session: SiteSession; route: Route }[] = query.computerName
+        ? [locateHost(query.computerName)].map((at) => ({ session: at.session, route: { kind: 'node', computerName: at.host.name } }))
+        : options.sessions.flatMap((session) => (sites.get(session.profile.siteId)?.clusters ?? []).map((cluster) => ({ session, route: { kind: 'cluster-nodes', cluster: cluster.name } })));
+      const out = [];
+      for (const t of targets) {
+        const route = t.route;
+        const result = await run(t.session, 'get-vm', route, query.vmName ? { vmName: query.vmName } : {});
+        for (const r of result.results) if (r.output.ok) out.push(...parseData(psList(VmRowSchema), r.output.data, 'get-vm').map(toVMInfo));
+      }
+      if (query.vmName && out.length === 0) throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${query.vmName}".`, query.vmName);
+      return out;
+    },
+    async getVMHost(computerName) {
+      const at = locateHost(computerName);
+      return parseData(VmHostRowSchema, single(await run(at.session, 'get-vmhost', { kind: 'node', computerName: at.host.name }), 'get-vmhost'), 'get-vmhost');
+    },
+    async getClusterNode(cluster) {
+      const at = clusterOf(cluster);
+      return parseData(psList(ClusterNodeRowSchema), single(await run(at.session, 'get-clusternode', { kind: 'cluster', cluster: at.cluster.name }), 'get-clusternode'), 'get-clusternode');
+    },
+    async getClusterGroup(cluster) {
+      const at = clusterOf(cluster);
+      const rows = parseData(psList(ClusterGroupRowSchema), single(await run(at.session, 'get-clustergroup', { kind: 'cluster', cluster: at.cluster.name }), 'get-clustergroup'), 'get-clustergroup');
+      return rows.filter((r) => r !== null);
+    },
+    async getVMReplication(target) {
+      return parseData(psList(ReplicationRowSchema), await onVm(target, 'get-vmreplication', {}), 'get-vmreplication').map((r) => r.info);
+    },
+    async measureVMReplication(target) {
+      return parseData(psList(MeasureRowSchema), await onVm(target, 'measure-vmreplication', {}), 'measure-vmreplication');
+    },
+    async getVMSnapshot(target, snapshotType) {
+      return parseData(psList(SnapshotRowSchema), await onVm(target, 'get-vmsnapshot', snapshotType ? { snapshotType } : {}), 'get-vmsnapshot');
+    },
+    suspendVMReplication: (target) => vmChange(target, 'suspend-vmreplication', {}, () => undefined, 'command'),
+    resumeVMReplication: (target, o = {}) => vmChange(target, 'resume-vmreplication', { resynchronize: o.resynchronize === true }, () => undefined, 'command'),
+    startVMFailover: (target, o: StartVMFailoverOptions = {}) => vmChange(target, 'start-vmfailover', {
+      prepare: o.prepare === true, asTest: o.asTest === true, recoverySnapshotName: o.recoverySnapshotName ?? null,
+    }, (data) => oneVm(data, 'start-vmfailover')),
+    stopVMFailover: (target) => vmChange(target, 'stop-vmfailover', {}, () => undefined),
+    completeVMFailover: (target) => vmChange(target, 'complete-vmfailover', {}, () => undefined),
+    reverseVMReplication: (target) => vmChange(target, 'reverse-vmreplication', {}, () => undefined),
+    startVM: (target) => vmChange(target, 'start-vm', {}, (data) => oneVm(data, 'start-vm')),
+    stopVM: (target, o = {}) => vmChange(target, 'stop-vm', { turnOff: o.turnOff === true }, (data) => oneVm(data, 'stop-vm')),
+    async moveClusterVirtualMachineRole(request) {
+      const vm = [...vms.values()].find((v) => v.name === request.vmName && hosts.get(v.hostId)?.name);
+      if (!vm) throw new ContractError('not-found', `No clustered role named ${request.vmName}.`, request.vmName);
+      const at = locateHost(hosts.get(vm.hostId)!.name);
+      return change(at, 'move-vmrole', request.vmName, async () => {
+        const data = single(await run(at.session, 'move-vmrole', { kind: 'cluster', cluster: at.cluster.name }, { vmName: request.vmName, node: request.node, migrationType: request.migrationType, wait: request.wait !== false }, at.session.profile.timeouts.operationMs), 'move-vmrole');
+        const row = parseData(ClusterGroupRowSchema, data, 'move-vmrole');
+        if (!row) throw new ContractError('backend', 'move-vmrole: the role is not a virtual machine.');
+        return row;
+      });
+    },
+    async suspendClusterNode(node, o) {
+      const at = locateHost(node);
+      return change(at, 'suspend-clusternode', undefined, async () => parseData(ClusterNodeRowSchema, single(await run(at.session, 'suspend-clusternode', { kind: 'cluster', cluster: at.cluster.name }, { node: at.host.name, drain: o.drain, wait: o.wait === true }, at.session.profile.timeouts.operationMs), 'suspend-clusternode'), 'suspend-clusternode'));
+    },
+    async resumeClusterNode(node) {
+      const at = locateHost(node);
+      return change(at, 'resume-clusternode', undefined, async () => parseData(ClusterNodeRowSchema, single(await run(at.session, 'resume-clusternode', { kind: 'cluster', cluster: at.cluster.name }, { node: at.host.name }), 'resume-clusternode'), 'resume-clusternode'));
+    },
+    async setVMHost(computerName, settings) {
+      const at = locateHost(computerName);
+      return change(at, 'set-vmhost', undefined, async () => parseData(VmHostRowSchema, single(await run(at.session, 'set-vmhost', { kind: 'node', computerName: at.host.name }, {
+        maximumVirtualMachineMigrations: settings.maximumVirtualMachineMigrations ?? null,
+        virtualMachineMigrationPerformanceOption: settings.virtualMachineMigrationPerformanceOption ?? null,
+      }), 'set-vmhost'), 'set-vmhost'));
+    },
+    async getMigrationJobs() {
+      const out = [];
+      for (const session of options.sessions) {
+        for (const cluster of sites.get(session.profile.siteId)?.clusters ?? []) {
+          const result = await run(session, 'get-migrationjobs', { kind: 'cluster-nodes', cluster: cluster.name });
+          for (const r of result.results) if (r.output.ok) out.push(...parseData(psList(MigrationJobRowSchema), r.output.data, 'get-migrationjobs'));
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { ChildProcess } from 'node:child_process';
+import { PowerShell } from 'node-powershell';
+
+/**
+ * One local PowerShell process, through node-powershell. Knows nothing of Hyper-V: it sends one line
+ * and returns what came back, telling apart the three ways an invocation ends without an answer,
+ * because the caller must treat them differently (a timed-out command may still be running).
+ */
+
+export type ShellFailureKind = 'timeout' | 'exited' | 'spawn-failed';
+
+export class ShellFailure extends Error {
+  readonly kind: ShellFailureKind;
+  constructor(kind: ShellFailureKind, message: string) {
+    super(message);
+    this.name = 'ShellFailure';
+    this.kind = kind;
+  }
+}
+
+export interface ShellOutput { stdout: string; stderr: string; elapsedMs: number }
+
+export interface PsShell {
+  invoke(line: string, timeoutMs: number): Promise<ShellOutput>;
+  readonly alive: boolean;
+  dispose(): Promise<void>;
+}
+
+export interface PsShellOptions {
+  /** 'powershell' (Windows PowerShell 5.1), 'pwsh', or a path (the double in tests). */
+  executable: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type PsShellFactory = () => PsShell;
+
+export function createNodePowerShell(options: PsShellOptions): PsShell {
+  let exited = false;
+  let exitReason = '';
+  const shell = new PowerShell({
+    executable: options.executable,
+    // Never node-powershell's debug output: it would log every line, passwords in connect-site included.
+    debug: false,
+    throwOnInvocationError: false,
+    invocationTimeout: 0,
+    executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
+    spawnOptions: options.env ? { env: options.env } : {},
+  });
+  const child = (shell as unknown as { process: ChildProcess }).process;
+  child.once('exit', (code, signal) => { exited = true; exitReason = signal ? `signal ${signal}` : `exit code ${code}`; });
+  child.once('error', (error) => { exited = true; exitReason = error.message; });
+  // node-powershell rejects this promise on an abnormal exit; the exit is reported through invoke.
+  (shell as unknown as { exitPromise?: Promise<unknown> }).exitPromise?.catch(() => {});
+
+  return {
+    get alive() { return !exited; },
+    async invoke(line, timeoutMs) {
+      if (line.includes('\n') || line.includes('\r')) throw new Error('One line per invocation: PowerShell reads stdin statement by statement.');
+      if (exited) throw new ShellFailure(/ENOENT|spawn/.test(exitReason) ? 'spawn-failed' : 'exited', `The PowerShell process has ended (${exitReason}).`);
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+      try {
+        const outcome = await Promise.race([shell.invoke(line).then((r) => r, (e: unknown) => e as Error), timeout]);
+        const elapsedMs = Date.now() - started;
+        if (outcome === 'timeout') {
+          // The command keeps running in this shell and would answer the next line's delimiters:
+          // the shell is ended and the caller reconnects.
+          void shell.dispose().catch(() => {});
+          throw new ShellFailure('timeout', `No answer within ${Math.round(timeoutMs / 1000)} s.`);
+        }
+        if (outcome instanceof Error || exited) {
+          const reason = outcome instanceof Error ? outcome.message.split('\n')[0] : exitReason;
+          throw new ShellFailure(/ENOENT|spawn/.test(String(reason)) ? 'spawn-failed' : 'exited', `The PowerShell process ended during the command (${reason || exitReason}).`);
+        }
+        return { stdout: outcome.stdout?.toString('utf8') ?? '', stderr: outcome.stderr?.toString('utf8') ?? '', elapsedMs };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async dispose() {
+      if (!exited) await shell.dispose().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,174 @@
+# Runs in the local shell that node-powershell starts, once per site. It opens one PSSession per
+# cluster node and forwards each operation to the right sessions with Invoke-Command, so the scripts
+# run on the hosts themselves (no second hop for reads) and one line from Node costs one round trip.
+param([Parameter(Mandatory = $true)][string]$ArgumentsBase64)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$WarningPreference = 'SilentlyContinue'
+$InformationPreference = 'SilentlyContinue'
+try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
+
+function ConvertFrom-StandbyArgument([string]$Encoded) {
+    $json = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Encoded))
+    $options = @{}
+    # PowerShell 7 turns ISO-looking strings into dates unless told otherwise (a VM may be named so).
+    if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) { $options['DateKind'] = 'String' }
+    $json | ConvertFrom-Json @options
+}
+
+function ConvertTo-StandbyError($Record, [string]$ComputerName) {
+    [ordered]@{
+        computerName = $ComputerName
+        id = [string]$Record.FullyQualifiedErrorId
+        category = [string]$Record.CategoryInfo.Category
+        message = [string]$Record.Exception.Message
+    }
+}
+
+function ConvertTo-StandbyJsonString([string]$Value) {
+    ConvertTo-Json -InputObject $Value -Compress
+}
+
+$settings = ConvertFrom-StandbyArgument $ArgumentsBase64
+$global:StandbySite = @{
+    Scripts = @{}
+    Sessions = @{}
+    NodesByCluster = @{}
+    Errors = @{}
+    Connection = $null
+}
+foreach ($name in @($settings.operations)) {
+    if ($name -notmatch '^[a-z][a-z0-9-]{0,63}$') { throw "Not an operation name: $name" }
+    $path = Join-Path $settings.scriptDirectory ($name + '.ps1')
+    $global:StandbySite.Scripts[$name] = [ScriptBlock]::Create([IO.File]::ReadAllText($path))
+}
+
+function New-StandbySessionOptions($Connection) {
+    $options = @{ ErrorAction = 'Stop' }
+    if ($Connection.username) {
+        $secure = ConvertTo-SecureString -String ([string]$Connection.password) -AsPlainText -Force
+        $options['Credential'] = New-Object System.Management.Automation.PSCredential ([string]$Connection.username, $secure)
+    }
+    if ($Connection.configurationName) { $options['ConfigurationName'] = [string]$Connection.configurationName }
+    if ($Connection.authentication -and $Connection.authentication -ne 'Default') { $options['Authentication'] = [string]$Connection.authentication }
+    if ($Connection.useSsl) { $options['UseSSL'] = $true }
+    $options['SessionOption'] = New-PSSessionOption -OpenTimeout ([int]$Connection.connectTimeoutMs) -OperationTimeout ([int]$Connection.operationTimeoutMs) -IdleTimeout 7200000
+    $options
+}
+
+function Get-StandbyNodeStatus {
+    foreach ($cluster in $global:StandbySite.NodesByCluster.Keys) {
+        foreach ($node in $global:StandbySite.NodesByCluster[$cluster]) {
+            $session = $global:StandbySite.Sessions[$node]
+            $connected = ($null -ne $session) -and ($session.State -eq 'Opened') -and ([string]$session.Availability -eq 'Available')
+            [ordered]@{
+                computerName = $node
+                cluster = $cluster
+                connected = $connected
+                error = $global:StandbySite.Errors[$node]
+            }
+        }
+    }
+}
+
+function Connect-StandbyNode([string]$Node, [string]$Cluster) {
+    $options = New-StandbySessionOptions $global:StandbySite.Connection
+    try {
+        $old = $global:StandbySite.Sessions[$Node]
+        if ($null -ne $old) { Remove-PSSession -Session $old -ErrorAction SilentlyContinue }
+        $global:StandbySite.Sessions[$Node] = New-PSSession -ComputerName $Node @options
+        $global:StandbySite.Errors[$Node] = $null
+    } catch {
+        $global:StandbySite.Sessions[$Node] = $null
+        $global:StandbySite.Errors[$Node] = ConvertTo-StandbyError $_ $Node
+    }
+}
+
+function Connect-StandbySite($Request) {
+    $global:StandbySite.Connection = $Request
+    foreach ($endpoint in @($Request.clusters)) {
+        $nodes = @($endpoint.nodes | Where-Object { $_ })
+        if ($nodes.Count -eq 0) {
+            $options = New-StandbySessionOptions $Request
+            $options.Remove('SessionOption')
+            $nodes = @(Invoke-Command -ComputerName ([string]$endpoint.cluster) @options -ScriptBlock { @(Get-ClusterNode | ForEach-Object { [string]$_.Name }) })
+        }
+        $global:StandbySite.NodesByCluster[[string]$endpoint.cluster] = @($nodes | ForEach-Object { [string]$_ })
+        foreach ($node in $nodes) { Connect-StandbyNode ([string]$node) ([string]$endpoint.cluster) }
+    }
+    [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); nodes = @(Get-StandbyNodeStatus) }
+}
+
+function Select-StandbySessions($Route) {
+    $names = @()
+    switch ([string]$Route.kind) {
+        'node' { $names = @([string]$Route.computerName) }
+        'cluster' {
+            $candidates = @($global:StandbySite.NodesByCluster[[string]$Route.cluster])
+            $names = @($candidates | Where-Object { $s = $global:StandbySite.Sessions[$_]; $s -and $s.State -eq 'Opened' } | Select-Object -First 1)
+        }
+        'cluster-nodes' { $names = @($global:StandbySite.NodesByCluster[[string]$Route.cluster]) }
+        'site' { $names = @($global:StandbySite.Sessions.Keys) }
+        default { throw "Unknown route kind: $($Route.kind)" }
+    }
+    $sessions = @()
+    $missing = @()
+    foreach ($name in $names) {
+        $session = $global:StandbySite.Sessions[$name]
+        if ($session -and $session.State -eq 'Opened') { $sessions += $session } else { $missing += [string]$name }
+    }
+    @{ Sessions = $sessions; Missing = $missing }
+}
+
+function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
+    try {
+        $request = ConvertFrom-StandbyArgument $Encoded
+        switch ($Operation) {
+            'connect-site' {
+                $data = Connect-StandbySite $request
+                return ([ordered]@{ ok = $true; data = $data } | ConvertTo-Json -Depth 6 -Compress)
+            }
+            'site-status' {
+                foreach ($node in @($request.reconnect)) {
+                    $cluster = @($global:StandbySite.NodesByCluster.Keys | Where-Object { $global:StandbySite.NodesByCluster[$_] -contains $node })[0]
+                    if ($cluster) { Connect-StandbyNode ([string]$node) ([string]$cluster) }
+                }
+                $data = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); nodes = @(Get-StandbyNodeStatus) }
+                return ([ordered]@{ ok = $true; data = $data } | ConvertTo-Json -Depth 6 -Compress)
+            }
+            'disconnect-site' {
+                foreach ($session in @($global:StandbySite.Sessions.Values)) { if ($session) { Remove-PSSession -Session $session -ErrorAction SilentlyContinue } }
+                $global:StandbySite.Sessions = @{}
+                return '{"ok":true,"data":null}'
+            }
+        }
+        $script = $global:StandbySite.Scripts[$Operation]
+        if ($null -eq $script) { throw "Unknown operation: $Operation" }
+        $selected = Select-StandbySessions $request.route
+        $failures = @()
+        foreach ($name in $selected.Missing) {
+            $failures += [ordered]@{ computerName = $name; id = 'NoOpenSession'; category = 'ConnectionError'; message = 'No open session to this node.' }
+        }
+        $results = @()
+        if ($selected.Sessions.Count -gt 0) {
+            $remoteErrors = $null
+            $outputs = Invoke-Command -Session $selected.Sessions -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors
+            foreach ($output in @($outputs)) {
+                # Each host answers with one compressed JSON text; it is spliced in as is, so a broken
+                # answer breaks the whole line and the caller applies nothing from it.
+                $results += '{"computerName":' + (ConvertTo-StandbyJsonString ([string]$output.PSComputerName)) + ',"output":' + [string]$output + '}'
+            }
+            foreach ($record in @($remoteErrors)) {
+                if ($null -eq $record) { continue }
+                $failures += ConvertTo-StandbyError $record ([string]$record.OriginInfo.PSComputerName + [string]$record.TargetObject.ComputerName)
+            }
+        }
+        $failuresJson = if ($failures.Count -eq 0) { '[]' } else { ConvertTo-Json -InputObject @($failures) -Depth 3 -Compress }
+        return ('{"ok":true,"results":[' + ($results -join ',') + '],"failures":' + $failuresJson + '}')
+    } catch {
+        return ([ordered]@{ ok = $false; error = (ConvertTo-StandbyError $_ '') } | ConvertTo-Json -Depth 3 -Compress)
+    }
+}
+
+[ordered]@{ ok = $true; data = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); edition = [string]$PSVersionTable.PSEdition } } | ConvertTo-Json -Depth 3 -Compress

@@ -1,0 +1,273 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Cluster, Vm } from '../../../../../shared/model/estate.ts';
+import { ContractError } from '../../../../../shared/contract/errors.ts';
+import type { HostInventory } from '../../../estate/host-usage.ts';
+import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../argument-encoding.ts';
+import { MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../script-catalog.ts';
+import {
+  clusterNodeRow, brokerGroupRow, hostRow, inventoryAnswer, measureRow, remoteError, remoteOk, replicationAnswer,
+  replicationRow, sessionAnswer, vmGroupRow, vmRow, type PsFlavor,
+} from './windows-json.ts';
+
+/**
+ * The other end of the double: one socket the fake shells connect to, answering Standby's lines
+ * from an estate the test owns, in Windows-shaped JSON, as session.ps1 and the host scripts would.
+ * It counts round trips, records every change it applied, and injects the faults tests need.
+ */
+
+export const FAKE_POWERSHELL = fileURLToPath(new URL('./fake-powershell.sh', import.meta.url));
+
+export interface DoubleEstate {
+  read(): { clusters: Cluster[]; hosts: HostInventory[]; vms: Vm[]; now: number; migrating: ReadonlySet<string> };
+  /** Applies a mutating operation on the VM (or node) named in args, on that host; resolves when Hyper-V would return. */
+  act(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<void>;
+}
+
+/** Matches the next line for this operation (and, if given, routed to this cluster). */
+type FaultMatch = { operation?: string; cluster?: string };
+export type DoubleFault =
+  | (FaultMatch & { kind: 'die-before-apply' | 'die-after-apply' | 'truncate' | 'not-json' })
+  | (FaultMatch & { kind: 'delay'; ms: number })
+  | (FaultMatch & { kind: 'pollute'; text: string });
+
+interface PsErrorRecord { id: string; category: string; message: string }
+
+interface ShellState { bootstrapped: boolean; nodes: Map<string, string>; connected: Set<string>; remembered: JsonObject | null }
+
+export interface Applied { operation: RemoteOperation; computerName: string; args: JsonObject }
+
+export class DoubleHub {
+  readonly path: string;
+  flavor: PsFlavor = '5.1';
+  /** Written to stderr with every answer, as a noisy profile or module would. */
+  stderrNoise: string | null = null;
+  readonly roundTrips = new Map<string, number>();
+  readonly applied: Applied[] = [];
+  /** Every command line received, to prove what was (and was not) sent. */
+  readonly lines: string[] = [];
+  private readonly faults: DoubleFault[] = [];
+  private readonly refusals = new Map<string, PsErrorRecord>();
+  private readonly shells = new Map<string, ShellState>();
+  private readonly server: Server;
+  private readonly dir: string;
+  private readonly estate: DoubleEstate;
+
+  constructor(estate: DoubleEstate) {
+    this.estate = estate;
+    this.dir = mkdtempSync(join(tmpdir(), 'standby-double-'));
+    this.path = join(this.dir, 'hub.sock');
+    this.server = createServer((socket) => this.serve(socket));
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve) => this.server.listen(this.path, resolve));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => { rmSync(this.dir, { recursive: true, force: true }); resolve(); }));
+  }
+
+  /** The environment a shell needs to find this hub. */
+  env(): NodeJS.ProcessEnv {
+    return { ...process.env, STANDBY_DOUBLE_HUB: this.path, STANDBY_DOUBLE_NODE: process.execPath };
+  }
+
+  /** The next matching line gets this fault (once). */
+  inject(fault: DoubleFault): void { this.faults.push(fault); }
+
+  /** New sessions to this node fail with this error until cleared. */
+  refuse(computerName: string, error: PsErrorRecord | null): void {
+    if (error) this.refusals.set(computerName.toLowerCase(), error); else this.refusals.delete(computerName.toLowerCase());
+  }
+
+  totalRoundTrips(): number { return [...this.roundTrips.values()].reduce((a, b) => a + b, 0); }
+  resetCounters(): void { this.roundTrips.clear(); this.applied.length = 0; this.lines.length = 0; }
+
+  private serve(socket: Socket): void {
+    socket.setEncoding('utf8');
+    let buffered = '';
+    let queue = Promise.resolve();
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const { shell, line } = JSON.parse(buffered.slice(0, nl)) as { shell: string; line: string };
+        buffered = buffered.slice(nl + 1);
+        queue = queue.then(async () => {
+          const reply = await this.answer(shell, line).catch((error: unknown) => ({ stderr: `double: ${String(error)}` }));
+          if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
+        });
+      }
+    });
+    socket.on('error', () => {});
+  }
+
+  private takeFault(operation: string, args: JsonObject): DoubleFault | undefined {
+    const cluster = (args.route as { cluster?: string } | undefined)?.cluster;
+    const i = this.faults.findIndex((f) => (!f.operation || f.operation === operation) && (!f.cluster || f.cluster === cluster));
+    return i < 0 ? undefined : this.faults.splice(i, 1)[0];
+  }
+
+  private shell(id: string): ShellState {
+    let state = this.shells.get(id);
+    if (!state) this.shells.set(id, (state = { bootstrapped: false, nodes: new Map(), connected: new Set(), remembered: null }));
+    return state;
+  }
+
+  private async answer(shellId: string, line: string): Promise<{ stdout?: string; stderr?: string; delayMs?: number; exit?: number; exitBeforeOutput?: boolean }> {
+    this.lines.push(line);
+    const shell = this.shell(shellId);
+    const noise = this.stderrNoise ?? undefined;
+    const boot = BOOTSTRAP_LINE.exec(line);
+    if (boot) {
+      const path = Buffer.from(boot[1]!, 'base64').toString('utf8');
+      const args = decodeArgument(boot[2]!);
+      const ops = args.operations as string[];
+      if (basename(path) !== 'session.ps1' || !existsSync(path)) return { stderr: `. : The term '${path}' is not recognized as the name of a cmdlet, function, script file, or operable program.` };
+      const missing = ops.filter((op) => !existsSync(join(String(args.scriptDirectory), `${op}.ps1`)));
+      if (missing.length > 0) return { stderr: `Exception calling "ReadAllText": Could not find file '${missing[0]}.ps1'.` };
+      shell.bootstrapped = true;
+      return { stdout: JSON.stringify({ ok: true, data: { psVersion: this.flavor === '5.1' ? '5.1.20348.2849' : '7.4.6', edition: this.flavor === '5.1' ? 'Desktop' : 'Core' } }), stderr: noise };
+    }
+    const op = OPERATION_LINE.exec(line);
+    if (!op) return { stderr: `${line.split(' ')[0]} : The term '${line.split(' ')[0]}' is not recognized as the name of a cmdlet, function, script file, or operable program.` };
+    if (!shell.bootstrapped) return { stderr: "Invoke-StandbyOperation : The term 'Invoke-StandbyOperation' is not recognized as the name of a cmdlet, function, script file, or operable program." };
+    const operation = op[1]!;
+    const args = decodeArgument(op[2]!);
+    this.roundTrips.set(operation, (this.roundTrips.get(operation) ?? 0) + 1);
+    const fault = this.takeFault(operation, args);
+    if (fault?.kind === 'die-before-apply') return { exit: 1, exitBeforeOutput: true };
+    let stdout: string;
+    if (operation === 'connect-site' || operation === 'site-status' || operation === 'disconnect-site') {
+      stdout = this.local(shell, operation, args);
+    } else if ((REMOTE_OPERATIONS as readonly string[]).includes(operation)) {
+      stdout = await this.remote(shell, operation as RemoteOperation, args);
+    } else {
+      stdout = JSON.stringify({ ok: false, error: { id: '', category: 'NotSpecified', message: `Unknown operation: ${operation}` } });
+    }
+    switch (fault?.kind) {
+      case 'die-after-apply': return { exit: 1, exitBeforeOutput: true };
+      case 'delay': return { stdout, stderr: noise, delayMs: fault.ms };
+      case 'truncate': return { stdout: stdout.slice(0, Math.floor(stdout.length / 2)), stderr: noise };
+      case 'not-json': return { stdout: 'Invoke-Command : The I/O operation has been aborted because of either a thread exit or an application request.', stderr: noise };
+      case 'pollute': return { stdout: `${fault.text}\n${stdout}`, stderr: noise };
+      default: return { stdout, stderr: noise };
+    }
+  }
+
+  private nodeStatus(shell: ShellState) {
+    return [...shell.nodes].map(([computerName, cluster]) => {
+      const refusal = this.refusals.get(computerName.toLowerCase());
+      return { computerName, cluster, connected: shell.connected.has(computerName), error: shell.connected.has(computerName) ? null : refusal ? { computerName, ...refusal } : null };
+    });
+  }
+
+  private connectNode(shell: ShellState, name: string): void {
+    const { hosts } = this.estate.read();
+    const host = hosts.find((h) => h.name.toLowerCase() === name.toLowerCase());
+    if (this.refusals.has(name.toLowerCase()) || !host || host.state === 'Down') shell.connected.delete(name);
+    else shell.connected.add(name);
+    if (!host && !this.refusals.has(name.toLowerCase())) {
+      this.refusals.set(name.toLowerCase(), { id: 'WinRMOperationTimeout,PSSessionStateBroken', category: 'OpenError', message: `Connecting to remote server ${name} failed with the following error message : WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer.` });
+    }
+  }
+
+  private local(shell: ShellState, operation: string, args: JsonObject): string {
+    const psVersion = this.flavor === '5.1' ? '5.1.20348.2849' : '7.4.6';
+    if (operation === 'connect-site') {
+      shell.remembered = args;
+      const { clusters, hosts } = this.estate.read();
+      for (const endpoint of args.clusters as { cluster: string; nodes: string[] }[]) {
+        const cluster = clusters.find((c) => c.name.toLowerCase() === endpoint.cluster.toLowerCase());
+        const nodes = endpoint.nodes.length > 0 ? endpoint.nodes : hosts.filter((h) => h.clusterId === cluster?.id).map((h) => h.name);
+        for (const node of nodes) { shell.nodes.set(node, endpoint.cluster); this.connectNode(shell, node); }
+      }
+      return JSON.stringify({ ok: true, data: { psVersion, nodes: this.nodeStatus(shell) } });
+    }
+    if (operation === 'site-status') {
+      for (const node of (args.reconnect as string[] | undefined) ?? []) if (shell.nodes.has(node)) this.connectNode(shell, node);
+      return JSON.stringify({ ok: true, data: { psVersion, nodes: this.nodeStatus(shell) } });
+    }
+    shell.connected.clear();
+    return '{"ok":true,"data":null}';
+  }
+
+  private routeNodes(shell: ShellState, route: { kind: string; computerName?: string; cluster?: string }): string[] {
+    const nodesOf = (cluster: string) => [...shell.nodes].filter(([, c]) => c.toLowerCase() === cluster.toLowerCase()).map(([n]) => n);
+    switch (route.kind) {
+      case 'node': return [route.computerName!];
+      case 'cluster': return nodesOf(route.cluster!).filter((n) => shell.connected.has(n)).slice(0, 1);
+      case 'cluster-nodes': return nodesOf(route.cluster!);
+      case 'site': return [...shell.nodes.keys()];
+      default: throw new Error(`Unknown route kind: ${route.kind}`);
+    }
+  }
+
+  private async remote(shell: ShellState, operation: RemoteOperation, args: JsonObject): Promise<string> {
+    const names = this.routeNodes(shell, args.route as { kind: string });
+    const results: { computerName: string; output: string }[] = [];
+    const failures: unknown[] = [];
+    for (const name of names) {
+      const { hosts } = this.estate.read();
+      const host = hosts.find((h) => h.name.toLowerCase() === name.toLowerCase());
+      if (!shell.connected.has(name) || !host || host.state === 'Down') {
+        shell.connected.delete(name);
+        failures.push({ computerName: name, id: 'NoOpenSession', category: 'ConnectionError', message: 'No open session to this node.' });
+        continue;
+      }
+      results.push({ computerName: host.name, output: await this.onHost(operation, host, args) });
+    }
+    return sessionAnswer(results, failures);
+  }
+
+  private async onHost(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<string> {
+    const f = this.flavor;
+    const vmName = typeof args.vmName === 'string' ? args.vmName : undefined;
+    try {
+      if (MUTATING_OPERATIONS.has(operation)) {
+        await this.estate.act(operation, host, args);
+        this.applied.push({ operation, computerName: host.name, args });
+      }
+      const estate = this.estate.read();
+      const cluster = estate.clusters.find((c) => c.id === host.clusterId)!;
+      const here = estate.vms.filter((v) => v.hostId === host.id);
+      const named = () => {
+        const vm = here.find((v) => v.name === vmName);
+        if (!vm) throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${vmName}".`, vmName);
+        return vm;
+      };
+      const clusterHosts = estate.hosts.filter((h) => h.clusterId === cluster.id);
+      switch (operation) {
+        case 'get-inventory': return remoteOk(inventoryAnswer(f, estate, host, estate.now, estate.migrating));
+        case 'get-replication': return remoteOk(replicationAnswer(f, estate, host, estate.now, estate.migrating));
+        case 'get-vm': return remoteOk((vmName ? [named()] : here).map((vm) => vmRow(f, vm, host, estate.migrating.has(vm.id))));
+        case 'get-vmhost': case 'set-vmhost': return remoteOk(hostRow(f, host));
+        case 'get-clusternode': return remoteOk(clusterHosts.map((h) => clusterNodeRow(f, h, cluster, false)));
+        case 'get-clustergroup': {
+          const groups: unknown[] = estate.vms.filter((v) => v.clusterId === cluster.id && !v.name.endsWith(' - Test')).map((v) => vmGroupRow(f, v, estate.hosts.find((h) => h.id === v.hostId)!, cluster));
+          if (cluster.replicaBroker) groups.push(brokerGroupRow(f, cluster, clusterHosts.find((h) => h.state === 'Up') ?? host));
+          return remoteOk(groups);
+        }
+        case 'get-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
+        case 'measure-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => measureRow(f, vm, host, r, estate.now))); }
+        case 'get-vmsnapshot': named(); return remoteOk([]);
+        case 'start-vmfailover': case 'start-vm': case 'stop-vm': {
+          // After a test failover the row to return is the replica itself, as Get-VM -Name shows it.
+          const vm = named();
+          return remoteOk([vmRow(f, vm, host, estate.migrating.has(vm.id))]);
+        }
+        case 'get-migrationjobs': return remoteOk([]);
+        case 'ping': return remoteOk({ computerName: host.name, at: new Date(estate.now).toISOString() });
+        default: return remoteOk(null);
+      }
+    } catch (error) {
+      const e = error instanceof ContractError ? error : new ContractError('backend', String(error));
+      const category = e.code === 'not-found' ? 'ObjectNotFound' : e.code === 'invalid-state' ? 'InvalidOperation' : e.code === 'timeout' ? 'OperationTimeout' : 'NotSpecified';
+      return remoteError({ id: `${category},Microsoft.HyperV.PowerShell.Commands.${operation}`, category, message: e.message, target: vmName ?? '' });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { ContractError } from '../../../../../shared/contract/errors.ts';
+import type { Vm } from '../../../../../shared/model/estate.ts';
+import type { HostInventory } from '../../../estate/host-usage.ts';
+import type { LabSimulation } from '../../lab/simulation.ts';
+import type { JsonObject } from '../argument-encoding.ts';
+import type { RemoteOperation } from '../script-catalog.ts';
+import type { DoubleEstate } from './double-hub.ts';
+
+/**
+ * The lab simulation as the double's estate: reads are its live world, changes go through its
+ * engines, and the simulated clock is stepped until the change completes, as a cmdlet blocks until
+ * Hyper-V is done. Cluster operations (move, drain, Set-VMHost) wait for the lab's backend port.
+ */
+export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
+  const world = sim.world;
+  const vmOn = (host: HostInventory, name: unknown): Vm => {
+    for (const id of world.vmsByHost.get(host.id) ?? []) {
+      const vm = world.vms.get(id);
+      if (vm && vm.name === name) return vm;
+    }
+    throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${String(name)}".`, String(name));
+  };
+  const settle = async (promise: Promise<unknown>) => {
+    let done = false;
+    let failure: unknown = null;
+    promise.then(() => { done = true; }, (error: unknown) => { done = true; failure = error ?? new Error('failed'); });
+    const limit = sim.now + 3_600_000;
+    await Promise.resolve();
+    while (!done && sim.now < limit) {
+      sim.runFor(500);
+      await new Promise((r) => setImmediate(r));
+    }
+    if (failure) throw failure;
+    if (!done) throw new ContractError('timeout', 'The operation did not finish within an hour of simulated time.');
+  };
+  return {
+    read() {
+      return { clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
+    },
+    async act(operation: RemoteOperation, host: HostInventory, args: JsonObject) {
+      const vm = () => vmOn(host, args.vmName);
+      const relationship = (v: Vm) => sim.replication.targetOf(v.id) ?? sim.replication.sourcesOf(v.id)[0];
+      switch (operation) {
+        case 'start-vmfailover':
+          if (args.prepare === true) return settle(sim.failover.prepare(vm()));
+          return settle(sim.failover.start(vm(), { asTest: args.asTest === true, point: null }));
+        case 'stop-vmfailover': return settle(sim.failover.stop(vm()));
+        case 'complete-vmfailover': return settle(sim.failover.complete(vm()));
+        case 'reverse-vmreplication': return settle(sim.failover.reverse(vm()));
+        case 'start-vm': return settle(sim.power.start(vm()));
+        case 'stop-vm': return settle(sim.power.stop(vm(), args.turnOff === true));
+        case 'suspend-vmreplication': case 'resume-vmreplication': {
+          const v = vm();
+          const rel = relationship(v);
+          if (!rel) throw new ContractError('invalid-state', `Replication is not enabled for virtual machine '${v.name}'.`, v.name);
+          if (operation === 'suspend-vmreplication') sim.replication.suspend(rel); else sim.replication.resume(rel, args.resynchronize === true);
+          return;
+        }
+        default:
+          throw new ContractError('backend', `The double does not model ${operation} yet.`);
+      }
+    },
+  };
+}

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { ContractError } from '../../../shared/contract/errors.ts';
+import type { EstateSnapshot } from '../../../shared/model/estate.ts';
+import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
+import type {
+  Decision, FinishAction, GroupRun, PreflightReport, RunChange, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunType, VmRun,
+} from '../../../shared/model/recovery-run.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditedBackend } from '../audit/audited-backend.ts';
+import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { ClockPort, LoggerPort } from '../ports.ts';
+import type { RecoveryClock } from './backend-clock.ts';
+import { bootOrder, DEFAULT_DURATION_MODEL, type DurationModel } from './duration-model.ts';
+import { resolvePlan } from './plan-resolver.ts';
+import { labTcpProbe, simulatedScripts, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
+import { preflight } from './preflight.ts';
+import { journalFile, listJournals, readJournal, RunJournal } from './run-journal.ts';
+import { newStep, RunExecutor } from './run-executor.ts';
+import { MAIN_STEPS } from './vm-steps.ts';
+
+export interface RecoveryServiceOptions {
+  backend: HyperVBackend;
+  /** The current estate (the estate store satisfies this). */
+  estate: { snapshot(): EstateSnapshot };
+  dataDir: string;
+  clock: RecoveryClock;
+  wallClock: ClockPort;
+  audit: AuditLog;
+  logger: LoggerPort;
+  publish(batch: RunEventBatch): void;
+  scripts?: ScriptRunner;
+  tcp?: TcpProbe;
+  durationModel?: DurationModel;
+}
+
+export interface StartRunRequest {
+  plan: RecoveryPlan;
+  type: RunType;
+  policy: RecoveryPointPolicy;
+  acceptedWarnings: string[];
+  confirmText?: string;
+  actor: string;
+}
+
+/** Runs: start, find again after a restart, reconcile and resume, operator decisions, finish. */
+export class RecoveryService {
+  private readonly options: RecoveryServiceOptions;
+  private readonly runs = new Map<string, { executor: RunExecutor; journal: RunJournal }>();
+  private disposed = false;
+
+  constructor(options: RecoveryServiceOptions) {
+    this.options = options;
+  }
+
+  /** Finds every journalled run; unfinished ones are resumed (each step re-reads the backend first). */
+  init(): void {
+    for (const file of listJournals(this.options.dataDir)) {
+      const records = readJournal(file);
+      const snapshot = fold(records.map((r) => r.change), records.at(-1)?.seq ?? 0);
+      if (!snapshot) { this.options.logger.warn('A run journal without a header was ignored', { file }); continue; }
+      const unfinished = snapshot.status === 'running' || snapshot.status === 'aborting' || snapshot.status === 'finishing';
+      const journal = this.openJournal(snapshot.id, snapshot.seq);
+      const executor = new RunExecutor(snapshot, journal, this.environment(snapshot), unfinished);
+      this.runs.set(snapshot.id, { executor, journal });
+      if (unfinished) {
+        this.options.logger.info('Resuming an interrupted recovery run', { runId: snapshot.id, status: snapshot.status });
+        this.reconcileInterrupted(executor);
+        executor.resume();
+      }
+    }
+  }
+
+  resolve(plan: RecoveryPlan, type: RunType = 'unplanned-failover') {
+    return resolvePlan(plan, this.options.estate.snapshot(), type);
+  }
+
+  async preflight(plan: RecoveryPlan, type: RunType, policy: RecoveryPointPolicy): Promise<PreflightReport> {
+    const estate = this.options.estate.snapshot();
+    const resolved = resolvePlan(plan, estate, type);
+    return preflight({ plan, resolved, estate, backend: this.options.backend, type, policy, now: this.options.clock.now(), heldBy: this.heldVms() });
+  }
+
+  async start(request: StartRunRequest): Promise<RunSnapshot> {
+    const { plan, type, policy } = request;
+    if (type !== 'test-failover' && request.confirmText !== plan.name) {
+      throw new ContractError('bad-request', `A ${type.replace('-', ' ')} changes production: type the plan name "${plan.name}" to confirm.`, 'confirmText');
+    }
+    const report = await this.preflight(plan, type, policy);
+    if (report.blockers.length > 0) {
+      throw new ContractError('invalid-state', `Preflight found ${report.blockers.length} blocker${report.blockers.length > 1 ? 's' : ''}: ${report.blockers.map((b) => b.message).join(' ')}`, report.blockers[0]!.id);
+    }
+    const unaccepted = report.warnings.filter((w) => !request.acceptedWarnings.includes(w.id));
+    if (unaccepted.length > 0) {
+      throw new ContractError('invalid-state', `Accept or fix each preflight warning first: ${unaccepted.map((w) => w.message).join(' ')}`, unaccepted[0]!.id);
+    }
+    const snapshot = this.buildRun(request);
+    const journal = this.openJournal(snapshot.id, 0);
+    journal.record({ type: 'run', value: headerOf(snapshot) });
+    for (const group of snapshot.groups) journal.record({ type: 'group', value: group });
+    for (const vm of snapshot.vms) journal.record({ type: 'vm', value: vm });
+    journal.flush();
+    const executor = new RunExecutor({ ...snapshot, seq: journal.lastSeq }, journal, this.environment(snapshot));
+    this.runs.set(snapshot.id, { executor, journal });
+    executor.resume();
+    return executor.snapshot();
+  }
+
+  list(): RunListItem[] {
+    return [...this.runs.values()].map(({ executor }) => {
+      const vms = [...executor.vms.values()];
+      return {
+        ...executor.header, vmCount: vms.length,
+        vmsDone: vms.filter((v) => v.status === 'done').length,
+        waitingForOperator: vms.filter((v) => v.status === 'waiting-operator').length
+          + executor.groups.reduce((n, g) => n + [...g.before, ...g.after].filter((s) => s.status === 'waiting-operator').length, 0),
+      };
+    }).sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  get(runId: string): RunSnapshot { return this.executor(runId).snapshot(); }
+
+  decide(runId: string, target: { vm?: string; stepId?: string }, decision: Decision, actor: string): RunSnapshot {
+    const executor = this.executor(runId);
+    executor.decide(target, decision, actor);
+    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery decision: ${decision}`, target: `${runId} ${target.vm ?? target.stepId ?? ''}`.trim(), result: 'ok' });
+    return executor.snapshot();
+  }
+
+  confirm(runId: string, stepId: string, actor: string): RunSnapshot {
+    const executor = this.executor(runId);
+    executor.confirm(stepId, actor);
+    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: 'recovery manual step confirmed', target: `${runId} ${stepId}`, result: 'ok' });
+    return executor.snapshot();
+  }
+
+  abort(runId: string, actor: string): RunSnapshot {
+    const executor = this.executor(runId);
+    executor.abort(actor);
+    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: 'recovery run aborted', target: runId, result: 'ok' });
+    return executor.snapshot();
+  }
+
+  finish(runId: string, action: FinishAction, actor: string): RunSnapshot {
+    const executor = this.executor(runId);
+    executor.finish(action, actor);
+    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}`, target: runId, result: 'ok' });
+    return executor.snapshot();
+  }
+
+  /** Resolves when the run has nothing left to do on its own (done, or waiting for a person). */
+  whenIdle(runId: string): Promise<void> { return this.executor(runId).whenIdle(); }
+
+  executor(runId: string): RunExecutor {
+    const run = this.runs.get(runId);
+    if (!run) throw new ContractError('not-found', `There is no recovery run "${runId}".`, runId);
+    return run.executor;
+  }
+
+  /** Stops every executor without recording anything: runs resume where they were on the next start. */
+  dispose(): void {
+    this.disposed = true;
+    for (const { executor, journal } of this.runs.values()) {
+      executor.stop();
+      journal.close({ flush: true });
+    }
+    this.runs.clear();
+  }
+
+  private heldVms(): Map<string, string> {
+    const held = new Map<string, string>();
+    for (const { executor } of this.runs.values()) {
+      const h = executor.header;
+      const cleanedUp = h.finishes.some((f) => f.action === 'cleanup' && f.status === 'done');
+      const active = h.status === 'running' || h.status === 'aborting' || h.status === 'finishing' || (h.type === 'test-failover' && !cleanedUp);
+      if (!active) continue;
+      for (const vm of executor.vms.values()) held.set(vm.name, h.id);
+    }
+    return held;
+  }
+
+  private buildRun(request: StartRunRequest): RunSnapshot {
+    const { plan, type, policy, actor } = request;
+    const estate = this.options.estate.snapshot();
+    const resolved = resolvePlan(plan, estate, type);
+    const model = this.options.durationModel ?? DEFAULT_DURATION_MODEL;
+    const startedAt = this.options.clock.now();
+    const id = `${new Date(this.options.wallClock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '')}-${type}-${randomUUID().slice(0, 8)}`;
+    const vms: VmRun[] = [];
+    plan.groups.forEach((_group, g) => {
+      const members = resolved.members.filter((m) => m.group === g);
+      const order = bootOrder(members.map((m) => ({
+        name: m.name, host: m.targetHost, cluster: m.targetCluster, memoryBytes: m.target.memoryBytes, database: m.target.tags.includes('sql'),
+      })), model);
+      const rank = new Map(order.map((name, i) => [name, i]));
+      for (const m of members) {
+        vms.push({
+          name: m.name, vmId: m.vmId, group: g, order: rank.get(m.name)!, sourceHost: m.sourceHost, targetHost: m.targetHost,
+          targetCluster: m.targetCluster, memoryBytes: m.target.memoryBytes, cpuCount: m.target.cpuCount, dependsOn: m.dependsOn,
+          status: 'pending', steps: MAIN_STEPS[type].map((kind) => newStep(kind, 'main')),
+          timing: { startedAt: null, failoverDoneAt: null, runningAt: null, heartbeatAt: null, healthyAt: null },
+          rtoSec: null, rpoSec: null, recoveryPoint: null,
+        });
+      }
+    });
+    const groups: GroupRun[] = plan.groups.map((group, g) => ({
+      index: g, name: group.name, status: 'pending', startedAt: null, endedAt: null,
+      before: group.before.map((spec, i) => planStepRun(`g${g}-before-${i}`, spec)),
+      after: group.after.map((spec, i) => planStepRun(`g${g}-after-${i}`, spec)),
+    }));
+    return {
+      id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, policy, status: 'running', createdBy: actor,
+      startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec, settings: plan.settings,
+      finishes: [], resumedCount: 0, abortedBy: null, seq: 0, groups, vms,
+    };
+  }
+
+  /** Steps caught mid-flight by the crash are re-run; their first act is to read the backend. */
+  private reconcileInterrupted(executor: RunExecutor): void {
+    executor.header = { ...executor.header, resumedCount: executor.header.resumedCount + 1 };
+    const journal = this.runs.get(executor.header.id)!.journal;
+    journal.record({ type: 'run', value: executor.header });
+  }
+
+  private openJournal(runId: string, lastSeq: number): RunJournal {
+    return new RunJournal(journalFile(this.options.dataDir, runId), lastSeq, () => this.options.wallClock.now(), (changes, seq) => {
+      if (!this.disposed) this.options.publish({ runId, seq, changes });
+    });
+  }
+
+  private environment(run: { id: string; createdBy: string }) {
+    const o = this.options;
+    const backend = auditedBackend(o.backend, o.audit, {
+      actor: run.createdBy, now: () => o.wallClock.now(), backendNow: () => o.clock.now(), context: { runId: run.id },
+    });
+    const hostOf = (name: string) => this.runs.get(run.id)?.executor.vms.get(name)?.targetHost;
+    return {
+      backend, clock: o.clock, logger: o.logger,
+      scripts: o.scripts ?? simulatedScripts(o.clock),
+      tcp: o.tcp ?? labTcpProbe(o.backend, hostOf),
+    };
+  }
+}
+
+function planStepRun(id: string, spec: RecoveryPlan['groups'][number]['before'][number]) {
+  const label = spec.kind === 'script' || spec.kind === 'manual' ? spec.name : spec.name ?? (
+    spec.kind === 'delay' ? `Wait ${spec.seconds} s` : spec.kind === 'wait-tcp' ? `Wait for ${spec.host}:${spec.port}` : `Wait for ${spec.vm} healthy`);
+  return {
+    id, kind: spec.kind, label, instructions: spec.kind === 'manual' ? spec.instructions : null,
+    status: 'pending' as const, attempts: 0, startedAt: null, endedAt: null, error: null, confirmedBy: null, spec,
+  };
+}
+
+function headerOf(snapshot: RunSnapshot) {
+  const { seq: _s, groups: _g, vms: _v, ...header } = snapshot;
+  return header;
+}
+
+/** Replays a journal: each change replaces the part it names. */
+export function fold(changes: readonly RunChange[], seq: number): RunSnapshot | null {
+  let header: ReturnType<typeof headerOf> | null = null;
+  const groups = new Map<number, GroupRun>();
+  const vms = new Map<string, VmRun>();
+  for (const change of changes) {
+    if (change.type === 'run') header = change.value;
+    else if (change.type === 'group') groups.set(change.value.index, change.value);
+    else vms.set(change.value.name, change.value);
+  }
+  if (!header) return null;
+  return { ...header, seq, groups: [...groups.values()].sort((a, b) => a.index - b.index), vms: [...vms.values()] };
+}

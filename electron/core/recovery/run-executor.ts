@@ -1,0 +1,461 @@
+import { ContractError } from '../../../shared/contract/errors.ts';
+import type { VmStepKind } from '../../../shared/model/recovery-plan.ts';
+import type {
+  Decision, FinishAction, GroupRun, PlanStepRun, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
+} from '../../../shared/model/recovery-run.ts';
+import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { LoggerPort } from '../ports.ts';
+import type { RecoveryClock } from './backend-clock.ts';
+import { BootGate } from './boot-gate.ts';
+import { runPlanStep, withTimeout, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
+import type { RunJournal } from './run-journal.ts';
+import { act, bootTarget, isDone, isTransient, readVm, type StepContext } from './vm-steps.ts';
+
+/** Per-kind defaults (seconds) when the plan sets none: generous, a boot storm is slow. */
+export const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
+  'shutdown-primary': 900, prepare: 3600, failover: 900, 'test-failover': 900, reverse: 900,
+  start: 600, heartbeat: 3600, commit: 600, cleanup: 600,
+};
+
+export interface ExecutorEnvironment {
+  /** Already audited for this run's actor. */
+  backend: HyperVBackend;
+  clock: RecoveryClock;
+  logger: LoggerPort;
+  scripts: ScriptRunner;
+  tcp: TcpProbe;
+}
+
+const ABORTED = new ContractError('invalid-state', 'The run was aborted.');
+type Outcome = 'done' | 'skipped' | 'aborted';
+
+/**
+ * Executes one run. All state lives in the snapshot; every change goes through the journal, which
+ * tells listeners only after fsync. Steps check the backend's real state before acting, so running
+ * this again on a reloaded journal (after a crash) never repeats an operation that happened.
+ */
+export class RunExecutor {
+  header: RunHeader;
+  groups: GroupRun[];
+  readonly vms: Map<string, VmRun>;
+  private readonly journal: RunJournal;
+  private readonly env: ExecutorEnvironment;
+  private readonly gate: BootGate;
+  private readonly waiters = new Map<string, (decision: Decision | 'confirm') => void>();
+  private stopped = false;
+  /** Rebuilt from a journal after a restart: every step checks the backend before acting. */
+  private readonly recovered: boolean;
+  private running: Promise<void> | null = null;
+  /** Backend operations issued, by step kind: tests and the bench count them. */
+  readonly calls = new Map<VmStepKind, number>();
+
+  constructor(snapshot: RunSnapshot, journal: RunJournal, env: ExecutorEnvironment, recovered = false) {
+    this.recovered = recovered;
+    const { seq: _seq, groups, vms, ...header } = snapshot;
+    this.header = header;
+    this.groups = groups;
+    this.vms = new Map(vms.map((v) => [v.name, v]));
+    this.journal = journal;
+    this.env = env;
+    this.gate = new BootGate(env.clock, { perHost: header.settings.maxBootsPerHost, perCluster: header.settings.maxBootsPerCluster }, (vm) => this.dependenciesMet(vm));
+  }
+
+  snapshot(): RunSnapshot {
+    return { ...this.header, seq: this.journal.lastSeq, groups: this.groups, vms: [...this.vms.values()] };
+  }
+
+  /** A method, not a narrowed field read: the status changes while this code awaits. */
+  private aborting(): boolean { return this.header.status === 'aborting'; }
+
+  get busy(): boolean { return this.running !== null; }
+
+  /** Starts (or, after a restart, resumes) whatever the run still has to do. */
+  resume(): void {
+    if (this.running || this.stopped) return;
+    const status = this.header.status;
+    if (status === 'completed' || status === 'aborted') return;
+    const work = status === 'finishing' ? this.runFinish(this.header.finishes.at(-1)!.action) : this.runMain();
+    this.running = work.catch((error: unknown) => {
+      this.env.logger.error('A recovery run stopped on an unexpected error', { runId: this.header.id, error: String(error) });
+    }).finally(() => { this.running = null; });
+  }
+
+  /** Stops without recording anything further (console shutting down): the run resumes on restart. */
+  stop(): void {
+    this.stopped = true;
+    this.gate.cancelAll(ABORTED);
+    for (const wake of this.waiters.values()) wake('abort');
+    this.waiters.clear();
+  }
+
+  whenIdle(): Promise<void> { return this.running ?? Promise.resolve(); }
+
+  // Operator --------------------------------------------------------------------------------------
+
+  decide(target: { vm?: string; stepId?: string }, decision: Decision, actor: string): void {
+    if (decision === 'abort') { this.abort(actor); return; }
+    const key = target.vm ? `vm:${target.vm}` : `step:${target.stepId}`;
+    const wake = this.waiters.get(key);
+    if (!wake) throw new ContractError('invalid-state', `${target.vm ? `'${target.vm}'` : `Step ${target.stepId}`} is not waiting for a decision.`, target.vm ?? target.stepId);
+    this.waiters.delete(key);
+    wake(decision);
+  }
+
+  confirm(stepId: string, actor: string): void {
+    const wake = this.waiters.get(`step:${stepId}`);
+    const step = this.findPlanStep(stepId);
+    if (!wake || !step || step.step.spec.kind !== 'manual' || step.step.status !== 'waiting-operator' || step.step.error) {
+      throw new ContractError('invalid-state', `Step ${stepId} is not a manual step waiting for confirmation.`, stepId);
+    }
+    this.setPlanStep(stepId, { confirmedBy: actor });
+    this.waiters.delete(`step:${stepId}`);
+    wake('confirm');
+  }
+
+  abort(actor: string): void {
+    if (this.header.status !== 'running' && this.header.status !== 'finishing') {
+      throw new ContractError('invalid-state', `The run is ${this.header.status}; only a running run can be aborted.`);
+    }
+    this.setHeader({ status: 'aborting', abortedBy: actor });
+    this.gate.cancelAll(ABORTED);
+    const waiting = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const wake of waiting) wake('abort');
+  }
+
+  finish(action: FinishAction, actor: string): void {
+    const { type, status } = this.header;
+    if (status !== 'completed' && status !== 'aborted') throw new ContractError('invalid-state', `Finish actions wait until the run has stopped (it is ${status}).`);
+    const allowed: Record<FinishAction, boolean> = {
+      cleanup: type === 'test-failover',
+      commit: type === 'unplanned-failover',
+      reverse: type === 'unplanned-failover',
+    };
+    if (!allowed[action]) throw new ContractError('invalid-state', `${action} does not apply to a ${type} run.`);
+    if (this.header.finishes.some((f) => f.action === action && f.status === 'done')) throw new ContractError('invalid-state', `${action} was already done for this run.`);
+    this.setHeader({ status: 'finishing', finishes: [...this.header.finishes, { action, status: 'running', startedAt: this.env.clock.now(), endedAt: null, by: actor }] });
+    this.resume();
+  }
+
+  // Main phase ------------------------------------------------------------------------------------
+
+  private async runMain(): Promise<void> {
+    if (this.header.resumedCount > 0) this.env.logger.info('Resuming recovery run', { runId: this.header.id });
+    for (const group of this.groups) {
+      if (this.stopped) return;
+      if (group.status === 'done') continue;
+      if (this.aborting()) break;
+      if (group.status === 'pending') this.setGroup(group.index, { status: 'running', startedAt: this.env.clock.now() });
+      for (const step of group.before) if (await this.runPlanStepWithDecisions(group.index, step.id) === 'aborted') break;
+      if (!this.aborting()) await this.runGroupVms(group.index);
+      if (this.stopped) return;
+      if (!this.aborting()) {
+        for (const step of group.after) if (await this.runPlanStepWithDecisions(group.index, step.id) === 'aborted') break;
+      }
+      if (this.stopped) return;
+      this.setGroup(group.index, { status: this.aborting() ? 'aborted' : 'done', endedAt: this.env.clock.now() });
+    }
+    if (this.stopped) return;
+    const now = this.env.clock.now();
+    if (this.aborting()) {
+      for (const vm of this.vms.values()) {
+        if (vm.status === 'pending' || vm.status === 'running' || vm.status === 'waiting-operator') {
+          this.setVm(vm.name, { status: 'aborted', steps: vm.steps.map((s) => (s.status === 'done' || s.status === 'skipped' ? s : { ...s, status: 'aborted' })) });
+        }
+      }
+      for (const g of this.groups) if (g.status !== 'done') this.setGroup(g.index, { status: 'aborted', endedAt: g.endedAt ?? now });
+      this.setHeader({ status: 'aborted', mainEndedAt: now, endedAt: now });
+    } else {
+      this.setHeader({ status: 'completed', mainEndedAt: now, endedAt: now });
+    }
+  }
+
+  private async runGroupVms(groupIndex: number): Promise<void> {
+    const members = [...this.vms.values()].filter((v) => v.group === groupIndex).sort((a, b) => a.order - b.order);
+    await this.runPool(members, (vm) => this.runVm(vm.name, 'main'));
+  }
+
+  /** At most maxParallelVms at once, in boot order. */
+  private async runPool(vms: VmRun[], work: (vm: VmRun) => Promise<unknown>): Promise<void> {
+    const limit = this.header.settings.maxParallelVms ?? vms.length;
+    let next = 0;
+    const lane = async () => {
+      while (next < vms.length && !this.stopped) {
+        const vm = vms[next++]!;
+        await work(vm);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, vms.length) }, lane));
+  }
+
+  private async runVm(name: string, phase: VmStep['phase']): Promise<Outcome> {
+    let vm = this.vms.get(name)!;
+    if (vm.status === 'done' && phase === 'main') return 'done';
+    if (vm.status === 'skipped' || vm.status === 'aborted') return vm.status;
+    if (vm.status === 'pending' || vm.status === 'done') {
+      this.setVm(name, { status: 'running', timing: vm.timing.startedAt === null ? { ...vm.timing, startedAt: this.env.clock.now() } : vm.timing });
+    }
+    for (let i = 0; i < vm.steps.length; i++) {
+      vm = this.vms.get(name)!;
+      const step = vm.steps[i]!;
+      if (step.phase !== phase || step.status === 'done' || step.status === 'skipped') continue;
+      const outcome = await this.runVmStep(name, i);
+      if (this.stopped) return 'aborted';
+      if (outcome !== 'done') {
+        this.setVm(name, { status: outcome });
+        this.releaseBoot(name);
+        this.gate.poke();
+        return outcome;
+      }
+    }
+    this.setVm(name, { status: 'done' });
+    this.releaseBoot(name);
+    this.gate.poke();
+    return 'done';
+  }
+
+  private async runVmStep(name: string, index: number): Promise<Outcome> {
+    const settings = this.header.settings;
+    for (;;) {
+      if (this.stopped) return 'aborted';
+      let step = this.vms.get(name)!.steps[index]!;
+      if (step.status === 'waiting-operator' || step.status === 'failed') {
+        const decision = await this.waitFor(`vm:${name}`);
+        if (this.stopped || decision === 'abort' || this.aborting()) { this.setStep(name, index, { status: 'aborted' }); return 'aborted'; }
+        if (decision === 'skip') { this.setStep(name, index, { status: 'skipped', endedAt: this.env.clock.now() }); return 'skipped'; }
+        this.setStep(name, index, { status: 'pending', error: null, attempts: 0 });
+        this.setVm(name, { status: 'running' });
+        continue;
+      }
+      if (this.aborting()) { this.setStep(name, index, { status: 'aborted' }); return 'aborted'; }
+      if (step.kind === 'start') {
+        try {
+          await this.gate.request(this.vms.get(name)!);
+        } catch {
+          if (this.stopped) return 'aborted';
+          this.setStep(name, index, { status: 'aborted' });
+          return 'aborted';
+        }
+        if (this.stopped) return 'aborted';
+      }
+      const resumed = step.status === 'running';
+      this.setStep(name, index, { status: 'running', attempts: step.attempts + 1, startedAt: step.startedAt ?? this.env.clock.now() });
+      step = this.vms.get(name)!.steps[index]!;
+      try {
+        const timeoutSec = settings.stepTimeoutSec[step.kind] ?? DEFAULT_STEP_TIMEOUT_SEC[step.kind];
+        const result = await withTimeout(this.perform(name, step, resumed || this.recovered || step.attempts > 1), timeoutSec * 1000, this.env.clock, `${step.kind} of '${name}'`);
+        if (this.stopped) return 'aborted';
+        if (result === 'aborted') { this.setStep(name, index, { status: 'aborted' }); return 'aborted'; }
+        this.completeStep(name, index, result.note ?? null, result.recoveryPoint);
+        return 'done';
+      } catch (error) {
+        if (this.stopped) return 'aborted';
+        const failure = toStepError(error);
+        if (step.kind === 'start') this.releaseBoot(name);
+        if (isTransient(error) && step.attempts <= settings.maxRetries && !this.aborting()) {
+          this.setStep(name, index, { status: 'pending', error: failure });
+          await this.env.clock.sleep(settings.retryBackoffSec * 1000 * 2 ** (step.attempts - 1));
+          continue;
+        }
+        this.setStep(name, index, { status: 'waiting-operator', error: failure, endedAt: this.env.clock.now() });
+        this.setVm(name, { status: 'waiting-operator' });
+      }
+    }
+  }
+
+  /** Check, act, verify. `check` first only when the step may already have happened. */
+  private async perform(name: string, step: VmStep, mayBeDone: boolean): Promise<{ note?: string; recoveryPoint?: { name: string | null; at: number } } | 'aborted'> {
+    const vm = this.vms.get(name)!;
+    const ctx: StepContext = { backend: this.env.backend, vm, type: this.header.type, policy: this.header.policy };
+    if (step.kind === 'heartbeat') return this.waitHealthy(name);
+    if ((mayBeDone || step.kind === 'shutdown-primary') && await isDone(step.kind, ctx)) {
+      return { note: mayBeDone ? 'found already done on the backend; not repeated' : 'already in the wanted state' };
+    }
+    this.calls.set(step.kind, (this.calls.get(step.kind) ?? 0) + 1);
+    const outcome = await act(step.kind, ctx);
+    // Verify, then report: the step is done only when the backend says so.
+    for (;;) {
+      if (await isDone(step.kind, ctx)) return outcome;
+      if (this.stopped || this.aborting()) return 'aborted';
+      await this.env.clock.sleep(this.header.settings.pollSec * 1000);
+    }
+  }
+
+  private async waitHealthy(name: string): Promise<{ note?: string } | 'aborted'> {
+    const pollMs = this.header.settings.pollSec * 1000;
+    for (;;) {
+      if (this.stopped || this.aborting()) return 'aborted';
+      const vm = this.vms.get(name)!;
+      const info = await readVm(this.env.backend, bootTarget(vm, this.header.type));
+      if (!info) throw new ContractError('not-found', `'${bootTarget(vm, this.header.type).vmName}' is gone from ${vm.targetHost}.`, name);
+      if (info.Heartbeat.startsWith('Ok') && vm.timing.heartbeatAt === null) {
+        this.setVm(name, { timing: { ...vm.timing, heartbeatAt: this.env.clock.now() } });
+        this.releaseBoot(name);
+      }
+      if (info.Heartbeat === 'OkApplicationsHealthy') return {};
+      await this.env.clock.sleep(pollMs);
+    }
+  }
+
+  private completeStep(name: string, index: number, note: string | null, point?: { name: string | null; at: number }): void {
+    const now = this.env.clock.now();
+    const vm = this.vms.get(name)!;
+    const step = vm.steps[index]!;
+    const timing = { ...vm.timing };
+    const changes: Partial<VmRun> = {};
+    if (step.kind === 'failover' || step.kind === 'test-failover') timing.failoverDoneAt = now;
+    if (step.kind === 'start') timing.runningAt = now;
+    if (step.kind === 'heartbeat') {
+      timing.heartbeatAt ??= now;
+      timing.healthyAt = now;
+      changes.rtoSec = (now - this.header.startedAt) / 1000;
+    }
+    if (point) {
+      changes.recoveryPoint = point;
+      // Measured to the run's start: the console cannot see when the primary really stopped writing.
+      changes.rpoSec = Math.max(0, this.header.startedAt - point.at) / 1000;
+    } else if (step.kind === 'failover' && this.header.type !== 'unplanned-failover' && vm.rpoSec === null) {
+      changes.rpoSec = 0; // planned: -Prepare shipped every change
+    }
+    this.setVm(name, { ...changes, timing, steps: vm.steps.map((s, i) => (i === index ? { ...s, status: 'done', endedAt: now, error: null, note } : s)) });
+  }
+
+  private releaseBoot(name: string): void {
+    const vm = this.vms.get(name)!;
+    this.gate.release(name, vm.targetHost, vm.targetCluster);
+  }
+
+  private dependenciesMet(vm: VmRun): boolean {
+    for (const dep of vm.dependsOn) {
+      const other = this.vms.get(dep);
+      if (other && other.timing.healthyAt === null && other.status !== 'skipped' && other.status !== 'aborted') return false;
+    }
+    return true;
+  }
+
+  // Plan steps ------------------------------------------------------------------------------------
+
+  private async runPlanStepWithDecisions(groupIndex: number, stepId: string): Promise<Outcome> {
+    for (;;) {
+      if (this.stopped) return 'aborted';
+      const found = this.findPlanStep(stepId)!;
+      const step = found.step;
+      if (step.status === 'done' || step.status === 'skipped') return step.status;
+      if (this.aborting()) { this.setPlanStep(stepId, { status: 'aborted' }); return 'aborted'; }
+      if (step.status === 'waiting-operator' && step.error) {
+        const decision = await this.waitFor(`step:${stepId}`);
+        if (this.stopped) return 'aborted';
+        if (decision === 'abort' || this.aborting()) { this.setPlanStep(stepId, { status: 'aborted' }); return 'aborted'; }
+        if (decision === 'skip') { this.setPlanStep(stepId, { status: 'skipped', endedAt: this.env.clock.now() }); return 'skipped'; }
+        this.setPlanStep(stepId, { status: 'pending', error: null });
+        continue;
+      }
+      const now = this.env.clock.now();
+      if (step.spec.kind === 'manual') {
+        this.setPlanStep(stepId, { status: 'waiting-operator', startedAt: step.startedAt ?? now, attempts: step.attempts + 1 });
+        const decision = await this.waitFor(`step:${stepId}`);
+        if (this.stopped) return 'aborted';
+        if (decision === 'abort' || this.aborting()) { this.setPlanStep(stepId, { status: 'aborted' }); return 'aborted'; }
+        this.setPlanStep(stepId, { status: decision === 'skip' ? 'skipped' : 'done', endedAt: this.env.clock.now() });
+        return decision === 'skip' ? 'skipped' : 'done';
+      }
+      this.setPlanStep(stepId, { status: 'running', startedAt: step.startedAt ?? now, attempts: step.attempts + 1 });
+      try {
+        await runPlanStep(step.spec, {
+          backend: this.env.backend, clock: this.env.clock, scripts: this.env.scripts, tcp: this.env.tcp,
+          pollMs: this.header.settings.pollSec * 1000,
+          hostOf: (name) => [...this.vms.values()].find((v) => v.name.toLowerCase() === name.toLowerCase())?.targetHost,
+          cancelled: () => this.stopped || this.aborting(),
+        });
+        if (this.stopped) return 'aborted';
+        this.setPlanStep(stepId, { status: 'done', endedAt: this.env.clock.now(), error: null });
+        return 'done';
+      } catch (error) {
+        if (this.stopped) return 'aborted';
+        this.setPlanStep(stepId, { status: 'waiting-operator', error: toStepError(error), endedAt: this.env.clock.now() });
+      }
+      void groupIndex;
+    }
+  }
+
+  private findPlanStep(stepId: string): { group: GroupRun; where: 'before' | 'after'; index: number; step: PlanStepRun } | null {
+    for (const group of this.groups) {
+      for (const where of ['before', 'after'] as const) {
+        const index = group[where].findIndex((s) => s.id === stepId);
+        if (index >= 0) return { group, where, index, step: group[where][index]! };
+      }
+    }
+    return null;
+  }
+
+  // Finish actions --------------------------------------------------------------------------------
+
+  private async runFinish(action: FinishAction): Promise<void> {
+    const kind: VmStepKind = action;
+    const eligible = [...this.vms.values()].filter((vm) => vm.timing.failoverDoneAt !== null);
+    for (const vm of eligible) {
+      if (vm.steps.some((s) => s.phase === action)) continue;
+      this.setVm(vm.name, { steps: [...vm.steps, newStep(kind, action)] });
+    }
+    await this.runPool(eligible, async (vm) => {
+      const current = this.vms.get(vm.name)!;
+      const index = current.steps.findIndex((s) => s.phase === action);
+      if (current.steps[index]!.status === 'done') return;
+      const outcome = await this.runVmStep(vm.name, index);
+      if (outcome !== 'done' && !this.stopped) this.setVm(vm.name, { status: outcome === 'aborted' ? current.status : 'waiting-operator' });
+    });
+    if (this.stopped) return;
+    const now = this.env.clock.now();
+    const failed = [...this.vms.values()].some((vm) => vm.steps.some((s) => s.phase === action && s.status !== 'done'));
+    const finishes = this.header.finishes.map((f, i, all) => (i === all.length - 1 ? { ...f, status: failed ? 'done-with-errors' as const : 'done' as const, endedAt: now } : f));
+    this.setHeader({ finishes, status: this.header.abortedBy ? 'aborted' : 'completed', endedAt: now });
+  }
+
+  // State changes: journal first --------------------------------------------------------------------
+
+  private waitFor(key: string): Promise<Decision | 'confirm'> {
+    if (this.aborting() || this.stopped) return Promise.resolve('abort');
+    return new Promise((resolve) => { this.waiters.set(key, resolve); });
+  }
+
+  private setHeader(changes: Partial<RunHeader>): void {
+    if (this.stopped) return;
+    this.header = { ...this.header, ...changes };
+    this.journal.record({ type: 'run', value: this.header });
+  }
+
+  private setGroup(index: number, changes: Partial<GroupRun>): void {
+    if (this.stopped) return;
+    const next = { ...this.groups[index]!, ...changes };
+    this.groups = this.groups.map((g, i) => (i === index ? next : g));
+    this.journal.record({ type: 'group', value: next });
+  }
+
+  private setPlanStep(stepId: string, changes: Partial<PlanStepRun>): void {
+    const found = this.findPlanStep(stepId);
+    if (!found) return;
+    const list = found.group[found.where].map((s, i) => (i === found.index ? { ...s, ...changes } : s));
+    this.setGroup(found.group.index, { [found.where]: list });
+  }
+
+  private setVm(name: string, changes: Partial<VmRun>): void {
+    if (this.stopped) return;
+    const next = { ...this.vms.get(name)!, ...changes };
+    this.vms.set(name, next);
+    this.journal.record({ type: 'vm', value: next });
+  }
+
+  private setStep(name: string, index: number, changes: Partial<VmStep>): void {
+    const vm = this.vms.get(name)!;
+    this.setVm(name, { steps: vm.steps.map((s, i) => (i === index ? { ...s, ...changes } : s)) });
+  }
+}
+
+export function newStep(kind: VmStepKind, phase: VmStep['phase']): VmStep {
+  return { kind, phase, status: 'pending', attempts: 0, startedAt: null, endedAt: null, error: null, note: null };
+}
+
+function toStepError(error: unknown): StepError {
+  if (error instanceof ContractError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,151 @@
+import { ContractError } from '../../../shared/contract/errors.ts';
+import type { VmStepKind } from '../../../shared/model/recovery-plan.ts';
+import type { RecoveryPointPolicy, RunType, VmRun } from '../../../shared/model/recovery-run.ts';
+import type { HyperVBackend, VMInfo, VMReplicationInfo, VmTarget } from '../backends/backend-port.ts';
+
+/** The VM steps of each run type, in Hyper-V's order (DOMAIN.md). */
+export const MAIN_STEPS: Record<RunType, VmStepKind[]> = {
+  'test-failover': ['test-failover', 'start', 'heartbeat'],
+  'planned-failover': ['shutdown-primary', 'prepare', 'failover', 'reverse', 'start', 'heartbeat'],
+  'unplanned-failover': ['failover', 'start', 'heartbeat'],
+  failback: ['shutdown-primary', 'prepare', 'failover', 'reverse', 'start', 'heartbeat'],
+};
+
+/** A step's real-world effect, split so a restart can tell whether it already happened. */
+export interface StepContext {
+  backend: HyperVBackend;
+  vm: VmRun;
+  type: RunType;
+  policy: RecoveryPointPolicy;
+}
+
+export interface StepOutcome {
+  /** Set when the step was found done on the backend and no call was made. */
+  note?: string;
+  recoveryPoint?: { name: string | null; at: number };
+}
+
+const FAILED_OVER = new Set(['FailedOverWaitingCompletion', 'FailedOver']);
+
+export function sourceTarget(vm: VmRun): VmTarget { return { vmName: vm.name, computerName: vm.sourceHost }; }
+export function replicaTarget(vm: VmRun): VmTarget { return { vmName: vm.name, computerName: vm.targetHost }; }
+/** The VM that ends up running: the test copy in a drill, the replica otherwise. */
+export function bootTarget(vm: VmRun, type: RunType): VmTarget {
+  return type === 'test-failover' ? { vmName: `${vm.name} - Test`, computerName: vm.targetHost } : replicaTarget(vm);
+}
+
+export async function readVm(backend: HyperVBackend, target: VmTarget): Promise<VMInfo | null> {
+  try {
+    const rows = await backend.getVM({ computerName: target.computerName, vmName: target.vmName });
+    return rows[0] ?? null;
+  } catch (error) {
+    if (error instanceof ContractError && error.code === 'not-found') return null;
+    throw error;
+  }
+}
+
+async function simpleRow(backend: HyperVBackend, target: VmTarget): Promise<VMReplicationInfo | null> {
+  const rows = await backend.getVMReplication(target);
+  return rows.find((r) => r.RelationshipType === 'Simple') ?? null;
+}
+
+/** The replica's failover is done when it waits for completion, is completed, or was reversed. */
+async function replicaFailedOver(backend: HyperVBackend, vm: VmRun): Promise<boolean> {
+  const info = await readVm(backend, replicaTarget(vm));
+  if (!info) throw new ContractError('not-found', `The replica of '${vm.name}' is not on ${vm.targetHost}.`, vm.name);
+  return FAILED_OVER.has(info.ReplicationState) || info.ReplicationMode === 'Primary';
+}
+
+/** Already done? Read from the backend, never from the journal: this is what makes resume exactly-once. */
+export async function isDone(kind: VmStepKind, ctx: StepContext): Promise<boolean> {
+  const { backend, vm } = ctx;
+  switch (kind) {
+    case 'shutdown-primary': {
+      const info = await readVm(backend, sourceTarget(vm));
+      return info === null || info.State === 'Off';
+    }
+    case 'prepare': {
+      if (await replicaFailedOver(backend, vm)) return true;
+      const row = await simpleRow(backend, sourceTarget(vm));
+      return row?.ReplicationState === 'PreparedForFailover';
+    }
+    case 'failover':
+      return replicaFailedOver(backend, vm);
+    case 'test-failover':
+      return (await readVm(backend, bootTarget(vm, 'test-failover'))) !== null;
+    case 'reverse':
+      return (await readVm(backend, replicaTarget(vm)))?.ReplicationMode === 'Primary';
+    case 'start': {
+      const info = await readVm(backend, bootTarget(vm, ctx.type));
+      return info !== null && info.State === 'Running';
+    }
+    case 'heartbeat':
+      return (await readVm(backend, bootTarget(vm, ctx.type)))?.Heartbeat === 'OkApplicationsHealthy';
+    case 'commit': {
+      const info = await readVm(backend, replicaTarget(vm));
+      return info !== null && (info.ReplicationState === 'FailedOver' || info.ReplicationMode === 'Primary');
+    }
+    case 'cleanup':
+      return (await readVm(backend, bootTarget(vm, 'test-failover'))) === null;
+  }
+}
+
+/** The recovery point the policy asks for; null name means "the latest" (no -VMRecoverySnapshot). */
+export async function chooseRecoveryPoint(backend: HyperVBackend, vm: VmRun, policy: RecoveryPointPolicy): Promise<{ name: string | null; at: number } | null> {
+  const points = (await backend.getVMSnapshot(replicaTarget(vm))).slice().sort((a, b) => b.CreationTime - a.CreationTime);
+  if (policy.kind === 'latest') {
+    const latest = points[0];
+    return latest ? { name: null, at: latest.CreationTime } : null;
+  }
+  const pick = policy.kind === 'latest-app-consistent'
+    ? points.find((p) => p.SnapshotType === 'AppConsistentReplica')
+    : points.find((p) => p.CreationTime <= policy.at);
+  if (!pick) {
+    throw new ContractError('invalid-state', policy.kind === 'latest-app-consistent'
+      ? `'${vm.name}' has no application-consistent recovery point.`
+      : `'${vm.name}' has no recovery point at or before ${new Date(policy.at).toISOString()}.`, vm.name);
+  }
+  return { name: pick.Name, at: pick.CreationTime };
+}
+
+/** The call that makes the step happen. */
+export async function act(kind: VmStepKind, ctx: StepContext): Promise<StepOutcome> {
+  const { backend, vm } = ctx;
+  switch (kind) {
+    case 'shutdown-primary':
+      await backend.stopVM(sourceTarget(vm));
+      return {};
+    case 'prepare':
+      await backend.startVMFailover(sourceTarget(vm), { prepare: true });
+      return {};
+    case 'failover': {
+      const point = ctx.type === 'unplanned-failover' ? await chooseRecoveryPoint(backend, vm, ctx.policy) : null;
+      await backend.startVMFailover(replicaTarget(vm), point?.name ? { recoverySnapshotName: point.name } : {});
+      return point ? { recoveryPoint: point } : {};
+    }
+    case 'test-failover': {
+      const point = ctx.policy.kind === 'latest' ? null : await chooseRecoveryPoint(backend, vm, ctx.policy);
+      await backend.startVMFailover(replicaTarget(vm), { asTest: true, ...(point?.name ? { recoverySnapshotName: point.name } : {}) });
+      return {};
+    }
+    case 'reverse':
+      await backend.reverseVMReplication(replicaTarget(vm));
+      return {};
+    case 'start':
+      await backend.startVM(bootTarget(vm, ctx.type));
+      return {};
+    case 'heartbeat':
+      return {}; // a wait, not an operation: the executor polls isDone
+    case 'commit':
+      await backend.completeVMFailover(replicaTarget(vm));
+      return {};
+    case 'cleanup':
+      await backend.stopVMFailover(replicaTarget(vm));
+      return {};
+  }
+}
+
+/** Errors worth retrying on their own: the host may answer next time. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof ContractError ? error.code === 'timeout' || error.code === 'disconnected' || error.code === 'backend' : false;
+}

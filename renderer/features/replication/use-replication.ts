@@ -1,0 +1,12 @@
+import { useStore } from 'zustand';
+import { useServices } from '../../app/services-context.tsx';
+import { replicationStoreOf, type ReplicationStore, type ReplicationStoreState } from '../../stores/replication-store.ts';
+
+export function useReplicationStore(): ReplicationStore {
+  const { client, connection } = useServices();
+  return replicationStoreOf(client, connection.onReconnect);
+}
+
+export function useReplication<T>(selector: (state: ReplicationStoreState) => T): T {
+  return useStore(useReplicationStore().store, selector);
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { request, stream } from './define.ts';
+import {
+  PlanDraftSchema, PlanFileErrorSchema, PlanIdSchema, PlanResolutionSchema, PlanSummarySchema, RecoveryPlanSchema,
+} from '../model/recovery-plan.ts';
+import {
+  DecisionSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
+  RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
+} from '../model/recovery-run.ts';
+
+const RunId = z.string().min(1).max(200);
+const PlanRef = z.object({ id: PlanIdSchema });
+
+/** Recovery plans (plans.*) and failover runs (recovery.*), spread into `channels`. */
+export const recoveryChannels = {
+  'plans.list': request({
+    access: 'read',
+    summary: 'Every recovery plan in the plans folder, and the files that could not be loaded (file, JSON path, problem)',
+    request: z.object({}),
+    response: z.object({ plans: z.array(PlanSummarySchema), invalid: z.array(PlanFileErrorSchema), folder: z.string() }),
+  }),
+  'plans.get': request({
+    access: 'read',
+    summary: 'One plan as stored',
+    request: PlanRef,
+    response: z.object({ plan: RecoveryPlanSchema, file: z.string() }),
+  }),
+  'plans.resolve': request({
+    access: 'read',
+    summary: 'The VMs each group of a plan stands for right now, and what does not resolve',
+    request: PlanRef.extend({ type: RunTypeSchema.default('unplanned-failover') }),
+    response: PlanResolutionSchema,
+  }),
+  'plans.create': request({
+    access: 'operate',
+    summary: 'Create a plan; answers with it as stored (id, revision 1)',
+    request: z.object({ plan: PlanDraftSchema }),
+    response: RecoveryPlanSchema,
+  }),
+  'plans.update': request({
+    access: 'operate',
+    summary: 'Replace a plan; refused when it changed since expectedRevision',
+    request: PlanRef.extend({ expectedRevision: z.number().int().positive(), plan: PlanDraftSchema }),
+    response: RecoveryPlanSchema,
+  }),
+  'plans.duplicate': request({
+    access: 'operate',
+    summary: 'Copy a plan under a new id',
+    request: PlanRef.extend({ name: z.string().min(1).max(300).optional() }),
+    response: RecoveryPlanSchema,
+  }),
+  'plans.delete': request({
+    access: 'operate',
+    summary: 'Delete a plan file',
+    request: PlanRef.extend({ expectedRevision: z.number().int().positive() }),
+    response: z.object({}),
+  }),
+  'plans.import': request({
+    access: 'operate',
+    summary: 'Import a plan file (or a bare plan); an invalid one is refused naming the JSON path and the problem',
+    request: z.object({ fileName: z.string().min(1).max(300), text: z.string().max(20_000_000), replace: z.boolean().default(false) }),
+    response: RecoveryPlanSchema,
+  }),
+  'plans.export': request({
+    access: 'read',
+    summary: 'A plan as the JSON file it is stored in',
+    request: PlanRef,
+    response: z.object({ fileName: z.string(), text: z.string() }),
+  }),
+  'recovery.preflight': request({
+    access: 'read',
+    summary: 'Checks before a run: replica health, recovery point age vs RPO, DR capacity, primaries off, other runs; blockers vs warnings',
+    request: PlanRef.extend({ type: RunTypeSchema, policy: RecoveryPointPolicySchema.default({ kind: 'latest' }) }),
+    response: PreflightReportSchema,
+  }),
+  'recovery.start': request({
+    access: 'operate',
+    summary: 'Start a run after preflight: every warning id accepted; anything but a test failover needs the plan name typed',
+    request: PlanRef.extend({
+      type: RunTypeSchema,
+      policy: RecoveryPointPolicySchema.default({ kind: 'latest' }),
+      acceptedWarnings: z.array(z.string()).default([]),
+      confirmText: z.string().max(300).optional(),
+    }),
+    response: RunSnapshotSchema,
+  }),
+  'recovery.list': request({
+    access: 'read',
+    summary: 'Runs, newest first, including interrupted ones resumed after a restart',
+    request: z.object({}),
+    response: z.object({ runs: z.array(RunListItemSchema) }),
+  }),
+  'recovery.get': request({
+    access: 'read',
+    summary: 'One run whole; apply recovery.events with seq above its seq',
+    request: z.object({ runId: RunId }),
+    response: RunSnapshotSchema,
+  }),
+  'recovery.confirm': request({
+    access: 'operate',
+    summary: 'Confirm a manual step is done',
+    request: z.object({ runId: RunId, stepId: z.string().min(1).max(200) }),
+    response: RunSnapshotSchema,
+  }),
+  'recovery.decide': request({
+    access: 'operate',
+    summary: 'After a hard failure: retry, skip (leave the VM or step out) or abort the run',
+    request: z.object({ runId: RunId, vm: z.string().min(1).max(300).optional(), stepId: z.string().min(1).max(200).optional(), decision: DecisionSchema })
+      .refine((r) => r.decision === 'abort' || (r.vm === undefined) !== (r.stepId === undefined), { message: 'name either the vm or the stepId the decision is for' }),
+    response: RunSnapshotSchema,
+  }),
+  'recovery.abort': request({
+    access: 'operate',
+    summary: 'Stop cleanly: operations in flight finish, nothing new starts',
+    request: z.object({ runId: RunId }),
+    response: RunSnapshotSchema,
+  }),
+  'recovery.finish': request({
+    access: 'operate',
+    summary: 'Commit (Complete-VMFailover), cleanup (remove test VMs) or reverse replication, for every failed-over VM',
+    request: z.object({ runId: RunId, action: FinishActionSchema }),
+    response: RunSnapshotSchema,
+  }),
+  'recovery.summary': request({
+    access: 'read',
+    summary: 'Achieved RTO (per VM, per group, plan) against the target, and RPO per VM',
+    request: z.object({ runId: RunId }),
+    response: RunSummarySchema,
+  }),
+} as const;
+
+export const recoveryStreams = {
+  'recovery.events': stream({
+    summary: 'Run changes after they are journalled: each replaces the run header, a group or a VM whole',
+    event: RunEventBatchSchema,
+  }),
+} as const;

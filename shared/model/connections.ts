@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { SiteRoleSchema } from './estate.ts';
+
+/**
+ * How Standby reaches a site's clusters over PowerShell remoting. The password never appears here:
+ * it lives in the secret store under `credentialRef`, so profiles can be shown, exported and logged.
+ */
+
+/** NetBIOS or DNS name: letters, digits, dots and hyphens, as WinRM accepts for -ComputerName. */
+export const ComputerNameSchema = z.string().min(1).max(253).regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host or cluster name (letters, digits, dots, hyphens)');
+
+export const ClusterEndpointSchema = z.object({
+  /** Cluster name object (CNO), used for cluster cmdlets and to list nodes when `nodes` is empty. */
+  cluster: ComputerNameSchema,
+  /** Nodes to open sessions to; discovered with Get-ClusterNode when empty. */
+  nodes: z.array(ComputerNameSchema).max(64).default([]),
+});
+export type ClusterEndpoint = z.infer<typeof ClusterEndpointSchema>;
+
+/** -Authentication of New-PSSession; CredSSP lets hosts act on their peers (second hop). */
+export const RemotingAuthenticationSchema = z.enum(['Default', 'Kerberos', 'Negotiate', 'CredSSP']);
+export type RemotingAuthentication = z.infer<typeof RemotingAuthenticationSchema>;
+
+export const ConnectionTimeoutsSchema = z.object({
+  connectMs: z.number().int().min(1_000).max(300_000).default(30_000),
+  /** Reads (inventory, replication); a whole cluster's inventory must fit in it. */
+  commandMs: z.number().int().min(1_000).max(600_000).default(60_000),
+  /** Failover, migration, drain: Hyper-V's own operations can take minutes. */
+  operationMs: z.number().int().min(1_000).max(3_600_000).default(600_000),
+  keepAliveMs: z.number().int().min(5_000).max(600_000).default(60_000),
+});
+export type ConnectionTimeouts = z.infer<typeof ConnectionTimeoutsSchema>;
+
+export const ConnectionProfileSchema = z.object({
+  siteId: z.string().min(1).max(100),
+  role: SiteRoleSchema,
+  /** Shown in the console; Hyper-V has no notion of a site. */
+  name: z.string().min(1).max(100),
+  location: z.string().max(200).default(''),
+  clusters: z.array(ClusterEndpointSchema).min(1).max(32),
+  /** DOMAIN\user or user@domain; absent means the signed-in Windows user (Kerberos). */
+  username: z.string().max(256).nullable().default(null),
+  /** Key of the password in the secret store; null with a null username. */
+  credentialRef: z.string().max(200).nullable().default(null),
+  /** JEA endpoint (-ConfigurationName); null uses the default microsoft.powershell endpoint. */
+  configurationName: z.string().max(128).regex(/^[A-Za-z0-9._-]+$/).nullable().default(null),
+  authentication: RemotingAuthenticationSchema.default('Default'),
+  useSsl: z.boolean().default(false),
+  timeouts: ConnectionTimeoutsSchema.default({ connectMs: 30_000, commandMs: 60_000, operationMs: 600_000, keepAliveMs: 60_000 }),
+});
+export type ConnectionProfile = z.infer<typeof ConnectionProfileSchema>;
+
+/** What connections.save takes: the profile plus, once, a password to put in the secret store. */
+export const ConnectionSaveRequestSchema = z.object({
+  profile: ConnectionProfileSchema,
+  password: z.string().max(1024).optional(),
+}).strict();
+export type ConnectionSaveRequest = z.infer<typeof ConnectionSaveRequestSchema>;
+
+export const SessionStateNameSchema = z.enum(['disconnected', 'connecting', 'connected', 'degraded', 'lost']);
+export type SessionStateName = z.infer<typeof SessionStateNameSchema>;
+
+/** Which failure it was, so the UI can show the advice and link the right help section. */
+export const RemotingFailureKindSchema = z.enum([
+  'access-denied', 'trusted-hosts', 'winrm-not-running', 'name-or-firewall', 'second-hop',
+  'jea-endpoint', 'timeout', 'shell-exited', 'powershell-missing', 'unknown',
+]);
+export type RemotingFailureKind = z.infer<typeof RemotingFailureKindSchema>;
+
+export const RemotingFailureSchema = z.object({
+  kind: RemotingFailureKindSchema,
+  /** One sentence telling the user what to do. */
+  advice: z.string(),
+  /** What PowerShell said, for the details pane and support. */
+  detail: z.string(),
+  computerName: z.string().nullable(),
+});
+export type RemotingFailure = z.infer<typeof RemotingFailureSchema>;
+
+export const NodeSessionStateSchema = z.object({
+  computerName: z.string(),
+  cluster: z.string(),
+  connected: z.boolean(),
+  lastError: RemotingFailureSchema.nullable(),
+});
+
+export const SiteSessionStateSchema = z.object({
+  siteId: z.string(),
+  state: SessionStateNameSchema,
+  /** Epoch ms of the last state change. */
+  since: z.number(),
+  /** Attempts since the last time the site was connected; drives the backoff. */
+  attempt: z.number().int().nonnegative(),
+  nextRetryAt: z.number().nullable(),
+  lastError: RemotingFailureSchema.nullable(),
+  nodes: z.array(NodeSessionStateSchema),
+  /** PowerShell version of the local shell, e.g. "5.1.20348.2849". */
+  psVersion: z.string().nullable(),
+});
+export type SiteSessionState = z.infer<typeof SiteSessionStateSchema>;
+
+export const ConnectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  elapsedMs: z.number().nonnegative(),
+  nodes: z.array(NodeSessionStateSchema),
+  failure: RemotingFailureSchema.nullable(),
+});
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { PlanSettingsSchema, PlanStepSchema, VmStepKindSchema } from './recovery-plan.ts';
+
+/**
+ * A recovery run as the core journals it and the wizard shows it. Times are epoch ms on the
+ * backend's clock (simulated on the lab), so achieved RTO means the same thing on both backends.
+ */
+
+export const RunTypeSchema = z.enum(['test-failover', 'planned-failover', 'unplanned-failover', 'failback']);
+export type RunType = z.infer<typeof RunTypeSchema>;
+
+export const RecoveryPointPolicySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('latest') }),
+  z.object({ kind: z.literal('latest-app-consistent') }),
+  /** The newest recovery point taken at or before `at` (epoch ms). */
+  z.object({ kind: z.literal('point-in-time'), at: z.number() }),
+]);
+export type RecoveryPointPolicy = z.infer<typeof RecoveryPointPolicySchema>;
+
+export const FinishActionSchema = z.enum(['commit', 'cleanup', 'reverse']);
+export type FinishAction = z.infer<typeof FinishActionSchema>;
+
+export const DecisionSchema = z.enum(['retry', 'skip', 'abort']);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const StepStatusSchema = z.enum(['pending', 'running', 'waiting-operator', 'failed', 'done', 'skipped', 'aborted']);
+export type StepStatus = z.infer<typeof StepStatusSchema>;
+
+export const StepErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type StepError = z.infer<typeof StepErrorSchema>;
+
+export const VmStepSchema = z.object({
+  kind: VmStepKindSchema,
+  /** main: the failover itself; otherwise the finish action this step belongs to. */
+  phase: z.enum(['main', 'commit', 'cleanup', 'reverse']),
+  status: StepStatusSchema,
+  attempts: z.number().int().nonnegative(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  error: StepErrorSchema.nullable(),
+  /** Why it was done without a call: found already done when the real state was read back. */
+  note: z.string().nullable(),
+});
+export type VmStep = z.infer<typeof VmStepSchema>;
+
+export const VmTimingSchema = z.object({
+  startedAt: z.number().nullable(),
+  failoverDoneAt: z.number().nullable(),
+  runningAt: z.number().nullable(),
+  heartbeatAt: z.number().nullable(),
+  healthyAt: z.number().nullable(),
+});
+export type VmTiming = z.infer<typeof VmTimingSchema>;
+
+export const VmRunStatusSchema = z.enum(['pending', 'running', 'waiting-operator', 'done', 'skipped', 'aborted']);
+export type VmRunStatus = z.infer<typeof VmRunStatusSchema>;
+
+export const VmRunSchema = z.object({
+  name: z.string(),
+  vmId: z.string(),
+  group: z.number().int().nonnegative(),
+  /** Boot priority inside the group: 0 boots first (longest first). */
+  order: z.number().int().nonnegative(),
+  sourceHost: z.string(),
+  targetHost: z.string(),
+  targetCluster: z.string(),
+  memoryBytes: z.number().nonnegative(),
+  cpuCount: z.number().int().nonnegative(),
+  dependsOn: z.array(z.string()),
+  status: VmRunStatusSchema,
+  steps: z.array(VmStepSchema),
+  timing: VmTimingSchema,
+  /** Run start → applications healthy, seconds. */
+  rtoSec: z.number().nullable(),
+  /** Age of the recovery point used when the failover started: the window of changes lost. */
+  rpoSec: z.number().nullable(),
+  recoveryPoint: z.object({ name: z.string().nullable(), at: z.number() }).nullable(),
+});
+export type VmRun = z.infer<typeof VmRunSchema>;
+
+export const PlanStepRunSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['script', 'manual', 'wait-heartbeat', 'wait-tcp', 'delay']),
+  label: z.string(),
+  /** Manual steps: what the operator must do. */
+  instructions: z.string().nullable(),
+  status: StepStatusSchema,
+  attempts: z.number().int().nonnegative(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  error: StepErrorSchema.nullable(),
+  confirmedBy: z.string().nullable(),
+  /** The step as the plan had it when the run started: a restart does not depend on the plan file. */
+  spec: PlanStepSchema,
+});
+export type PlanStepRun = z.infer<typeof PlanStepRunSchema>;
+
+export const GroupRunSchema = z.object({
+  index: z.number().int().nonnegative(),
+  name: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'aborted']),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  before: z.array(PlanStepRunSchema),
+  after: z.array(PlanStepRunSchema),
+});
+export type GroupRun = z.infer<typeof GroupRunSchema>;
+
+export const RunStatusSchema = z.enum(['running', 'aborting', 'aborted', 'completed', 'finishing']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const FinishRecordSchema = z.object({
+  action: FinishActionSchema,
+  status: z.enum(['running', 'done', 'done-with-errors']),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  by: z.string(),
+});
+
+export const RunHeaderSchema = z.object({
+  id: z.string(),
+  planId: z.string(),
+  planName: z.string(),
+  planRevision: z.number().int(),
+  type: RunTypeSchema,
+  policy: RecoveryPointPolicySchema,
+  status: RunStatusSchema,
+  createdBy: z.string(),
+  /** Backend clock. */
+  startedAt: z.number(),
+  mainEndedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  rtoTargetSec: z.number(),
+  settings: PlanSettingsSchema,
+  finishes: z.array(FinishRecordSchema),
+  /** Restarts of the console this run survived. */
+  resumedCount: z.number().int().nonnegative(),
+  abortedBy: z.string().nullable(),
+});
+export type RunHeader = z.infer<typeof RunHeaderSchema>;
+
+export const RunSnapshotSchema = RunHeaderSchema.extend({
+  /** Journal sequence this snapshot includes; events with seq <= it are already in it. */
+  seq: z.number().int().nonnegative(),
+  groups: z.array(GroupRunSchema),
+  vms: z.array(VmRunSchema),
+});
+export type RunSnapshot = z.infer<typeof RunSnapshotSchema>;
+
+/** One journal record, and one change in the event stream: replace the named part whole. */
+export const RunChangeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), value: RunHeaderSchema }),
+  z.object({ type: z.literal('group'), value: GroupRunSchema }),
+  z.object({ type: z.literal('vm'), value: VmRunSchema }),
+]);
+export type RunChange = z.infer<typeof RunChangeSchema>;
+
+export const RunEventBatchSchema = z.object({
+  runId: z.string(),
+  /** Journal sequence of the last change in this batch. */
+  seq: z.number().int().positive(),
+  changes: z.array(RunChangeSchema),
+});
+export type RunEventBatch = z.infer<typeof RunEventBatchSchema>;
+
+export const RunListItemSchema = RunHeaderSchema.extend({
+  vmCount: z.number().int(),
+  vmsDone: z.number().int(),
+  waitingForOperator: z.number().int(),
+});
+export type RunListItem = z.infer<typeof RunListItemSchema>;
+
+export const PreflightCheckSchema = z.object({
+  id: z.string(),
+  severity: z.enum(['blocker', 'warning']),
+  check: z.enum(['plan', 'replica-health', 'rpo', 'capacity', 'primary-off', 'run-conflict', 'recovery-point', 'backend']),
+  message: z.string(),
+  vm: z.string().optional(),
+});
+export type PreflightCheck = z.infer<typeof PreflightCheckSchema>;
+
+export const PreflightReportSchema = z.object({
+  planId: z.string(),
+  type: RunTypeSchema,
+  checkedAt: z.number(),
+  vmCount: z.number().int(),
+  ok: z.boolean(),
+  blockers: z.array(PreflightCheckSchema),
+  warnings: z.array(PreflightCheckSchema),
+  capacity: z.array(z.object({
+    cluster: z.string(),
+    memoryNeededBytes: z.number(), memoryFreeBytes: z.number(),
+    vcpuNeeded: z.number(), logicalProcessors: z.number(),
+  })),
+});
+export type PreflightReport = z.infer<typeof PreflightReportSchema>;
+
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  type: RunTypeSchema,
+  status: RunStatusSchema,
+  rtoTargetSec: z.number(),
+  /** Run start → last VM healthy (null while VMs are still missing). */
+  achievedRtoSec: z.number().nullable(),
+  maxRpoSec: z.number().nullable(),
+  vmsHealthy: z.number().int(),
+  vmsSkipped: z.number().int(),
+  vmsNotRecovered: z.number().int(),
+  groups: z.array(z.object({
+    index: z.number().int(), name: z.string(),
+    startedAt: z.number().nullable(), endedAt: z.number().nullable(),
+    durationSec: z.number().nullable(), rtoSec: z.number().nullable(),
+  })),
+  vms: z.array(z.object({
+    name: z.string(), group: z.number().int(), status: VmRunStatusSchema,
+    rtoSec: z.number().nullable(), rpoSec: z.number().nullable(),
+    failoverSec: z.number().nullable(), bootSec: z.number().nullable(),
+  })),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
