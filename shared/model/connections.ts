@@ -63,7 +63,7 @@ export type SessionStateName = z.infer<typeof SessionStateNameSchema>;
 /** Which failure it was, so the UI can show the advice and link the right help section. */
 export const RemotingFailureKindSchema = z.enum([
   'access-denied', 'trusted-hosts', 'winrm-not-running', 'name-or-firewall', 'second-hop',
-  'jea-endpoint', 'timeout', 'shell-exited', 'powershell-missing', 'unknown',
+  'jea-endpoint', 'timeout', 'shell-exited', 'powershell-missing', 'no-nodes', 'unknown',
 ]);
 export type RemotingFailureKind = z.infer<typeof RemotingFailureKindSchema>;
 
@@ -83,6 +83,7 @@ export const NodeSessionStateSchema = z.object({
   connected: z.boolean(),
   lastError: RemotingFailureSchema.nullable(),
 });
+export type NodeSessionState = z.infer<typeof NodeSessionStateSchema>;
 
 export const SiteSessionStateSchema = z.object({
   siteId: z.string(),
@@ -101,8 +102,59 @@ export type SiteSessionState = z.infer<typeof SiteSessionStateSchema>;
 
 export const ConnectionTestResultSchema = z.object({
   ok: z.boolean(),
+  /** connected (every node), degraded (some), lost (none, or the local shell failed). */
+  state: SessionStateNameSchema,
   elapsedMs: z.number().nonnegative(),
   nodes: z.array(NodeSessionStateSchema),
   failure: RemotingFailureSchema.nullable(),
+  psVersion: z.string().nullable(),
 });
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;
+
+/** Which backend the core runs on. The lab stays the default; PowerShell needs a complete profile. */
+export const BackendKindSchema = z.enum(['lab', 'powershell']);
+export type BackendKind = z.infer<typeof BackendKindSchema>;
+
+/** A stored profile as the console sees it: never the password, only whether one is stored. */
+export const ConnectionEntrySchema = z.object({
+  profile: ConnectionProfileSchema,
+  hasPassword: z.boolean(),
+  /** Usable by the PowerShell backend: valid, and a password is stored when a user name is set. */
+  complete: z.boolean(),
+  /** Why it is not complete, one sentence each. */
+  problems: z.array(z.string()),
+});
+export type ConnectionEntry = z.infer<typeof ConnectionEntrySchema>;
+
+export const BackendChoiceSchema = z.object({
+  /** What the core runs on now. */
+  active: BackendKindSchema,
+  /** What it will run on at the next start (settings, or the Connections screen). */
+  preferred: BackendKindSchema,
+  /** Profiles changed since the PowerShell backend started, or the preference differs from what runs. */
+  restartRequired: z.boolean(),
+  /** The local PowerShell Standby starts: "powershell", "pwsh" or a path. */
+  executable: z.string(),
+});
+export type BackendChoice = z.infer<typeof BackendChoiceSchema>;
+
+export const ConnectionsListSchema = z.object({
+  entries: z.array(ConnectionEntrySchema),
+  /** One per live session (PowerShell backend); empty while the lab runs. */
+  sessions: z.array(SiteSessionStateSchema),
+  backend: BackendChoiceSchema,
+  /** Where the profiles are stored (no passwords in it). */
+  file: z.string(),
+});
+export type ConnectionsList = z.infer<typeof ConnectionsListSchema>;
+
+/** connections.test: a saved site, or a profile from the form; the password only when typed. */
+export const ConnectionTestRequestSchema = z.object({
+  profile: ConnectionProfileSchema,
+  password: z.string().max(1024).optional(),
+}).strict();
+export type ConnectionTestRequest = z.infer<typeof ConnectionTestRequestSchema>;
+
+/** The sessions.state stream: every live session after any of them changed. */
+export const SessionsStateEventSchema = z.object({ sessions: z.array(SiteSessionStateSchema) });
+export type SessionsStateEvent = z.infer<typeof SessionsStateEventSchema>;

@@ -136,12 +136,15 @@ export class SiteSession {
       lastError: n.error ? adviseRemotingFailure(`${n.error.id ?? ''}: ${n.error.message ?? ''}`, n.computerName) : null,
     }));
     const up = nodes.filter((n) => n.connected).length;
-    const firstError = nodes.find((n) => n.lastError)?.lastError ?? null;
+    const clusters = this.options.profile.clusters.map((c) => c.cluster).join(', ');
+    // No node at all is a failure too, and the user needs its sentence as much as any other.
+    const firstError = nodes.find((n) => n.lastError)?.lastError
+      ?? (nodes.length === 0 ? adviseRemotingFailure(`No cluster node was found for ${clusters}.`, clusters) : null);
     this.set({
       nodes,
       psVersion: data?.psVersion ?? this.current.psVersion,
       state: up === 0 ? 'lost' : up < nodes.length ? 'degraded' : 'connected',
-      lastError: up === nodes.length ? null : firstError,
+      lastError: up === nodes.length && nodes.length > 0 ? null : firstError,
     });
   }
 

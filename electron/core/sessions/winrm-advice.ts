@@ -40,6 +40,11 @@ const RULES: Rule[] = [
     advice: (node) => `${node} cannot be reached: check that the name resolves in DNS and that the firewall allows WinRM (TCP 5985, or 5986 for HTTPS).`,
   },
   {
+    kind: 'no-nodes',
+    test: /No cluster node was found/i,
+    advice: (node) => `No node of ${node} was found: check the cluster name, or list the node names in this connection.`,
+  },
+  {
     kind: 'powershell-missing',
     test: /ENOENT|spawn .* not found|PowerShell was not found/i,
     advice: () => 'PowerShell was not found on this computer: run Standby on Windows, or install PowerShell 7 (pwsh) and put it on the PATH.',

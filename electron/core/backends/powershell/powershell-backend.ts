@@ -249,8 +249,13 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
   return {
     info,
     async load() {
-      const loaded = await Promise.all(options.sessions.map((s) => readSite(s)));
-      for (const site of loaded) adopt(site);
+      // A site that cannot be reached at start (the very case a DR console exists for) must not keep
+      // the console from starting: it joins the estate at the first refresh that reaches it.
+      const loaded = await Promise.allSettled(options.sessions.map((s) => readSite(s)));
+      loaded.forEach((result, i) => {
+        if (result.status === 'fulfilled') adopt(result.value);
+        else options.logger?.warn('A site could not be loaded at start', { site: options.sessions[i]!.profile.siteId, error: String(result.reason) });
+      });
       return inventory();
     },
     start(listener) {
