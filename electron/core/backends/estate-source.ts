@@ -2,8 +2,9 @@ import type { BackendInfo } from '../../../shared/model/estate.ts';
 import type { EstateInventory, SourcePatch } from '../estate/estate-store.ts';
 
 /**
- * Where the estate comes from: the lab today, PowerShell sessions later. The lab issue widens this
- * into the full backend port (failover, migration, faults); the estate store only needs this much.
+ * Where the estate comes from: the lab today, PowerShell sessions later. This is the part of the
+ * backend port (backend-port.ts: failover, migration, replication, observation) that the estate
+ * store needs; every backend implements the whole port.
  */
 export interface EstateSource {
   readonly info: BackendInfo;

@@ -22,6 +22,8 @@ export class EventLog {
     this.ring.push(full);
     if (this.ring.length > this.keep * 1.5) this.ring = this.ring.slice(-this.keep);
     this.outbox.push(full);
+    // Nobody draining (a lab stepped by hand): keep the newest, like the ring.
+    if (this.outbox.length > this.keep * 2) this.outbox = this.outbox.slice(-this.keep);
     const text = `${full.at}|${full.kind}|${full.vm ?? ''}|${full.host ?? ''}|${full.message}`;
     let h = this.hash;
     for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../../../shared/contract/errors.ts';
+import type { ContractError } from '../../../../shared/contract/errors.ts';
 import { HOUR, MINUTE, labFixture } from './lab-fixture.ts';
 
 describe('failover through the backend port', () => {
