@@ -4,6 +4,10 @@ import type {
 import type { ClockPort, TimerHandle } from '../ports.ts';
 import { hostUsage, type HostInventory, type HostUsage } from './host-usage.ts';
 import { isProtectedCopy, rpoStatus, sameRpo } from '../replication/rpo-status.ts';
+import { BreachQueue } from './breach-queue.ts';
+
+/** VM fields that change what a host holds; other merges (replication figures) leave hosts alone. */
+const PLACEMENT_FIELDS = ['state', 'hostId', 'memoryBytes', 'cpuCount', 'cpuUsagePct'] as const;
 
 /** What a backend reports: like Patch, but hosts come without the figures the store derives. */
 export type SourcePatch =
@@ -69,12 +73,16 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     return hostUsage(host, [...ids].map((id) => vms.get(id)!));
   };
 
+  // When each protected copy's RPO runs out, so a clock tick looks only at those now due.
+  const breaches = new BreachQueue();
   for (const vm of vms.values()) {
     place(vm);
-    if (isProtectedCopy(vm) || vm.rpo) vms.set(vm.id, { ...vm, rpo: rpoStatus(vm, clock.now) });
+    if (isProtectedCopy(vm) || vm.rpo) {
+      const rpo = rpoStatus(vm, clock.now);
+      vms.set(vm.id, { ...vm, rpo });
+      if (rpo?.met && rpo.breachAt !== null) breaches.push(rpo.breachAt, vm.id);
+    }
   }
-  // Protected copies, so a clock tick re-checks RPO without walking every replica.
-  const protectedIds = new Set([...vms.values()].filter(isProtectedCopy).map((vm) => vm.id));
   for (const host of hostInventory.values()) hosts.set(host.id, { ...host, ...usageOf(host) });
 
   const enqueue = (patch: Patch) => {
@@ -130,8 +138,8 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
             if (after.hostId !== before.hostId) { unplace(before); touchedHosts.add(before.hostId); }
             vms.set(after.id, after);
             place(after);
-            touchedHosts.add(after.hostId);
             if ('replication' in patch.value || 'tier' in patch.value) touchedVms.add(after.id);
+            if (after.hostId !== before.hostId || PLACEMENT_FIELDS.some((field) => field in patch.value)) touchedHosts.add(after.hostId);
             enqueue(patch);
           } else if (patch.kind === 'host') {
             const before = hostInventory.get(patch.id);
@@ -149,7 +157,7 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
         case 'remove':
           if (patch.kind === 'vm') {
             const before = vms.get(patch.id);
-            if (before) { unplace(before); touchedHosts.add(before.hostId); vms.delete(patch.id); protectedIds.delete(patch.id); }
+            if (before) { unplace(before); touchedHosts.add(before.hostId); vms.delete(patch.id); }
           } else if (patch.kind === 'host') {
             hostInventory.delete(patch.id);
             hosts.delete(patch.id);
@@ -160,7 +168,8 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
           break;
       }
     }
-    deriveRpo(clockMoved ? new Set([...protectedIds, ...touchedVms]) : touchedVms);
+    if (clockMoved) for (const id of breaches.popDue(clock.now)) touchedVms.add(id);
+    deriveRpo(touchedVms);
     for (const id of touchedHosts) {
       const inventoryRow = hostInventory.get(id);
       if (!inventoryRow) continue;
@@ -178,8 +187,9 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     for (const id of ids) {
       const vm = vms.get(id);
       if (!vm) continue;
-      if (isProtectedCopy(vm)) protectedIds.add(id); else protectedIds.delete(id);
       const next = rpoStatus(vm, clock.now);
+      // Queued again whenever the breach time moves; an older entry for the same VM just re-checks.
+      if (next?.met && next.breachAt !== null && next.breachAt !== vm.rpo?.breachAt) breaches.push(next.breachAt, id);
       if (sameRpo(vm.rpo, next)) continue;
       vms.set(id, { ...vm, rpo: next });
       enqueue({ op: 'merge', kind: 'vm', id, value: { rpo: next } });
