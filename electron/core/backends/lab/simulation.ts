@@ -72,6 +72,9 @@ export class LabSimulation {
   get eventCount(): number { return this.world.queue.processed; }
   get description(): string { return this.estate.backend.description; }
 
+  /** When the next simulated event is due, or null when nothing is scheduled. */
+  nextEventAt(): number | null { return this.world.queue.peek(); }
+
   runUntil(time: number): void {
     this.world.queue.runUntil(time);
   }
