@@ -14,6 +14,8 @@ import { runReplicationAction } from './replication/replication-actions.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { auditedBackend } from './audit/audited-backend.ts';
 import { createRecoveryHandlers } from './recovery/recovery-handlers.ts';
+import { createMigrationHandlers } from './migration/migration-handlers.ts';
+import { createConnectionsHandlers } from './connections/connections-handlers.ts';
 import type { HyperVBackend } from './backends/backend-port.ts';
 import { join } from 'node:path';
 import { ContractError } from '../../shared/contract/errors.ts';
@@ -42,7 +44,8 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   await mkdir(ports.dataDir, { recursive: true });
   const hub = createStreamHub((stream, error) => ports.logger.warn(`A ${stream} subscriber failed`, { error: String(error) }));
   const settings = createSettingsService(ports.settings, ports.logger);
-  const source = options.source ?? createLabSource({ ...settings.get().lab, clock: ports.clock });
+  const connections = await createConnectionsHandlers({ ports, publish: (stream, event) => hub.publish(stream, event) });
+  const source = options.source ?? connections.backendChoice?.() ?? createLabSource({ ...settings.get().lab, clock: ports.clock });
   let observeBatch: (batch: PatchBatch) => void = () => {};
   const estate = createEstateStore(await source.load(), {
     clock: ports.clock,
@@ -69,9 +72,12 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
 
   const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }));
   const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
+  const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
 
   const dispatch = createDispatcher({
     ...recovery.handlers,
+    ...migration.handlers,
+    ...connections.handlers,
     'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind }),
     'estate.snapshot': () => estate.snapshot(),
     'settings.get': () => settings.get(),
@@ -116,10 +122,12 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     subscribe: (stream, listener) => hub.subscribe(stream, listener),
     async dispose() {
       await recovery.dispose();
+      migration.dispose();
       audit.close();
       replication.dispose();
       estate.dispose();
       await source.dispose();
+      await connections.dispose();
     },
   };
 }

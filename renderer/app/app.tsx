@@ -5,6 +5,11 @@ import { StatusBar } from './status-bar.tsx';
 import { NotBuiltPanel } from './not-built-panel.tsx';
 import { EstateGate } from './estate-gate.tsx';
 import { TopologyView } from '../features/topology/topology-view.tsx';
+import { ReplicationView } from '../features/replication/replication-view.tsx';
+import { FailoverView } from '../features/failover/failover-view.tsx';
+import { ConnectionsView } from '../features/connections/connections-view.tsx';
+import { MigrationsView } from '../features/migrations/migrations-view.tsx';
+import { OverlayLayer } from '../features/alerts/alerts-layer.tsx';
 import './app-frame.css';
 
 
@@ -20,11 +25,17 @@ export function App() {
         </EstateGate>
       </main>
       <StatusBar />
+      <OverlayLayer />
     </div>
   );
 }
 
 function CurrentView({ view }: { view: ViewId }) {
   if (view === 'topology') return <TopologyView />;
+  if (view === 'replication') return <ReplicationView />;
+  if (view === 'migrations') return <MigrationsView />;
+  if (view === 'failover') return <FailoverView />;
+  if (view === 'drills') return <FailoverView drills key="drills" />;
+  if (view === 'connections') return <ConnectionsView />;
   return <NotBuiltPanel view={view} />;
 }

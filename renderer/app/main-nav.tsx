@@ -1,7 +1,7 @@
 import { useUi, VIEWS, type ViewId } from './ui-store.ts';
 
 const LABEL: Record<ViewId, string> = {
-  topology: 'Topology', replication: 'Replication', migrations: 'Migrations', failover: 'Failover', drills: 'Drills',
+  topology: 'Topology', replication: 'Replication', migrations: 'Migrations', failover: 'Failover', drills: 'Drills', connections: 'Connections',
 };
 
 export function MainNav() {
@@ -19,7 +19,7 @@ export function MainNav() {
           onClick={(e) => { e.preventDefault(); setView(id); }}
         >
           {LABEL[id]}
-          {id !== 'topology' ? <span className="main-nav-soon" aria-label="(not built yet)">soon</span> : null}
+          {id !== 'topology' && id !== 'replication' && id !== 'migrations' && id !== 'failover' && id !== 'drills' && id !== 'connections' ? <span className="main-nav-soon" aria-label="(not built yet)">soon</span> : null}
         </a>
       ))}
     </nav>

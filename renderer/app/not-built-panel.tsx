@@ -1,7 +1,7 @@
 import { StatusGlyph } from '../ui/status-glyph.tsx';
 import type { ViewId } from './ui-store.ts';
 
-const COMING: Record<Exclude<ViewId, 'topology'>, { title: string; what: string[] }> = {
+const COMING: Record<Exclude<ViewId, 'topology' | 'connections'>, { title: string; what: string[] }> = {
   replication: {
     title: 'Replication',
     what: [
@@ -35,7 +35,7 @@ const COMING: Record<Exclude<ViewId, 'topology'>, { title: string; what: string[
 };
 
 /** An honest placeholder: says what is coming, shows no invented numbers. */
-export function NotBuiltPanel({ view }: { view: Exclude<ViewId, 'topology'> }) {
+export function NotBuiltPanel({ view }: { view: Exclude<ViewId, 'topology' | 'connections'> }) {
   const coming = COMING[view];
   return (
     <section className="notice-pane" data-testid={`view-${view}`} aria-labelledby="not-built-title">

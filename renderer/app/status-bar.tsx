@@ -2,6 +2,8 @@ import { useMemo } from 'react';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { LabClock } from './lab-clock.tsx';
 import { useConnection, useEstate } from './services-context.tsx';
+import { AlertsCounter } from '../features/alerts/alerts-counter.tsx';
+import { LabStatusItem } from '../features/lab/lab-status-item.tsx';
 import './status-bar.css';
 
 export function StatusBar() {
@@ -11,6 +13,8 @@ export function StatusBar() {
       <BackendInfo />
       <RoleInfo />
       <LabClock />
+      <LabStatusItem />
+      <AlertsCounter />
       <EstateCounts />
     </footer>
   );

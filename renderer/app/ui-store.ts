@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const VIEWS = ['topology', 'replication', 'migrations', 'failover', 'drills'] as const;
+export const VIEWS = ['topology', 'replication', 'migrations', 'failover', 'drills', 'connections'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export interface UiState {

@@ -4,6 +4,8 @@ import { EstateSnapshotSchema, PatchBatchSchema } from '../model/estate.ts';
 import { SettingsSchema, SettingsUpdateSchema } from '../model/settings.ts';
 import { replicationChannels, replicationStreams } from './replication-channels.ts';
 import { recoveryChannels, recoveryStreams } from './recovery-channels.ts';
+import { migrationChannels, migrationStreams } from './migration-channels.ts';
+import { connectionsChannels, connectionsStreams } from './connections-channels.ts';
 import { labChannels, labStreams } from './lab-channels.ts';
 
 export const RoleSchema = z.enum(['operator', 'viewer']);
@@ -45,6 +47,8 @@ export const channels = {
   ...replicationChannels,
   ...labChannels,
   ...recoveryChannels,
+  ...migrationChannels,
+  ...connectionsChannels,
 } as const;
 
 export const streams = {
@@ -59,6 +63,8 @@ export const streams = {
   ...replicationStreams,
   ...labStreams,
   ...recoveryStreams,
+  ...migrationStreams,
+  ...connectionsStreams,
 } as const;
 
 export type Channels = typeof channels;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { request, stream } from './define.ts';
 import {
   DrainOperationSchema, DrainOptionsSchema, DrainPlanSchema, HostMigrationSettingsSchema, HostSettingsChangeSchema,
-  MigrationItemSchema, MigrationOperationsSchema, MigrationQueueSchema, PatchStepSchema, RollingOperationSchema, RollingPlanSchema,
+  MigrationItemSchema, MigrationOperationsSchema, NodesAtOnceSchema, MigrationQueueSchema, PatchStepSchema, RollingOperationSchema, RollingPlanSchema,
 } from '../model/migration.ts';
 
 const Id = z.string().min(1).max(400);
@@ -65,13 +65,13 @@ export const migrationChannels = {
   'migration.planRolling': request({
     access: 'read',
     summary: 'Plan rolling maintenance of a cluster: node order, predicted drain per node and in total',
-    request: z.object({ clusterId: Id, patch: PatchStepSchema.default({ kind: 'operator' }) }),
+    request: z.object({ clusterId: Id, patch: PatchStepSchema.default({ kind: 'operator' }), nodesAtOnce: NodesAtOnceSchema, hostIds: z.array(Id).max(200).optional() }),
     response: RollingPlanSchema,
   }),
   'migration.startRolling': request({
     access: 'operate',
     summary: 'Rolling maintenance: drain a node, patch it (operator or scripted step), resume with failback, next node; audited',
-    request: z.object({ clusterId: Id, patch: PatchStepSchema.default({ kind: 'operator' }), hostIds: z.array(Id).max(200).optional() }),
+    request: z.object({ clusterId: Id, patch: PatchStepSchema.default({ kind: 'operator' }), nodesAtOnce: NodesAtOnceSchema, hostIds: z.array(Id).max(200).optional() }),
     response: RollingOperationSchema,
   }),
   'migration.confirmPatched': request({

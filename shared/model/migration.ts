@@ -216,6 +216,8 @@ export const RollingOperationSchema = z.object({
   status: OperationStatusSchema,
   actor: z.string(),
   patch: PatchStepSchema,
+  /** Nodes out of service at the same time (1: classic rolling maintenance). */
+  nodesAtOnce: z.number().int().min(1),
   nodes: z.array(RollingNodeSchema),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
@@ -225,9 +227,13 @@ export const RollingOperationSchema = z.object({
 });
 export type RollingOperation = z.infer<typeof RollingOperationSchema>;
 
+/** How many nodes a rolling maintenance takes out of service at once. */
+export const NodesAtOnceSchema = z.number().int().min(1).max(8).default(1);
+
 export const RollingPlanSchema = z.object({
   clusterId: z.string(),
   clusterName: z.string(),
+  nodesAtOnce: z.number().int().min(1),
   nodes: z.array(z.object({ hostId: z.string(), hostName: z.string(), vmCount: z.number().int(), bytesToMove: z.number(), predictedDrainSec: z.number() })),
   predictedDurationSec: z.number().nonnegative(),
   lowerBoundSec: z.number().nonnegative(),

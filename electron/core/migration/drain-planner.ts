@@ -228,6 +228,20 @@ export function drainLowerBoundSec(vms: readonly Pick<PlannerVm, 'memoryBytes' |
   return { sec: Math.max(bytes / rate, longest), bytes };
 }
 
+/** Migrations into one node from several sources: its own slots limit it, each at its source's rate. */
+export function liveLowerBound(memories: readonly number[], rates: readonly number[], slots: number, m: MigrationModel = DEFAULT_MIGRATION_MODEL): number {
+  let bytes = 0;
+  let longest = 0;
+  let fastest = 0;
+  memories.forEach((mem, i) => {
+    const rate = rates[i]!;
+    bytes += mem;
+    fastest = Math.max(fastest, rate);
+    longest = Math.max(longest, m.setupSec + mem / rate);
+  });
+  return Math.max(fastest > 0 ? bytes / (slots * fastest) : 0, longest);
+}
+
 /** Plans the drain of `input.source`. */
 export function planDrain(input: PlannerInput, sourceName = input.source.name): DrainPlan {
   const started = performance.now();

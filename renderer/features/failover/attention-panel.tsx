@@ -51,6 +51,9 @@ function vmAttention(vm: VmRun): Attention {
   };
 }
 
+/** Enough to act on without pushing the run off the screen; the rest are in the VM list. */
+const SHOWN = 5;
+
 export function AttentionPanel({ run }: { run: RunSnapshot }) {
   const items = attentionOf(run);
   const { recovery } = useRecoveryServices();
@@ -62,7 +65,7 @@ export function AttentionPanel({ run }: { run: RunSnapshot }) {
       <h3 id="attention-title"><StatusGlyph tone="crit" /> Waiting for you: {items.length} {items.length === 1 ? 'item' : 'items'}</h3>
       {viewer ? <p className="viewer-note" role="note"><StatusGlyph tone="info" /> {VIEWER_NOTE}</p> : null}
       <ul>
-        {items.slice(0, 20).map((item) => (
+        {items.slice(0, SHOWN).map((item) => (
           <li key={item.key} className={`attention-item attention-${item.kind}`} data-testid="attention-item">
             <div className="attention-text">
               <strong>{item.kind === 'manual' ? 'Manual step: ' : ''}{item.title}</strong>
@@ -87,7 +90,7 @@ export function AttentionPanel({ run }: { run: RunSnapshot }) {
           </li>
         ))}
       </ul>
-      {items.length > 20 ? <p className="muted">{items.length - 20} more below in the VM list (filter “Needs you”).</p> : null}
+      {items.length > SHOWN ? <p className="muted">{items.length - SHOWN} more below in the VM list (filter “Needs you”).</p> : null}
     </section>
   );
 }

@@ -63,13 +63,13 @@ function RunsTab({ drills }: { drills: boolean }) {
   const showingRun = openRunId !== null && (!drills || open === null || open.type === 'test-failover');
   return (
     <div className="failover-body">
-      <aside className="run-list" aria-label={drills ? 'Drills' : 'Runs'} data-testid="run-list">
+      <aside className="fo-run-list" aria-label={drills ? 'Drills' : 'Runs'} data-testid="run-list">
         <button type="button" className="primary new-run" onClick={() => void recovery.openRun(null)} aria-pressed={!showingRun} data-testid="new-run">
           {drills ? 'New drill' : 'New run'}
         </button>
         {runsStatus === 'loading' ? <p className="muted">Loading runs…</p> : null}
         {runsError ? <p className="inline-error" role="alert">{runsError}</p> : null}
-        {runsStatus === 'ready' && shown.length === 0 ? <p className="muted run-list-empty">No {drills ? 'drills' : 'runs'} yet.</p> : null}
+        {runsStatus === 'ready' && shown.length === 0 ? <p className="muted fo-run-list-empty">No {drills ? 'drills' : 'runs'} yet.</p> : null}
         <ul>
           {shown.map((r) => <RunListEntry key={r.id} run={r} selected={r.id === openRunId} onOpen={() => void recovery.openRun(r.id)} />)}
         </ul>

@@ -4,6 +4,7 @@ import type { PreflightCheck, PreflightReport, RunType } from '../../../shared/m
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import { formatClock } from '../../app/clock-extrapolation.ts';
 import { useEstate, useServices } from '../../app/services-context.tsx';
+import { ContractError } from '../../../shared/contract/errors.ts';
 import { describeError } from '../../stores/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
@@ -50,7 +51,7 @@ export function FailoverWizard({ drillsOnly, onStarted, onCancel }: { drillsOnly
 function go(step: WizardStep) { useWizard.getState().set({ step }); }
 function next(from: WizardStep) {
   const steps = stepsFor(useWizard.getState().type);
-  go(steps[steps.indexOf(from) + 1] ?? from);
+  useWizard.getState().set({ step: steps[steps.indexOf(from) + 1] ?? from, preflightNotice: null });
 }
 function back(from: WizardStep) {
   const steps = stepsFor(useWizard.getState().type);
@@ -215,6 +216,7 @@ function PreflightStep() {
   const status = useWizard((s) => s.preflightStatus);
   const error = useWizard((s) => s.preflightError);
   const accepted = useWizard((s) => s.accepted);
+  const notice = useWizard((s) => s.preflightNotice);
   const { set } = useWizard.getState();
 
   const run = async () => {
@@ -251,6 +253,7 @@ function PreflightStep() {
         </p>
         <button type="button" onClick={() => void run()} disabled={status === 'checking'}>Check again</button>
       </div>
+      {notice ? <p className="inline-error" role="alert" data-testid="preflight-notice"><StatusGlyph tone="warn" /> {notice}</p> : null}
       {report && report.blockers.length > 0 ? (
         <section className="check-list" aria-label="Blockers" data-testid="preflight-blockers">
           <h3><StatusGlyph tone="crit" /> Blockers — these must be fixed</h3>
@@ -374,7 +377,12 @@ function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
       useWizard.getState().reset({ planId, type });
       onStarted(run.id);
     } catch (e) {
-      set({ starting: false, startError: describeError(e) });
+      // The core checks again at start; if the estate changed since the preflight, show the new checks.
+      if (e instanceof ContractError && e.code === 'invalid-state' && !viewer) {
+        set({ starting: false, startError: null, step: 'preflight', preflightStatus: 'idle', preflightNotice: `The estate changed since the preflight, and the start was refused: ${describeError(e)} The checks ran again below.` });
+      } else {
+        set({ starting: false, startError: describeError(e) });
+      }
     }
   };
 

@@ -24,7 +24,9 @@ export function isActive(run: Pick<RunSnapshot, 'status'>): boolean {
 
 /** Where "now" is on the run's timeline: the estate clock while it runs, its end once it stopped. */
 export function runNow(run: RunSnapshot, estateNow: number | null): number {
-  if (!isActive(run)) return run.endedAt ?? run.mainEndedAt ?? latestTime(run);
+  // After the failover itself, the timeline stays on it: commit or cleanup hours later must not squash it.
+  if (run.mainEndedAt !== null) return run.mainEndedAt;
+  if (!isActive(run)) return run.endedAt ?? latestTime(run);
   return Math.max(estateNow ?? 0, latestTime(run), run.startedAt);
 }
 

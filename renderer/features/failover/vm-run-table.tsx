@@ -53,7 +53,7 @@ export function VmRunTable({ run, axis, now }: { run: RunSnapshot; axis: TimeAxi
   return (
     <section className="vm-table" aria-label="VMs of the run" data-testid="run-vms">
       <div className="vm-table-toolbar">
-        <div className="segmented" role="radiogroup" aria-label="Show">
+        <div className="fo-segmented" role="radiogroup" aria-label="Show">
           {(Object.keys(FILTER_LABEL) as Filter[]).map((f) => (
             <button key={f} type="button" role="radio" aria-checked={filter === f} onClick={() => setFilter(f)} data-testid={`vm-filter-${f}`}>
               {FILTER_LABEL[f]} <span className="num muted">{counts[f]}</span>

@@ -19,6 +19,8 @@ export interface WizardState {
   preflight: PreflightReport | null;
   preflightStatus: 'idle' | 'checking' | 'done' | 'error';
   preflightError: string | null;
+  /** Why the operator is back at the preflight (the start was refused on checks that changed). */
+  preflightNotice: string | null;
   accepted: ReadonlySet<string>;
   confirmText: string;
   starting: boolean;
@@ -31,7 +33,7 @@ export interface WizardState {
 
 const initial = {
   step: 'choose' as WizardStep, planId: null, type: null, policy: { kind: 'latest' } as RecoveryPointPolicy,
-  preflight: null, preflightStatus: 'idle' as const, preflightError: null, accepted: new Set<string>(),
+  preflight: null, preflightStatus: 'idle' as const, preflightError: null, preflightNotice: null, accepted: new Set<string>(),
   confirmText: '', starting: false, startError: null,
 };
 
@@ -41,7 +43,7 @@ export const useWizard = create<WizardState>((set) => ({
   set: (patch) => set(patch),
   choose: (patch) => set((s) => ({
     ...patch,
-    preflight: null, preflightStatus: 'idle', preflightError: null, accepted: new Set(), confirmText: '', startError: null,
+    preflight: null, preflightStatus: 'idle', preflightError: null, preflightNotice: null, accepted: new Set(), confirmText: '', startError: null,
     policy: patch.type !== undefined && patch.type !== s.type ? { kind: 'latest' } : s.policy,
   })),
   reset: (keep) => set({ ...initial, accepted: new Set(), planId: keep?.planId ?? null, type: keep?.type ?? null }),

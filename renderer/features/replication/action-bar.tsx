@@ -91,7 +91,7 @@ function ConfirmDialog({ kind, rows, viewer, onClose }: { kind: ActionKind; rows
           </div>
         ) : null}
         {tier0 > 0 && (kind === 'suspend' || kind === 'resynchronize') ? (
-          <p className="confirm-warn"><StatusGlyph tone="warn" /> {tier0 === n && n === 1 ? 'This is a tier 0 VM' : `${tier0} of them are tier 0`}: its RPO of {formatDuration(rows.find((r) => r.tier === 0)?.rpoTargetSec ?? 120)} will be missed while this runs.</p>
+          <p className="confirm-warn"><StatusGlyph tone="warn" /> {n === 1 ? 'This is a tier 0 VM: its' : `${tier0} of them are tier 0: their`} RPO of {formatDuration(rows.find((r) => r.tier === 0)?.rpoTargetSec ?? 120)} will be missed while this runs.</p>
         ) : null}
         {viewer ? <p className="confirm-warn"><StatusGlyph tone="info" /> Your role is viewer (read-only): the server will refuse this change.</p> : null}
         {mustType ? (

@@ -13,6 +13,7 @@ import { useLab } from '../lab/use-lab.ts';
 import type { ReplicationRow } from './replication-rows.ts';
 import { useReplicationUi } from './replication-ui-store.ts';
 import { useReplication } from './use-replication.ts';
+import { useRemPx } from '../topology/use-rem-px.ts';
 
 /** The VM's replication in detail: settings, recovery points, history, its alerts and lab events. */
 export function VmDrawer({ row, now }: { row: ReplicationRow | undefined; now: number }) {
@@ -107,7 +108,9 @@ function HistoryCharts({ vmId, rpoTargetSec }: { vmId: string; rpoTargetSec: num
     return () => { live = false; };
   }, [client, vmId, range, tick]);
 
-  const data = useMemo(() => (points ?? []).map((p) => ({ ...p, pendingMiB: p.pendingBytes / 2 ** 20, transferMiB: p.transferBytes / 2 ** 20 })), [points]);
+  const data = useMemo(() => (points ?? []).map((p) => ({ ...p, lagMin: p.lagSec / 60, pendingMiB: p.pendingBytes / 2 ** 20, transferMiB: p.transferBytes / 2 ** 20 })), [points]);
+  const remPx = useRemPx();
+  const axis = { stroke: 'var(--text-muted)', fontSize: Math.round(remPx * 0.75), width: Math.round(remPx * 3) };
   const fmtTime = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return (
     <section className="drawer-section" aria-labelledby="history-title">
@@ -126,30 +129,30 @@ function HistoryCharts({ vmId, rpoTargetSec }: { vmId: string; rpoTargetSec: num
         : points.length === 0 ? <p className="muted" data-testid="history-empty">No history yet: the core keeps it from the moment it started.</p>
         : (
           <div className="charts" data-testid="history-charts">
-            <Chart title="Replication lag">
+            <Chart title="Replication lag (minutes)">
               <LineChart data={data} margin={CHART_MARGIN}>
                 <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtTime} stroke="var(--text-muted)" fontSize="0.75rem" />
-                <YAxis tickFormatter={(v: number) => formatDuration(v)} stroke="var(--text-muted)" fontSize="0.75rem" width={56} />
-                <Tooltip labelFormatter={(t) => fmtTime(Number(t))} formatter={(v) => [formatDuration(Number(v)), 'Lag']} contentStyle={TOOLTIP_STYLE} />
-                {rpoTargetSec !== null ? <ReferenceLine y={rpoTargetSec} stroke="var(--crit)" strokeDasharray="4 3" label={{ value: 'RPO', fill: 'var(--crit-text)', fontSize: 11, position: 'insideTopRight' }} /> : null}
-                <Line type="stepAfter" dataKey="lagSec" stroke="var(--accent)" dot={false} isAnimationActive={false} strokeWidth={1.5} />
+                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtTime} stroke={axis.stroke} fontSize={axis.fontSize} />
+                <YAxis tickFormatter={tickNumber} stroke={axis.stroke} fontSize={axis.fontSize} width={axis.width} />
+                <Tooltip labelFormatter={(t) => fmtTime(Number(t))} formatter={(v) => [formatDuration(Number(v) * 60), 'Lag']} contentStyle={TOOLTIP_STYLE} />
+                {rpoTargetSec !== null ? <ReferenceLine y={rpoTargetSec / 60} stroke="var(--crit)" strokeDasharray="4 3" label={{ value: 'RPO', fill: 'var(--crit-text)', fontSize: 11, position: 'insideTopRight' }} /> : null}
+                <Line type="stepAfter" dataKey="lagMin" stroke="var(--accent)" dot={false} isAnimationActive={false} strokeWidth={1.5} />
               </LineChart>
             </Chart>
-            <Chart title="Pending data">
+            <Chart title="Pending data (MiB)">
               <AreaChart data={data} margin={CHART_MARGIN}>
                 <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtTime} stroke="var(--text-muted)" fontSize="0.75rem" />
-                <YAxis tickFormatter={(v: number) => formatBytes(v * 2 ** 20, 0)} stroke="var(--text-muted)" fontSize="0.75rem" width={56} />
+                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtTime} stroke={axis.stroke} fontSize={axis.fontSize} />
+                <YAxis tickFormatter={tickNumber} stroke={axis.stroke} fontSize={axis.fontSize} width={axis.width} />
                 <Tooltip labelFormatter={(t) => fmtTime(Number(t))} formatter={(v) => [formatBytes(Number(v) * 2 ** 20), 'Pending']} contentStyle={TOOLTIP_STYLE} />
                 <Area type="monotone" dataKey="pendingMiB" stroke="var(--warn)" fill="var(--warn-soft)" isAnimationActive={false} />
               </AreaChart>
             </Chart>
-            <Chart title="Shipped per interval">
+            <Chart title="Shipped per interval (MiB)">
               <BarChart data={data} margin={CHART_MARGIN}>
                 <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtTime} stroke="var(--text-muted)" fontSize="0.75rem" />
-                <YAxis tickFormatter={(v: number) => formatBytes(v * 2 ** 20, 0)} stroke="var(--text-muted)" fontSize="0.75rem" width={56} />
+                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtTime} stroke={axis.stroke} fontSize={axis.fontSize} />
+                <YAxis tickFormatter={tickNumber} stroke={axis.stroke} fontSize={axis.fontSize} width={axis.width} />
                 <Tooltip labelFormatter={(t) => fmtTime(Number(t))} formatter={(v) => [formatBytes(Number(v) * 2 ** 20), 'Shipped']} contentStyle={TOOLTIP_STYLE} />
                 <Bar dataKey="transferMiB" fill="var(--meter-fill)" isAnimationActive={false} />
               </BarChart>
@@ -158,6 +161,10 @@ function HistoryCharts({ vmId, rpoTargetSec }: { vmId: string; rpoTargetSec: num
         )}
     </section>
   );
+}
+
+function tickNumber(v: number): string {
+  return Math.abs(v) < 10 && v % 1 !== 0 ? v.toFixed(1) : String(Math.round(v));
 }
 
 const CHART_MARGIN = { top: 6, right: 8, bottom: 0, left: 0 };

@@ -70,7 +70,8 @@ export function createNodePowerShell(options: PsShellOptions): PsShell {
           throw new ShellFailure('timeout', `No answer within ${Math.round(timeoutMs / 1000)} s.`);
         }
         if (outcome instanceof Error || exited) {
-          const reason = outcome instanceof Error ? outcome.message.split('\n')[0] : exitReason;
+          // A spawn failure (ENOENT: no such executable) says more than node-powershell's "exited".
+          const reason = /ENOENT|spawn/.test(exitReason) ? exitReason : outcome instanceof Error ? outcome.message.split('\n')[0] : exitReason;
           throw new ShellFailure(/ENOENT|spawn/.test(String(reason)) ? 'spawn-failed' : 'exited', `The PowerShell process ended during the command (${reason || exitReason}).`);
         }
         return { stdout: outcome.stdout?.toString('utf8') ?? '', stderr: outcome.stderr?.toString('utf8') ?? '', elapsedMs };

@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DrainOperation, RollingOperation } from '../../../shared/model/migration.ts';
+import { createMigrationRig, OPERATOR, type MigrationRig } from './migration-rig.ts';
+import { planDrain, simulateSchedule, type PlannerHost, type PlannerVm } from './drain-planner.ts';
+import { familyOf } from './migration-model.ts';
+
+const GiB = 1024 ** 3;
+let rig: MigrationRig | null = null;
+afterEach(() => { rig?.dispose(); rig = null; });
+
+function host(id: string, over: Partial<PlannerHost> = {}): PlannerHost {
+  return { id, name: id, state: 'Up', capacityBytes: 256 * GiB, usedBytes: 0, logicalProcessors: 64, vcpuAssigned: 0, busyCores: 0, maxVmMigrations: 2, performance: 'Compression', ...over };
+}
+function vm(name: string, over: Partial<PlannerVm> = {}): PlannerVm {
+  return { id: name, name, memoryBytes: 16 * GiB, cpuCount: 4, busyCores: 1, priority: 'Medium', tier: 1, running: true, antiAffinityClass: familyOf(name), possibleOwners: null, preferredOwners: null, ...over };
+}
+
+describe('drain planner', () => {
+  it('fits memory, keeps anti-affinity classes apart and warns about Low priority', () => {
+    const source = host('S');
+    const plan = planDrain({
+      clusterId: 'c', source, hosts: [source, host('A'), host('B', { usedBytes: 250 * GiB }), host('C', { state: 'Paused' })],
+      vms: [vm('SQL01'), vm('SQL02'), vm('VDA01', { priority: 'Low' }), vm('BIG01', { memoryBytes: 300 * GiB })],
+      classCounts: new Map(), options: { liveMigrateLowPriority: false, avoidHostIds: [] }, now: 0,
+    });
+    expect(plan.unplaced.map((u) => u.vmName)).toEqual(['BIG01']);
+    const dest = Object.fromEntries(plan.moves.map((m) => [m.vmName, m.destHostId]));
+    expect(dest.SQL01).toBe('A');
+    // B has 6 GiB left, C is paused: the second SQL VM shares A, and says so.
+    expect(dest.SQL02).toBe('A');
+    expect(plan.warnings.some((w) => w.kind === 'anti-affinity' && w.vmName === 'SQL02')).toBe(true);
+    expect(plan.moves.find((m) => m.vmName === 'VDA01')!.type).toBe('quick');
+    expect(plan.warnings.find((w) => w.kind === 'quick-migration')!.message).toMatch(/quick-migrated/);
+    expect(plan.predictedDurationSec).toBeGreaterThanOrEqual(plan.lowerBoundSec);
+  });
+
+  it('spreads a family over nodes and balances load when there is room', () => {
+    const source = host('S');
+    const plan = planDrain({
+      clusterId: 'c', source, hosts: [source, host('A'), host('B'), host('C')],
+      vms: [vm('EHR01'), vm('EHR02'), vm('EHR03')], classCounts: new Map(), options: { liveMigrateLowPriority: true, avoidHostIds: [] }, now: 0,
+    });
+    expect(new Set(plan.moves.map((m) => m.destHostId)).size).toBe(3);
+    expect(plan.warnings.filter((w) => w.kind === 'quick-migration')).toEqual([]);
+  });
+
+  it('the schedule respects source and destination slots', () => {
+    const hosts = new Map([['S', { limit: 2, bytesPerSec: 1e9 }], ['A', { limit: 1, bytesPerSec: 1e9 }]]);
+    const jobs = [0, 1, 2].map(() => ({ sourceId: 'S', destId: 'A', memoryBytes: 10e9, dirtyShare: 0, type: 'live' as const }));
+    const s = simulateSchedule(jobs, hosts);
+    // One at a time (destination limit 1), each at full rate: 12 s each.
+    expect(s.makespan).toBeCloseTo(36, 0);
+  });
+});
+
+const waitFor = (r: MigrationRig, done: () => boolean, ms?: number) => r.drive(done, ms);
+const finished = (op: { status: string } | undefined) => !!op && ['completed', 'failed', 'cancelled'].includes(op.status);
+
+describe('drain on the lab', () => {
+  it('drains the busiest node: every VM live-migrated, node paused with 0 VMs, audited', async () => {
+    rig = await createMigrationRig();
+    const r = rig;
+    const busiest = [...r.estate.hosts()].filter((h) => h.siteId === 'site-pri').sort((a, b) => b.vmCount - a.vmCount)[0]!;
+    const plan = await r.handlers['migration.planDrain']({ hostId: busiest.id, options: { liveMigrateLowPriority: true, avoidHostIds: [] } }, OPERATOR);
+    expect(plan.moves.length).toBe(busiest.vmCount);
+    expect(plan.moves.every((m) => m.type === 'live' || m.type === 'offline')).toBe(true);
+    const op = await r.handlers['migration.startDrain']({ hostId: busiest.id, options: { liveMigrateLowPriority: true, avoidHostIds: [] }, acceptQuickMigrations: false }, OPERATOR);
+    let drain: DrainOperation | undefined;
+    await waitFor(r, () => finished(drain = r.service.drain(op.id)?.op));
+    expect(drain!.status).toBe('completed');
+    const after = r.estate.getHost(busiest.id)!;
+    expect(after.vmCount).toBe(0);
+    expect(after.state).toBe('Paused');
+    const actual = (drain!.finishedAt! - drain!.startedAt) / 1000;
+    expect(actual).toBeLessThan(plan.predictedDurationSec * 1.3 + 5);
+    const queue = await r.handlers['migration.queue']({ clusterId: busiest.clusterId }, OPERATOR);
+    expect(queue.items.filter((i) => i.state === 'completed').length).toBe(plan.moves.length);
+    expect(queue.throughput.length).toBeGreaterThan(0);
+    const audit = r.audit.read();
+    expect(audit.filter((e) => e.action.startsWith('Move-ClusterVirtualMachineRole')).length).toBe(plan.moves.length);
+    expect(audit.some((e) => e.action.startsWith('Suspend-ClusterNode'))).toBe(true);
+    expect(r.published.some((p) => p.stream === 'migration.operations')).toBe(true);
+  });
+
+  it('refuses to quick-migrate Low priority VMs unless accepted', async () => {
+    rig = await createMigrationRig();
+    const r = rig;
+    const withLow = [...r.estate.hosts()].find((h) => h.siteId === 'site-pri' && [...r.estate.vms()].some((v) => v.hostId === h.id && v.priority === 'Low' && v.state === 'Running'))!;
+    const plan = await r.handlers['migration.planDrain']({ hostId: withLow.id, options: { liveMigrateLowPriority: false, avoidHostIds: [] } }, OPERATOR);
+    expect(plan.warnings.some((w) => w.kind === 'quick-migration')).toBe(true);
+    await expect(r.handlers['migration.startDrain']({ hostId: withLow.id, options: { liveMigrateLowPriority: false, avoidHostIds: [] }, acceptQuickMigrations: false }, OPERATOR)).rejects.toThrow(/quick-migrates/);
+  });
+
+  it('a node crash mid-drain is reported, and a destination crash is retried elsewhere', async () => {
+    rig = await createMigrationRig();
+    const r = rig;
+    const hosts = [...r.estate.hosts()].filter((h) => h.siteId === 'site-pri').sort((a, b) => b.vmCount - a.vmCount);
+    const source = hosts[0]!;
+    const op = await r.handlers['migration.startDrain']({ hostId: source.id, options: { liveMigrateLowPriority: true, avoidHostIds: [] }, acceptQuickMigrations: false }, OPERATOR);
+    // Let a few migrations run, then crash the destination of a running one.
+    await waitFor(r, () => r.service.engine.items.size > 0 && [...r.service.engine.items.values()].some((i) => i.state === 'running' && i.jobId !== null));
+    const running = [...r.service.engine.items.values()].find((i) => i.state === 'running')!;
+    r.lab.injectFault({ kind: 'host-crash', host: r.estate.getHost(running.destHostId)!.name });
+    await waitFor(r, () => running.state !== 'running');
+    expect(running.state).toBe('failed');
+    await waitFor(r, () => [...r.service.engine.items.values()].some((i) => i.vmId === running.vmId && i.attempt === 2 && i.state !== 'queued'));
+    const retry = [...r.service.engine.items.values()].find((i) => i.vmId === running.vmId && i.attempt === 2)!;
+    expect(retry.destHostId).not.toBe(running.destHostId);
+    // Now the source itself goes down.
+    r.lab.injectFault({ kind: 'host-crash', host: source.name });
+    let drain: DrainOperation | undefined;
+    await waitFor(r, () => finished(drain = r.service.drain(op.id)?.op));
+    expect(drain!.status).toBe('failed');
+    expect(drain!.events.at(-1)!.message).toMatch(/went down during the drain/);
+  });
+
+  it('pause holds new migrations; resume continues; a queued migration can be cancelled', async () => {
+    rig = await createMigrationRig();
+    const r = rig;
+    const source = [...r.estate.hosts()].filter((h) => h.siteId === 'site-pri').sort((a, b) => b.vmCount - a.vmCount)[0]!;
+    const op = await r.handlers['migration.startDrain']({ hostId: source.id, options: { liveMigrateLowPriority: true, avoidHostIds: [] }, acceptQuickMigrations: false }, OPERATOR);
+    await r.handlers['migration.pause']({ operationId: op.id }, OPERATOR);
+    const queued = [...r.service.engine.items.values()].filter((i) => i.state === 'queued');
+    expect(queued.length).toBeGreaterThan(0);
+    const victim = queued.at(-1)!;
+    const cancelled = await r.handlers['migration.cancel']({ itemId: victim.id }, OPERATOR);
+    expect(cancelled.state).toBe('cancelled');
+    r.sim.runFor(10 * 60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queued.filter((i) => i !== victim).every((i) => i.state === 'queued' || i.state === 'running')).toBe(true);
+    await r.handlers['migration.resume']({ operationId: op.id }, OPERATOR);
+    let drain: DrainOperation | undefined;
+    await waitFor(r, () => finished(drain = r.service.drain(op.id)?.op));
+    // The sweep moves the cancelled VM too: the node ends empty.
+    expect(drain!.status).toBe('completed');
+    expect(r.estate.getHost(source.id)!.vmCount).toBe(0);
+  });
+
+  it('host migration settings are changed, audited and read back', async () => {
+    rig = await createMigrationRig();
+    const r = rig;
+    const h = [...r.estate.hosts()][0]!;
+    const result = await r.handlers['hosts.setMigrationSettings']({ hostId: h.id, maxVmMigrations: 4, performance: 'SMB' }, OPERATOR);
+    expect(result.maxVmMigrations).toBe(4);
+    expect(result.performance).toBe('SMB');
+    const list = await r.handlers['hosts.migrationSettings']({ clusterId: h.clusterId }, OPERATOR);
+    expect(list.hosts.find((x) => x.hostId === h.id)!.maxVmMigrations).toBe(4);
+    expect(r.audit.read().some((e) => e.action.startsWith('Set-VMHost') && e.result === 'ok')).toBe(true);
+  });
+});
+
+describe('rolling maintenance on the lab', () => {
+  it('drains, patches (operator), resumes with failback every node; VMs end home', async () => {
+    rig = await createMigrationRig({ vmCount: 120 });
+    const r = rig;
+    const cluster = Object.values(r.estate.snapshot().clusters).find((c) => c.siteId === 'site-pri')!;
+    const order = cluster.hostIds.slice(0, 3);
+    const home = new Map([...r.estate.vms()].filter((v) => order.includes(v.hostId)).map((v) => [v.id, v.hostId]));
+    const plan = await r.handlers['migration.planRolling']({ clusterId: cluster.id, patch: { kind: 'operator' }, nodesAtOnce: 1 }, OPERATOR);
+    expect(plan.nodes.length).toBe(cluster.hostIds.length);
+    const op = await r.handlers['migration.startRolling']({ clusterId: cluster.id, patch: { kind: 'operator' }, nodesAtOnce: 1, hostIds: order }, OPERATOR);
+    let view: RollingOperation | undefined;
+    for (const hostId of order) {
+      await waitFor(r, () => r.service.rolling(op.id)!.op.nodes.find((n) => n.hostId === hostId)!.phase === 'patching' || finished(r.service.rolling(op.id)!.op));
+      expect(r.estate.getHost(hostId)!.vmCount).toBe(0);
+      await r.handlers['migration.confirmPatched']({ operationId: op.id, hostId }, OPERATOR);
+    }
+    await waitFor(r, () => finished(view = r.service.rolling(op.id)!.op));
+    expect(view!.status).toBe('completed');
+    for (const [vmId, hostId] of home) expect(r.estate.getVm(vmId)!.hostId).toBe(hostId);
+    for (const hostId of order) expect(r.estate.getHost(hostId)!.state).toBe('Up');
+    expect(r.audit.read().filter((e) => e.action.startsWith('Resume-ClusterNode')).length).toBe(3);
+  });
+
+  it('two nodes at a time with a scripted patch step: every node drained and back, faster than one at a time', async () => {
+    rig = await createMigrationRig({ vmCount: 120 });
+    const r = rig;
+    const cluster = Object.values(r.estate.snapshot().clusters).find((c) => c.siteId === 'site-pri')!;
+    const order = cluster.hostIds.slice(0, 4);
+    const one = await r.handlers['migration.planRolling']({ clusterId: cluster.id, patch: { kind: 'wait', seconds: 120 }, nodesAtOnce: 1, hostIds: order }, OPERATOR);
+    const two = await r.handlers['migration.planRolling']({ clusterId: cluster.id, patch: { kind: 'wait', seconds: 120 }, nodesAtOnce: 2, hostIds: order }, OPERATOR);
+    expect(two.predictedDurationSec).toBeLessThan(one.predictedDurationSec);
+    const op = await r.handlers['migration.startRolling']({ clusterId: cluster.id, patch: { kind: 'wait', seconds: 120 }, nodesAtOnce: 2, hostIds: order }, OPERATOR);
+    let view: RollingOperation | undefined;
+    await waitFor(r, () => finished(view = r.service.rolling(op.id)!.op));
+    expect(view!.status).toBe('completed');
+    expect(view!.nodes.every((n) => n.phase === 'done')).toBe(true);
+    for (const hostId of order) expect(r.estate.getHost(hostId)!.state).toBe('Up');
+  });
+});
