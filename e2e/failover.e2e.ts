@@ -249,7 +249,6 @@ test('a manual step waits for a click, and a failed VM waits for retry, skip or 
 });
 
 test('a run survives the server being killed mid-run and fails each VM over exactly once', async ({ page }) => {
-  test.fixme(true, 'the lab world is regenerated on restart, so resumed steps find their VMs gone (see /tmp/requests-for-lead.md)');
   test.setTimeout(240_000);
   let served = await serveConsole();
   const dataDir = served.dataDir;

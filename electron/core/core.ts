@@ -45,7 +45,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   const hub = createStreamHub((stream, error) => ports.logger.warn(`A ${stream} subscriber failed`, { error: String(error) }));
   const settings = createSettingsService(ports.settings, ports.logger);
   const connections = await createConnectionsHandlers({ ports, publish: (stream, event) => hub.publish(stream, event) });
-  const source = options.source ?? connections.backendChoice?.() ?? createLabSource({ ...settings.get().lab, clock: ports.clock });
+  const source = options.source ?? connections.backendChoice?.() ?? createLabSource({ ...settings.get().lab, clock: ports.clock, journal: { dir: join(ports.dataDir, 'lab'), logger: ports.logger } });
   let observeBatch: (batch: PatchBatch) => void = () => {};
   const estate = createEstateStore(await source.load(), {
     clock: ports.clock,
