@@ -11,18 +11,19 @@ import {
 } from '../../ui/hyperv-labels.ts';
 import { EntityIcon } from './entity-icon.tsx';
 import { nodeKey } from './flatten-tree.ts';
-import { hostUsableMemory, type EstateTables, type TopologyIndex } from './topology-index.ts';
+import { hostUsableMemory, type EstateTables, type ReplicationOverlay, type TopologyIndex } from './topology-index.ts';
 import './detail-panel.css';
 
 interface Props {
   selectedKey: string;
   index: TopologyIndex;
+  overlay: ReplicationOverlay;
   tables: EstateTables;
   onClose(): void;
   onSelect(key: string): void;
 }
 
-export function DetailPanel({ selectedKey, index, tables, onClose, onSelect }: Props) {
+export function DetailPanel({ selectedKey, index, overlay, tables, onClose, onSelect }: Props) {
   const [kind, id = ''] = splitKey(selectedKey);
   const host = kind === 'host' ? tables.hosts[id] : undefined;
   const vm = kind === 'vm' ? tables.vms[id] : undefined;
@@ -30,7 +31,7 @@ export function DetailPanel({ selectedKey, index, tables, onClose, onSelect }: P
     <aside className="detail-panel" aria-label="Details" data-testid="detail-panel">
       <button type="button" className="detail-close" onClick={onClose} aria-label="Close details" title="Close details (the tree keeps its place)">×</button>
       {vm ? <VmDetail vm={vm} index={index} tables={tables} onSelect={onSelect} />
-        : host ? <HostDetail host={host} index={index} tables={tables} onSelect={onSelect} />
+        : host ? <HostDetail host={host} index={index} overlay={overlay} tables={tables} onSelect={onSelect} />
         : <p className="detail-gone">This {kind === 'vm' ? 'VM' : 'host'} is no longer in the estate.</p>}
     </aside>
   );
@@ -120,7 +121,7 @@ function ReplicationSection({ title, r, now }: { title: string; r: Replication; 
   );
 }
 
-function HostDetail({ host, index, tables, onSelect }: { host: Host; index: TopologyIndex; tables: EstateTables; onSelect(key: string): void }) {
+function HostDetail({ host, index, overlay, tables, onSelect }: { host: Host; index: TopologyIndex; overlay: ReplicationOverlay; tables: EstateTables; onSelect(key: string): void }) {
   const site = tables.sites[host.siteId];
   const cluster = tables.clusters[host.clusterId];
   const usable = hostUsableMemory(host);
@@ -130,6 +131,10 @@ function HostDetail({ host, index, tables, onSelect }: { host: Host; index: Topo
     const mode = vm.replication ? REPLICATION_MODE_LABEL[vm.replication.mode] : 'Not replicated';
     byMode.set(mode, (byMode.get(mode) ?? 0) + 1);
   }
+  const tally = overlay.hostHealth(host.id, tables);
+  const replicasOn = overlay.partnerHosts(host.id, 'to', tables);
+  const copiesFrom = overlay.partnerHosts(host.id, 'from', tables);
+  const isPrimarySite = site?.role === 'primary';
   return (
     <>
       <header className="detail-head">
@@ -157,12 +162,46 @@ function HostDetail({ host, index, tables, onSelect }: { host: Host; index: Topo
         {[...byMode].map(([mode, n]) => <Prop key={mode} k={mode}>{n}</Prop>)}
         {vms[0] ? <Prop k="First VM"><LinkButton onClick={() => onSelect(nodeKey('vm', vms[0]!.id))}>{vms[0].name}</LinkButton></Prop> : null}
       </Section>
+      {tally && tally.worst !== null ? (
+        <Section title="Replication health of its VMs">
+          {tally.critical > 0 ? <Prop k="Critical"><StatusGlyph tone="crit" /> {tally.critical}</Prop> : null}
+          {tally.warning > 0 ? <Prop k="Warning"><StatusGlyph tone="warn" /> {tally.warning}</Prop> : null}
+          <Prop k="Normal"><StatusGlyph tone="ok" /> {tally.normal}</Prop>
+          {tally.other > 0 ? <Prop k="Not replicated"><StatusGlyph tone="none" /> {tally.other}</Prop> : null}
+        </Section>
+      ) : null}
+      {copiesFrom.length > 0 ? (
+        <PartnerHosts title={isPrimarySite ? "This host's replicas come from" : "Copies on this host come from"} list={copiesFrom} tables={tables} onSelect={onSelect} />
+      ) : null}
+      {replicasOn.length > 0 ? (
+        <PartnerHosts title={isPrimarySite ? "Replicas of this host's VMs are on" : "Extended replicas of these copies are on"} list={replicasOn} tables={tables} onSelect={onSelect} />
+      ) : null}
       <Section title="Live migration">
         <Prop k="Simultaneous VM">{host.maxVmMigrations}</Prop>
         <Prop k="Simultaneous storage">{host.maxStorageMigrations}</Prop>
         <Prop k="Transport">{host.migrationPerformance === 'TCPIP' ? 'TCP/IP' : host.migrationPerformance}</Prop>
       </Section>
     </>
+  );
+}
+
+function PartnerHosts({ title, list, tables, onSelect }: { title: string; list: Array<{ hostId: string; count: number }>; tables: EstateTables; onSelect(key: string): void }) {
+  return (
+    <Section title={title} plain>
+      <ul className="copies partner-hosts">
+        {list.map(({ hostId, count }) => {
+          const h = tables.hosts[hostId];
+          const hSite = h ? tables.sites[h.siteId] : undefined;
+          const hCluster = h ? tables.clusters[h.clusterId] : undefined;
+          return (
+            <li key={hostId}>
+              {h ? <LinkButton onClick={() => onSelect(nodeKey('host', h.id))}>{h.name}</LinkButton> : <span className="mono">{hostId}</span>}
+              <span className="copy-where"><b>{count.toLocaleString()}</b> {count === 1 ? 'copy' : 'copies'}{hCluster ? ` · ${hCluster.name}` : ''}{hSite ? <> · <SiteName site={hSite} fallback={hSite.id} /></> : null}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </Section>
   );
 }
 

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ClusterTotals, EstateTables, TopologyIndex } from './topology-index.ts';
+import type { ClusterTotals, CopyLinks, EstateTables, ReplicationOverlay, TopologyIndex } from './topology-index.ts';
 import { treeKeyAction, type TreeRow as Row } from './flatten-tree.ts';
-import { TreeRow, type RowEntity } from './tree-row.tsx';
+import { TreeRow, type RowEntity, type VmPair } from './tree-row.tsx';
 import { useTopologyUi } from './topology-ui-store.ts';
 import { useRemPx } from './use-rem-px.ts';
 
@@ -10,6 +10,7 @@ interface Props {
   rows: Row[];
   index: TopologyIndex;
   totals: Map<string, ClusterTotals>;
+  overlay: ReplicationOverlay;
   tables: EstateTables;
   query: string;
   /** Set by the search box: focus this row once it is rendered. */
@@ -22,7 +23,7 @@ const ROW_REM = 1.875;
  * The visible rows, virtualized: only the ~40 rows on screen are in the DOM however large the
  * estate, so aria-level/posinset/setsize carry the structure for assistive technology.
  */
-export function TopologyTree({ rows, index, totals, tables, query, focusRequest }: Props) {
+export function TopologyTree({ rows, index, totals, overlay, tables, query, focusRequest }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const remPx = useRemPx();
   const rowPx = Math.round(remPx * ROW_REM);
@@ -119,14 +120,15 @@ export function TopologyTree({ rows, index, totals, tables, query, focusRequest 
         <span className="cell cell-mem">Memory</span>
         <span className="cell cell-vms">VMs · Heartbeat</span>
         <span className="cell cell-tier">Tier</span>
-        <span className="cell cell-repl">Replication</span>
+        <span className="cell cell-repl">Health</span>
+        <span className="cell cell-pair">Copy · partner</span>
         <span className="cell cell-workload">Workload</span>
       </div>
       <div className="tree-body" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const row = rows[item.index];
           if (!row) return null;
-          const entity = entityOf(row, index, totals, tables);
+          const entity = entityOf(row, index, totals, overlay, tables);
           if (!entity) return null;
           return (
             <TreeRow
@@ -149,25 +151,38 @@ export function TopologyTree({ rows, index, totals, tables, query, focusRequest 
 }
 
 // Rows are memoised on their entity: wrappers are cached per host/VM object (new only when a patch
-// touched it) and per totals map for sites and clusters, so a clock tick re-renders no row at all.
+// touched it, or when its overlay entry - health tally, pair, headroom - changed identity) and per
+// totals map for sites and clusters, so a clock tick re-renders no row at all.
 const leafEntities = new WeakMap<object, RowEntity>();
 const groupEntities = new WeakMap<Map<string, ClusterTotals>, Map<string, RowEntity>>();
+const hostPairTexts = new WeakMap<EstateTables['vms'], Map<string, string>>();
 
-function entityOf(row: Row, index: TopologyIndex, totals: Map<string, ClusterTotals>, tables: EstateTables): RowEntity | null {
-  if (row.kind === 'host' || row.kind === 'vm') {
-    const value = row.kind === 'host' ? tables.hosts[row.id] : tables.vms[row.id];
-    if (!value) return null;
-    let entity = leafEntities.get(value);
-    if (!entity) {
-      entity = row.kind === 'host' ? { kind: 'host', host: value as EstateTables['hosts'][string] } : { kind: 'vm', vm: value as EstateTables['vms'][string] };
-      leafEntities.set(value, entity);
-    }
+function entityOf(row: Row, index: TopologyIndex, totals: Map<string, ClusterTotals>, overlay: ReplicationOverlay, tables: EstateTables): RowEntity | null {
+  if (row.kind === 'host') {
+    const host = tables.hosts[row.id];
+    if (!host) return null;
+    const health = overlay.hostHealth(row.id, tables);
+    const pair = hostPairText(overlay, tables, row.id);
+    const cached = leafEntities.get(host);
+    if (cached?.kind === 'host' && cached.health === health && cached.pair === pair) return cached;
+    const entity: RowEntity = { kind: 'host', host, health, pair };
+    leafEntities.set(host, entity);
+    return entity;
+  }
+  if (row.kind === 'vm') {
+    const vm = tables.vms[row.id];
+    if (!vm) return null;
+    const links = overlay.copyLinks(row.id, tables) ?? undefined;
+    const cached = leafEntities.get(vm);
+    if (cached?.kind === 'vm' && cached.links === links) return cached;
+    const entity: RowEntity = { kind: 'vm', vm, links, pair: vmPairText(links, tables) };
+    leafEntities.set(vm, entity);
     return entity;
   }
   let cache = groupEntities.get(totals);
   if (!cache) groupEntities.set(totals, (cache = new Map()));
   const cached = cache.get(row.key);
-  if (cached) return cached;
+  if (cached && (cached.kind !== 'cluster' || cached.headroom === headroomOf(overlay, tables, row.id))) return cached;
   let entity: RowEntity | null = null;
   if (row.kind === 'site') {
     const site = tables.sites[row.id];
@@ -184,8 +199,46 @@ function entityOf(row: Row, index: TopologyIndex, totals: Map<string, ClusterTot
     }
   } else {
     const cluster = tables.clusters[row.id];
-    if (cluster) entity = { kind: 'cluster', cluster, totals: totals.get(row.id) };
+    // Headroom answers "could this site run what it protects?": shown where replicas land, not at the primary site.
+    if (cluster) entity = { kind: 'cluster', cluster, totals: totals.get(row.id), headroom: headroomOf(overlay, tables, row.id) };
   }
   if (entity) cache.set(row.key, entity);
   return entity;
+}
+
+const headroomOf = (overlay: ReplicationOverlay, tables: EstateTables, clusterId: string) => {
+  const site = tables.sites[tables.clusters[clusterId]?.siteId ?? ''];
+  return site?.role === 'primary' ? undefined : overlay.headroom(clusterId, tables) ?? undefined;
+};
+
+const hostName = (tables: EstateTables, id: string) => tables.hosts[id]?.name ?? id;
+
+/** "→ DRHV-105" for a primary, "← HV-A03" for a replica (and "→ CLDHV-106" after it when extended). */
+function vmPairText(links: CopyLinks | undefined, tables: EstateTables): VmPair | undefined {
+  if (!links) return undefined;
+  const from = links.fromHostIds.length > 0 ? links.fromHostIds.map((id) => hostName(tables, id)).join(', ') : links.fromFallback;
+  const to = links.toHostIds.length > 0 ? links.toHostIds.map((id) => hostName(tables, id)).join(', ') : links.toFallback;
+  if (!from && !to) return undefined;
+  return { from: from ? `← ${from}` : '', to: to ? `→ ${to}` : '' };
+}
+
+/** "→ DRHV-105 +2": the host holding most partner copies of this host's VMs, and how many others. */
+function hostPairText(overlay: ReplicationOverlay, tables: EstateTables, hostId: string): string {
+  let cache = hostPairTexts.get(tables.vms);
+  if (!cache) hostPairTexts.set(tables.vms, (cache = new Map()));
+  let text = cache.get(hostId);
+  if (text === undefined) {
+    // A primary-site host points to where its replicas are; a DR or cloud host to where its copies come from.
+    const first: 'to' | 'from' = tables.sites[tables.hosts[hostId]?.siteId ?? '']?.role === 'primary' ? 'to' : 'from';
+    let direction = first;
+    let list = overlay.partnerHosts(hostId, direction, tables);
+    if (list.length === 0) {
+      direction = first === 'to' ? 'from' : 'to';
+      list = overlay.partnerHosts(hostId, direction, tables);
+    }
+    const arrow = direction === 'to' ? '→' : '←';
+    text = list[0] ? `${arrow} ${hostName(tables, list[0].hostId)}${list.length > 1 ? ` +${list.length - 1}` : ''}` : '';
+    cache.set(hostId, text);
+  }
+  return text;
 }

@@ -2,7 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEv
 import { useEstate } from '../../app/services-context.tsx';
 import { useUi } from '../../app/ui-store.ts';
 import type { EstateTables } from './topology-index.ts';
-import { buildTopologyIndex, clusterTotalsOf, layoutVms, matchVms } from './topology-index.ts';
+import { ReplicationOverlay, buildTopologyIndex, clusterTotalsOf, layoutVms, matchVms } from './topology-index.ts';
 import { flattenTree } from './flatten-tree.ts';
 import { useTopologyUi } from './topology-ui-store.ts';
 import { TopologyTree } from './topology-tree.tsx';
@@ -38,6 +38,8 @@ export function TopologyView() {
     [structureVersion, vmLayout, sites === undefined],
   );
   const totals = useMemo(() => (index && hosts ? clusterTotalsOf(index, hosts) : null), [index, hosts]);
+  // Health tallies, pairs and DR headroom: asked for by the visible rows only and kept per index.
+  const overlay = useMemo(() => (index ? new ReplicationOverlay(index) : null), [index]);
   const matches = useMemo(() => (vmLayout ? matchVms(vmLayout, deferredQuery) : null), [vmLayout, deferredQuery]);
   const siteId = siteFilter !== null && sites?.[siteFilter] ? siteFilter : null;
   const rows = useMemo(
@@ -78,7 +80,7 @@ export function TopologyView() {
     }
   };
 
-  if (!index || !tables || !totals) return null;
+  if (!index || !tables || !totals || !overlay) return null;
   const searching = matches !== null;
   return (
     <div className={`topology-view${selectedKey ? ' has-detail' : ''}`} data-testid="view-topology">
@@ -109,8 +111,8 @@ export function TopologyView() {
         </div>
       </div>
       <div className="topology-body">
-        <TopologyTree rows={rows} totals={totals} index={index} tables={tables} query={deferredQuery} focusRequest={focusRequest} />
-        {selectedKey ? <DetailPanel selectedKey={selectedKey} index={index} tables={tables} onClose={() => select(null)} onSelect={(key) => { select(key); setFocusRequest({ key, at: Date.now() }); }} /> : null}
+        <TopologyTree rows={rows} totals={totals} overlay={overlay} index={index} tables={tables} query={deferredQuery} focusRequest={focusRequest} />
+        {selectedKey ? <DetailPanel selectedKey={selectedKey} index={index} overlay={overlay} tables={tables} onClose={() => select(null)} onSelect={(key) => { select(key); setFocusRequest({ key, at: Date.now() }); }} /> : null}
       </div>
     </div>
   );

@@ -1,21 +1,24 @@
 import { memo, type ReactNode } from 'react';
 import type { Cluster, Host, Site, Vm } from '../../../shared/model/estate.ts';
 import { formatBytes, formatBytesPair } from '../../../shared/format/bytes.ts';
-import { StatusGlyph } from '../../ui/status-glyph.tsx';
+import { StatusGlyph, type Tone } from '../../ui/status-glyph.tsx';
 import { Meter } from '../../ui/meter.tsx';
 import {
-  HEARTBEAT_LABEL, HEARTBEAT_TONE, NODE_STATE_TONE, SITE_ROLE_LABEL, replicationSummary, tierLabel, vmIsActive, vmStateLabel,
+  HEALTH_TONE, HEARTBEAT_LABEL, HEARTBEAT_TONE, NODE_STATE_TONE, SITE_ROLE_LABEL, replicationSummary, tierLabel, vmIsActive, vmStateLabel,
 } from '../../ui/hyperv-labels.ts';
 import { EntityIcon } from './entity-icon.tsx';
 import { Highlight } from './highlight.tsx';
-import { hostUsableMemory, type ClusterTotals } from './topology-index.ts';
+import { hostUsableMemory, type ClusterTotals, type CopyLinks, type HealthTally, type ReplicaHeadroom } from './topology-index.ts';
 import type { TreeRow as Row } from './flatten-tree.ts';
 
 export type RowEntity =
   | { kind: 'site'; site: Site; clusterCount: number; hostCount: number; vmCount: number }
-  | { kind: 'cluster'; cluster: Cluster; totals: ClusterTotals | undefined }
-  | { kind: 'host'; host: Host }
-  | { kind: 'vm'; vm: Vm };
+  | { kind: 'cluster'; cluster: Cluster; totals: ClusterTotals | undefined; headroom: ReplicaHeadroom | undefined }
+  | { kind: 'host'; host: Host; health: HealthTally | undefined; pair: string }
+  | { kind: 'vm'; vm: Vm; links: CopyLinks | undefined; pair: VmPair | undefined };
+
+/** Arrow texts to the partner hosts of a copy: where it comes from, where it goes; '' for none. */
+export interface VmPair { from: string; to: string }
 
 interface Props {
   row: Row;
@@ -114,9 +117,10 @@ function rowCells(entity: RowEntity, query: string): Cells {
               <Meter fraction={t && t.memoryUsableBytes > 0 ? t.memoryAssignedBytes / t.memoryUsableBytes : 0} text={t ? formatBytesPair(t.memoryAssignedBytes, t.memoryUsableBytes) : '—'} label="Cluster memory assigned of usable" />
             </span>
             <span className="cell cell-vms num">{t ? `${t.runningVmCount} / ${t.vmCount}` : '—'}<span className="muted"> VMs</span></span>
+            {entity.headroom ? <HeadroomCell headroom={entity.headroom} /> : null}
           </>
         ),
-        label: `${cluster.name}, cluster, ${plural(t?.hostCount ?? 0, 'host')}, ${t?.runningVmCount ?? 0} of ${t?.vmCount ?? 0} VMs running`,
+        label: `${cluster.name}, cluster, ${plural(t?.hostCount ?? 0, 'host')}, ${t?.runningVmCount ?? 0} of ${t?.vmCount ?? 0} VMs running${entity.headroom ? `, ${headroomSentence(entity.headroom)}` : ''}`,
       };
     }
     case 'host': {
@@ -132,14 +136,18 @@ function rowCells(entity: RowEntity, query: string): Cells {
               <Meter fraction={usable > 0 ? host.memoryAssignedBytes / usable : 0} text={formatBytesPair(host.memoryAssignedBytes, usable)} label="Memory assigned of usable" />
             </span>
             <span className="cell cell-vms num">{host.runningVmCount} / {host.vmCount}<span className="muted"> running</span></span>
+            <span className="cell cell-tier" />
+            <HealthTallyCell tally={entity.health} />
+            <span className="cell cell-pair" title={entity.pair ? `Partner copies: ${entity.pair}` : undefined}>{entity.pair}</span>
           </>
         ),
-        label: `${host.name}, host, ${host.state}, CPU ${Math.round(host.cpuUsagePct)}%, memory ${formatBytesPair(host.memoryAssignedBytes, usable)}, ${host.runningVmCount} of ${host.vmCount} VMs running`,
+        label: `${host.name}, host, ${host.state}, CPU ${Math.round(host.cpuUsagePct)}%, memory ${formatBytesPair(host.memoryAssignedBytes, usable)}, ${host.runningVmCount} of ${host.vmCount} VMs running, replication ${tallySentence(entity.health)}${entity.pair ? `, copies ${hostPairWords(entity.pair)}` : ''}`,
       };
     }
     case 'vm': {
       const { vm } = entity;
       const repl = replicationSummary(vm.replication);
+      const { pair } = entity;
       return {
         name: <Highlight text={vm.name} query={query} />,
         quiet: !vmIsActive(vm),
@@ -152,16 +160,80 @@ function rowCells(entity: RowEntity, query: string): Cells {
               <StatusGlyph tone={HEARTBEAT_TONE[vm.heartbeat]} />{HEARTBEAT_LABEL[vm.heartbeat]}
             </span>
             <span className="cell cell-tier num">{tierLabel(vm)}</span>
-            <span className="cell cell-repl" title={`Replication health: ${repl.health}`}>
-              <StatusGlyph tone={repl.tone} label={repl.health} />{repl.mode}
+            <span className={`cell cell-repl tone-${repl.tone}`} title={`Replication health: ${repl.health}`}>
+              <StatusGlyph tone={repl.tone} />{vm.replication ? repl.health : <span className="muted">—</span>}
+            </span>
+            <span className="cell cell-pair" title={pair ? `${repl.mode} copy; ${pairWords(pair)}` : repl.mode}>
+              <span className={pair ? 'pair-mode muted' : 'muted'}>{repl.mode}</span>
+              {pair?.from ? <span className="pair-text">{pair.from}</span> : null}
+              {/* A replica's own partner is its primary; its extended copy gives way first when narrow. */}
+              {pair?.to ? <span className={`pair-text${pair.from ? ' pair-secondary' : ''}`}>{pair.to}</span> : null}
             </span>
             <span className="cell cell-workload muted">{vm.workload}</span>
           </>
         ),
-        label: `${vm.name}, VM, ${vmStateLabel(vm.state)}, ${repl.mode}, replication ${repl.health}, heartbeat ${HEARTBEAT_LABEL[vm.heartbeat]}`,
+        label: `${vm.name}, VM, ${vmStateLabel(vm.state)}, ${repl.mode}${pair ? ` ${pairWords(pair)}` : ''}, replication ${repl.health}, heartbeat ${HEARTBEAT_LABEL[vm.heartbeat]}`,
       };
     }
   }
+}
+
+/** "2 ⚠ 1 ✖" drawn with the same glyphs as the replication view: counts of the core's values, no new verdict. */
+function HealthTallyCell({ tally }: { tally: HealthTally | undefined }) {
+  if (!tally || tally.worst === null) return <span className="cell cell-repl muted"><StatusGlyph tone="none" />No replication</span>;
+  const worstTone: Tone = HEALTH_TONE[tally.worst];
+  return (
+    <span className={`cell cell-repl health-tally tone-${worstTone}`} title={`Replication health of the VMs on this host: ${tallySentence(tally)}`}>
+      {tally.critical > 0 ? <span className="tally tone-crit"><StatusGlyph tone="crit" />{tally.critical}</span> : null}
+      {tally.warning > 0 ? <span className="tally tone-warn"><StatusGlyph tone="warn" />{tally.warning}</span> : null}
+      {tally.worst === 'Normal' ? <span className="tally tone-ok"><StatusGlyph tone="ok" />All normal</span> : null}
+      {tally.worst !== 'Normal' && tally.normal > 0 ? <span className="tally-rest muted">{tally.normal} normal</span> : null}
+    </span>
+  );
+}
+
+function tallySentence(tally: HealthTally | undefined): string {
+  if (!tally || tally.worst === null) return 'not configured';
+  if (tally.worst === 'Normal') return `all ${tally.normal} normal`;
+  return [tally.critical > 0 ? `${tally.critical} critical` : '', tally.warning > 0 ? `${tally.warning} warning` : '', tally.normal > 0 ? `${tally.normal} normal` : ''].filter(Boolean).join(', ');
+}
+
+const GiB = 1024 ** 3;
+
+/** Memory the replicas here would need if they were all started, against what the hosts can give. */
+function HeadroomCell({ headroom }: { headroom: ReplicaHeadroom }) {
+  const { replicaMemoryBytes: need, usableBytes: have } = headroom;
+  const short = need - have;
+  return (
+    <span className={`cell cell-headroom${short > 0 ? ' is-short' : ''}`} title={`If all ${headroom.replicaCount.toLocaleString()} replicas here were started: ${formatBytesPair(need, have)} of usable memory; ${short > 0 ? `short by ${gibUp(short)}` : `fits with ${gibDown(-short)} to spare`}`}>
+      <span className="headroom-label muted">All replicas started</span>
+      <Meter fraction={have > 0 ? need / have : need > 0 ? 2 : 0} text={formatBytesPair(need, have)} label="Replica memory if started, of usable" />
+      {short > 0
+        ? <span className="headroom-verdict tone-crit"><b>short by {gibUp(short)}</b></span>
+        : <span className="headroom-verdict">fits<span className="muted"> · {gibDown(-short)} spare</span></span>}
+    </span>
+  );
+}
+
+function headroomSentence(h: ReplicaHeadroom): string {
+  const short = h.replicaMemoryBytes - h.usableBytes;
+  return `if all ${h.replicaCount} replicas started: ${formatBytesPair(h.replicaMemoryBytes, h.usableBytes)} memory, ${short > 0 ? `short by ${gibUp(short)}` : `fits, ${gibDown(-short)} spare`}`;
+}
+
+// Rounded against the operator: a shortfall up, spare memory down.
+function gibUp(bytes: number): string {
+  return `${Math.ceil(bytes / GiB).toLocaleString()} GiB`;
+}
+function gibDown(bytes: number): string {
+  return `${Math.floor(bytes / GiB).toLocaleString()} GiB`;
+}
+
+function pairWords(pair: VmPair): string {
+  return [pair.from.replace('← ', 'from '), pair.to.replace('→ ', 'to ')].filter(Boolean).join(', ');
+}
+
+function hostPairWords(pair: string): string {
+  return pair.replace('← ', 'from ').replace('→ ', 'to ').replace(/ \+(\d+)$/, (_, n: string) => ` and ${n} other host${n === '1' ? '' : 's'}`);
 }
 
 function plural(n: number, word: string): string {
