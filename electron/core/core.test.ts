@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ContractError } from '../../shared/contract/errors.ts';
+import { ContractError } from '../../shared/contract/errors.ts';
 import { createCore } from './core.ts';
 import { memoryPorts, memorySettings, silentLogger } from './testing/memory-ports.ts';
 
@@ -66,5 +68,24 @@ describe('createCore', () => {
     const batch = await new Promise<{ seq: number }>((resolve) => { core.subscribe('estate.patches', resolve); });
     expect(batch.seq).toBeGreaterThan(0);
     await core.dispose();
+  });
+});
+
+describe('audit of console-level changes', () => {
+  it('records who injected and cleared a lab fault and who changed settings', async () => {
+    const ports = memoryPorts({ settings: memorySettings({ theme: 'system', rtoTargetMinutes: 60, lab: { seed: 2, vmCount: 20 } }) });
+    const core = await createCore(ports);
+    const fault = (await core.handle('lab.injectFault', { kind: 'wan-cut', link: 'primary-dr' }, { role: 'operator', actor: 'instructor' })) as { id: string };
+    await core.handle('lab.clearFault', { faultId: fault.id }, { role: 'operator', actor: 'instructor' });
+    await expect(core.handle('lab.clearFault', { faultId: 'nope' }, { role: 'operator', actor: 'instructor' })).rejects.toBeInstanceOf(ContractError);
+    await core.handle('settings.update', { theme: 'dark' }, { role: 'operator', actor: 'alice' });
+    await core.dispose();
+    const entries = readFileSync(join(ports.dataDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { actor: string; action: string; result: string });
+    expect(entries.map((e) => [e.actor, e.action, e.result])).toEqual([
+      ['instructor', 'Inject lab fault wan-cut', 'ok'],
+      ['instructor', 'Clear lab fault', 'ok'],
+      ['instructor', 'Clear lab fault', 'error'],
+      ['alice', 'Change settings', 'ok'],
+    ]);
   });
 });

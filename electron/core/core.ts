@@ -37,8 +37,9 @@ export interface CoreOptions {
 export type { CallContext } from './dispatcher.ts';
 
 /**
- * Builds the core from its ports. No clusters are configured yet, so the backend is the lab,
- * seeded from settings; the PowerShell backend will be chosen here once connections exist.
+ * Builds the core from its ports. The backend is the PowerShell one when the Connections screen
+ * chose it and a complete profile exists, otherwise the lab, seeded from settings and journaled in
+ * the data folder so it survives a restart.
  */
 export async function createCore(ports: CorePorts, options: CoreOptions = {}): Promise<Core> {
   await mkdir(ports.dataDir, { recursive: true });
@@ -74,6 +75,18 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
   const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
 
+  const auditedLab = <T>(actor: string, action: string, target: string, run: () => T): T => {
+    const entry = { at: ports.clock.now(), actor, action, target, context: { labTime: estate.snapshotClock().now } };
+    try {
+      const result = run();
+      audit.append({ ...entry, result: 'ok' });
+      return result;
+    } catch (error) {
+      audit.append({ ...entry, result: 'error', detail: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  };
+
   const dispatch = createDispatcher({
     ...recovery.handlers,
     ...migration.handlers,
@@ -99,22 +112,15 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     'settings.update': (change, ctx) => {
       const next = settings.update(change);
       ports.logger.info('Settings changed', { actor: ctx.actor, change });
+      audit.append({ at: ports.clock.now(), actor: ctx.actor, action: 'Change settings', target: Object.keys(change).join(', '), result: 'ok', detail: JSON.stringify(change) });
       hub.publish('settings.changed', next);
       return next;
     },
     'lab.status': () => requireLab().status(),
-    'lab.setSpeed': ({ speed }, ctx) => {
-      ports.logger.info('Lab speed changed', { actor: ctx.actor, speed });
-      return requireLab().setSpeed(speed);
-    },
-    'lab.injectFault': (spec, ctx) => {
-      ports.logger.info('Lab fault injected', { actor: ctx.actor, fault: spec });
-      return requireLab().injectFault(spec);
-    },
-    'lab.clearFault': ({ faultId }, ctx) => {
-      ports.logger.info('Lab fault cleared', { actor: ctx.actor, faultId });
-      return requireLab().clearFault(faultId);
-    },
+    // Who slowed the lab or broke a link is part of a drill's record, so these are audited too.
+    'lab.setSpeed': ({ speed }, ctx) => auditedLab(ctx.actor, `Set lab speed ${speed}`, 'lab', () => requireLab().setSpeed(speed)),
+    'lab.injectFault': (spec, ctx) => auditedLab(ctx.actor, `Inject lab fault ${spec.kind}`, JSON.stringify(spec), () => requireLab().injectFault(spec)),
+    'lab.clearFault': ({ faultId }, ctx) => auditedLab(ctx.actor, 'Clear lab fault', faultId, () => requireLab().clearFault(faultId)),
   });
 
   return {
