@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { connectionsChannels } from '../../shared/contract/connections-channels.ts';
-import { ContractError, ContractErrorSchema, describeZodError } from '../../shared/contract/errors.ts';
+import type { connectionsChannels } from '../../shared/contract/connections-channels.ts';
+import { createClient } from '../../shared/contract/client.ts';
+import { ContractError, describeZodError } from '../../shared/contract/errors.ts';
 import type { Transport } from '../../shared/contract/transport.ts';
 import {
   SessionsStateEventSchema, type BackendKind, type ConnectionProfile, type ConnectionsList, type ConnectionTestResult,
@@ -12,34 +13,11 @@ import { describeError } from './describe-error.ts';
 type ConnectionsChannels = typeof connectionsChannels;
 type ConnectionsChannel = keyof ConnectionsChannels;
 
-/**
- * The connections.* channels, validated both ways against connectionsChannels exactly as the shared
- * client validates the rest of the contract.
- */
-export async function callConnections<C extends ConnectionsChannel>(
+/** The connections.* channels through the shared typed client, which validates both ways. */
+export function callConnections<C extends ConnectionsChannel>(
   transport: Transport, channel: C, payload: z.input<ConnectionsChannels[C]['request']>,
 ): Promise<z.output<ConnectionsChannels[C]['response']>> {
-  const def = connectionsChannels[channel];
-  const checked = def.request.safeParse(payload);
-  if (!checked.success) {
-    const { message, where } = describeZodError(checked.error);
-    throw new ContractError('bad-request', `${channel}: ${message}`, where);
-  }
-  let raw: unknown;
-  try {
-    raw = await transport.request(channel, checked.data);
-  } catch (error) {
-    if (error instanceof ContractError) throw error;
-    const data = ContractErrorSchema.safeParse(error);
-    if (data.success) throw ContractError.from(data.data);
-    throw new ContractError('internal', error instanceof Error ? error.message : String(error));
-  }
-  const parsed = def.response.safeParse(raw);
-  if (!parsed.success) {
-    const { message, where } = describeZodError(parsed.error);
-    throw new ContractError('internal', `${channel} answered with an unexpected shape: ${message}`, where);
-  }
-  return parsed.data as z.output<ConnectionsChannels[C]['response']>;
+  return createClient(transport).request(channel, payload) as Promise<z.output<ConnectionsChannels[C]['response']>>;
 }
 
 export interface SiteTest {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { ContractError, ContractErrorSchema, describeZodError } from '../../shared/contract/errors.ts';
-import { migrationChannels, migrationStreams } from '../../shared/contract/migration-channels.ts';
+import { createClient } from '../../shared/contract/client.ts';
+import type { migrationChannels, migrationStreams } from '../../shared/contract/migration-channels.ts';
 import type { Transport } from '../../shared/contract/transport.ts';
 import type {
   DrainPlan, HostMigrationSettings, MigrationOperations, MigrationQueue, PatchStep, RollingPlan,
@@ -16,45 +16,14 @@ type Res<C extends ChannelName> = z.output<Channels[C]['response']>;
 type StreamName = keyof typeof migrationStreams;
 type Ev<S extends StreamName> = z.output<(typeof migrationStreams)[S]['event']>;
 
-/**
- * A typed client for the migration.* and hosts.* channels over the window's Transport, validating
- * both ways like the shared client does (it works before and after the channels join `channels`).
- */
+/** The shared typed client, narrowed to the migration.* and hosts.* channels this store uses. */
 export interface MigrationClient {
   request<C extends ChannelName>(channel: C, payload: Req<C>): Promise<Res<C>>;
   subscribe<S extends StreamName>(stream: S, listener: (event: Ev<S>) => void): () => void;
 }
 
 export function createMigrationClient(transport: Transport): MigrationClient {
-  return {
-    async request(channel, payload) {
-      const def = migrationChannels[channel];
-      const checked = def.request.safeParse(payload);
-      if (!checked.success) {
-        const { message, where } = describeZodError(checked.error);
-        throw new ContractError('bad-request', `${channel}: ${message}`, where);
-      }
-      let raw: unknown;
-      try {
-        raw = await transport.request(channel, checked.data);
-      } catch (error) {
-        if (error instanceof ContractError) throw error;
-        const data = ContractErrorSchema.safeParse(error);
-        if (data.success) throw ContractError.from(data.data);
-        throw new ContractError('internal', error instanceof Error ? error.message : String(error));
-      }
-      const parsed = def.response.safeParse(raw);
-      if (!parsed.success) throw new ContractError('internal', `${channel} answered with an unexpected shape: ${describeZodError(parsed.error).message}`);
-      return parsed.data as Res<typeof channel>;
-    },
-    subscribe(stream, listener) {
-      const def = migrationStreams[stream];
-      return transport.subscribe(stream, (raw) => {
-        const parsed = def.event.safeParse(raw);
-        if (parsed.success) listener(parsed.data as Ev<typeof stream>);
-      });
-    },
-  };
+  return createClient(transport);
 }
 
 export interface MigrationStoreState {
