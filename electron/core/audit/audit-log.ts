@@ -8,7 +8,8 @@ export interface AuditEntry {
   actor: string;
   action: string;
   target: string;
-  result: 'ok' | 'error';
+  /** started is written (and synced) before a backend call goes out, so a crash mid-call still leaves a trace. */
+  result: 'started' | 'ok' | 'error';
   detail?: string;
   context?: Record<string, string | number | boolean | null>;
 }

@@ -36,7 +36,7 @@ export function auditedBackend(backend: HyperVBackend, audit: AuditLog, who: Aud
       if (typeof property !== 'string' || !Object.hasOwn(MUTATING, property) || typeof value !== 'function') return value;
       const action = MUTATING[property as keyof typeof MUTATING];
       return (...args: unknown[]) => {
-        const record = (result: 'ok' | 'error', detail?: string) => {
+        const record = (result: 'started' | 'ok' | 'error', detail?: string) => {
           const options = args[1] && typeof args[1] === 'object' ? ` ${JSON.stringify(args[1])}` : '';
           audit.append({
             at: who.now(), actor: who.actor, action: `${action}${options === ' {}' ? '' : options}`, target: describeTarget(args[0]), result,
@@ -44,6 +44,10 @@ export function auditedBackend(backend: HyperVBackend, audit: AuditLog, who: Aud
             context: { ...who.context, ...(who.backendNow ? { backendTime: who.backendNow() } : {}) },
           });
         };
+        // On disk before the call leaves: if the console dies while the host acts, the record
+        // still shows the call was made, and the resumed run proves it was not made twice.
+        record('started');
+        audit.flush();
         const promise = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         promise.then(() => record('ok'), (error: unknown) => record('error', error instanceof Error ? error.message : String(error)));
         return promise;

@@ -26,8 +26,9 @@ describe('replication actions', () => {
     expect(resumed.results.every((r) => r.outcome === 'done')).toBe(true);
     await core.dispose();
     const audit = readFileSync(join(ports.dataDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(audit.filter((e) => e.actor === 'alice' && String(e.action).startsWith('Suspend-VMReplication'))).toHaveLength(3);
-    expect(audit.filter((e) => String(e.action).startsWith('Resume-VMReplication'))).toHaveLength(3);
+    expect(audit.filter((e) => e.actor === 'alice' && String(e.action).startsWith('Suspend-VMReplication') && e.result === 'ok')).toHaveLength(3);
+    expect(audit.filter((e) => String(e.action).startsWith('Suspend-VMReplication') && e.result === 'started')).toHaveLength(3);
+    expect(audit.filter((e) => String(e.action).startsWith('Resume-VMReplication') && e.result === 'ok')).toHaveLength(3);
   });
 
   it('starts a resynchronization and reads it back', async () => {
