@@ -7,6 +7,7 @@ import { FAILOVER_MODEL } from '../electron/core/backends/lab/failover.ts';
 import { createLabBackend } from '../electron/core/backends/lab/lab-backend.ts';
 import { LAB_EPOCH } from '../electron/core/backends/lab/lab-source.ts';
 import { LabSimulation } from '../electron/core/backends/lab/simulation.ts';
+import { BOOT_STORM_MODEL } from '../electron/core/backends/lab/boot-storm.ts';
 import { POWER_MODEL } from '../electron/core/backends/lab/vm-power.ts';
 import { createAuditLog } from '../electron/core/audit/audit-log.ts';
 import { createEstateStore } from '../electron/core/estate/estate-store.ts';
@@ -27,7 +28,7 @@ const VM_COUNT = 600;
 const LAB_MODEL: DurationModel = {
   failoverSec: FAILOVER_MODEL.applyLatestMs / 1000, powerOnSec: POWER_MODEL.powerOnMs / 1000,
   bootBaseSec: POWER_MODEL.osBootBaseMs / 1000, bootPerGiBSec: POWER_MODEL.osBootPerGiBMs / 1000,
-  hostContention: POWER_MODEL.hostContention, storageContention: POWER_MODEL.storageContention,
+  hostBootSlots: BOOT_STORM_MODEL.hostSlots, storageBootSlots: BOOT_STORM_MODEL.storageSlots,
   appStartSec: POWER_MODEL.appStartMs / 1000, databaseAppStartSec: POWER_MODEL.databaseAppStartMs / 1000,
 };
 
@@ -94,7 +95,7 @@ export async function run(emit: Emit): Promise<void> {
   const bound = lowerBoundSec(main.run);
   const rtoMin = summary.achievedRtoSec / 60;
 
-  const everything = await failoverSite(PlanDraftSchema.parse({ ...plan, name: 'Everything at once', groups: [{ name: 'All', members: plan.groups.flatMap((g) => g.members) }] }));
+  const everything = await failoverSite(PlanDraftSchema.parse({ ...plan, name: 'Everything at once', groups: [{ name: 'All', members: plan.groups.flatMap((g) => g.members) }], settings: { ...plan.settings, maxBootsPerHost: 10_000, maxBootsPerCluster: 10_000 } }));
   const oneByOne = await failoverSite({ ...plan, name: 'One VM at a time', settings: { ...plan.settings, maxParallelVms: 1 } });
   const rtoOf = (m: Measured) => round((summarize(m.run).achievedRtoSec ?? NaN) / 60, 1);
 
@@ -105,7 +106,7 @@ export async function run(emit: Emit): Promise<void> {
   });
   emit({
     name: 'full-site unplanned failover: RTO / lower bound', value: round(summary.achievedRtoSec / bound, 3), unit: 'ratio',
-    bound: { op: '<=', value: 1.1 }, baseline: { name: 'lower bound (min): group order, per-host and per-cluster boot storm, slowest VM', value: round(bound / 60, 1) },
+    bound: { op: '<=', value: 1.1 }, baseline: { name: 'lower bound (min): group order; per group the slowest VM alone, and each host and cluster serving at most its boot slots', value: round(bound / 60, 1) },
   });
   emit({
     name: 'everything at once (one group, boot storm): achieved RTO', value: rtoOf(everything), unit: 'min',

@@ -8,17 +8,19 @@ export interface DurationModel {
   powerOnSec: number;
   bootBaseSec: number;
   bootPerGiBSec: number;
-  /** Each boot already in progress on the same host stretches a new boot by this share. */
-  hostContention: number;
-  /** ...and each one on the same cluster (shared storage). */
-  storageContention: number;
+  /**
+   * Boots a DR host and a DR cluster's shared storage serve at full speed. Past them every boot
+   * slows down and, thrashing, the total gets slower too: the orchestrator's default boot limits.
+   */
+  hostBootSlots: number;
+  storageBootSlots: number;
   appStartSec: number;
   databaseAppStartSec: number;
 }
 
 export const DEFAULT_DURATION_MODEL: DurationModel = {
   failoverSec: 8, powerOnSec: 3, bootBaseSec: 40, bootPerGiBSec: 0.25,
-  hostContention: 0.35, storageContention: 0.06, appStartSec: 30, databaseAppStartSec: 90,
+  hostBootSlots: 4, storageBootSlots: 16, appStartSec: 30, databaseAppStartSec: 90,
 };
 
 export interface BootCandidate {
@@ -45,53 +47,40 @@ export function uncontendedSec(vm: BootCandidate, m: DurationModel): number {
 }
 
 /**
- * Boot order for one group started all at once. A boot is slowed by the boots already running when
- * it starts, so the cost of the VM started last depends only on which VMs are in the group: the
- * reverse greedy (Lawler) that puts last whichever VM suffers least there minimises the slowest VM.
+ * Boot order inside a group: whatever takes longest from boot to healthy goes first (longest
+ * processing time first), so the slots are never left waiting on one long boot at the end and the
+ * slow-starting databases get their application start out of the way early.
  */
 export function bootOrder(vms: readonly BootCandidate[], m: DurationModel = DEFAULT_DURATION_MODEL): string[] {
-  const remainingHost = new Map<string, number>();
-  const remainingCluster = new Map<string, number>();
-  for (const vm of vms) {
-    remainingHost.set(vm.host, (remainingHost.get(vm.host) ?? 0) + 1);
-    remainingCluster.set(vm.cluster, (remainingCluster.get(vm.cluster) ?? 0) + 1);
-  }
-  const left = vms.slice().sort((a, b) => (a.name < b.name ? -1 : 1));
-  const reversed: string[] = [];
-  while (left.length > 0) {
-    let best = 0;
-    let bestCost = Infinity;
-    for (let i = 0; i < left.length; i++) {
-      const vm = left[i]!;
-      const cost = bootBaseSec(vm, m) * (1 + m.hostContention * (remainingHost.get(vm.host)! - 1) + m.storageContention * (remainingCluster.get(vm.cluster)! - 1)) + appStartSec(vm, m);
-      if (cost < bestCost) { bestCost = cost; best = i; }
-    }
-    const [vm] = left.splice(best, 1);
-    remainingHost.set(vm!.host, remainingHost.get(vm!.host)! - 1);
-    remainingCluster.set(vm!.cluster, remainingCluster.get(vm!.cluster)! - 1);
-    reversed.push(vm!.name);
-  }
-  return reversed.reverse();
+  return vms
+    .map((vm) => ({ name: vm.name, cost: bootBaseSec(vm, m) + appStartSec(vm, m) }))
+    .sort((a, b) => b.cost - a.cost || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((v) => v.name);
+}
+
+/** Boots allowed at once: the plan's own limits, else what the hardware serves at full speed. */
+export function bootLimits(settings: { maxBootsPerHost: number | null; maxBootsPerCluster: number | null }, m: DurationModel = DEFAULT_DURATION_MODEL): { perHost: number; perCluster: number } {
+  return { perHost: settings.maxBootsPerHost ?? m.hostBootSlots, perCluster: settings.maxBootsPerCluster ?? m.storageBootSlots };
 }
 
 /**
  * A lower bound on a group's time from its start to its last VM healthy, valid for any schedule:
- * the slowest VM alone; and, per host and per cluster, the boot-storm bound — with n boots sharing
- * a resource whose contention is k per boot in progress, the last one started takes at least
- * base·(1 + k·c) after the c still booting, and finishing the others first costs more than that.
+ * the slowest VM alone; and, per host and per cluster, the work bound — a resource never serves
+ * more boot-seconds per second than its slots (sharing only slows it down), the first boot cannot
+ * begin before a failover and a power-on, and the last one still has an application start after it.
  */
 export function groupLowerBoundSec(vms: readonly BootCandidate[], m: DurationModel = DEFAULT_DURATION_MODEL): number {
   if (vms.length === 0) return 0;
   let bound = 0;
   for (const vm of vms) bound = Math.max(bound, uncontendedSec(vm, m));
-  const storm = (members: BootCandidate[], k: number) => {
-    let base = Infinity;
+  const work = (members: BootCandidate[], slots: number) => {
+    let total = 0;
     let app = Infinity;
-    for (const vm of members) { base = Math.min(base, bootBaseSec(vm, m)); app = Math.min(app, appStartSec(vm, m)); }
-    return m.failoverSec + m.powerOnSec + base * (1 + k * (members.length - 1)) + app;
+    for (const vm of members) { total += bootBaseSec(vm, m); app = Math.min(app, appStartSec(vm, m)); }
+    return m.failoverSec + m.powerOnSec + total / slots + app;
   };
-  for (const members of groupBy(vms, (v) => v.host).values()) bound = Math.max(bound, storm(members, m.hostContention + m.storageContention));
-  for (const members of groupBy(vms, (v) => v.cluster).values()) bound = Math.max(bound, storm(members, m.storageContention));
+  for (const members of groupBy(vms, (v) => v.host).values()) bound = Math.max(bound, work(members, m.hostBootSlots));
+  for (const members of groupBy(vms, (v) => v.cluster).values()) bound = Math.max(bound, work(members, m.storageBootSlots));
   return bound;
 }
 

@@ -10,7 +10,7 @@ import { auditedBackend } from '../audit/audited-backend.ts';
 import type { HyperVBackend } from '../backends/backend-port.ts';
 import type { ClockPort, LoggerPort } from '../ports.ts';
 import type { RecoveryClock } from './backend-clock.ts';
-import { bootOrder, DEFAULT_DURATION_MODEL, type DurationModel } from './duration-model.ts';
+import { bootLimits, bootOrder, DEFAULT_DURATION_MODEL, type DurationModel } from './duration-model.ts';
 import { resolvePlan } from './plan-resolver.ts';
 import { labTcpProbe, simulatedScripts, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import { preflight } from './preflight.ts';
@@ -183,6 +183,7 @@ export class RecoveryService {
     const estate = this.options.estate.snapshot();
     const resolved = resolvePlan(plan, estate, type);
     const model = this.options.durationModel ?? DEFAULT_DURATION_MODEL;
+    const limits = bootLimits(plan.settings, model);
     const startedAt = this.options.clock.now();
     const id = `${new Date(this.options.wallClock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '')}-${type}-${randomUUID().slice(0, 8)}`;
     const vms: VmRun[] = [];
@@ -209,7 +210,9 @@ export class RecoveryService {
     }));
     return {
       id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, policy, status: 'running', createdBy: actor,
-      startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec, settings: plan.settings,
+      startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec,
+      // The run records the boot limits it used, the plan's or the hardware defaults, for the report.
+      settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster },
       finishes: [], resumedCount: 0, abortedBy: null, seq: 0, groups, vms,
     };
   }

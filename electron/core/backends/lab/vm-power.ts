@@ -1,21 +1,21 @@
 import type { Vm } from '../../../../shared/model/estate.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
+import { BootStorm } from './boot-storm.ts';
 import type { LabWorld } from './lab-world.ts';
 
 const GiB = 1024 ** 3;
 
 /**
- * How long power operations take. Boot time grows with the other boots on the same host (CPU, memory
- * initialisation) and on the same cluster storage (every VM reads its boot disk at once): the boot
- * storm that makes a whole-site failover slower than the sum of its VMs. (Modelling choices.)
+ * How long power operations take. A guest's boot is work shared with the other boots on its host and
+ * cluster storage (boot-storm.ts): the boot storm that makes starting everything at once slower than
+ * a paced start. (Modelling choices.)
  */
 export const POWER_MODEL = {
   /** Start-VM returns once the VM is Running; the guest boots after that. */
   powerOnMs: 3_000,
+  /** Booting alone; slower when sharing the host or storage with other boots. */
   osBootBaseMs: 40_000,
   osBootPerGiBMs: 250,
-  hostContention: 0.35,
-  storageContention: 0.06,
   /** From the first heartbeat to "applications healthy". */
   appStartMs: 30_000,
   databaseAppStartMs: 90_000,
@@ -34,12 +34,12 @@ export class VmPower {
   private readonly world: LabWorld;
   /** Bumped on every power change so a boot interrupted by a crash does not complete later. */
   private readonly generation = new Map<string, number>();
-  private readonly bootsByHost = new Map<string, number>();
-  private readonly bootsByCluster = new Map<string, number>();
+  private readonly storm: BootStorm;
   private readonly typicalCpu = new Map<string, number>();
 
   constructor(world: LabWorld) {
     this.world = world;
+    this.storm = new BootStorm(world.queue);
     for (const vm of world.vms.values()) if (vm.state === 'Running') this.typicalCpu.set(vm.vmId, vm.cpuUsagePct);
   }
 
@@ -101,37 +101,24 @@ export class VmPower {
       return;
     }
     world.setVm(vm, { state: 'Starting', heartbeat: 'NoContact' });
-    const hostId = vm.hostId;
-    const clusterId = vm.clusterId;
-    const bootMs = this.bootTime(vm);
-    add(this.bootsByHost, hostId, 1);
-    add(this.bootsByCluster, clusterId, 1);
-    let counted = true;
-    const endBoot = () => {
-      if (!counted) return;
-      counted = false;
-      add(this.bootsByHost, hostId, -1);
-      add(this.bootsByCluster, clusterId, -1);
-    };
     world.event('vm.starting', 'info', `'${vm.name}' is starting on ${host.name}.`, { vm: vm.name, host: host.name });
     world.queue.after(POWER_MODEL.powerOnMs, () => {
-      if (this.generation.get(vm.id) !== gen) { endBoot(); return; }
+      if (this.generation.get(vm.id) !== gen) return;
       world.setVm(vm, { state: 'Running', cpuUsagePct: this.cpuOf(vm) });
       onRunning?.();
-    });
-    world.queue.after(POWER_MODEL.powerOnMs + bootMs, () => {
-      endBoot();
-      if (this.generation.get(vm.id) !== gen) return;
-      if (world.bootFailures.get(vm.name.toLowerCase()) === 'no-heartbeat') {
-        world.event('vm.no-heartbeat', 'error', `'${vm.name}' is running on ${host.name} but its guest does not answer heartbeats.`, { vm: vm.name, host: host.name });
-        return;
-      }
-      world.setVm(vm, { heartbeat: 'OkApplicationsUnknown' });
-      const appMs = vm.tags.includes('sql') ? POWER_MODEL.databaseAppStartMs : POWER_MODEL.appStartMs;
-      world.queue.after(appMs, () => {
+      this.storm.start(vm.id, vm.hostId, vm.clusterId, bootWorkMs(vm), () => {
         if (this.generation.get(vm.id) !== gen) return;
-        world.setVm(vm, { heartbeat: 'OkApplicationsHealthy' });
-        world.event('vm.healthy', 'info', `'${vm.name}' reports its applications healthy.`, { vm: vm.name, host: host.name });
+        if (world.bootFailures.get(vm.name.toLowerCase()) === 'no-heartbeat') {
+          world.event('vm.no-heartbeat', 'error', `'${vm.name}' is running on ${host.name} but its guest does not answer heartbeats.`, { vm: vm.name, host: host.name });
+          return;
+        }
+        world.setVm(vm, { heartbeat: 'OkApplicationsUnknown' });
+        const appMs = vm.tags.includes('sql') ? POWER_MODEL.databaseAppStartMs : POWER_MODEL.appStartMs;
+        world.queue.after(appMs, () => {
+          if (this.generation.get(vm.id) !== gen) return;
+          world.setVm(vm, { heartbeat: 'OkApplicationsHealthy' });
+          world.event('vm.healthy', 'info', `'${vm.name}' reports its applications healthy.`, { vm: vm.name, host: host.name });
+        });
       });
     });
   }
@@ -177,26 +164,21 @@ export class VmPower {
     this.world.setVm(vm, { state: 'Saved', heartbeat: 'Unknown', cpuUsagePct: 0 });
   }
 
-  private bootTime(vm: Vm): number {
-    const onHost = this.bootsByHost.get(vm.hostId) ?? 0;
-    const onStorage = this.bootsByCluster.get(vm.clusterId) ?? 0;
-    const base = POWER_MODEL.osBootBaseMs + (vm.memoryBytes / GiB) * POWER_MODEL.osBootPerGiBMs;
-    return base * (1 + POWER_MODEL.hostContention * onHost + POWER_MODEL.storageContention * onStorage);
-  }
-
   private cpuOf(vm: Vm): number {
     return this.typicalCpu.get(vm.vmId) ?? 20;
   }
 
   private bump(vm: Vm): number {
+    this.storm.cancel(vm.id);
     const next = (this.generation.get(vm.id) ?? 0) + 1;
     this.generation.set(vm.id, next);
     return next;
   }
 }
 
-function add(map: Map<string, number>, key: string, delta: number): void {
-  map.set(key, (map.get(key) ?? 0) + delta);
+/** A guest's boot booting alone, before sharing slows it. */
+export function bootWorkMs(vm: Pick<Vm, 'memoryBytes'>): number {
+  return POWER_MODEL.osBootBaseMs + (vm.memoryBytes / GiB) * POWER_MODEL.osBootPerGiBMs;
 }
 
 export function fmtGiB(bytes: number): string {
