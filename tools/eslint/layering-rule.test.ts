@@ -35,5 +35,5 @@ describe('layering lint (DESIGN.md rule 1)', () => {
     const results = await eslint.lintFiles(['shared', 'electron', 'renderer']);
     const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'standby/layering').map((m) => `${r.filePath}: ${m.message}`));
     expect(violations).toEqual([]);
-  });
+  }, 120_000); // lints every source file with type information: slow on a busy runner
 });
