@@ -94,8 +94,10 @@ export async function isDone(kind: VmStepKind, ctx: StepContext): Promise<boolea
 export async function chooseRecoveryPoint(backend: HyperVBackend, vm: VmRun, policy: RecoveryPointPolicy): Promise<{ name: string | null; at: number } | null> {
   const points = (await backend.getVMSnapshot(replicaTarget(vm))).slice().sort((a, b) => b.CreationTime - a.CreationTime);
   if (policy.kind === 'latest') {
-    const latest = points[0];
-    return latest ? { name: null, at: latest.CreationTime } : null;
+    // The latest point is the last replication received, newer than any retained recovery snapshot.
+    const received = (await backend.getVMReplication(replicaTarget(vm))).find((r) => r.ReplicationMode !== 'Primary')?.LastReplicationTime ?? null;
+    const at = Math.max(points[0]?.CreationTime ?? -Infinity, received ?? -Infinity);
+    return Number.isFinite(at) ? { name: null, at } : null;
   }
   const pick = policy.kind === 'latest-app-consistent'
     ? points.find((p) => p.SnapshotType === 'AppConsistentReplica')

@@ -152,7 +152,9 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
       ReplicationState: rep.state, ReplicationHealth: rep.health, ReplicationFrequencySec: rep.frequencySec,
       PrimaryServerName: rep.primaryServer, ReplicaServerName: rep.replicaServer,
       CurrentReplicaServerName: fqdnOf(world.hosts.get(target.hostId)!.name),
-      LastReplicationTime: rep.lastReplicationTime,
+      // The replica's own record is refreshed sparingly for the estate stream; the cmdlet reports the
+      // last arrival exactly, which is the same moment the primary records.
+      LastReplicationTime: asSource ? rep.lastReplicationTime : sim.replication.sourceRep(rel).lastReplicationTime ?? rep.lastReplicationTime,
     };
   }
 
