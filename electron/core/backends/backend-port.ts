@@ -180,4 +180,13 @@ export interface HyperVBackend extends EstateSource {
 
   // Observation (besides the estate patches of EstateSource.start).
   onEvents(listener: (events: BackendEvent[]) => void): () => void;
+  /** Whether each site can be worked on now: the lab's view of its hosts, or the remoting session. */
+  siteReach(): SiteReach[];
+}
+
+export interface SiteReach {
+  siteId: string;
+  state: 'connected' | 'degraded' | 'connecting' | 'disconnected' | 'lost';
+  /** In plain words, with what to do when there is something to do. */
+  problem: string | null;
 }

@@ -43,6 +43,8 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
   resolved.problems.forEach((p, i) => (p.severity === 'blocker' ? blockers : warnings).push({ id: `plan:${i}`, severity: p.severity, check: 'plan', message: `${p.where}: ${p.message}` }));
   if (resolved.vmCount === 0) blockers.push({ id: 'plan:empty', severity: 'blocker', check: 'plan', message: 'The plan matches no replicated VM.' });
 
+  sitesCheck(input, blockers, warnings);
+
   await Promise.all(resolved.members.map(async (vm) => {
     try {
       await checkVm(vm);
@@ -95,6 +97,31 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
     planId: input.plan.id, type, checkedAt: now, vmCount: resolved.vmCount, ok: blockers.length === 0,
     blockers, warnings, capacity,
   };
+}
+
+/**
+ * The sites the run will act on must be reachable: the DR side always, the primary side too when
+ * the run shuts primaries down there. An unplanned failover expects the primary to be gone.
+ */
+function sitesCheck(input: PreflightInput, blockers: PreflightCheck[], warnings: PreflightCheck[]): void {
+  const needed = new Map<string, string>();
+  const usesPrimary = input.type === 'planned-failover' || input.type === 'failback';
+  for (const vm of input.resolved.members) {
+    needed.set(vm.target.siteId, 'to fail over and start the replicas');
+    if (usesPrimary) needed.set(vm.source.siteId, 'to shut the primary VMs down');
+  }
+  const reach = new Map(input.backend.siteReach().map((r) => [r.siteId, r]));
+  for (const [siteId, why] of needed) {
+    const site = input.estate.sites[siteId]?.name ?? siteId;
+    const r = reach.get(siteId);
+    if (!r) {
+      blockers.push({ id: `site:${siteId}`, severity: 'blocker', check: 'backend', message: `No connection is configured for ${site}, which this run needs ${why}.` });
+    } else if (r.state === 'degraded') {
+      warnings.push({ id: `site:${siteId}`, severity: 'warning', check: 'backend', message: `${site} is only partly reachable: ${r.problem ?? 'some nodes do not answer'}` });
+    } else if (r.state !== 'connected') {
+      blockers.push({ id: `site:${siteId}`, severity: 'blocker', check: 'backend', message: `${site} is ${r.state}; this run needs it ${why}. ${r.problem ?? ''}`.trim() });
+    }
+  }
 }
 
 /** Memory must fit on each VM's own DR host (a replica cannot move at failover); CPU is a warning. */

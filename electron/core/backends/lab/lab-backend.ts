@@ -195,6 +195,16 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
       listeners.add(listener);
       return () => { listeners.delete(listener); };
     },
+    siteReach() {
+      // The console is not in any lab data center: a site is out of reach when none of its hosts is up.
+      return [...world.sites.values()].map((site) => {
+        const hosts = [...world.hosts.values()].filter((h) => h.siteId === site.id);
+        const up = hosts.filter((h) => h.state !== 'Down').length;
+        if (up === 0) return { siteId: site.id, state: 'lost' as const, problem: `No host at ${site.name} answers.` };
+        if (up < hosts.length) return { siteId: site.id, state: 'degraded' as const, problem: `${hosts.length - up} of ${hosts.length} hosts at ${site.name} are down.` };
+        return { siteId: site.id, state: 'connected' as const, problem: null };
+      });
+    },
 
     // Lab controls -----------------------------------------------------------------------------------
     status() {

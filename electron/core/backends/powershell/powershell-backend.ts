@@ -276,6 +276,12 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
     refresh,
     roundTrips: () => trips,
     onEvents(listener) { listeners.add(listener); return () => listeners.delete(listener); },
+    siteReach() {
+      return options.sessions.map((session) => {
+        const { state, lastError } = session.state();
+        return { siteId: session.profile.siteId, state, problem: lastError ? lastError.advice : state === 'connected' ? null : `The session to ${session.profile.name} is ${state}.` };
+      });
+    },
 
     async getVM(query = {}) {
       const targets: { session: SiteSession; route: Route }[] = query.computerName
