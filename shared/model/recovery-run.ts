@@ -173,7 +173,7 @@ export type RunListItem = z.infer<typeof RunListItemSchema>;
 export const PreflightCheckSchema = z.object({
   id: z.string(),
   severity: z.enum(['blocker', 'warning']),
-  check: z.enum(['plan', 'replica-health', 'rpo', 'capacity', 'primary-off', 'run-conflict', 'recovery-point', 'backend']),
+  check: z.enum(['plan', 'replica-health', 'rpo', 'capacity', 'primary-off', 'run-conflict', 'recovery-point', 'backend', 'test-network']),
   message: z.string(),
   vm: z.string().optional(),
 });

@@ -107,6 +107,21 @@ export interface VMRecoverySnapshot {
   CreationTime: number;
 }
 
+/** Get-VMSwitch. */
+export interface VMSwitchInfo {
+  Name: string;
+  SwitchType: 'Private' | 'Internal' | 'External';
+}
+
+/** Get-VMNetworkAdapter: an adapter, and where a test failover's copy of it connects. */
+export interface VMNetworkAdapterInfo {
+  VMName: string;
+  /** The adapter's name ("Network Adapter"). */
+  Name: string;
+  /** Set-VMNetworkAdapter -TestReplicaSwitchName; null: not set (the test VM starts unplugged). */
+  TestReplicaSwitchName: string | null;
+}
+
 /** Msvm_MigrationJob, as the console reads it for progress. */
 export interface MigrationJobInfo {
   InstanceId: string;
@@ -152,6 +167,8 @@ export interface HyperVBackend extends EstateSource {
   getVMReplication(target: VmTarget): Promise<VMReplicationInfo[]>;
   measureVMReplication(target: VmTarget): Promise<VMReplicationMeasure[]>;
   getVMSnapshot(target: VmTarget, snapshotType?: 'Replica' | 'AppConsistentReplica'): Promise<VMRecoverySnapshot[]>;
+  getVMSwitch(computerName: string): Promise<VMSwitchInfo[]>;
+  getVMNetworkAdapter(target: VmTarget): Promise<VMNetworkAdapterInfo[]>;
   suspendVMReplication(target: VmTarget): Promise<void>;
   resumeVMReplication(target: VmTarget, options?: { resynchronize?: boolean }): Promise<void>;
 

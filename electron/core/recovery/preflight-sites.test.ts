@@ -28,3 +28,17 @@ describe('preflight: the sites a run needs', () => {
     expect(report.warnings.find((w) => w.id === `site:${member.target.siteId}`)?.message).toMatch(/is only partly reachable: 1 of \d+ hosts at .* are down\./);
   });
 });
+
+describe('preflight: the test network of a drill', () => {
+  it('warns about replicas whose test VM would start unplugged or on the production network', async () => {
+    const rig = await createLabRig({ vmCount: 600, seed: 20261125 });
+    const report = await rig.service.preflight(testPlan(), 'test-failover', { kind: 'latest' });
+    const network = report.warnings.filter((w) => w.check === 'test-network');
+    expect(network.map((w) => w.message)).toEqual([
+      "No test network set (Set-VMNetworkAdapter -TestReplicaSwitchName): the test VM starts with its network adapter unplugged: BKP07, CTXVDA113.",
+      "The test network is the External switch 'vSwitch-Prod': the test VM would join production next to its running primary (address and name conflicts). Point it at an isolated (Private) switch: HL7IE05, SQLBUS56.",
+    ]);
+    const unplanned = await rig.service.preflight(testPlan(), 'planned-failover', { kind: 'latest' });
+    expect(unplanned.warnings.filter((w) => w.check === 'test-network')).toEqual([]);
+  });
+});

@@ -44,6 +44,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
   if (resolved.vmCount === 0) blockers.push({ id: 'plan:empty', severity: 'blocker', check: 'plan', message: 'The plan matches no replicated VM.' });
 
   sitesCheck(input, blockers, warnings);
+  const switchesByHost = new Map<string, Promise<Map<string, string>>>();
 
   await Promise.all(resolved.members.map(async (vm) => {
     try {
@@ -79,10 +80,32 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
         }
       }
     }
+    if (type === 'test-failover') await checkTestNetwork(vm);
     const primary = await readVm(backend, { vmName: vm.name, computerName: vm.sourceHost }).catch(() => null);
     if (primary && primary.State !== 'Off') {
       if (type === 'unplanned-failover') note('primary-running', 'blocker', 'primary-off', 'The primary copy is still running: an unplanned failover would split the VM in two. Use a planned failover', vm.name);
       else if (type !== 'test-failover') note('primary-running', 'warning', 'primary-off', 'The primary copy is running and will be shut down first', vm.name);
+    }
+  }
+
+  /** A drill must not put a second copy of a VM on the production network. */
+  async function checkTestNetwork(vm: ResolvedVm): Promise<void> {
+    const adapters = await backend.getVMNetworkAdapter({ vmName: vm.name, computerName: vm.targetHost });
+    let switches = switchesByHost.get(vm.targetHost);
+    if (!switches) {
+      switches = backend.getVMSwitch(vm.targetHost).then((list) => new Map(list.map((s) => [s.Name.toLowerCase(), s.SwitchType])));
+      switchesByHost.set(vm.targetHost, switches);
+    }
+    const onHost = await switches;
+    for (const adapter of adapters) {
+      const name = adapter.TestReplicaSwitchName;
+      if (name === null) {
+        note('test-network:unset', 'warning', 'test-network', 'No test network set (Set-VMNetworkAdapter -TestReplicaSwitchName): the test VM starts with its network adapter unplugged', vm.name);
+      } else if (!onHost.has(name.toLowerCase())) {
+        note(`test-network:missing:${name}`, 'warning', 'test-network', `The test switch '${name}' does not exist on the DR host: the test VM starts unplugged`, vm.name);
+      } else if (onHost.get(name.toLowerCase()) === 'External') {
+        note(`test-network:external:${name}`, 'warning', 'test-network', `The test network is the External switch '${name}': the test VM would join production next to its running primary (address and name conflicts). Point it at an isolated (Private) switch`, vm.name);
+      }
     }
   }
 

@@ -204,7 +204,7 @@ function PolicyStep() {
 
 const CHECK_LABEL: Record<PreflightCheck['check'], string> = {
   plan: 'Plan', 'replica-health': 'Replica health', rpo: 'Recovery point age vs RPO', capacity: 'DR capacity',
-  'primary-off': 'Primary VMs', 'run-conflict': 'Other runs', 'recovery-point': 'Recovery points', backend: 'Sites and sessions',
+  'primary-off': 'Primary VMs', 'run-conflict': 'Other runs', 'recovery-point': 'Recovery points', backend: 'Sites and sessions', 'test-network': 'Test network',
 };
 
 function PreflightStep() {

@@ -8,6 +8,7 @@ import type {
   BackendEvent, ClusterGroupInfo, ClusterNodeInfo, HyperVBackend, MigrationJobInfo, StartVMFailoverOptions,
   VMHostInfo, VMInfo, VMRecoverySnapshot, VMReplicationInfo, VMReplicationMeasure, VmTarget,
 } from '../backend-port.ts';
+import { hostSwitches, testSwitchOf } from './lab-network.ts';
 import { fqdnOf } from './lab-world.ts';
 import type { RecoveryPoint, Relationship } from './replication-engine.ts';
 import type { LabSimulation } from './simulation.ts';
@@ -301,6 +302,19 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
             LastReplicationType: rel.lastType,
           };
         });
+      });
+    },
+    getVMSwitch(computerName) {
+      return call('Get-VMSwitch', undefined, () => {
+        const host = [...world.hosts.values()].find((h) => h.name.toLowerCase() === computerName.toLowerCase());
+        if (!host) throw new ContractError('not-found', `Get-VMSwitch: the computer '${computerName}' could not be found.`, computerName);
+        return hostSwitches(world.sites.get(host.siteId)!.role === 'dr');
+      });
+    },
+    getVMNetworkAdapter(target) {
+      return call('Get-VMNetworkAdapter', target.vmName, () => {
+        const vm = resolveVm(target);
+        return [{ VMName: vm.name, Name: 'Network Adapter', TestReplicaSwitchName: testSwitchOf(vm.name) }];
       });
     },
     getVMSnapshot(target, snapshotType) {

@@ -10,7 +10,7 @@ import { applyReplicationAnswer, mapSiteInventory, type ClusterAnswer, type Site
 import { contractErrorOf, parseData } from './ps-output.ts';
 import {
   ClusterGroupRowSchema, ClusterNodeRowSchema, InventoryAnswerSchema, MeasureRowSchema, MigrationJobRowSchema,
-  ReplicationAnswerSchema, ReplicationRowSchema, SnapshotRowSchema, toVMInfo, VmHostRowSchema, VmRowSchema,
+  ReplicationAnswerSchema, ReplicationRowSchema, NetworkAdapterRowSchema, SnapshotRowSchema, SwitchRowSchema, toVMInfo, VmHostRowSchema, VmRowSchema,
 } from './ps-rows.ts';
 import { psList } from './ps-values.ts';
 import type { RemoteOperation } from './script-catalog.ts';
@@ -317,6 +317,13 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
     },
     async getVMSnapshot(target, snapshotType) {
       return parseData(psList(SnapshotRowSchema), await onVm(target, 'get-vmsnapshot', snapshotType ? { snapshotType } : {}), 'get-vmsnapshot');
+    },
+    async getVMSwitch(computerName) {
+      const at = locateHost(computerName);
+      return parseData(psList(SwitchRowSchema), single(await run(at.session, 'get-vmswitch', { kind: 'node', computerName: at.host.name }), 'get-vmswitch'), 'get-vmswitch');
+    },
+    async getVMNetworkAdapter(target) {
+      return parseData(psList(NetworkAdapterRowSchema), await onVm(target, 'get-vmnetworkadapter', {}), 'get-vmnetworkadapter');
     },
     suspendVMReplication: (target) => vmChange(target, 'suspend-vmreplication', {}, () => undefined, 'command'),
     resumeVMReplication: (target, o = {}) => vmChange(target, 'resume-vmreplication', { resynchronize: o.resynchronize === true }, () => undefined, 'command'),

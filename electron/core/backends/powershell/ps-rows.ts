@@ -4,13 +4,13 @@ import {
   REPLICATION_MODE, REPLICATION_STATE, VM_STATE,
 } from '../../../../shared/model/hyperv-enums.ts';
 import type {
-  ClusterGroupInfo, ClusterNodeInfo, MigrationJobInfo, VMHostInfo, VMInfo, VMRecoverySnapshot,
+  ClusterGroupInfo, ClusterNodeInfo, MigrationJobInfo, VMHostInfo, VMInfo, VMNetworkAdapterInfo, VMRecoverySnapshot, VMSwitchInfo,
   VMReplicationInfo, VMReplicationMeasure,
 } from '../backend-port.ts';
 import { psBool, psCount, psDate, psEnum, psList, psNumber, psRequiredDate, psStrings, psText, psTimeSpan } from './ps-values.ts';
 import {
   CLUSTER_GROUP_STATE, CLUSTER_GROUP_TYPE, CLUSTER_NODE_DRAIN_STATUS, MIGRATION_JOB_STATE,
-  REPLICATION_RELATIONSHIP_TYPE, REPLICATION_TYPE, SNAPSHOT_TYPE, VM_OPERATIONAL_STATUS,
+  REPLICATION_RELATIONSHIP_TYPE, REPLICATION_TYPE, SNAPSHOT_TYPE, SWITCH_TYPE, VM_OPERATIONAL_STATUS,
 } from './windows-enums.ts';
 
 /**
@@ -144,6 +144,17 @@ export const SnapshotRowSchema = z.object({
   }
   return { ...row, SnapshotType: row.SnapshotType };
 });
+
+export const SwitchRowSchema = z.object({
+  Name: z.string(),
+  SwitchType: psEnum(SWITCH_TYPE),
+}).transform((row): VMSwitchInfo => row);
+
+export const NetworkAdapterRowSchema = z.object({
+  VMName: z.string(),
+  Name: z.string(),
+  TestReplicaSwitchName: z.string().nullable().optional().transform((v) => (v ? v : null)),
+}).transform((row): VMNetworkAdapterInfo => row);
 
 export const MigrationJobRowSchema = z.object({
   InstanceId: z.string(),

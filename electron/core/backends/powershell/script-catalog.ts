@@ -10,7 +10,7 @@ export const REMOTE_OPERATIONS = [
   'get-vmreplication', 'measure-vmreplication', 'get-vmsnapshot', 'suspend-vmreplication',
   'resume-vmreplication', 'start-vmfailover', 'stop-vmfailover', 'complete-vmfailover',
   'reverse-vmreplication', 'start-vm', 'stop-vm', 'move-vmrole', 'suspend-clusternode',
-  'resume-clusternode', 'set-vmhost', 'get-migrationjobs', 'ping',
+  'resume-clusternode', 'set-vmhost', 'get-migrationjobs', 'ping', 'get-vmswitch', 'get-vmnetworkadapter',
 ] as const;
 export type RemoteOperation = (typeof REMOTE_OPERATIONS)[number];
 

@@ -19,6 +19,9 @@ export const REPLICATION_TYPE = { 0: 'None', 1: 'Regular', 2: 'ApplicationConsis
 export const VM_OPERATIONAL_STATUS = { 2: 'Ok', 3: 'Degraded', 32774: 'MigratingVirtualMachine' } as const;
 
 /** Microsoft.HyperV.PowerShell.SnapshotType (unverified beyond the names the cmdlet accepts). */
+/** Microsoft.HyperV.PowerShell.VMSwitchType. */
+export const SWITCH_TYPE = { 0: 'Private', 1: 'Internal', 2: 'External' } as const;
+
 export const SNAPSHOT_TYPE = { 0: 'Standard', 1: 'Recovery', 2: 'Planned', 3: 'Missing', 4: 'Replica', 5: 'AppConsistentReplica', 6: 'SyncedReplica' } as const;
 
 /** CIM_ConcreteJob.JobState as Msvm_MigrationJob reports it, folded into the port's four states. */

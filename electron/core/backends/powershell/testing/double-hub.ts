@@ -3,10 +3,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Cluster, Vm } from '../../../../../shared/model/estate.ts';
+import type { Cluster, Site, Vm } from '../../../../../shared/model/estate.ts';
 import { ContractError } from '../../../../../shared/contract/errors.ts';
 import type { HostInventory } from '../../../estate/host-usage.ts';
 import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../argument-encoding.ts';
+import { hostSwitches, testSwitchOf } from '../../lab/lab-network.ts';
 import { MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../script-catalog.ts';
 import {
   clusterNodeRow, brokerGroupRow, hostRow, inventoryAnswer, measureRow, remoteError, remoteOk, replicationAnswer,
@@ -22,10 +23,13 @@ import {
 export const FAKE_POWERSHELL = fileURLToPath(new URL('./fake-powershell.sh', import.meta.url));
 
 export interface DoubleEstate {
-  read(): { clusters: Cluster[]; hosts: HostInventory[]; vms: Vm[]; now: number; migrating: ReadonlySet<string> };
+  read(): { sites: Site[]; clusters: Cluster[]; hosts: HostInventory[]; vms: Vm[]; now: number; migrating: ReadonlySet<string> };
   /** Applies a mutating operation on the VM (or node) named in args, on that host; resolves when Hyper-V would return. */
   act(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<void>;
 }
+
+/** 5.1's ConvertTo-Json writes enums as their integers. */
+const SWITCH_CODE = { Private: 0, Internal: 1, External: 2 } as const;
 
 /** Matches the next line for this operation (and, if given, routed to this cluster). */
 type FaultMatch = { operation?: string; cluster?: string };
@@ -255,6 +259,8 @@ export class DoubleHub {
         case 'get-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
         case 'measure-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => measureRow(f, vm, host, r, estate.now))); }
         case 'get-vmsnapshot': named(); return remoteOk([]);
+        case 'get-vmswitch': return remoteOk(hostSwitches(estate.sites.find((s) => s.id === host.siteId)?.role === 'dr').map((sw) => ({ Name: sw.Name, SwitchType: f === '5.1' ? SWITCH_CODE[sw.SwitchType] : sw.SwitchType })));
+        case 'get-vmnetworkadapter': { const vm = named(); return remoteOk([{ VMName: vm.name, Name: 'Network Adapter', TestReplicaSwitchName: testSwitchOf(vm.name) ?? '' }]); }
         case 'start-vmfailover': case 'start-vm': case 'stop-vm': {
           // After a test failover the row to return is the replica itself, as Get-VM -Name shows it.
           const vm = named();

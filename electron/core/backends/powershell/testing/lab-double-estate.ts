@@ -35,7 +35,7 @@ export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
   };
   return {
     read() {
-      return { clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
+      return { sites: [...world.sites.values()], clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
     },
     async act(operation: RemoteOperation, host: HostInventory, args: JsonObject) {
       const vm = () => vmOn(host, args.vmName);
