@@ -9,7 +9,7 @@ describe('preflight: the sites a run needs', () => {
     const plan = testPlan();
     const planned = await rig.service.preflight(plan, 'planned-failover', { kind: 'latest' });
     const site = planned.blockers.find((b) => b.id.startsWith('site:'));
-    expect(site?.message).toMatch(/^Northgate .* is lost; this run needs it to shut the primary VMs down\. No host at .* answers\.$/);
+    expect(site?.message).toMatch(/^Northgate .* is lost; this run needs it to shut the running copies down\. No host at .* answers\.$/);
     const unplanned = await rig.service.preflight(plan, 'unplanned-failover', { kind: 'latest' });
     expect(unplanned.blockers.filter((b) => b.id.startsWith('site:'))).toEqual([]);
   });

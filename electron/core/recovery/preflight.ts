@@ -131,7 +131,7 @@ function sitesCheck(input: PreflightInput, blockers: PreflightCheck[], warnings:
   const usesPrimary = input.type === 'planned-failover' || input.type === 'failback';
   for (const vm of input.resolved.members) {
     needed.set(vm.target.siteId, 'to fail over and start the replicas');
-    if (usesPrimary) needed.set(vm.source.siteId, 'to shut the primary VMs down');
+    if (usesPrimary) needed.set(vm.source.siteId, 'to shut the running copies down');
   }
   const reach = new Map(input.backend.siteReach().map((r) => [r.siteId, r]));
   for (const [siteId, why] of needed) {
