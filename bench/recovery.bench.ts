@@ -32,7 +32,24 @@ const LAB_MODEL: DurationModel = {
   appStartSec: POWER_MODEL.appStartMs / 1000, databaseAppStartSec: POWER_MODEL.databaseAppStartMs / 1000,
 };
 
-interface Measured { run: RunSnapshot; wallMs: number; cpuMs: number; simCpuMs: number; vmSteps: number; syncs: number }
+interface Measured { run: RunSnapshot; wallMs: number; cpuMs: number; simCpuMs: number; backendCpuMs: number; vmSteps: number; syncs: number }
+
+/**
+ * Times the lab's answers to backend calls (they run synchronously inside the call), so that the
+ * orchestrator's own CPU can be told apart from the simulated Hyper-V's.
+ */
+function timedBackend<T extends object>(backend: T, spent: { ms: number }): T {
+  return new Proxy(backend, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const t = performance.now();
+        try { return (value as (...a: unknown[]) => unknown).apply(target, args); } finally { spent.ms += performance.now() - t; }
+      };
+    },
+  });
+}
 
 async function failoverSite(draft: PlanDraft): Promise<Measured> {
   const sim = new LabSimulation({ seed: SEED, vmCount: VM_COUNT, startTime: LAB_EPOCH });
@@ -44,8 +61,9 @@ async function failoverSite(draft: PlanDraft): Promise<Measured> {
   lab.injectFault({ kind: 'primary-site-loss' });
   sim.runFor(60_000);
   estate.apply(sim.flushPatches());
+  const backendSpent = { ms: 0 };
   const service = new RecoveryService({
-    backend: lab, estate, dataDir, clock: recoveryClockFor(lab, wall), wallClock: wall,
+    backend: timedBackend(lab, backendSpent), estate, dataDir, clock: recoveryClockFor(lab, wall), wallClock: wall,
     audit: createAuditLog(join(dataDir, 'audit.jsonl')), logger: silentLogger(), publish: () => {}, durationModel: LAB_MODEL,
   });
   const plan: RecoveryPlan = { ...draft, schemaVersion: PLAN_SCHEMA_VERSION, id: 'bench', revision: 1, updatedAt: new Date().toISOString() };
@@ -53,6 +71,7 @@ async function failoverSite(draft: PlanDraft): Promise<Measured> {
   if (report.blockers.length > 0) throw new Error(`preflight: ${report.blockers.map((b) => b.message).join(' ')}`);
 
   const started = performance.now();
+  backendSpent.ms = 0;
   const cpu = process.cpuUsage();
   let simCpuMs = 0;
   const run = await service.start({ plan, type: 'unplanned-failover', policy: { kind: 'latest' }, acceptedWarnings: report.warnings.map((w) => w.id), confirmText: plan.name, actor: 'bench' });
@@ -71,7 +90,7 @@ async function failoverSite(draft: PlanDraft): Promise<Measured> {
   const syncs = (service as unknown as { runs: Map<string, { journal: { syncs: number } }> }).runs.get(run.id)!.journal.syncs;
   service.dispose();
   return {
-    run: done, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, simCpuMs,
+    run: done, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, simCpuMs, backendCpuMs: backendSpent.ms,
     vmSteps: done.vms.reduce((n, vm) => n + vm.steps.filter((s) => s.status === 'done').length, 0), syncs,
   };
 }
@@ -112,10 +131,12 @@ export async function run(emit: Emit): Promise<void> {
     name: 'everything at once (one group, boot storm): achieved RTO', value: rtoOf(everything), unit: 'min',
     baseline: { name: 'full-site plan by tier', value: round(rtoMin, 1) }, tier0Min: round((summarize(everything.run).vms.filter((v) => v.group === 0 && /^(EHR|HL7|ADT|LIS|PHARM|PACSDB|SQLCLIN)/.test(v.name)).reduce((m, v) => Math.max(m, v.rtoSec ?? 0), 0)) / 60, 1),
   });
-  const orchestratorCpuMs = Math.max(0, main.cpuMs - main.simCpuMs);
+  // Process CPU (user + system, so the journal's fsyncs count) less the simulated Hyper-V's share:
+  // the lab's clock advancing and its answers to backend calls.
+  const orchestratorCpuMs = Math.max(0, main.cpuMs - main.simCpuMs - main.backendCpuMs);
   emit({
     name: 'orchestrator CPU per VM step', value: round(orchestratorCpuMs / main.vmSteps, 3), unit: 'ms',
-    bound: { op: '<=', value: 1 }, baseline: { name: 'lab simulation CPU per VM step', value: round(main.simCpuMs / main.vmSteps, 3) },
+    bound: { op: '<=', value: 1 }, baseline: { name: 'lab simulation and lab backend calls, CPU per VM step', value: round((main.simCpuMs + main.backendCpuMs) / main.vmSteps, 3) },
     vmSteps: main.vmSteps, journalFsyncs: main.syncs,
   });
   emit({
