@@ -104,6 +104,8 @@ test.describe('failover wizard on one console', () => {
     await page.getByTestId('wizard-next').click();
     // Step 3: preflight; each warning must be accepted before Next is possible.
     await expect(page.getByTestId('preflight-verdict')).toContainText(/No blockers|All checks passed/, { timeout: 30_000 });
+    // The lab has replicas whose test VM would start unplugged or join production: a drill says so.
+    await expect(page.getByTestId('preflight-warnings')).toContainText(/External switch 'vSwitch-Prod'.*HL7IE05/);
     await shoot(page, '03-preflight');
     if (await page.getByTestId('preflight-warnings').count() > 0) await expect(page.getByTestId('wizard-next')).toBeDisabled();
     await acceptAllWarnings(page);
@@ -119,6 +121,7 @@ test.describe('failover wizard on one console', () => {
     await expect(monitor).toBeVisible();
     await expect(page.getByTestId('run-groups').getByTestId('run-group')).toHaveCount(3);
     await expect(page.getByTestId('run-elapsed')).toContainText(/of 1 h target/);
+    await expect(page.getByTestId('run-boot-limits')).toHaveText('boots at once: 4 per host, 16 per cluster');
     await shoot(page, '05-live-run');
     await expect(page.getByTestId('run-status')).toHaveText(/Completed/, { timeout: 120_000 });
     await expect(page.getByTestId('summary-verdict')).toContainText(/All healthy/);

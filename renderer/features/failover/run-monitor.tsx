@@ -45,6 +45,9 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
         </h2>
         <p className="run-meta muted">
           Started {formatClock(run.startedAt)} by {run.createdBy} · {policyLabel(run.policy, formatClock)}
+          {run.settings.maxBootsPerHost !== null && run.settings.maxBootsPerCluster !== null
+            ? <> · <span data-testid="run-boot-limits">boots at once: {run.settings.maxBootsPerHost} per host, {run.settings.maxBootsPerCluster} per cluster</span></>
+            : null}
           {run.resumedCount > 0 ? <> · <strong>resumed after {run.resumedCount} console restart{run.resumedCount === 1 ? '' : 's'}</strong></> : null}
         </p>
       </div>
