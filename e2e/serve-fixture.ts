@@ -17,7 +17,7 @@ const ROOT = join(import.meta.dirname, '..');
 /** Starts `npm run serve` the way a user does (minus npm), on a free port with its own data dir. */
 export async function serveConsole(options: { dataDir?: string; args?: string[] } = {}): Promise<ServedConsole> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'standby-e2e-'));
-  const child = spawn(process.execPath, ['scripts/serve.ts', '--no-build', '--port', '0', '--viewer', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ['scripts/serve.mjs', '--no-build', '--port', '0', '--viewer', '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env },
   });
   let stdout = '';

@@ -10,7 +10,10 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// The tests run what `npm run serve` runs: the built renderer and the built server.
+for (const config of ['renderer/vite.config.ts', 'electron/server/vite.config.ts']) {
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
 process.exit(run.status ?? 1);

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (!forceBrowser) {
     process.stderr.write('The Electron runtime could not be downloaded (no network access to its release server), so Standby is starting as a browser server instead: open the URL below.\n');
   }
-  run(join(ROOT, 'scripts', 'serve.ts'), args);
+  run(join(ROOT, 'scripts', 'serve.mjs'), args);
 }
 
 await main();

@@ -1,3 +1,4 @@
+import { clonePlain } from './clone-plain.ts';
 import type { Vm } from '../../../../shared/model/estate.ts';
 import type { ReplicationState } from '../../../../shared/model/hyperv-enums.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
@@ -98,7 +99,7 @@ export class Failover {
     const world = this.world;
     const point = chosen ?? rel.latest;
     const test: Vm = {
-      ...structuredClone(vm),
+      ...clonePlain(vm),
       id: `test:${vm.id}`, vmId: world.random.guid(), name: `${vm.name} - Test`,
       state: 'Off', heartbeat: 'Unknown', cpuUsagePct: 0,
       tags: [...vm.tags, 'test-failover', 'network:isolated'],

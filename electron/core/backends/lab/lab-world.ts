@@ -1,3 +1,4 @@
+import { clonePlain } from './clone-plain.ts';
 import type { Cluster, Site, Vm } from '../../../../shared/model/estate.ts';
 import type { LabEvent, LabLinkId } from '../../../../shared/model/lab.ts';
 import type { SourcePatch } from '../../estate/estate-store.ts';
@@ -57,9 +58,9 @@ export class LabWorld {
     this.random = random;
     this.log = log;
     this.profiles = estate.profiles;
-    for (const site of estate.sites) this.sites.set(site.id, structuredClone(site));
+    for (const site of estate.sites) this.sites.set(site.id, clonePlain(site));
     for (const cluster of estate.clusters) {
-      this.clusters.set(cluster.id, structuredClone(cluster));
+      this.clusters.set(cluster.id, clonePlain(cluster));
       if (cluster.replicaBroker) {
         this.brokerNames.set(cluster.replicaBroker.toLowerCase(), cluster.id);
         this.brokerNames.set(fqdnOf(cluster.replicaBroker), cluster.id);
@@ -72,7 +73,7 @@ export class LabWorld {
       this.vmsByHost.set(host.id, new Set());
     }
     for (const vm of estate.vms) {
-      const copy = structuredClone(vm);
+      const copy = clonePlain(vm);
       this.vms.set(copy.id, copy);
       this.published.add(copy.id);
       this.vmsByHost.get(copy.hostId)?.add(copy.id);
@@ -206,7 +207,7 @@ export class LabWorld {
       }
       if (!this.published.has(id) || this.replaced.has(id)) {
         this.published.add(id);
-        patches.push({ op: 'put', kind: 'vm', value: structuredClone(vm) });
+        patches.push({ op: 'put', kind: 'vm', value: clonePlain(vm) });
         continue;
       }
       const value: Partial<Vm> = {};

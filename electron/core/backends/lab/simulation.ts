@@ -1,3 +1,4 @@
+import { clonePlain } from './clone-plain.ts';
 import type { LabEvent, LabLink } from '../../../../shared/model/lab.ts';
 import type { EstateInventory, SourcePatch } from '../../estate/estate-store.ts';
 import { ClusterRecovery } from './cluster-recovery.ts';
@@ -103,10 +104,10 @@ export class LabSimulation {
     return {
       backend: this.estate.backend,
       clock: { source: 'lab', now: this.now, speed: 1 },
-      sites: [...w.sites.values()].map((s) => structuredClone(s)),
-      clusters: [...w.clusters.values()].map((c) => structuredClone(c)),
+      sites: [...w.sites.values()].map((s) => clonePlain(s)),
+      clusters: [...w.clusters.values()].map((c) => clonePlain(c)),
       hosts: [...w.hosts.values()].map((h) => ({ ...h })),
-      vms: [...w.vms.values()].map((v) => structuredClone(v)),
+      vms: [...w.vms.values()].map((v) => clonePlain(v)),
     };
   }
 }
