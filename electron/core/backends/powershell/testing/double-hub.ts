@@ -25,6 +25,11 @@ export interface DoubleEstate {
   read(): { clusters: Cluster[]; hosts: HostInventory[]; vms: Vm[]; now: number; migrating: ReadonlySet<string> };
   /** Applies a mutating operation on the VM (or node) named in args, on that host; resolves when Hyper-V would return. */
   act(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<void>;
+  /**
+   * True when the answer to this call for this VM must never come (the estate's own "backend
+   * timeout" fault): the host does the work, the shell waits until its caller gives up on it.
+   */
+  takeTimeout?(vmName: string | undefined): boolean;
 }
 
 /** Matches the next line for this operation (and, if given, routed to this cluster). */
@@ -49,6 +54,9 @@ export class DoubleHub {
   readonly applied: Applied[] = [];
   /** Every command line received, to prove what was (and was not) sent. */
   readonly lines: string[] = [];
+  /** Told of every change before it is applied on a host: what reached the hosts, whatever the caller heard. */
+  onAttempt: ((change: Applied) => void) | null = null;
+  private blocked = 0;
   private readonly faults: DoubleFault[] = [];
   private readonly refusals = new Map<string, PsErrorRecord>();
   private readonly shells = new Map<string, ShellState>();
@@ -84,6 +92,12 @@ export class DoubleHub {
     if (error) this.refusals.set(computerName.toLowerCase(), error); else this.refusals.delete(computerName.toLowerCase());
   }
 
+  /**
+   * Lines whose answer waits on the estate (a cmdlet blocking until Hyper-V is done, or an answer that
+   * never comes): a driver of simulated time may advance the clock when every line in flight is one.
+   */
+  blockedLines(): number { return this.blocked; }
+
   totalRoundTrips(): number { return [...this.roundTrips.values()].reduce((a, b) => a + b, 0); }
   resetCounters(): void { this.roundTrips.clear(); this.applied.length = 0; this.lines.length = 0; }
 
@@ -91,6 +105,7 @@ export class DoubleHub {
     socket.setEncoding('utf8');
     let buffered = '';
     let queue = Promise.resolve();
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: string) => {
       buffered += chunk;
       let nl: number;
@@ -98,7 +113,8 @@ export class DoubleHub {
         const { shell, line } = JSON.parse(buffered.slice(0, nl)) as { shell: string; line: string };
         buffered = buffered.slice(nl + 1);
         queue = queue.then(async () => {
-          const reply = await this.answer(shell, line).catch((error: unknown) => ({ stderr: `double: ${String(error)}` }));
+          if (socket.destroyed) return;
+          const reply = await this.answer(shell, line, closed).catch((error: unknown) => ({ stderr: `double: ${String(error)}` }));
           if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
         });
       }
@@ -118,7 +134,7 @@ export class DoubleHub {
     return state;
   }
 
-  private async answer(shellId: string, line: string): Promise<{ stdout?: string; stderr?: string; delayMs?: number; exit?: number; exitBeforeOutput?: boolean }> {
+  private async answer(shellId: string, line: string, closed: Promise<void>): Promise<{ stdout?: string; stderr?: string; delayMs?: number; exit?: number; exitBeforeOutput?: boolean }> {
     this.lines.push(line);
     const shell = this.shell(shellId);
     const noise = this.stderrNoise ?? undefined;
@@ -148,6 +164,13 @@ export class DoubleHub {
       stdout = await this.remote(shell, operation as RemoteOperation, args);
     } else {
       stdout = JSON.stringify({ ok: false, error: { id: '', category: 'NotSpecified', message: `Unknown operation: ${operation}` } });
+    }
+    if (typeof args.vmName === 'string' && this.estate.takeTimeout?.(args.vmName)) {
+      // Done on the host, answer lost: this shell is stuck until whoever waits on it kills it.
+      this.blocked += 1;
+      await closed;
+      this.blocked -= 1;
+      return {};
     }
     switch (fault?.kind) {
       case 'die-after-apply': return { exit: 1, exitBeforeOutput: true };
@@ -229,7 +252,9 @@ export class DoubleHub {
     const vmName = typeof args.vmName === 'string' ? args.vmName : undefined;
     try {
       if (MUTATING_OPERATIONS.has(operation)) {
-        await this.estate.act(operation, host, args);
+        this.onAttempt?.({ operation, computerName: host.name, args });
+        this.blocked += 1;
+        try { await this.estate.act(operation, host, args); } finally { this.blocked -= 1; }
         this.applied.push({ operation, computerName: host.name, args });
       }
       const estate = this.estate.read();

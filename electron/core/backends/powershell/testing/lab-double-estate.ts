@@ -8,10 +8,13 @@ import type { DoubleEstate } from './double-hub.ts';
 
 /**
  * The lab simulation as the double's estate: reads are its live world, changes go through its
- * engines, and the simulated clock is stepped until the change completes, as a cmdlet blocks until
- * Hyper-V is done. Cluster operations (move, drain, Set-VMHost) wait for the lab's backend port.
+ * engines, and a change's answer waits until the change completes, as a cmdlet blocks until Hyper-V
+ * is done. With `time: 'self'` the double steps the simulated clock itself while it waits; with
+ * 'external' a test's driver owns the clock (it sees the wait in DoubleHub.blockedLines()), so
+ * the whole estate, and every timer set on it, moves on one timeline. Faults are the simulation's
+ * own, including its backend-timeout.
  */
-export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
+export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | 'external' } = {}): DoubleEstate {
   const world = sim.world;
   const vmOn = (host: HostInventory, name: unknown): Vm => {
     for (const id of world.vmsByHost.get(host.id) ?? []) {
@@ -21,6 +24,7 @@ export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
     throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${String(name)}".`, String(name));
   };
   const settle = async (promise: Promise<unknown>) => {
+    if (options.time === 'external') { await promise; return; }
     let done = false;
     let failure: unknown = null;
     promise.then(() => { done = true; }, (error: unknown) => { done = true; failure = error ?? new Error('failed'); });
@@ -34,6 +38,7 @@ export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
     if (!done) throw new ContractError('timeout', 'The operation did not finish within an hour of simulated time.');
   };
   return {
+    takeTimeout: (vmName) => sim.faults.takeTimeout(vmName),
     read() {
       return { clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
     },
