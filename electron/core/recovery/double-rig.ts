@@ -3,6 +3,7 @@ import type { RemoteOperation } from '../backends/powershell/script-catalog.ts';
 import { startDoubleBackend, type DoubleBackend } from '../backends/powershell/testing/double-backend.ts';
 import { createEstateStore } from '../estate/estate-store.ts';
 import { manualClock } from '../testing/memory-ports.ts';
+import type { RecoveryService } from './recovery-service.ts';
 import { serviceFactory, simulatedRecoveryClock, type RecoveryRig, type RigOptions } from './recovery-rig.ts';
 
 /** The backend port method each mutating script stands for, so counts read the same on every rig. */
@@ -51,12 +52,37 @@ export async function driveDouble(d: DoubleBackend, done: () => boolean, limitMs
 }
 
 /**
+ * The service with time passing while a caller awaits its checks, as it does for an operator: on
+ * PowerShell a preflight's reads queue behind the cmdlets a running drill has in flight on the same
+ * site, and those finish only as (simulated) time goes by. On the lab they answer at once.
+ */
+function patient(double: DoubleBackend, service: RecoveryService): RecoveryService {
+  const waits = new Set<PropertyKey>(['preflight', 'start']);
+  return new Proxy(service, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (!waits.has(property)) return (value as (...a: unknown[]) => unknown).bind(target);
+      return async (...args: unknown[]) => {
+        const pending = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        let answered = false;
+        pending.then(() => { answered = true; }, () => { answered = true; });
+        await driveDouble(double, () => answered, 3600_000);
+        return pending;
+      };
+    },
+  });
+}
+
+/**
  * The recovery service on the PowerShell backend: real node-powershell, one fake shell process per
  * site, scripts answered by the hub from a lab simulation that nothing but the test's driver moves.
  * Sessions run as the app runs them (keep-alives, reconnect with backoff) on simulated time.
  */
 export async function createDoubleRig(options: RigOptions = {}): Promise<DoubleRig> {
-  const double = await startDoubleBackend({ seed: options.seed ?? 7, vmCount: options.vmCount ?? 30, startTime: LAB_EPOCH, time: 'simulated', autoReconnect: true });
+  const double = await startDoubleBackend({ seed: options.seed ?? 7, vmCount: options.vmCount ?? 30, startTime: LAB_EPOCH, time: 'simulated', autoReconnect: true,
+    // The profile defaults: a guest shutdown or a boot storm takes minutes of (simulated) time.
+    timeouts: { connectMs: 30_000, commandMs: 60_000, operationMs: 600_000 } });
   const { sim, hub, backend } = double;
   const wall = manualClock(Date.UTC(2026, 0, 1));
   const estate = createEstateStore(await backend.load(), { clock: wall, batchMs: 100, publish: () => {} });
@@ -70,8 +96,9 @@ export async function createDoubleRig(options: RigOptions = {}): Promise<DoubleR
   };
   const rig: DoubleRig = {
     sim, double, backend, estate, dataDir, audit, events, calls,
-    service: make(options.backend ? options.backend(backend) : backend),
-    restart(next = backend) { rig.service = make(next); return rig.service; },
+    service: patient(double, make(options.backend ? options.backend(backend) : backend)),
+    restart(next = backend) { rig.service = patient(double, make(next)); return rig.service; },
+    settle: () => quiet(double),
     injectFault: (spec) => sim.faults.inject(spec),
     clearFault: (id) => { sim.faults.clear(id); },
     async advance(ms) {

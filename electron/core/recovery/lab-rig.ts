@@ -28,6 +28,7 @@ export async function createLabRig(options: RigOptions = {}): Promise<LabRig> {
     sim, lab, backend: counted, estate, dataDir, audit, events, calls,
     service: make(options.backend ? options.backend(counted) : counted),
     restart(backend = counted) { rig.service = make(backend); return rig.service; },
+    settle: () => Promise.resolve(),
     injectFault: (spec) => lab.injectFault(spec),
     clearFault: (id) => { lab.clearFault(id); },
     // The lab publishes every change as it happens: the store is current once the time has run.

@@ -11,8 +11,8 @@ const ACTOR = 'tester';
  * The orchestrator's behaviour, once, for every backend: the lab calls it with its rig, the
  * PowerShell backend with a rig that runs every call through the process-boundary double.
  */
-export function orchestratorSuite(name: string, factory: RigFactory): void {
-  describe(`recovery orchestrator on ${name}`, () => {
+export function orchestratorSuite(name: string, factory: RigFactory, options: { timeoutMs?: number } = {}): void {
+  describe(`recovery orchestrator on ${name}`, { timeout: options.timeoutMs }, () => {
     const rigs: RecoveryRig[] = [];
     const create: RigFactory = async (options) => { const rig = await factory(options); rigs.push(rig); return rig; };
     afterEach(async () => { await Promise.all(rigs.splice(0).map((r) => r.dispose())); });
@@ -131,7 +131,9 @@ export function orchestratorSuite(name: string, factory: RigFactory): void {
       rig.injectFault({ kind: 'vm-boot-failure', vm: broken, mode: 'start-error' });
       const fixFault = rig.injectFault({ kind: 'vm-boot-failure', vm: fixable, mode: 'start-error' });
       const run = await rig.service.start({ plan, type: 'unplanned-failover', policy: { kind: 'latest' }, acceptedWarnings: warnings, confirmText: plan.name, actor: ACTOR });
-      // The next call for this VM is its Start-VMFailover: it happens, but the answer never comes.
+      // Once the calls already sent are answered, the next call for this VM is its Start-VMFailover
+      // (on PowerShell: the one the host is working on): it happens, but the answer never comes.
+      await rig.settle();
       rig.injectFault({ kind: 'backend-timeout', vm: flaky, calls: 1 });
       await rig.drive(() => rig.service.get(run.id).vms.filter((v) => v.status === 'waiting-operator').length === 2, 3600_000).catch((e) => {
         const st = rig.service.get(run.id);

@@ -34,6 +34,11 @@ export interface RecoveryRig {
   restart(backend?: HyperVBackend): RecoveryService;
   injectFault(spec: LabFaultSpec): LabFault;
   clearFault(id: string): void;
+  /**
+   * Returns once every call already sent has its answer or waits on simulated time (a cmdlet
+   * blocking until Hyper-V is done), without moving the clock. The lab answers as it is called.
+   */
+  settle(): Promise<void>;
   /** Lets `ms` of simulated time pass, then brings the estate store up to what the backend shows. */
   advance(ms: number): Promise<void>;
   drive(done: () => boolean, limitMs?: number): Promise<void>;

@@ -100,6 +100,15 @@ describe('PowerShell 5.1 and 7 fixtures', () => {
       if (out && !out.ok) expect(errorCodeOf(out.error)).toBe(code);
     }
   });
+
+  it('maps a VM that fails to start on a missing disk to backend, not to a missing VM', () => {
+    const error = {
+      id: 'OperationFailed,Microsoft.HyperV.PowerShell.Commands.StartVM', category: 'NotSpecified',
+      message: "'SQL-EPR-01' failed to start. 'Synthetic SCSI Controller' failed to power on: The system cannot find the file specified.",
+    };
+    expect(errorCodeOf(error)).toBe('backend');
+    expect(errorCodeOf({ ...error, message: 'Hyper-V was unable to find a virtual machine with name "SQL-EPR-01".' })).toBe('not-found');
+  });
 });
 
 describe('output that must not be believed', () => {

@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import type { Cluster, Vm } from '../../../../../shared/model/estate.ts';
 import { ContractError } from '../../../../../shared/contract/errors.ts';
 import type { HostInventory } from '../../../estate/host-usage.ts';
+import type { VMRecoverySnapshot } from '../../backend-port.ts';
 import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../argument-encoding.ts';
 import { MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../script-catalog.ts';
 import {
   clusterNodeRow, brokerGroupRow, hostRow, inventoryAnswer, measureRow, remoteError, remoteOk, replicationAnswer,
-  replicationRow, sessionAnswer, vmGroupRow, vmRow, type PsFlavor,
+  replicationRow, sessionAnswer, snapshotRow, vmGroupRow, vmRow, type PsFlavor,
 } from './windows-json.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface DoubleEstate {
    * timeout" fault): the host does the work, the shell waits until its caller gives up on it.
    */
   takeTimeout?(vmName: string | undefined): boolean;
+  /** The recovery points of the replica VM of this name on this host, oldest first. */
+  recoveryPoints(host: HostInventory, vmName: string): VMRecoverySnapshot[];
 }
 
 /** Matches the next line for this operation (and, if given, routed to this cluster). */
@@ -279,7 +282,10 @@ export class DoubleHub {
         }
         case 'get-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
         case 'measure-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => measureRow(f, vm, host, r, estate.now))); }
-        case 'get-vmsnapshot': named(); return remoteOk([]);
+        case 'get-vmsnapshot': {
+          const wanted = typeof args.snapshotType === 'string' ? args.snapshotType : null;
+          return remoteOk(this.estate.recoveryPoints(host, named().name).filter((p) => !wanted || p.SnapshotType === wanted).map((p) => snapshotRow(f, p)));
+        }
         case 'start-vmfailover': case 'start-vm': case 'stop-vm': {
           // After a test failover the row to return is the replica itself, as Get-VM -Name shows it.
           const vm = named();

@@ -1,6 +1,7 @@
 import { ContractError } from '../../../../../shared/contract/errors.ts';
 import type { Vm } from '../../../../../shared/model/estate.ts';
 import type { HostInventory } from '../../../estate/host-usage.ts';
+import { recoveryPointName } from '../../lab/lab-backend.ts';
 import type { LabSimulation } from '../../lab/simulation.ts';
 import type { JsonObject } from '../argument-encoding.ts';
 import type { RemoteOperation } from '../script-catalog.ts';
@@ -37,7 +38,26 @@ export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | '
     if (failure) throw failure;
     if (!done) throw new ContractError('timeout', 'The operation did not finish within an hour of simulated time.');
   };
+  const replicaOf = (v: Vm) => {
+    const rel = sim.replication.targetOf(v.id);
+    if (!rel) throw new ContractError('invalid-state', `'${v.name}' is not a Replica virtual machine; recovery points exist only on the Replica server.`, v.name);
+    return rel;
+  };
+  /** -VMRecoverySnapshot names a point Get-VMSnapshot listed; none means the latest. */
+  const pointNamed = (v: Vm, name: unknown) => {
+    if (typeof name !== 'string' || name === '') return null;
+    const point = replicaOf(v).points.find((p) => recoveryPointName(v.name, p) === name);
+    if (!point) throw new ContractError('not-found', `Unable to find a snapshot matching the name "${name}".`, v.name);
+    return point;
+  };
   return {
+    recoveryPoints(host, vmName) {
+      const v = vmOn(host, vmName);
+      return replicaOf(v).points.map((p) => ({
+        Name: recoveryPointName(v.name, p), VMName: v.name,
+        SnapshotType: p.appConsistent ? 'AppConsistentReplica' as const : 'Replica' as const, CreationTime: p.at,
+      }));
+    },
     takeTimeout: (vmName) => sim.faults.takeTimeout(vmName),
     read() {
       return { clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
@@ -48,7 +68,7 @@ export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | '
       switch (operation) {
         case 'start-vmfailover':
           if (args.prepare === true) return settle(sim.failover.prepare(vm()));
-          return settle(sim.failover.start(vm(), { asTest: args.asTest === true, point: null }));
+          return settle(sim.failover.start(vm(), { asTest: args.asTest === true, point: pointNamed(vm(), args.recoverySnapshotName) }));
         case 'stop-vmfailover': return settle(sim.failover.stop(vm()));
         case 'complete-vmfailover': return settle(sim.failover.complete(vm()));
         case 'reverse-vmreplication': return settle(sim.failover.reverse(vm()));
