@@ -37,6 +37,8 @@ export interface DoubleBackendOptions {
    */
   time?: 'self' | 'simulated';
   timeouts?: Partial<ConnectionTimeouts>;
+  /** The backend's refresh period (its default, 30 s, when absent). */
+  refreshMs?: number;
   /** Keep-alives and reconnect with backoff, as the app runs them (off by default: tests step by hand). */
   autoReconnect?: boolean;
 }
@@ -66,7 +68,7 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
     shellFactory: () => counted(createNodePowerShell({ executable: FAKE_POWERSHELL, env: hub.env(), ...(simulated ? { clock } : {}) })),
   }));
   await Promise.all(sessions.map((s) => s.connect()));
-  const backend = createPowerShellBackend({ sessions, clock });
+  const backend = createPowerShellBackend({ sessions, clock, ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}) });
   return {
     sim, hub, backend, sessions, profiles,
     inFlight: () => pending,
