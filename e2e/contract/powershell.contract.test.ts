@@ -15,7 +15,7 @@ const tokens = { operator: 'operator-token', viewer: 'viewer-token' };
  * by the scripts through node-powershell and the double, refreshed every second so patches flow.
  */
 contractSuite('WebSocket, core on PowerShell through the double', async () => {
-  const double = await startDoubleBackend({ seed: 11, vmCount: 60, refreshMs: 1000 });
+  const double = await startDoubleBackend({ seed: 11, vmCount: 60, refreshMs: 1000, time: 'live' });
   const staticDir = mkdtempSync(join(tmpdir(), 'standby-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
   const core = await createCore(memoryPorts(), { source: double.backend, patchBatchMs: 50 });

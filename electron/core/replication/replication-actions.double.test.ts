@@ -9,7 +9,7 @@ afterEach(async () => { await Promise.all(doubles.splice(0).map((d) => d.hub.clo
 
 /** The same actions on the PowerShell backend: every suspend, resume and read-back is a script run through the double. */
 replicationActionsSuite('PowerShell through the double', async () => {
-  const double = await startDoubleBackend({ seed: 4, vmCount: 30 });
+  const double = await startDoubleBackend({ seed: 4, vmCount: 30, time: 'live' });
   doubles.push(double);
   const ports = memoryPorts();
   const core = await createCore(ports, { source: double.backend, patchBatchMs: 10 });

@@ -31,11 +31,13 @@ export interface DoubleBackendOptions {
   clock?: ClockPort;
   /**
    * 'self' (default): the double steps the simulation while a change waits, timers run on `clock`.
+   * 'live': the estate lives at 1× from its start time, and the backend's clock tells that time (as a
+   * console and its hosts agree on the time): for tests that judge ages, RPO or the clock's progress.
    * 'simulated': one timeline: sessions, shell timeouts and refreshes run on the simulation's clock
    * and the caller drives it (see recovery/double-rig.ts), advancing it only while no line is being
    * worked on outside the simulation.
    */
-  time?: 'self' | 'simulated';
+  time?: 'self' | 'live' | 'simulated';
   timeouts?: Partial<ConnectionTimeouts>;
   /** The backend's refresh period (its default, 30 s, when absent). */
   refreshMs?: number;
@@ -43,12 +45,19 @@ export interface DoubleBackendOptions {
   autoReconnect?: boolean;
 }
 
+/** Wall-clock time passing from the estate's start time; timers are the system's. */
+function liveClock(start: number): ClockPort {
+  const origin = Date.now();
+  return { now: () => start + (Date.now() - origin), setTimeout: systemClock.setTimeout };
+}
+
 export async function startDoubleBackend(options: DoubleBackendOptions): Promise<DoubleBackend> {
   const sim = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime: options.startTime ?? Date.UTC(2026, 10, 25, 3) });
   const simulated = options.time === 'simulated';
-  const hub = new DoubleHub(labDoubleEstate(sim, { time: simulated ? 'external' : 'self' }));
+  const live = options.time === 'live' ? liveClock(sim.now) : null;
+  const hub = new DoubleHub(labDoubleEstate(sim, { time: simulated ? 'external' : 'self', ...(live ? { live } : {}) }));
   await hub.listen();
-  const clock = simulated ? simulationClock(sim) : options.clock ?? systemClock;
+  const clock = simulated ? simulationClock(sim) : live ?? options.clock ?? systemClock;
   const profiles = [...sim.world.sites.values()].map((site) => ConnectionProfileSchema.parse({
     siteId: site.id, role: site.role, name: site.name, location: site.location,
     clusters: site.clusterIds.map((id) => ({ cluster: sim.world.clusters.get(id)!.name })),

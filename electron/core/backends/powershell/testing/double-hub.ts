@@ -31,6 +31,8 @@ export interface DoubleEstate {
    * timeout" fault): the host does the work, the shell waits until its caller gives up on it.
    */
   takeTimeout?(vmName: string | undefined): boolean;
+  /** Called before each line is answered: a live estate catches up with the time that passed. */
+  beforeAnswer?(): void;
   /** The recovery points of the replica VM of this name on this host, oldest first. */
   recoveryPoints(host: HostInventory, vmName: string): VMRecoverySnapshot[];
 }
@@ -139,6 +141,7 @@ export class DoubleHub {
 
   private async answer(shellId: string, line: string, closed: Promise<void>): Promise<{ stdout?: string; stderr?: string; delayMs?: number; exit?: number; exitBeforeOutput?: boolean }> {
     this.lines.push(line);
+    this.estate.beforeAnswer?.();
     const shell = this.shell(shellId);
     const noise = this.stderrNoise ?? undefined;
     const boot = BOOTSTRAP_LINE.exec(line);

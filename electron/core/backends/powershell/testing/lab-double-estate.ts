@@ -3,6 +3,7 @@ import type { Vm } from '../../../../../shared/model/estate.ts';
 import type { HostInventory } from '../../../estate/host-usage.ts';
 import { recoveryPointName } from '../../lab/lab-backend.ts';
 import type { LabSimulation } from '../../lab/simulation.ts';
+import type { ClockPort } from '../../../ports.ts';
 import type { JsonObject } from '../argument-encoding.ts';
 import type { RemoteOperation } from '../script-catalog.ts';
 import type { DoubleEstate } from './double-hub.ts';
@@ -13,9 +14,10 @@ import type { DoubleEstate } from './double-hub.ts';
  * is done. With `time: 'self'` the double steps the simulated clock itself while it waits; with
  * 'external' a test's driver owns the clock (it sees the wait in DoubleHub.blockedLines()), so
  * the whole estate, and every timer set on it, moves on one timeline. Faults are the simulation's
- * own, including its backend-timeout.
+ * own, including its backend-timeout. With `live`, the estate first runs up to that clock's time
+ * before each answer, as hosts live on while nobody asks them anything.
  */
-export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | 'external' } = {}): DoubleEstate {
+export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | 'external'; live?: ClockPort } = {}): DoubleEstate {
   const world = sim.world;
   const vmOn = (host: HostInventory, name: unknown): Vm => {
     for (const id of world.vmsByHost.get(host.id) ?? []) {
@@ -51,6 +53,10 @@ export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | '
     return point;
   };
   return {
+    beforeAnswer() {
+      const now = options.live?.now();
+      if (now !== undefined && now > sim.now) sim.runUntil(now);
+    },
     recoveryPoints(host, vmName) {
       const v = vmOn(host, vmName);
       return replicaOf(v).points.map((p) => ({
