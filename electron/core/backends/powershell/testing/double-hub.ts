@@ -37,8 +37,8 @@ export interface DoubleEstate {
   recoveryPoints(host: HostInventory, vmName: string): VMRecoverySnapshot[];
 }
 
-/** Matches the next line for this operation (and, if given, routed to this cluster). */
-type FaultMatch = { operation?: string; cluster?: string };
+/** Matches the next line for this operation (and, if given, routed to this cluster, for this VM). */
+type FaultMatch = { operation?: string; cluster?: string; vmName?: string };
 export type DoubleFault =
   | (FaultMatch & { kind: 'die-before-apply' | 'die-after-apply' | 'truncate' | 'not-json' })
   | (FaultMatch & { kind: 'delay'; ms: number })
@@ -129,7 +129,7 @@ export class DoubleHub {
 
   private takeFault(operation: string, args: JsonObject): DoubleFault | undefined {
     const cluster = (args.route as { cluster?: string } | undefined)?.cluster;
-    const i = this.faults.findIndex((f) => (!f.operation || f.operation === operation) && (!f.cluster || f.cluster === cluster));
+    const i = this.faults.findIndex((f) => (!f.operation || f.operation === operation) && (!f.cluster || f.cluster === cluster) && (!f.vmName || f.vmName === args.vmName));
     return i < 0 ? undefined : this.faults.splice(i, 1)[0];
   }
 
