@@ -31,7 +31,14 @@ async function quiet(d: DoubleBackend): Promise<void> {
   for (let stable = 0; stable < 2;) {
     await turn();
     if (d.inFlight() <= d.hub.blockedLines()) stable += 1;
-    else { stable = 0; await new Promise((resolve) => setTimeout(resolve, 1)); }
+    else {
+      stable = 0;
+      // Woken by the answer (or by the line starting to wait on the clock); the timer only guards
+      // against a change this driver cannot see.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([d.activity(), new Promise((resolve) => { timer = setTimeout(resolve, 20); })]);
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -21,6 +21,8 @@ export interface DoubleBackend {
   profiles: ConnectionProfile[];
   /** Lines sent to a shell and not answered yet (or given up on): real work the test must wait for. */
   inFlight(): number;
+  /** Resolves at the next change of inFlight() or of the hub's blocked lines. */
+  activity(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -64,11 +66,14 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
     timeouts: { connectMs: 15_000, commandMs: 15_000, operationMs: 60_000, keepAliveMs: 60_000, ...options.timeouts },
   }));
   let pending = 0;
+  let waiters: (() => void)[] = [];
+  const wake = () => { const woken = waiters; waiters = []; for (const w of woken) w(); };
+  hub.onBlockedChange = wake;
   const counted = (shell: PsShell): PsShell => ({
     get alive() { return shell.alive; },
     async invoke(line, timeoutMs) {
       pending += 1;
-      try { return await shell.invoke(line, timeoutMs); } finally { pending -= 1; }
+      try { return await shell.invoke(line, timeoutMs); } finally { pending -= 1; wake(); }
     },
     dispose: () => shell.dispose(),
   });
@@ -81,6 +86,7 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
   return {
     sim, hub, backend, sessions, profiles,
     inFlight: () => pending,
+    activity: () => new Promise<void>((resolve) => { waiters.push(resolve); }),
     async dispose() { await backend.dispose(); await hub.close(); },
   };
 }

@@ -61,7 +61,11 @@ export class DoubleHub {
   readonly lines: string[] = [];
   /** Told of every change before it is applied on a host: what reached the hosts, whatever the caller heard. */
   onAttempt: ((change: Applied) => void) | null = null;
-  private blocked = 0;
+  /** Told whenever blockedLines() changes, so a driver waits for that instead of polling. */
+  onBlockedChange: (() => void) | null = null;
+  private blockedCount = 0;
+  private get blocked(): number { return this.blockedCount; }
+  private set blocked(value: number) { this.blockedCount = value; this.onBlockedChange?.(); }
   private readonly faults: DoubleFault[] = [];
   private readonly refusals = new Map<string, PsErrorRecord>();
   private readonly shells = new Map<string, ShellState>();
