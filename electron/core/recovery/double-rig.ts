@@ -30,7 +30,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 async function quiet(d: DoubleBackend): Promise<void> {
   for (let stable = 0; stable < 2;) {
     await turn();
-    if (d.inFlight() <= d.hub.blockedLines()) stable += 1;
+    if (d.waitingOnlyOnTime()) stable += 1;
     else {
       stable = 0;
       // Woken by the answer (or by the line starting to wait on the clock); the timer only guards

@@ -24,6 +24,8 @@ export interface ShellOutput { stdout: string; stderr: string; elapsedMs: number
 export interface PsShell {
   invoke(line: string, timeoutMs: number): Promise<ShellOutput>;
   readonly alive: boolean;
+  /** The local process's id, when there is one (tests match it to what the double sees). */
+  readonly pid?: number;
   dispose(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function createNodePowerShell(options: PsShellOptions): PsShell {
 
   return {
     get alive() { return !exited; },
+    get pid() { return child.pid; },
     async invoke(line, timeoutMs) {
       if (line.includes('\n') || line.includes('\r')) throw new Error('One line per invocation: PowerShell reads stdin statement by statement.');
       if (exited) throw new ShellFailure(/ENOENT|spawn/.test(exitReason) ? 'spawn-failed' : 'exited', `The PowerShell process has ended (${exitReason}).`);

@@ -21,6 +21,11 @@ export interface DoubleBackend {
   profiles: ConnectionProfile[];
   /** Lines sent to a shell and not answered yet (or given up on): real work the test must wait for. */
   inFlight(): number;
+  /**
+   * True when every line in flight waits on the estate's time in the hub (per shell: a line a dead
+   * shell left hanging does not cover a live shell's line still on its way).
+   */
+  waitingOnlyOnTime(): boolean;
   /** Resolves at the next change of inFlight() or of the hub's blocked lines. */
   activity(): Promise<void>;
   dispose(): Promise<void>;
@@ -66,14 +71,24 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
     timeouts: { connectMs: 15_000, commandMs: 15_000, operationMs: 60_000, keepAliveMs: 60_000, ...options.timeouts },
   }));
   let pending = 0;
+  const pendingByShell = new Map<PsShell, number>();
   let waiters: (() => void)[] = [];
   const wake = () => { const woken = waiters; waiters = []; for (const w of woken) w(); };
   hub.onBlockedChange = wake;
   const counted = (shell: PsShell): PsShell => ({
     get alive() { return shell.alive; },
+    get pid() { return shell.pid; },
     async invoke(line, timeoutMs) {
       pending += 1;
-      try { return await shell.invoke(line, timeoutMs); } finally { pending -= 1; wake(); }
+      pendingByShell.set(shell, (pendingByShell.get(shell) ?? 0) + 1);
+      try {
+        return await shell.invoke(line, timeoutMs);
+      } finally {
+        pending -= 1;
+        const left = pendingByShell.get(shell)! - 1;
+        if (left === 0) pendingByShell.delete(shell); else pendingByShell.set(shell, left);
+        wake();
+      }
     },
     dispose: () => shell.dispose(),
   });
@@ -86,6 +101,7 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
   return {
     sim, hub, backend, sessions, profiles,
     inFlight: () => pending,
+    waitingOnlyOnTime: () => [...pendingByShell].every(([shell, n]) => shell.pid !== undefined && hub.blockedFor(shell.pid) >= n),
     activity: () => new Promise<void>((resolve) => { waiters.push(resolve); }),
     async dispose() { await backend.dispose(); await hub.close(); },
   };

@@ -63,9 +63,7 @@ export class DoubleHub {
   onAttempt: ((change: Applied) => void) | null = null;
   /** Told whenever blockedLines() changes, so a driver waits for that instead of polling. */
   onBlockedChange: (() => void) | null = null;
-  private blockedCount = 0;
-  private get blocked(): number { return this.blockedCount; }
-  private set blocked(value: number) { this.blockedCount = value; this.onBlockedChange?.(); }
+  private readonly blockedByShell = new Map<string, number>();
   private readonly faults: DoubleFault[] = [];
   private readonly refusals = new Map<string, PsErrorRecord>();
   private readonly shells = new Map<string, ShellState>();
@@ -105,7 +103,15 @@ export class DoubleHub {
    * Lines whose answer waits on the estate (a cmdlet blocking until Hyper-V is done, or an answer that
    * never comes): a driver of simulated time may advance the clock when every line in flight is one.
    */
-  blockedLines(): number { return this.blocked; }
+  blockedLines(): number { return [...this.blockedByShell.values()].reduce((a, b) => a + b, 0); }
+
+  /** The same, for the shell process with this id (a dead shell's held line is not a live one's). */
+  blockedFor(pid: number): number { return this.blockedByShell.get(String(pid)) ?? 0; }
+
+  private block(shellId: string, delta: number): void {
+    this.blockedByShell.set(shellId, (this.blockedByShell.get(shellId) ?? 0) + delta);
+    this.onBlockedChange?.();
+  }
 
   totalRoundTrips(): number { return [...this.roundTrips.values()].reduce((a, b) => a + b, 0); }
   resetCounters(): void { this.roundTrips.clear(); this.applied.length = 0; this.lines.length = 0; }
@@ -171,15 +177,15 @@ export class DoubleHub {
     if (operation === 'connect-site' || operation === 'site-status' || operation === 'disconnect-site') {
       stdout = this.local(shell, operation, args);
     } else if ((REMOTE_OPERATIONS as readonly string[]).includes(operation)) {
-      stdout = await this.remote(shell, operation as RemoteOperation, args);
+      stdout = await this.remote(shellId, shell, operation as RemoteOperation, args);
     } else {
       stdout = JSON.stringify({ ok: false, error: { id: '', category: 'NotSpecified', message: `Unknown operation: ${operation}` } });
     }
     if (typeof args.vmName === 'string' && this.estate.takeTimeout?.(args.vmName)) {
       // Done on the host, answer lost: this shell is stuck until whoever waits on it kills it.
-      this.blocked += 1;
+      this.block(shellId, 1);
       await closed;
-      this.blocked -= 1;
+      this.block(shellId, -1);
       return {};
     }
     switch (fault?.kind) {
@@ -240,7 +246,7 @@ export class DoubleHub {
     }
   }
 
-  private async remote(shell: ShellState, operation: RemoteOperation, args: JsonObject): Promise<string> {
+  private async remote(shellId: string, shell: ShellState, operation: RemoteOperation, args: JsonObject): Promise<string> {
     const names = this.routeNodes(shell, args.route as { kind: string });
     const results: { computerName: string; output: string }[] = [];
     const failures: unknown[] = [];
@@ -252,19 +258,19 @@ export class DoubleHub {
         failures.push({ computerName: name, id: 'NoOpenSession', category: 'ConnectionError', message: 'No open session to this node.' });
         continue;
       }
-      results.push({ computerName: host.name, output: await this.onHost(operation, host, args) });
+      results.push({ computerName: host.name, output: await this.onHost(shellId, operation, host, args) });
     }
     return sessionAnswer(results, failures);
   }
 
-  private async onHost(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<string> {
+  private async onHost(shellId: string, operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<string> {
     const f = this.flavor;
     const vmName = typeof args.vmName === 'string' ? args.vmName : undefined;
     try {
       if (MUTATING_OPERATIONS.has(operation)) {
         this.onAttempt?.({ operation, computerName: host.name, args });
-        this.blocked += 1;
-        try { await this.estate.act(operation, host, args); } finally { this.blocked -= 1; }
+        this.block(shellId, 1);
+        try { await this.estate.act(operation, host, args); } finally { this.block(shellId, -1); }
         this.applied.push({ operation, computerName: host.name, args });
       }
       const estate = this.estate.read();
