@@ -19,7 +19,7 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
  * The same behaviour over every transport: what the renderer can rely on whether it runs in the
  * Electron window (IPC) or in a browser (WebSocket). The core behind it is real; only the carrier differs.
  */
-export function contractSuite(name: string, start: () => Promise<Harness>): void {
+export function contractSuite(name: string, start: () => Promise<Harness>, expected: { backend: 'lab' | 'powershell' } = { backend: 'lab' }): void {
   describe(`contract over ${name}`, () => {
     let harness: Harness;
     let client: Client;
@@ -29,12 +29,12 @@ export function contractSuite(name: string, start: () => Promise<Harness>): void
     });
     afterAll(async () => { await harness.close(); });
 
-    it('tells who is connected, as operator, to the lab', async () => {
+    it(`tells who is connected, as operator, to the ${expected.backend === 'lab' ? 'lab' : 'PowerShell backend'}`, async () => {
       const info = await client.request('session.info', {});
-      expect(info).toMatchObject({ role: 'operator', backend: 'lab' });
+      expect(info).toMatchObject({ role: 'operator', backend: expected.backend });
     });
 
-    it('delivers a snapshot that matches the contract: 3 sites, the lab estate', async () => {
+    it('delivers a snapshot that matches the contract: 3 sites, the lab estate (on PowerShell: read from it by the scripts)', async () => {
       const snapshot = await client.request('estate.snapshot', {});
       expect(Object.values(snapshot.sites).map((s) => s.role).sort()).toEqual(['cloud', 'dr', 'primary']);
       expect(Object.values(snapshot.vms).filter((v) => v.siteId === 'site-pri')).toHaveLength(60);

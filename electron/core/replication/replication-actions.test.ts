@@ -1,57 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { createCore } from '../core.ts';
 import { memoryPorts, memorySettings } from '../testing/memory-ports.ts';
+import { protectedVmsOf, replicationActionsSuite } from './replication-actions-suite.ts';
 
-const operator = { role: 'operator' as const, actor: 'alice' };
-
-async function labCore() {
+replicationActionsSuite('the lab', async () => {
   const ports = memoryPorts({ settings: memorySettings({ theme: 'system', rtoTargetMinutes: 60, lab: { seed: 4, vmCount: 30 } }) });
   const core = await createCore(ports, { patchBatchMs: 10 });
-  const snapshot = (await core.handle('estate.snapshot', {}, operator)) as { vms: Record<string, { id: string; name: string; replication: { mode: string; relationship: string } | null }> };
-  const protectedVms = Object.values(snapshot.vms).filter((v) => v.replication?.mode === 'Primary' && v.replication.relationship === 'Simple');
-  return { core, ports, protectedVms };
-}
-
-type Results = { results: { vmId: string; outcome: string; message: string; readBack: { state: string } | null }[] };
-
-describe('replication actions', () => {
-  it('suspends and resumes a selection, reports done only with a matching read-back, and audits each call', async () => {
-    const { core, ports, protectedVms } = await labCore();
-    const ids = protectedVms.slice(0, 3).map((v) => v.id);
-    const suspended = (await core.handle('replication.act', { vmIds: ids, change: { action: 'suspend' } }, operator)) as Results;
-    expect(suspended.results.map((r) => [r.outcome, r.readBack?.state])).toEqual(ids.map(() => ['done', 'Suspended']));
-    const resumed = (await core.handle('replication.act', { vmIds: ids, change: { action: 'resume' } }, operator)) as Results;
-    expect(resumed.results.every((r) => r.outcome === 'done')).toBe(true);
-    await core.dispose();
-    const audit = readFileSync(join(ports.dataDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(audit.filter((e) => e.actor === 'alice' && String(e.action).startsWith('Suspend-VMReplication') && e.result === 'ok')).toHaveLength(3);
-    expect(audit.filter((e) => String(e.action).startsWith('Suspend-VMReplication') && e.result === 'started')).toHaveLength(3);
-    expect(audit.filter((e) => String(e.action).startsWith('Resume-VMReplication') && e.result === 'ok')).toHaveLength(3);
-  });
-
-  it('starts a resynchronization and reads it back', async () => {
-    const { core, protectedVms } = await labCore();
-    const vm = protectedVms[0]!;
-    const result = (await core.handle('replication.act', { vmIds: [vm.id], change: { action: 'resynchronize' } }, operator)) as Results;
-    expect(result.results[0]).toMatchObject({ outcome: 'done' });
-    expect(['Resynchronizing', 'Replicating']).toContain(result.results[0]!.readBack!.state);
-    await core.dispose();
-  });
-
-  it('reports per VM what could not be done instead of failing the whole selection', async () => {
-    const { core, protectedVms } = await labCore();
-    const result = (await core.handle('replication.act', { vmIds: [protectedVms[0]!.id, 'p:NOPE', 'r:' + protectedVms[1]!.name], change: { action: 'suspend' } }, operator)) as Results;
-    expect(result.results.map((r) => r.outcome)).toEqual(['done', 'failed', 'failed']);
-    expect(result.results[1]!.message).toMatch(/no VM with id "p:NOPE"/);
-    expect(result.results[2]!.message).toMatch(/not the replicating \(primary\) copy/);
-    await core.dispose();
-  });
-
-  it('refuses a viewer before anything is sent', async () => {
-    const { core, protectedVms } = await labCore();
-    await expect(core.handle('replication.act', { vmIds: [protectedVms[0]!.id], change: { action: 'suspend' } }, { role: 'viewer', actor: 'wall' })).rejects.toMatchObject({ code: 'forbidden' });
-    await core.dispose();
-  });
+  return { core, ports, protectedVms: await protectedVmsOf(core) };
 });

@@ -16,7 +16,7 @@ const hub = new DoubleHub(labDoubleEstate(sim));
 const primaryClusters = [...sim.world.clusters.values()].filter((c) => c.siteId === 'site-pri');
 const sessions: SiteSession[] = [];
 
-function open(overrides: Record<string, unknown> = {}) {
+function open(overrides: Record<string, unknown> = {}, sessionOptions: { autoReconnect?: boolean; backoff?: { initialMs: number; maxMs: number } } = {}) {
   const profile = ConnectionProfileSchema.parse({
     siteId: 'site-pri', role: 'primary', name: 'Northgate', username: 'CORP\\standby-svc', credentialRef: 'site-pri',
     clusters: primaryClusters.map((c) => ({ cluster: c.name })),
@@ -26,6 +26,7 @@ function open(overrides: Record<string, unknown> = {}) {
   const session = new SiteSession({
     profile, password: async () => `pa'ss"$(whoami)`, scriptDirectory: DEFAULT_SCRIPT_DIRECTORY, clock: systemClock, autoReconnect: false,
     shellFactory: () => createNodePowerShell({ executable: FAKE_POWERSHELL, env: hub.env() }),
+    ...sessionOptions,
   });
   sessions.push(session);
   return session;
@@ -125,6 +126,21 @@ describe('a site session through node-powershell and the double', () => {
     expect(hub.applied.filter((a) => a.operation === 'stop-vm')).toHaveLength(1);
     const after = await session.run('get-vm', { kind: 'node', computerName: host.name }, { vmName: vm.name });
     expect(after.results[0]!.output).toMatchObject({ ok: true, data: [{ Name: vm.name, State: 3 }] });
+  });
+
+  it('sends lines queued behind a command whose shell died on a reopened shell, not failed unsent', async () => {
+    // As the app runs it, but with a backoff too long to reconnect within this test on its own.
+    const session = open({}, { autoReconnect: true, backoff: { initialMs: 600_000, maxMs: 600_000 } });
+    await session.connect();
+    const vm = [...sim.world.vms.values()].find((v) => v.siteId === 'site-pri' && v.state === 'Running' && v.replication)!;
+    const host = sim.world.hosts.get(vm.hostId)!;
+    hub.inject({ kind: 'die-after-apply', operation: 'stop-vm' });
+    const dying = session.run('stop-vm', { kind: 'node', computerName: host.name }, { vmName: vm.name }).catch((e: ContractError) => e);
+    const queued = session.run('get-vm', { kind: 'node', computerName: host.name }, { vmName: vm.name });
+    expect(await dying).toMatchObject({ code: 'backend', message: expect.stringMatching(/ended during stop-vm.*not repeated/) });
+    expect((await queued).results[0]!.output).toMatchObject({ ok: true, data: [{ Name: vm.name, State: 3 }] });
+    expect(session.state()).toMatchObject({ state: 'connected', nextRetryAt: null });
+    expect(hub.applied.filter((a) => a.operation === 'stop-vm')).toHaveLength(1);
   });
 
   it('never puts a hostile VM name into the text sent to the shell', async () => {

@@ -50,6 +50,8 @@ export class SiteSession {
   private retryTimer: TimerHandle | null = null;
   private keepAliveTimer: TimerHandle | null = null;
   private disposed = false;
+  /** A reopen was tried for lines queued behind a loss; reset once the session is back. */
+  private reopenedSinceLoss = false;
 
   constructor(options: SiteSessionOptions) {
     this.options = options;
@@ -116,6 +118,7 @@ export class SiteSession {
         this.scheduleRetry();
       } else {
         this.set({ attempt: 0 });
+        this.reopenedSinceLoss = false;
         this.scheduleKeepAlive();
       }
     } catch (error) {
@@ -198,6 +201,16 @@ export class SiteSession {
     if ((LOCAL_OPERATIONS as readonly string[]).includes(operation)) throw new ContractError('internal', `${operation} is not a remote operation.`);
     return this.serial(async () => {
       if (this.disposed) throw new ContractError('disconnected', `The session to ${this.options.profile.name} is closed.`);
+      if (!this.shell?.alive && this.options.autoReconnect !== false && !this.reopenedSinceLoss) {
+        // This line was never sent, so sending it on a new shell is its first and only send. Lines
+        // queued behind one whose shell died would otherwise all fail unsent (each costing the
+        // caller a retry) until the backoff timer fires. One immediate reopen per loss: if it
+        // fails, the rest fail at once and the backoff decides when to try again.
+        this.reopenedSinceLoss = true;
+        this.retryTimer?.cancel();
+        this.retryTimer = null;
+        await this.open();
+      }
       if (!this.shell?.alive) {
         const advice = this.current.lastError?.advice ?? 'Standby is still connecting.';
         throw new ContractError('disconnected', `Not connected to ${this.options.profile.name}. ${advice}`, this.options.profile.siteId);

@@ -140,7 +140,9 @@ export function mapSiteInventory(profile: Pick<ConnectionProfile, 'siteId' | 'ro
     const broker = groups.find((g) => g.GroupType === 'VMReplicaBroker');
     const priorityOf = new Map(groups.filter((g) => g.GroupType === 'VirtualMachine').map((g) => [g.Name, g.Priority]));
     const answered = new Map(answers.map((a) => [a.answer.host.Name.toLowerCase(), a]));
-    const nodeNames = nodeRows.length > 0 ? nodeRows.map((n) => n.Name) : answers.map((a) => a.answer.host.Name);
+    // No node answered (a lost site): the nodes known before stay, state Unknown, VMs as they were.
+    const silentNodes = () => [...(previous?.hosts.values() ?? [])].filter((h) => h.clusterId === clusterId).map((h) => h.name);
+    const nodeNames = nodeRows.length > 0 ? nodeRows.map((n) => n.Name) : answers.length > 0 ? answers.map((a) => a.answer.host.Name) : silentNodes();
     const hostIds: string[] = [];
     for (const nodeName of nodeNames) {
       const hostId = hostIdOf(clusterId, nodeName);

@@ -71,7 +71,10 @@ export function errorCodeOf(error: PsError): ErrorCode {
   const id = error.id ?? '';
   const category = error.category ?? '';
   const message = error.message ?? '';
-  if (category === 'ObjectNotFound' || /unable to find|was not found|cannot find|does not exist/i.test(message)) return 'not-found';
+  // The object itself is missing. Not any "cannot find": a VM that fails to start because a disk is
+  // missing says "the system cannot find the file specified", and that is a failure to retry or
+  // hand to the operator, not a VM that is not there.
+  if (category === 'ObjectNotFound' || /unable to find a virtual machine|was not found|could not be found|does not exist/i.test(message)) return 'not-found';
   if (category === 'OperationTimeout' || /timed out/i.test(message)) return 'timeout';
   if (category === 'InvalidOperation' || category === 'InvalidResult' || /not valid in|InvalidState|cannot be performed while|in the current state/i.test(`${id} ${message}`)) return 'invalid-state';
   return 'backend';

@@ -100,6 +100,15 @@ describe('PowerShell 5.1 and 7 fixtures', () => {
       if (out && !out.ok) expect(errorCodeOf(out.error)).toBe(code);
     }
   });
+
+  it('maps a VM that fails to start on a missing disk to backend, not to a missing VM', () => {
+    const error = {
+      id: 'OperationFailed,Microsoft.HyperV.PowerShell.Commands.StartVM', category: 'NotSpecified',
+      message: "'SQL-EPR-01' failed to start. 'Synthetic SCSI Controller' failed to power on: The system cannot find the file specified.",
+    };
+    expect(errorCodeOf(error)).toBe('backend');
+    expect(errorCodeOf({ ...error, message: 'Hyper-V was unable to find a virtual machine with name "SQL-EPR-01".' })).toBe('not-found');
+  });
 });
 
 describe('output that must not be believed', () => {
@@ -149,6 +158,18 @@ describe('the lab estate through Windows JSON and back', () => {
       }
     });
   }
+
+  it('keeps a site that no node answered as it was, its hosts Unknown, rather than reading it as empty', () => {
+    const site = estate.sites.find((s) => s.role === 'primary')!;
+    const profile = { siteId: site.id, role: site.role, name: site.name, location: site.location };
+    const hosts = estate.hosts.filter((h) => h.siteId === site.id);
+    const vmsByHost = new Map(hosts.map((h) => [h.id, estate.vms.filter((v) => v.hostId === h.id)]));
+    const silent = estate.clusters.filter((c) => c.siteId === site.id).map((c) => ({ cluster: c.name, hosts: [] }));
+    const mapped = mapSiteInventory(profile, silent, { hosts: new Map(hosts.map((h) => [h.id, h])), vmsByHost });
+    expect(mapped.hosts.map((h) => [h.id, h.state])).toEqual(hosts.map((h) => [h.id, 'Unknown']));
+    expect(mapped.vms.map((v) => v.id).sort()).toEqual(estate.vms.filter((v) => v.siteId === site.id).map((v) => v.id).sort());
+    expect(mapped.clusters.map((c) => c.hostIds)).toEqual(estate.clusters.filter((c) => c.siteId === site.id).map((c) => c.hostIds));
+  });
 
   it('parses a replication refresh', () => {
     const host = estate.hosts.find((h) => estate.vms.some((v) => v.hostId === h.id && v.replication))!;

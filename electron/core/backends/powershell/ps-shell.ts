@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { PowerShell } from 'node-powershell';
+import { systemClock, type ClockPort, type TimerHandle } from '../../ports.ts';
 
 /**
  * One local PowerShell process, through node-powershell. Knows nothing of Hyper-V: it sends one line
@@ -23,6 +24,8 @@ export interface ShellOutput { stdout: string; stderr: string; elapsedMs: number
 export interface PsShell {
   invoke(line: string, timeoutMs: number): Promise<ShellOutput>;
   readonly alive: boolean;
+  /** The local process's id, when there is one (tests match it to what the double sees). */
+  readonly pid?: number;
   dispose(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export interface PsShellOptions {
   /** 'powershell' (Windows PowerShell 5.1), 'pwsh', or a path (the double in tests). */
   executable: string;
   env?: NodeJS.ProcessEnv;
+  /** What timeouts are measured on: the system clock, or a simulated one when the estate is simulated. */
+  clock?: ClockPort;
 }
 
 export type PsShellFactory = () => PsShell;
@@ -54,15 +59,17 @@ export function createNodePowerShell(options: PsShellOptions): PsShell {
 
   return {
     get alive() { return !exited; },
+    get pid() { return child.pid; },
     async invoke(line, timeoutMs) {
       if (line.includes('\n') || line.includes('\r')) throw new Error('One line per invocation: PowerShell reads stdin statement by statement.');
       if (exited) throw new ShellFailure(/ENOENT|spawn/.test(exitReason) ? 'spawn-failed' : 'exited', `The PowerShell process has ended (${exitReason}).`);
-      const started = Date.now();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+      const clock = options.clock ?? systemClock;
+      const started = clock.now();
+      let timer: TimerHandle | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => { timer = clock.setTimeout(() => resolve('timeout'), timeoutMs); });
       try {
         const outcome = await Promise.race([shell.invoke(line).then((r) => r, (e: unknown) => e as Error), timeout]);
-        const elapsedMs = Date.now() - started;
+        const elapsedMs = clock.now() - started;
         if (outcome === 'timeout') {
           // The command keeps running in this shell and would answer the next line's delimiters:
           // the shell is ended and the caller reconnects.
@@ -76,7 +83,7 @@ export function createNodePowerShell(options: PsShellOptions): PsShell {
         }
         return { stdout: outcome.stdout?.toString('utf8') ?? '', stderr: outcome.stderr?.toString('utf8') ?? '', elapsedMs };
       } finally {
-        clearTimeout(timer);
+        timer?.cancel();
       }
     },
     async dispose() {

@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 import type { Cluster, Site, Vm } from '../../../../../shared/model/estate.ts';
 import { ContractError } from '../../../../../shared/contract/errors.ts';
 import type { HostInventory } from '../../../estate/host-usage.ts';
+import type { VMRecoverySnapshot } from '../../backend-port.ts';
 import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../argument-encoding.ts';
 import { hostSwitches, testSwitchOf } from '../../lab/lab-network.ts';
 import { MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../script-catalog.ts';
 import {
   clusterNodeRow, brokerGroupRow, hostRow, inventoryAnswer, measureRow, remoteError, remoteOk, replicationAnswer,
-  replicationRow, sessionAnswer, vmGroupRow, vmRow, type PsFlavor,
+  replicationRow, sessionAnswer, snapshotRow, vmGroupRow, vmRow, type PsFlavor,
 } from './windows-json.ts';
 
 /**
@@ -26,13 +27,22 @@ export interface DoubleEstate {
   read(): { sites: Site[]; clusters: Cluster[]; hosts: HostInventory[]; vms: Vm[]; now: number; migrating: ReadonlySet<string> };
   /** Applies a mutating operation on the VM (or node) named in args, on that host; resolves when Hyper-V would return. */
   act(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<void>;
+  /**
+   * True when the answer to this call for this VM must never come (the estate's own "backend
+   * timeout" fault): the host does the work, the shell waits until its caller gives up on it.
+   */
+  takeTimeout?(vmName: string | undefined): boolean;
+  /** Called before each line is answered: a live estate catches up with the time that passed. */
+  beforeAnswer?(): void;
+  /** The recovery points of the replica VM of this name on this host, oldest first. */
+  recoveryPoints(host: HostInventory, vmName: string): VMRecoverySnapshot[];
 }
 
 /** 5.1's ConvertTo-Json writes enums as their integers. */
 const SWITCH_CODE = { Private: 0, Internal: 1, External: 2 } as const;
 
-/** Matches the next line for this operation (and, if given, routed to this cluster). */
-type FaultMatch = { operation?: string; cluster?: string };
+/** Matches the next line for this operation (and, if given, routed to this cluster, for this VM). */
+type FaultMatch = { operation?: string; cluster?: string; vmName?: string };
 export type DoubleFault =
   | (FaultMatch & { kind: 'die-before-apply' | 'die-after-apply' | 'truncate' | 'not-json' })
   | (FaultMatch & { kind: 'delay'; ms: number })
@@ -53,6 +63,11 @@ export class DoubleHub {
   readonly applied: Applied[] = [];
   /** Every command line received, to prove what was (and was not) sent. */
   readonly lines: string[] = [];
+  /** Told of every change before it is applied on a host: what reached the hosts, whatever the caller heard. */
+  onAttempt: ((change: Applied) => void) | null = null;
+  /** Told whenever blockedLines() changes, so a driver waits for that instead of polling. */
+  onBlockedChange: (() => void) | null = null;
+  private readonly blockedByShell = new Map<string, number>();
   private readonly faults: DoubleFault[] = [];
   private readonly refusals = new Map<string, PsErrorRecord>();
   private readonly shells = new Map<string, ShellState>();
@@ -88,6 +103,20 @@ export class DoubleHub {
     if (error) this.refusals.set(computerName.toLowerCase(), error); else this.refusals.delete(computerName.toLowerCase());
   }
 
+  /**
+   * Lines whose answer waits on the estate (a cmdlet blocking until Hyper-V is done, or an answer that
+   * never comes): a driver of simulated time may advance the clock when every line in flight is one.
+   */
+  blockedLines(): number { return [...this.blockedByShell.values()].reduce((a, b) => a + b, 0); }
+
+  /** The same, for the shell process with this id (a dead shell's held line is not a live one's). */
+  blockedFor(pid: number): number { return this.blockedByShell.get(String(pid)) ?? 0; }
+
+  private block(shellId: string, delta: number): void {
+    this.blockedByShell.set(shellId, (this.blockedByShell.get(shellId) ?? 0) + delta);
+    this.onBlockedChange?.();
+  }
+
   totalRoundTrips(): number { return [...this.roundTrips.values()].reduce((a, b) => a + b, 0); }
   resetCounters(): void { this.roundTrips.clear(); this.applied.length = 0; this.lines.length = 0; }
 
@@ -95,6 +124,7 @@ export class DoubleHub {
     socket.setEncoding('utf8');
     let buffered = '';
     let queue = Promise.resolve();
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: string) => {
       buffered += chunk;
       let nl: number;
@@ -102,7 +132,8 @@ export class DoubleHub {
         const { shell, line } = JSON.parse(buffered.slice(0, nl)) as { shell: string; line: string };
         buffered = buffered.slice(nl + 1);
         queue = queue.then(async () => {
-          const reply = await this.answer(shell, line).catch((error: unknown) => ({ stderr: `double: ${String(error)}` }));
+          if (socket.destroyed) return;
+          const reply = await this.answer(shell, line, closed).catch((error: unknown) => ({ stderr: `double: ${String(error)}` }));
           if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
         });
       }
@@ -112,7 +143,7 @@ export class DoubleHub {
 
   private takeFault(operation: string, args: JsonObject): DoubleFault | undefined {
     const cluster = (args.route as { cluster?: string } | undefined)?.cluster;
-    const i = this.faults.findIndex((f) => (!f.operation || f.operation === operation) && (!f.cluster || f.cluster === cluster));
+    const i = this.faults.findIndex((f) => (!f.operation || f.operation === operation) && (!f.cluster || f.cluster === cluster) && (!f.vmName || f.vmName === args.vmName));
     return i < 0 ? undefined : this.faults.splice(i, 1)[0];
   }
 
@@ -122,8 +153,9 @@ export class DoubleHub {
     return state;
   }
 
-  private async answer(shellId: string, line: string): Promise<{ stdout?: string; stderr?: string; delayMs?: number; exit?: number; exitBeforeOutput?: boolean }> {
+  private async answer(shellId: string, line: string, closed: Promise<void>): Promise<{ stdout?: string; stderr?: string; delayMs?: number; exit?: number; exitBeforeOutput?: boolean }> {
     this.lines.push(line);
+    this.estate.beforeAnswer?.();
     const shell = this.shell(shellId);
     const noise = this.stderrNoise ?? undefined;
     const boot = BOOTSTRAP_LINE.exec(line);
@@ -149,9 +181,16 @@ export class DoubleHub {
     if (operation === 'connect-site' || operation === 'site-status' || operation === 'disconnect-site') {
       stdout = this.local(shell, operation, args);
     } else if ((REMOTE_OPERATIONS as readonly string[]).includes(operation)) {
-      stdout = await this.remote(shell, operation as RemoteOperation, args);
+      stdout = await this.remote(shellId, shell, operation as RemoteOperation, args);
     } else {
       stdout = JSON.stringify({ ok: false, error: { id: '', category: 'NotSpecified', message: `Unknown operation: ${operation}` } });
+    }
+    if (typeof args.vmName === 'string' && this.estate.takeTimeout?.(args.vmName)) {
+      // Done on the host, answer lost: this shell is stuck until whoever waits on it kills it.
+      this.block(shellId, 1);
+      await closed;
+      this.block(shellId, -1);
+      return {};
     }
     switch (fault?.kind) {
       case 'die-after-apply': return { exit: 1, exitBeforeOutput: true };
@@ -211,7 +250,7 @@ export class DoubleHub {
     }
   }
 
-  private async remote(shell: ShellState, operation: RemoteOperation, args: JsonObject): Promise<string> {
+  private async remote(shellId: string, shell: ShellState, operation: RemoteOperation, args: JsonObject): Promise<string> {
     const names = this.routeNodes(shell, args.route as { kind: string });
     const results: { computerName: string; output: string }[] = [];
     const failures: unknown[] = [];
@@ -223,17 +262,19 @@ export class DoubleHub {
         failures.push({ computerName: name, id: 'NoOpenSession', category: 'ConnectionError', message: 'No open session to this node.' });
         continue;
       }
-      results.push({ computerName: host.name, output: await this.onHost(operation, host, args) });
+      results.push({ computerName: host.name, output: await this.onHost(shellId, operation, host, args) });
     }
     return sessionAnswer(results, failures);
   }
 
-  private async onHost(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<string> {
+  private async onHost(shellId: string, operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<string> {
     const f = this.flavor;
     const vmName = typeof args.vmName === 'string' ? args.vmName : undefined;
     try {
       if (MUTATING_OPERATIONS.has(operation)) {
-        await this.estate.act(operation, host, args);
+        this.onAttempt?.({ operation, computerName: host.name, args });
+        this.block(shellId, 1);
+        try { await this.estate.act(operation, host, args); } finally { this.block(shellId, -1); }
         this.applied.push({ operation, computerName: host.name, args });
       }
       const estate = this.estate.read();
@@ -258,9 +299,12 @@ export class DoubleHub {
         }
         case 'get-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
         case 'measure-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => measureRow(f, vm, host, r, estate.now))); }
-        case 'get-vmsnapshot': named(); return remoteOk([]);
         case 'get-vmswitch': return remoteOk(hostSwitches(estate.sites.find((s) => s.id === host.siteId)?.role === 'dr').map((sw) => ({ Name: sw.Name, SwitchType: f === '5.1' ? SWITCH_CODE[sw.SwitchType] : sw.SwitchType })));
         case 'get-vmnetworkadapter': { const vm = named(); return remoteOk([{ VMName: vm.name, Name: 'Network Adapter', TestReplicaSwitchName: testSwitchOf(vm.name) ?? '' }]); }
+        case 'get-vmsnapshot': {
+          const wanted = typeof args.snapshotType === 'string' ? args.snapshotType : null;
+          return remoteOk(this.estate.recoveryPoints(host, named().name).filter((p) => !wanted || p.SnapshotType === wanted).map((p) => snapshotRow(f, p)));
+        }
         case 'start-vmfailover': case 'start-vm': case 'stop-vm': {
           // After a test failover the row to return is the replica itself, as Get-VM -Name shows it.
           const vm = named();

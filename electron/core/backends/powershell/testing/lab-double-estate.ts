@@ -1,17 +1,23 @@
 import { ContractError } from '../../../../../shared/contract/errors.ts';
 import type { Vm } from '../../../../../shared/model/estate.ts';
 import type { HostInventory } from '../../../estate/host-usage.ts';
+import { recoveryPointName } from '../../lab/lab-backend.ts';
 import type { LabSimulation } from '../../lab/simulation.ts';
+import type { ClockPort } from '../../../ports.ts';
 import type { JsonObject } from '../argument-encoding.ts';
 import type { RemoteOperation } from '../script-catalog.ts';
 import type { DoubleEstate } from './double-hub.ts';
 
 /**
  * The lab simulation as the double's estate: reads are its live world, changes go through its
- * engines, and the simulated clock is stepped until the change completes, as a cmdlet blocks until
- * Hyper-V is done. Cluster operations (move, drain, Set-VMHost) wait for the lab's backend port.
+ * engines, and a change's answer waits until the change completes, as a cmdlet blocks until Hyper-V
+ * is done. With `time: 'self'` the double steps the simulated clock itself while it waits; with
+ * 'external' a test's driver owns the clock (it sees the wait in DoubleHub.blockedLines()), so
+ * the whole estate, and every timer set on it, moves on one timeline. Faults are the simulation's
+ * own, including its backend-timeout. With `live`, the estate first runs up to that clock's time
+ * before each answer, as hosts live on while nobody asks them anything.
  */
-export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
+export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | 'external'; live?: ClockPort } = {}): DoubleEstate {
   const world = sim.world;
   const vmOn = (host: HostInventory, name: unknown): Vm => {
     for (const id of world.vmsByHost.get(host.id) ?? []) {
@@ -21,6 +27,7 @@ export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
     throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${String(name)}".`, String(name));
   };
   const settle = async (promise: Promise<unknown>) => {
+    if (options.time === 'external') { await promise; return; }
     let done = false;
     let failure: unknown = null;
     promise.then(() => { done = true; }, (error: unknown) => { done = true; failure = error ?? new Error('failed'); });
@@ -33,7 +40,31 @@ export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
     if (failure) throw failure;
     if (!done) throw new ContractError('timeout', 'The operation did not finish within an hour of simulated time.');
   };
+  const replicaOf = (v: Vm) => {
+    const rel = sim.replication.targetOf(v.id);
+    if (!rel) throw new ContractError('invalid-state', `'${v.name}' is not a Replica virtual machine; recovery points exist only on the Replica server.`, v.name);
+    return rel;
+  };
+  /** -VMRecoverySnapshot names a point Get-VMSnapshot listed; none means the latest. */
+  const pointNamed = (v: Vm, name: unknown) => {
+    if (typeof name !== 'string' || name === '') return null;
+    const point = replicaOf(v).points.find((p) => recoveryPointName(v.name, p) === name);
+    if (!point) throw new ContractError('not-found', `Unable to find a snapshot matching the name "${name}".`, v.name);
+    return point;
+  };
   return {
+    beforeAnswer() {
+      const now = options.live?.now();
+      if (now !== undefined && now > sim.now) sim.runUntil(now);
+    },
+    recoveryPoints(host, vmName) {
+      const v = vmOn(host, vmName);
+      return replicaOf(v).points.map((p) => ({
+        Name: recoveryPointName(v.name, p), VMName: v.name,
+        SnapshotType: p.appConsistent ? 'AppConsistentReplica' as const : 'Replica' as const, CreationTime: p.at,
+      }));
+    },
+    takeTimeout: (vmName) => sim.faults.takeTimeout(vmName),
     read() {
       return { sites: [...world.sites.values()], clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
     },
@@ -43,7 +74,7 @@ export function labDoubleEstate(sim: LabSimulation): DoubleEstate {
       switch (operation) {
         case 'start-vmfailover':
           if (args.prepare === true) return settle(sim.failover.prepare(vm()));
-          return settle(sim.failover.start(vm(), { asTest: args.asTest === true, point: null }));
+          return settle(sim.failover.start(vm(), { asTest: args.asTest === true, point: pointNamed(vm(), args.recoverySnapshotName) }));
         case 'stop-vmfailover': return settle(sim.failover.stop(vm()));
         case 'complete-vmfailover': return settle(sim.failover.complete(vm()));
         case 'reverse-vmreplication': return settle(sim.failover.reverse(vm()));

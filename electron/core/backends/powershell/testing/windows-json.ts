@@ -4,7 +4,7 @@ import {
   REPLICATION_MODE, REPLICATION_STATE, VM_STATE,
 } from '../../../../../shared/model/hyperv-enums.ts';
 import type { HostInventory } from '../../../estate/host-usage.ts';
-import { REPLICATION_RELATIONSHIP_TYPE } from '../windows-enums.ts';
+import { REPLICATION_RELATIONSHIP_TYPE, SNAPSHOT_TYPE } from '../windows-enums.ts';
 
 /**
  * Writes the lab estate the way the scripts' ConvertTo-Json would on a host: property names of the
@@ -26,6 +26,7 @@ const PERF_INT = inverse(MIGRATION_PERFORMANCE);
 const NODE_INT = inverse(CLUSTER_NODE_STATE);
 const PRIORITY_INT = inverse(GROUP_PRIORITY);
 const RELATIONSHIP_INT = inverse(REPLICATION_RELATIONSHIP_TYPE);
+const SNAPSHOT_INT = inverse(SNAPSHOT_TYPE);
 
 export function enumValue(flavor: PsFlavor, table: Map<string, number>, name: string): number | string {
   return flavor === '5.1' ? table.get(name)! : name;
@@ -114,6 +115,11 @@ export function measureRow(flavor: PsFlavor, vm: Vm, host: HostInventory, rep: R
     ReplicationHealthDetails: flavor === '5.1' && details.length === 1 ? details[0] : details,
     LastReplicationType: rep.lastReplicationTime === null ? 0 : 1,
   };
+}
+
+/** Get-VMSnapshot -SnapshotType Replica|AppConsistentReplica, as get-vmsnapshot.ps1 selects it. */
+export function snapshotRow(flavor: PsFlavor, point: { Name: string; VMName: string; SnapshotType: 'Replica' | 'AppConsistentReplica'; CreationTime: number }) {
+  return { Name: point.Name, VMName: point.VMName, SnapshotType: enumValue(flavor, SNAPSHOT_INT, point.SnapshotType), CreationTime: isoDate(point.CreationTime) };
 }
 
 export function hostRow(flavor: PsFlavor, host: HostInventory) {

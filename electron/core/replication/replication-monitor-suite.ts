@@ -1,0 +1,104 @@
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, ReplicationSummary } from '../../../shared/model/replication.ts';
+import { createEstateStore, type EstateInventory } from '../estate/estate-store.ts';
+import { manualClock, silentLogger } from '../testing/memory-ports.ts';
+import { createReplicationMonitor } from './replication-monitor.ts';
+
+export const MONITOR_START = Date.UTC(2026, 10, 25, 3);
+
+/**
+ * The monitor on an inventory from each backend: the lab's, and the same lab estate (seed 5, 40 VMs)
+ * as the PowerShell backend reads it through the scripts, so tiers, targets and replication times
+ * that come through Windows-shaped JSON are held to the same numbers.
+ */
+export function replicationMonitorSuite(name: string, source: () => Promise<EstateInventory>): void {
+  let base: EstateInventory;
+  beforeAll(async () => { base = await source(); }, 60_000);
+
+  function setup(dataDir = mkdtempSync(join(tmpdir(), 'standby-repl-'))) {
+    const clock = manualClock(0);
+    const summaries: ReplicationSummary[] = [];
+    const alertLists: Alert[][] = [];
+    const logger = silentLogger();
+    let monitor: ReturnType<typeof createReplicationMonitor> | null = null;
+    const store = createEstateStore(structuredClone(base), {
+      clock, batchMs: 250, publish: (batch) => monitor?.observe(batch),
+    });
+    monitor = createReplicationMonitor({
+      store, dataDir, clock, logger, onSummary: (s) => summaries.push(s), onAlerts: (a) => alertLists.push(a),
+    });
+    const protectedVm = [...store.vms()].find((v) => v.replication?.mode === 'Primary' && v.tier === 1)!;
+    return { clock, store, monitor, summaries, alertLists, dataDir, logger, protectedVm };
+  }
+
+  describe(`replication monitor on ${name}`, () => {
+    it('summarises health and RPO by tier over protected copies only', () => {
+      const { monitor } = setup();
+      const summary = monitor.summary();
+      expect(summary.protectedVms).toBe(36);
+      expect(summary.byHealth.Normal).toBe(36);
+      expect(summary.byTier.reduce((n, t) => n + t.protectedVms, 0)).toBe(36);
+      expect(summary.byTier.every((t) => t.pctWithinRpo === 100)).toBe(true);
+      monitor.dispose();
+    });
+
+    it('raises an alert when a VM turns Warning, escalates on Critical, clears on Normal', () => {
+      const { store, monitor, clock, alertLists, protectedVm: vm } = setup();
+      const set = (health: 'Normal' | 'Warning' | 'Critical') => {
+        store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...store.getVm(vm.id)!.replication!, health } } }]);
+        clock.advance(250);
+      };
+      set('Warning');
+      expect(monitor.alerts()).toEqual([expect.objectContaining({ vmName: vm.name, kind: 'health', severity: 'warning', clearedAt: null })]);
+      set('Critical');
+      expect(monitor.alerts()).toHaveLength(1);
+      expect(monitor.alerts()[0]!.severity).toBe('critical');
+      set('Normal');
+      expect(monitor.alerts()[0]!.clearedAt).not.toBeNull();
+      expect(alertLists.length).toBe(3);
+      monitor.dispose();
+    });
+
+    it('raises an RPO alert when the estate clock passes the target', () => {
+      const { store, monitor, clock, protectedVm: vm } = setup();
+      store.apply([{ op: 'clock', value: { source: 'lab', now: vm.replication!.lastReplicationTime! + 901_000, speed: 1 } }]);
+      clock.advance(250);
+      expect(monitor.alerts().find((a) => a.kind === 'rpo' && a.vmId === vm.id)?.message).toMatch(/RPO of 15 min missed/);
+      monitor.dispose();
+    });
+
+    it('keeps alerts and acknowledgements across a restart, and skips a torn last line', () => {
+      const first = setup();
+      first.store.apply([{ op: 'merge', kind: 'vm', id: first.protectedVm.id, value: { replication: { ...first.protectedVm.replication!, health: 'Critical' } } }]);
+      first.clock.advance(250);
+      const [alert] = first.monitor.alerts();
+      expect(first.monitor.acknowledge([alert!.id, 'A999999'], 'nurse.it')).toEqual(['A999999']);
+      first.monitor.dispose();
+      appendFileSync(join(first.dataDir, 'alerts.jsonl'), '{"type":"raised","alert":{"id"');
+
+      const second = setup(first.dataDir);
+      expect(second.monitor.alerts()).toEqual([expect.objectContaining({ id: alert!.id, acknowledged: expect.objectContaining({ by: 'nurse.it' }) })]);
+      expect(second.logger.lines.some((l) => /alerts\.jsonl, line \d+: not a valid alert record/.test(l))).toBe(true);
+      second.monitor.dispose();
+    });
+
+    it('records history per VM and estimates WAN throughput from completed cycles', () => {
+      const { store, monitor, clock, protectedVm: vm } = setup();
+      const replication = store.getVm(vm.id)!.replication!;
+      const t = replication.lastReplicationTime! + 300_000;
+      store.apply([{ op: 'clock', value: { source: 'lab', now: t, speed: 1 } }, { op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...replication, pendingBytes: 600_000_000 } } }]);
+      clock.advance(250);
+      store.apply([{ op: 'clock', value: { source: 'lab', now: t + 20_000, speed: 1 } }, { op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...replication, pendingBytes: 0, lastReplicationTime: t + 20_000 } } }]);
+      clock.advance(1000);
+      const points = monitor.history(vm.id, 'hour')!;
+      expect(points.length).toBeGreaterThanOrEqual(1);
+      expect(points.reduce((n, p) => n + p.transferBytes, 0)).toBe(600_000_000);
+      expect(monitor.summary().wanThroughputBitsPerSec).toBe(80_000_000);
+      expect(monitor.history('p:NOPE', 'hour')).toBeNull();
+      monitor.dispose();
+    });
+  });
+}

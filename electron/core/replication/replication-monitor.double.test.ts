@@ -1,0 +1,12 @@
+import { startDoubleBackend } from '../backends/powershell/testing/double-backend.ts';
+import { MONITOR_START, replicationMonitorSuite } from './replication-monitor-suite.ts';
+
+/** The same monitor tests on the inventory the PowerShell backend loads through the double. */
+replicationMonitorSuite('PowerShell through the double', async () => {
+  const double = await startDoubleBackend({ seed: 5, vmCount: 40, startTime: MONITOR_START, time: 'live' });
+  try {
+    return await double.backend.load();
+  } finally {
+    await double.dispose();
+  }
+});
