@@ -252,7 +252,7 @@ export class DoubleHub {
           if (cluster.replicaBroker) groups.push(brokerGroupRow(f, cluster, clusterHosts.find((h) => h.state === 'Up') ?? host));
           return remoteOk(groups);
         }
-        case 'get-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
+        case 'get-vmreplication': case 'set-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
         case 'measure-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => measureRow(f, vm, host, r, estate.now))); }
         case 'get-vmsnapshot': named(); return remoteOk([]);
         case 'start-vmfailover': case 'start-vm': case 'stop-vm': {
