@@ -12,7 +12,7 @@ export interface NotificationApi {
 export interface AlertNotifierOptions {
   core: Pick<Core, 'handle' | 'subscribe'>;
   notifications: NotificationApi;
-  /** Brings the console to the front on the replication view when a notification is clicked. */
+  /** Brings the console window to the front when a notification is clicked. */
   showAlerts(): void;
   logger: Pick<LoggerPort, 'warn'>;
 }
