@@ -2,13 +2,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import type { Socket } from 'node:net';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { generateLabEstate } from '../electron/core/backends/lab/estate-generator.ts';
 import { LAB_EPOCH } from '../electron/core/backends/lab/lab-source.ts';
 import { createEstateStore } from '../electron/core/estate/estate-store.ts';
 import { systemClock } from '../electron/core/ports.ts';
 import { EstateSnapshotSchema } from '../shared/model/estate.ts';
+import { serveConsole } from '../e2e/serve-fixture.ts';
 import { median, round, type Emit } from './bench-result.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -44,10 +46,78 @@ function bareNodeMs(): number {
   return performance.now() - started;
 }
 
+/** One client connection's traffic: payload bytes as delivered, and bytes read off its TCP socket. */
+interface Tap { ws: WebSocket; payloadBytes: number; deflatedEachBytes: number; frames: number; socketBytes(): number; request(ch: string, body: unknown): Promise<unknown> }
+
+async function tap(operatorUrl: string): Promise<Tap> {
+  const u = new URL(operatorUrl);
+  // ws offers permessage-deflate as Chromium does, so the server compresses exactly as for a browser.
+  const ws = new WebSocket(`ws://${u.host}/ws?token=${u.searchParams.get('token')}`);
+  let socket: Socket | null = null;
+  ws.on('upgrade', (response) => { socket = response.socket as Socket; });
+  let nextId = 1;
+  const pending = new Map<number, (body: unknown) => void>();
+  const t: Tap = {
+    ws, payloadBytes: 0, deflatedEachBytes: 0, frames: 0,
+    socketBytes: () => (socket as Socket | null)?.bytesRead ?? 0,
+    request: (ch, body) => new Promise((resolve) => { const id = nextId++; pending.set(id, resolve); ws.send(JSON.stringify({ t: 'req', id, ch, body })); }),
+  };
+  ws.on('message', (data: Buffer) => {
+    t.payloadBytes += data.length;
+    // What the frame would weigh if every message were deflated on its own (no shared window).
+    t.deflatedEachBytes += deflateRawSync(data).length;
+    t.frames += 1;
+    const frame = JSON.parse(data.toString()) as { t: string; id?: number; body?: unknown };
+    if (frame.t === 'res' && frame.id !== undefined) { pending.get(frame.id)?.(frame.body); pending.delete(frame.id); }
+  });
+  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  return t;
+}
+
+/**
+ * Patch traffic of the default estate with the lab at 60×, against the baseline of the whole
+ * snapshot sent every second, both measured on the wire at the same time on two connections.
+ */
+async function patchTraffic(emit: Emit): Promise<void> {
+  const served = await serveConsole();
+  try {
+    const patches = await tap(served.operatorUrl);
+    const snapshots = await tap(served.operatorUrl);
+    await patches.request('lab.setSpeed', { speed: 60 });
+    patches.ws.send(JSON.stringify({ t: 'sub', stream: 'estate.patches' }));
+    await new Promise((r) => setTimeout(r, 3_000));
+    const start = { at: performance.now(), p: { ...patches, socket: patches.socketBytes() }, s: { ...snapshots, socket: snapshots.socketBytes() } };
+    const windowMs = 20_000;
+    const timer = setInterval(() => { void snapshots.request('estate.snapshot', {}); }, 1000);
+    await new Promise((r) => setTimeout(r, windowMs));
+    clearInterval(timer);
+    await new Promise((r) => setTimeout(r, 500));
+    const sec = (performance.now() - start.at) / 1000;
+    const snapSec = windowMs / 1000;
+    const rate = (now: number, then: number, over: number) => Math.round((now - then) / over);
+    const patchWire = rate(patches.socketBytes(), start.p.socket, sec);
+    const snapWire = rate(snapshots.socketBytes(), start.s.socket, snapSec);
+    emit({
+      name: 'patch bytes per second on the wire, default estate, lab at 60×', value: patchWire, unit: 'bytes/s (TCP, as sent)',
+      uncompressedBytesPerSec: rate(patches.payloadBytes, start.p.payloadBytes, sec),
+      deflatedEachBytesPerSec: rate(patches.deflatedEachBytes, start.p.deflatedEachBytes, sec),
+      framesPerSec: round((patches.frames - start.p.frames) / sec, 1),
+      baseline: { name: 'whole snapshot every second, on the wire', value: snapWire },
+      baselineUncompressedBytesPerSec: rate(snapshots.payloadBytes, start.s.payloadBytes, snapSec),
+    });
+    patches.ws.close();
+    snapshots.ws.close();
+  } finally {
+    await served.stop();
+  }
+}
+
 export async function run(emit: Emit): Promise<void> {
   // What `npm run serve` starts is the server build; build it as serve would.
   const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'electron/server/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('the server build failed');
+  await patchTraffic(emit);
+  if (process.env.BENCH_WIRE_ONLY === '1') return;
   const starts: number[] = [];
   const fromSources: number[] = [];
   const bare: number[] = [];

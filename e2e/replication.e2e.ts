@@ -102,6 +102,33 @@ test('a resync from the grid completes and is shown done only after read-back', 
   await expect(page.getByTestId('action-tally')).toHaveText('1 done');
 });
 
+test('a frequency change on a selection is confirmed, read back, and shown in the grid', async ({ page }) => {
+  await openReplication(page, served.operatorUrl);
+  await page.getByTestId('filter-tier').selectOption('0');
+  await page.getByTestId('sort-name').click();
+  const rows = page.getByTestId('replication-row');
+  // Rows 1 and 2 of tier 0 (every 30 s): the resync test acts on the first row of the whole grid.
+  const names = [(await rows.nth(1).getByRole('gridcell').nth(1).textContent())!, (await rows.nth(2).getByRole('gridcell').nth(1).textContent())!];
+  await expect(rows.nth(1).locator('.rc-freq')).toHaveText('30 s');
+  await rows.nth(1).locator('.rc-check').click();
+  await rows.nth(2).locator('.rc-check').click({ modifiers: ['Shift'] });
+  await page.getByTestId('action-set-frequency').click();
+  const dialog = page.getByTestId('confirm-dialog');
+  await expect(dialog).toContainText('Set-VMReplication -ReplicationFrequencySec');
+  // Extended replication offers 5 and 15 minutes only, as Hyper-V allows.
+  await dialog.getByTestId('frequency-relationship').selectOption('Extended');
+  await expect(dialog.getByTestId('frequency-value').locator('option[value="30"]')).toBeDisabled();
+  await dialog.getByTestId('frequency-relationship').selectOption('Simple');
+  await dialog.getByTestId('frequency-value').selectOption('900');
+  await dialog.getByTestId('confirm-go').click();
+  const result = page.getByTestId('action-results').getByTestId('action-result');
+  await expect(result).toHaveCount(2, { timeout: 30_000 });
+  await expect(page.getByTestId('action-tally')).toHaveText('2 done');
+  for (const name of names) await expect(result.filter({ hasText: name })).toContainText(/read back: .*every 15 min/);
+  await expect(rows.filter({ hasText: names[0]! }).locator('.rc-freq')).toHaveText('15 min');
+  await expect(rows.filter({ hasText: names[1]! }).locator('.rc-freq')).toHaveText('15 min');
+});
+
 test('a WAN cut injected in the lab turns rows Warning or Critical within seconds and raises an alert', async ({ page }) => {
   await openReplication(page, served.operatorUrl);
   await expect(page.getByTestId('summary-normal')).toContainText('596');

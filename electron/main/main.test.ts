@@ -6,6 +6,7 @@ const fakes = vi.hoisted(() => ({
   app: undefined as unknown as EventEmitter & Record<string, ReturnType<typeof vi.fn>>,
   createCore: vi.fn(),
   windows: [] as { webPreferences: Record<string, unknown> }[],
+  notifications: [] as { options: { title: string; body: string; urgency: string }; shown: number }[],
 }));
 
 vi.mock('electron', async () => {
@@ -26,8 +27,15 @@ vi.mock('electron', async () => {
     constructor(options: { webPreferences: Record<string, unknown> }) { super(); fakes.windows.push(options); }
     loadURL() { return Promise.resolve(); }
   }
+  class Notification {
+    static isSupported = () => true;
+    record: { options: { title: string; body: string; urgency: string }; shown: number };
+    constructor(options: { title: string; body: string; urgency: string }) { this.record = { options, shown: 0 }; fakes.notifications.push(this.record); }
+    on() { return this; }
+    show() { this.record.shown += 1; }
+  }
   return {
-    app, BrowserWindow,
+    app, BrowserWindow, Notification,
     dialog: { showErrorBox: vi.fn() },
     ipcMain: { handle: vi.fn(), on: vi.fn(), removeHandler: vi.fn(), removeListener: vi.fn() },
     net: { fetch: vi.fn() },
@@ -44,11 +52,29 @@ vi.mock('./logger.ts', () => ({
 }));
 vi.mock('./store-file.ts', () => ({ keepUnusableStoreFileAside: () => 'missing' }));
 
+/** A core that answers the two reads the notifier makes and lets the test publish on its streams. */
+function fakeCore(desktopNotifications: boolean) {
+  const listeners = new Map<string, (event: unknown) => void>();
+  return {
+    listeners,
+    handle: vi.fn(async (channel: string) => {
+      if (channel === 'settings.get') return { theme: 'system', rtoTargetMinutes: 60, desktopNotifications, lab: { seed: 1, vmCount: 10 } };
+      if (channel === 'alerts.list') return { alerts: [] };
+      throw new Error(`unexpected ${channel}`);
+    }),
+    subscribe: vi.fn((stream: string, listener: (event: unknown) => void) => { listeners.set(stream, listener); return () => listeners.delete(stream); }),
+    dispose: vi.fn(async () => {}),
+  };
+}
+
+const alert = { id: 'a1', kind: 'health', severity: 'critical', vmId: 'p:EHRDB01', vmName: 'EHRDB01', message: 'Replication health is Critical.', raisedAt: 1, raisedWallAt: 1, clearedAt: null, acknowledged: null };
+
 describe('main entry', () => {
   beforeEach(() => {
     vi.resetModules();
     fakes.windows.length = 0;
-    fakes.createCore.mockReset().mockResolvedValue({ handle: vi.fn(), subscribe: vi.fn(), dispose: vi.fn(async () => {}) });
+    fakes.notifications.length = 0;
+    fakes.createCore.mockReset().mockResolvedValue(fakeCore(true));
   });
 
   it('quits at once when another Standby already runs, before starting a core', async () => {
@@ -79,5 +105,17 @@ describe('main entry', () => {
     expect(event.preventDefault).toHaveBeenCalled();
     expect(core.dispose).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(fakes.app.quit).toHaveBeenCalled());
+  });
+
+  it('shows a desktop notification when the core raises an alert, unless the setting turns them off', async () => {
+    fakes.lock = true;
+    await import('./main.ts');
+    const core = await fakes.createCore.mock.results[0]!.value as ReturnType<typeof fakeCore>;
+    await vi.waitFor(() => expect(core.listeners.has('alerts.changed')).toBe(true));
+    core.listeners.get('alerts.changed')!({ alerts: [alert] });
+    expect(fakes.notifications).toEqual([{ options: { title: 'Critical: EHRDB01', body: 'Replication health is Critical.', urgency: 'critical' }, shown: 1 }]);
+    core.listeners.get('settings.changed')!({ theme: 'system', rtoTargetMinutes: 60, desktopNotifications: false, lab: { seed: 1, vmCount: 10 } });
+    core.listeners.get('alerts.changed')!({ alerts: [alert, { ...alert, id: 'a2', vmName: 'PACS01' }] });
+    expect(fakes.notifications).toHaveLength(1);
   });
 });

@@ -1,9 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, safeStorage, session } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore, type Core } from '../core/core.ts';
 import { systemClock } from '../core/ports.ts';
+import { startAlertNotifier } from './alert-notifier.ts';
 import { registerAppScheme, serveRendererFiles } from './app-protocol.ts';
 import { PACKAGED_APP_URL } from './app-url.ts';
 import { createConsoleWindow } from './console-window.ts';
@@ -71,6 +72,19 @@ async function start(): Promise<void> {
     return window;
   };
   openConsole();
+  const stopNotifier = await startAlertNotifier({
+    core, logger,
+    notifications: { isSupported: () => Notification.isSupported(), create: (o) => new Notification(o) },
+    showAlerts: () => {
+      const [window] = BrowserWindow.getAllWindows();
+      const shown = window ?? openConsole();
+      if (shown.isMinimized()) shown.restore();
+      shown.focus();
+    },
+  }).catch((error: unknown) => {
+    logger.warn('Desktop notifications are off: they could not start', { error: String(error) });
+    return () => {};
+  });
   logger.info('Standby started', { version: app.getVersion(), appUrl, userData });
 
   app.on('second-instance', () => {
@@ -89,6 +103,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     if (shutdown === 'disposing') return;
     shutdown = 'disposing';
+    stopNotifier();
     bridge.dispose();
     core.dispose()
       .catch((error: unknown) => logger.error('The core did not shut down cleanly', { error }))

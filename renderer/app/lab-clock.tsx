@@ -9,12 +9,14 @@ export function LabClock() {
   const [wallNow, setWallNow] = useState(() => performance.now());
 
   const running = live && clock !== undefined && clock.speed !== null && clock.speed > 0;
+  const fast = running && clock.speed! > 1;
   useEffect(() => {
     if (!running) return;
-    // Four ticks a second keeps the seconds even at ×1 without re-rendering on every frame.
-    const timer = setInterval(() => setWallNow(performance.now()), 250);
+    // Four ticks a second keep the seconds even at ×1. Faster, the seconds are a blur anyway and
+    // every tick is a frame for the whole window: once a second is enough.
+    const timer = setInterval(() => setWallNow(performance.now()), fast ? 1000 : 250);
     return () => clearInterval(timer);
-  }, [running]);
+  }, [running, fast]);
 
   if (!clock) return null;
   const shown = extrapolateClock(clock, receivedAt, Math.max(wallNow, receivedAt), live);

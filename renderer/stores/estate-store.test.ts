@@ -3,6 +3,7 @@ import type { Client } from '../../shared/contract/client.ts';
 import { ContractError } from '../../shared/contract/errors.ts';
 import type { EstateSnapshot, PatchBatch } from '../../shared/model/estate.ts';
 import { twoSiteEstate } from '../test-support/estate-fixture.ts';
+import { applyBatches } from '../../shared/model/apply-patches.ts';
 import { createEstateStore } from './estate-store.ts';
 
 /** A client whose snapshot answers the test releases by hand, and whose patch stream it drives. */
@@ -198,5 +199,51 @@ describe('estate store structure and coalescing', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+  it('applies to a big estate a slice of the VM table per task, with the same result as one apply', async () => {
+    const fake = fakeClient();
+    const estate = createEstateStore(fake.client, { sliceVmsAbove: 10, sliceSize: 7 });
+    estate.start();
+    const start = twoSiteEstate(12, 1);
+    fake.answers[0]?.resolve(start);
+    await flush();
+    const before = estate.store.getState().snapshot!;
+    const ids = Object.keys(before.vms);
+    expect(ids.length).toBeGreaterThan(20);
+    const batches: PatchBatch[] = [
+      rename(2, ids[0]!, 'renamed'),
+      { seq: 3, patches: [{ op: 'remove', kind: 'vm', id: ids[1]! }, { op: 'clock', value: { ...before.clock, now: before.clock.now + 5000 } }] },
+      { seq: 4, patches: [{ op: 'put', kind: 'vm', value: { ...before.vms[ids[2]!]!, id: 'new-vm', name: 'new' } }, { op: 'merge', kind: 'host', id: 'a1', value: { cpuUsagePct: 42 } }] },
+    ];
+    for (const b of batches) fake.emit(b);
+    // Sliced: nothing is committed within the task that received the batch.
+    expect(estate.store.getState().snapshot).toBe(before);
+    for (let i = 0; i < 10; i++) await flush();
+    const after = estate.store.getState().snapshot!;
+    expect(after).toEqual(applyBatches(before, batches));
+    expect(after.seq).toBe(4);
+    // Structural sharing holds: an untouched VM keeps its identity, a renamed one is new.
+    expect(after.vms[ids[5]!]).toBe(before.vms[ids[5]!]);
+    expect(after.vms[ids[0]!]).not.toBe(before.vms[ids[0]!]);
+    expect(estate.store.getState().structureVersion).toBeGreaterThan(1);
+  });
+
+  it('drops a sliced apply overtaken by a resync, and applies what came after the fresh snapshot', async () => {
+    const fake = fakeClient();
+    const estate = createEstateStore(fake.client, { sliceVmsAbove: 10, sliceSize: 5 });
+    estate.start();
+    fake.answers[0]?.resolve(twoSiteEstate(12, 1));
+    await flush();
+    const id = Object.keys(estate.store.getState().snapshot!.vms)[0]!;
+    fake.emit(rename(2, id, 'stale copy'));
+    const resync = estate.resync();
+    fake.answers[1]?.resolve(twoSiteEstate(12, 5));
+    await resync;
+    for (let i = 0; i < 10; i++) await flush();
+    expect(estate.store.getState().snapshot!.seq).toBe(5);
+    expect(estate.store.getState().snapshot!.vms[id]!.name).not.toBe('stale copy');
+    fake.emit(rename(6, id, 'after'));
+    for (let i = 0; i < 10; i++) await flush();
+    expect(estate.store.getState().snapshot!.vms[id]!.name).toBe('after');
   });
 });

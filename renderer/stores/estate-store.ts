@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../shared/contract/client.ts';
 import { applyBatches } from '../../shared/model/apply-patches.ts';
-import type { EstateSnapshot, PatchBatch } from '../../shared/model/estate.ts';
+import type { EstateSnapshot, Patch, PatchBatch, Vm } from '../../shared/model/estate.ts';
 import { describeError } from './describe-error.ts';
 
 export interface EstateState {
@@ -37,6 +37,13 @@ export interface EstateStoreOptions {
    * a tenth of the main thread when one apply gets expensive.
    */
   applyIntervalMs?: number;
+  /**
+   * Above this many VM records an apply copies the VM table in slices of `sliceSize`, yielding to
+   * the browser between them: on a 30,000-record estate one copy is ~100 ms, a task long enough to
+   * make typing and scrolling stutter. Batches arriving meanwhile wait for the next apply.
+   */
+  sliceVmsAbove?: number;
+  sliceSize?: number;
 }
 
 /**
@@ -64,10 +71,17 @@ export function createEstateStore(client: Client, options: EstateStoreOptions = 
   let lastFlushAt = -Infinity;
   let lastApplyCostMs = 0;
   const interval = () => (applyIntervalMs <= 0 ? 0 : Math.min(2_000, Math.max(applyIntervalMs, lastApplyCostMs * 10)));
+  const sliceVmsAbove = options.sliceVmsAbove ?? 5_000;
+  const sliceSize = options.sliceSize ?? 4_000;
+  /** VM records in the current snapshot, counted when its structure changes. */
+  let vmRecords = 0;
+  /** True while a sliced apply is between slices: flushes wait for it. */
+  let slicing = false;
 
   const commit = (next: EstateSnapshot, structural: boolean, extra: Partial<EstateState> = {}) => {
     const state = store.getState();
     const clockMoved = !state.snapshot || state.snapshot.clock !== next.clock;
+    if (structural) vmRecords = Object.keys(next.vms).length;
     store.setState({
       snapshot: next,
       ...(clockMoved ? { clockReceivedAt: now() } : {}),
@@ -85,15 +99,59 @@ export function createEstateStore(client: Client, options: EstateStoreOptions = 
 
   const flush = () => {
     flushTimer = null;
+    if (slicing) return;
     const started = now();
     lastFlushAt = started;
     const batches = queued;
     queued = [];
     const current = store.getState().snapshot;
     if (!current || stale || buffer) return;
+    if (vmRecords > sliceVmsAbove && batches.some((b) => b.seq > current.seq && b.patches.some(isVmPatch))) {
+      void flushSliced(current, batches);
+      return;
+    }
     const { next, structural } = applyAll(current, batches);
     lastApplyCostMs = now() - started;
     if (next !== current) commit(next, structural);
+  };
+
+  /** The same result as applyAll, with the VM table copied a slice per task. */
+  const flushSliced = async (current: EstateSnapshot, batches: PatchBatch[]) => {
+    slicing = true;
+    const mine = generation;
+    let busyMs = 0;
+    try {
+      let t = now();
+      const fresh = batches.filter((b) => b.seq > current.seq).sort((a, b) => a.seq - b.seq);
+      const structural = fresh.some((batch) => changesStructure(current, batch));
+      const keys = Object.keys(current.vms);
+      const vms: Record<string, Vm> = {};
+      for (let i = 0; i < keys.length; i += sliceSize) {
+        const end = Math.min(keys.length, i + sliceSize);
+        for (let j = i; j < end; j++) vms[keys[j]!] = current.vms[keys[j]!]!;
+        busyMs += now() - t;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        t = now();
+        // A resync replaced the snapshot meanwhile: this copy is of a dead one.
+        if (mine !== generation || disposed || stale || buffer) return;
+      }
+      const rest: PatchBatch[] = fresh.map((batch) => {
+        const others: Patch[] = [];
+        for (const patch of batch.patches) {
+          if (isVmPatch(patch)) applyVmPatch(vms, patch);
+          else others.push(patch);
+        }
+        return { seq: batch.seq, patches: others };
+      });
+      // No VM patch is left, so applyBatches leaves this copy of the VM table as it is.
+      const next = applyBatches({ ...current, vms }, rest);
+      busyMs += now() - t;
+      lastApplyCostMs = busyMs;
+      commit(next, structural);
+    } finally {
+      slicing = false;
+      if (queued.length > 0 && !flushTimer && !disposed) flushTimer = setTimeout(flush, Math.max(0, lastFlushAt + interval() - now()));
+    }
   };
 
   const onBatch = (batch: PatchBatch) => {
@@ -152,6 +210,23 @@ export function createEstateStore(client: Client, options: EstateStoreOptions = 
       unsubscribe = null;
     },
   };
+}
+
+type VmPatch = Extract<Patch, { op: 'put' | 'merge'; kind: 'vm' }> | { op: 'remove'; kind: 'vm'; id: string };
+
+function isVmPatch(patch: Patch): patch is VmPatch {
+  return patch.op !== 'clock' && patch.kind === 'vm';
+}
+
+/** applyPatches' semantics for one VM patch, on a table this store owns (see apply-patches.ts). */
+function applyVmPatch(vms: Record<string, Vm>, patch: VmPatch): void {
+  if (patch.op === 'put') vms[patch.value.id] = patch.value;
+  else if (patch.op === 'remove') delete vms[patch.id];
+  else {
+    const current = vms[patch.id];
+    // As in applyPatches: a merge for a VM this side never saw is ignored (the core puts first).
+    if (current) vms[patch.id] = { ...current, ...patch.value };
+  }
 }
 
 const PLACEMENT_FIELDS = ['name', 'hostId', 'clusterId', 'siteId', 'vmId', 'hostIds', 'clusterIds'] as const;

@@ -19,6 +19,8 @@ export interface SettingsStore {
   readonly store: StoreApi<SettingsStoreState>;
   load(): Promise<void>;
   setTheme(theme: Theme, role: 'operator' | 'viewer' | undefined): Promise<void>;
+  /** The desktop app's notifications for raised alerts, on or off (a shared setting). */
+  setDesktopNotifications(on: boolean): Promise<void>;
   dispose(): void;
 }
 
@@ -96,6 +98,13 @@ export function createSettingsStore(client: Client, options: SettingsStoreOption
         } else {
           store.setState({ notice: `Theme not saved: ${describeError(error)}` });
         }
+      }
+    },
+    async setDesktopNotifications(on) {
+      try {
+        store.setState({ settings: await client.request('settings.update', { desktopNotifications: on }), notice: null });
+      } catch (error) {
+        store.setState({ notice: `Desktop notifications not ${on ? 'turned on' : 'turned off'}: ${describeError(error)}` });
       }
     },
     dispose() {

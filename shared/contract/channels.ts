@@ -7,6 +7,7 @@ import { recoveryChannels, recoveryStreams } from './recovery-channels.ts';
 import { migrationChannels, migrationStreams } from './migration-channels.ts';
 import { connectionsChannels, connectionsStreams } from './connections-channels.ts';
 import { labChannels, labStreams } from './lab-channels.ts';
+import { checkPatchBatch } from './patch-batch-check.ts';
 
 export const RoleSchema = z.enum(['operator', 'viewer']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -55,6 +56,7 @@ export const streams = {
   'estate.patches': stream({
     summary: 'Batched changes to the estate since the snapshot',
     event: PatchBatchSchema,
+    clientCheck: checkPatchBatch,
   }),
   'settings.changed': stream({
     summary: 'Settings after any change, from any window',

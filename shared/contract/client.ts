@@ -41,6 +41,14 @@ export function createClient(transport: Transport, onInvalidEvent?: (stream: str
     },
     subscribe(stream, listener) {
       const def = streams[stream];
+      const check = (def as { clientCheck?: (raw: unknown) => string | null }).clientCheck;
+      if (check) {
+        return transport.subscribe(stream, (raw) => {
+          const problem = check(raw);
+          if (problem === null) listener(raw as EventOf<typeof stream>);
+          else onInvalidEvent?.(stream, new ContractError('internal', `${stream}: ${problem}`));
+        });
+      }
       return transport.subscribe(stream, (raw) => {
         const parsed = def.event.safeParse(raw);
         if (parsed.success) listener(parsed.data as EventOf<typeof stream>);

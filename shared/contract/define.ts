@@ -15,6 +15,12 @@ export interface EventStream<Ev extends z.ZodType = z.ZodType> {
   readonly kind: 'stream';
   readonly event: Ev;
   readonly summary: string;
+  /**
+   * A cheaper check the client uses instead of the schema, for a high-rate stream whose sender
+   * validates what it sends (null: well-formed; otherwise what is wrong). Senders and tests still
+   * hold the stream to `event`.
+   */
+  readonly clientCheck?: (raw: unknown) => string | null;
 }
 
 export function request<Req extends z.ZodType, Res extends z.ZodType>(def: {
@@ -26,6 +32,6 @@ export function request<Req extends z.ZodType, Res extends z.ZodType>(def: {
   return { kind: 'request', ...def };
 }
 
-export function stream<Ev extends z.ZodType>(def: { event: Ev; summary: string }): EventStream<Ev> {
+export function stream<Ev extends z.ZodType>(def: { event: Ev; summary: string; clientCheck?: (raw: unknown) => string | null }): EventStream<Ev> {
   return { kind: 'stream', ...def };
 }

@@ -8,7 +8,7 @@ export const ReplicationActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('suspend') }),
   z.object({ action: z.literal('resume') }),
   z.object({ action: z.literal('resynchronize') }),
-  /** Extended replication accepts only 300 and 900; the core refuses 30 for it per VM. */
+  /** Extended replication accepts only 300 and 900: Set-VMReplication (and the lab) refuse 30, reported per VM. */
   z.object({ action: z.literal('set-frequency'), frequencySec: z.union([z.literal(30), z.literal(300), z.literal(900)]), relationship: z.enum(['Simple', 'Extended']).default('Simple') }),
 ]);
 export type ReplicationAction = z.infer<typeof ReplicationActionSchema>;

@@ -5,6 +5,7 @@ import type { AuditEntry, AuditLog } from './audit-log.ts';
 const MUTATING = {
   suspendVMReplication: 'Suspend-VMReplication',
   resumeVMReplication: 'Resume-VMReplication',
+  setVMReplication: 'Set-VMReplication',
   startVMFailover: 'Start-VMFailover',
   stopVMFailover: 'Stop-VMFailover',
   completeVMFailover: 'Complete-VMFailover',

@@ -171,6 +171,13 @@ export interface HyperVBackend extends EstateSource {
   getVMNetworkAdapter(target: VmTarget): Promise<VMNetworkAdapterInfo[]>;
   suspendVMReplication(target: VmTarget): Promise<void>;
   resumeVMReplication(target: VmTarget, options?: { resynchronize?: boolean }): Promise<void>;
+  /**
+   * Set-VMReplication -ReplicationFrequencySec -Passthru. On the primary host it changes the
+   * primary→replica relationship; on the replica host it changes the replica→extended replica one
+   * (the replica VM is the primary of that relationship), as Hyper-V does. Extended replication
+   * accepts 300 or 900 only: 30 is refused as invalid-state. Answers the changed relationship.
+   */
+  setVMReplication(target: VmTarget, settings: { replicationFrequencySec: number }): Promise<VMReplicationInfo>;
 
   // Failover (Start-VMFailover -Prepare | (none) | -AsTest, Stop-, Complete-, Set-VMReplication -Reverse).
   startVMFailover(target: VmTarget, options?: StartVMFailoverOptions): Promise<VMInfo>;

@@ -57,6 +57,31 @@ export function replicationActionsSuite(name: string, start: () => Promise<Actio
       await core.dispose();
     });
 
+    it('changes the frequency of a selection, extended on the replica host, and reports it done only after read-back', async () => {
+      const { core, ports, protectedVms } = await start();
+      // Tier 2 replicates every 900 s already: pick VMs where 900 is a change, on both relationships.
+      const notYet = protectedVms.filter((v) => (v as unknown as { replication: { frequencySec: number } }).replication.frequencySec !== 900);
+      const ids = notYet.slice(0, 2).map((v) => v.id);
+      expect(ids).toHaveLength(2);
+      const simple = (await core.handle('replication.act', { vmIds: ids, change: { action: 'set-frequency', frequencySec: 900 } }, operator)) as Results;
+      expect(simple.results.map((r) => [r.outcome, (r.readBack as { frequencySec: number } | null)?.frequencySec])).toEqual(ids.map(() => ['done', 900]));
+      const extended = (await core.handle('replication.act', { vmIds: [ids[0]!], change: { action: 'set-frequency', frequencySec: 900, relationship: 'Extended' } }, operator)) as Results;
+      expect(extended.results[0]).toMatchObject({ outcome: 'done', readBack: { frequencySec: 900 } });
+      await core.dispose();
+      const audit = readFileSync(join(ports.dataDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const sets = audit.filter((e) => String(e.action).startsWith('Set-VMReplication {"replicationFrequencySec":900}') && e.result === 'ok');
+      expect(sets).toHaveLength(3);
+    });
+
+    it('refuses 30 seconds on extended replication the way Set-VMReplication does, and changes nothing', async () => {
+      const { core, protectedVms } = await start();
+      const vm = protectedVms[0]!;
+      const result = (await core.handle('replication.act', { vmIds: [vm.id], change: { action: 'set-frequency', frequencySec: 30, relationship: 'Extended' } }, operator)) as Results;
+      expect(result.results[0]).toMatchObject({ outcome: 'failed', readBack: null });
+      expect(result.results[0]!.message).toMatch(/extended replication supports only 300, 900 seconds/);
+      await core.dispose();
+    });
+
     it('refuses a viewer before anything is sent', async () => {
       const { core, protectedVms } = await start();
       await expect(core.handle('replication.act', { vmIds: [protectedVms[0]!.id], change: { action: 'suspend' } }, { role: 'viewer', actor: 'wall' })).rejects.toMatchObject({ code: 'forbidden' });

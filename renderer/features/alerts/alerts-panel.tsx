@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { Alert } from '../../../shared/model/replication.ts';
 import { formatAgo } from '../../../shared/format/duration.ts';
-import { useConnection, useEstate } from '../../app/services-context.tsx';
+import { useConnection, useEstate, useServices, useSettings } from '../../app/services-context.tsx';
+import { isPreloadBridge } from '../../transport/choose-transport.ts';
 import { useUi } from '../../app/ui-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useReplicationUi } from '../replication/replication-ui-store.ts';
@@ -44,6 +45,7 @@ export function AlertsPanel() {
           Acknowledge {ackable.length > 0 ? `all ${ackable.length} shown` : 'all shown'}
         </button>
       </div>
+      <DesktopNotificationsToggle viewer={role === 'viewer'} />
       {ackError ? <p className="sheet-error" role="alert" data-testid="ack-error">Not acknowledged: {ackError}</p> : null}
       {status === 'error' ? <p className="sheet-error">{error}</p> : null}
       {visible.length === 0 ? <p className="muted sheet-empty">{status === 'loading' ? 'Loading alerts…' : show === 'unacknowledged' ? 'No unacknowledged alert.' : 'No alert.'}</p> : (
@@ -68,5 +70,22 @@ export function AlertsPanel() {
         </ul>
       )}
     </aside>
+  );
+}
+
+/** Only in the desktop app, where the core raises system notifications for new alerts. */
+function DesktopNotificationsToggle({ viewer }: { viewer: boolean }) {
+  const services = useServices();
+  const on = useSettings((s) => s.settings?.desktopNotifications ?? true);
+  const notice = useSettings((s) => s.notice);
+  if (!isPreloadBridge((window as unknown as { standby?: unknown }).standby)) return null;
+  return (
+    <div className="sheet-tools">
+      <label title={viewer ? 'Viewer (read-only): the server will refuse this' : 'A system notification when an alert is raised or turns critical'}>
+        <input type="checkbox" checked={on} onChange={(e) => void services.settings.setDesktopNotifications(e.target.checked)} data-testid="desktop-notifications" />
+        {' '}Desktop notifications
+      </label>
+      {notice ? <span className="muted">{notice}</span> : null}
+    </div>
   );
 }

@@ -338,6 +338,19 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
       });
     },
 
+    setVMReplication(target, settings) {
+      return call('Set-VMReplication', target.vmName, () => {
+        const vm = resolveVm(target);
+        // Hyper-V changes the relationship this copy is the primary of: primary→replica on the
+        // primary host, replica→extended replica on the replica host.
+        const own = relationshipsOf(vm).find(({ asSource }) => asSource);
+        if (!own) {
+          throw new ContractError('invalid-state', `'${vm.name}' on ${world.hosts.get(vm.hostId)!.name} is a Replica virtual machine with no extended replication; change its replication settings on the primary server.`, vm.name);
+        }
+        sim.replication.setFrequency(own.rel, settings.replicationFrequencySec);
+        return replicationRow(vm, own.rel, true);
+      });
+    },
     // Failover -------------------------------------------------------------------------------------
     startVMFailover(target, options: StartVMFailoverOptions = {}) {
       return call('Start-VMFailover', target.vmName, async () => {

@@ -11,7 +11,7 @@ import type { LabSimulation } from './simulation.ts';
  * console was killed — a drill or a failover then resumes against the estate it left, not a new one.
  */
 const COMMANDS = new Set([
-  'suspendVMReplication', 'resumeVMReplication', 'startVMFailover', 'stopVMFailover', 'completeVMFailover',
+  'suspendVMReplication', 'resumeVMReplication', 'setVMReplication', 'startVMFailover', 'stopVMFailover', 'completeVMFailover',
   'reverseVMReplication', 'startVM', 'stopVM', 'moveClusterVirtualMachineRole', 'suspendClusterNode',
   'resumeClusterNode', 'setVMHost', 'injectFault', 'clearFault',
 ]);

@@ -151,4 +151,25 @@ describe('replication in the lab', () => {
     expect(vm.replication!.state).toBe('Replicating');
     expect(vm.replication!.health).toBe('Normal');
   });
+  it('runs cycles at a frequency changed with Set-VMReplication, and refuses 30 s on extended replication', async () => {
+    const { sim, backend, firstReplicated, settle, onHost } = labFixture();
+    const vm = firstReplicated(0);
+    const row = await settle(backend.setVMReplication(onHost(vm), { replicationFrequencySec: 300 }), 0);
+    expect(row).toMatchObject({ RelationshipType: 'Simple', ReplicationFrequencySec: 300 });
+    const replica = sim.world.copies(vm.vmId).find((c) => c.replication?.mode === 'Replica')!;
+    expect(replica.replication!.frequencySec).toBe(300);
+    const times = new Set<number>();
+    for (let s = 0; s < 30 * 60; s += 10) {
+      sim.runFor(10_000);
+      times.add(vm.replication!.lastReplicationTime!);
+    }
+    // Thirty minutes at 300 s is about six cycles, where 30 s would have made sixty.
+    expect(times.size).toBeGreaterThanOrEqual(5);
+    expect(times.size).toBeLessThanOrEqual(8);
+    expect(vm.replication!.health).toBe('Normal');
+    await expect(settle(backend.setVMReplication(onHost(replica), { replicationFrequencySec: 30 }), 0)).rejects.toMatchObject({ code: 'invalid-state' });
+    const extended = await settle(backend.setVMReplication(onHost(replica), { replicationFrequencySec: 900 }), 0);
+    expect(extended).toMatchObject({ RelationshipType: 'Extended', ReplicationFrequencySec: 900 });
+    expect(replica.extendedReplication!.frequencySec).toBe(900);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Replication, Vm } from '../../../../shared/model/estate.ts';
-import type { ReplicationState } from '../../../../shared/model/hyperv-enums.ts';
+import { EXTENDED_REPLICATION_FREQUENCIES_SEC, REPLICATION_FREQUENCIES_SEC, type ReplicationState } from '../../../../shared/model/hyperv-enums.ts';
 import type { LabLinkId } from '../../../../shared/model/lab.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
 import type { ScheduledEvent } from './event-queue.ts';
@@ -394,6 +394,38 @@ export class ReplicationEngine {
     }
     this.setState(rel, 'Replicating', 'Replicating');
     this.world.event('replication.resumed', 'info', `Replication of '${rel.name}' was resumed.`, { vm: rel.name });
+    this.refreshHealth(rel);
+  }
+
+  /**
+   * Set-VMReplication -ReplicationFrequencySec. Both copies report the new frequency; the next cycle
+   * is due one new interval after the last successful one (or now, if that has passed), so a longer
+   * interval does not fire a stale cycle and a shorter one does not wait out the old interval.
+   */
+  setFrequency(rel: Relationship, frequencySec: number): void {
+    const allowed: readonly number[] = rel.kind === 'extended' ? EXTENDED_REPLICATION_FREQUENCIES_SEC : REPLICATION_FREQUENCIES_SEC;
+    if (!allowed.includes(frequencySec)) {
+      const which = rel.kind === 'extended' ? 'extended replication' : 'replication';
+      throw invalid(`Cannot set the replication frequency of '${rel.name}' to ${frequencySec} seconds: ${which} supports only ${allowed.join(', ')} seconds.`, rel.name);
+    }
+    const state = this.sourceRep(rel).state;
+    if (state === 'FailedOver' || state === 'FailedOverWaitingCompletion' || state === 'PreparedForFailover' || state === 'Disabled') {
+      throw invalid(`Cannot change replication settings for '${rel.name}': the operation is not valid in replication state ${state}.`, rel.name);
+    }
+    const source = this.sourceRep(rel);
+    const target = this.targetRep(rel);
+    if (source.frequencySec === frequencySec && target.frequencySec === frequencySec) return;
+    const before = source.frequencySec;
+    source.frequencySec = frequencySec;
+    target.frequencySec = frequencySec;
+    this.world.touchVm(rel.source, rel.srcField);
+    this.world.touchVm(rel.target, 'replication');
+    if (rel.cycle) {
+      rel.cycle.cancel();
+      const last = source.lastReplicationTime ?? this.world.now;
+      rel.cycle = this.world.queue.at(Math.max(this.world.now, last + frequencySec * 1000), () => this.runCycle(rel));
+    }
+    this.world.event('replication.frequency', 'info', `Replication frequency of '${rel.name}' (${rel.kind === 'simple' ? 'to the replica' : 'extended'}) changed from ${before} to ${frequencySec} seconds.`, { vm: rel.name });
     this.refreshHealth(rel);
   }
 

@@ -82,4 +82,31 @@ describe('the PowerShell backend through the double', () => {
     await expect(d.backend.startVM({ vmName: 'no such VM', computerName: host })).rejects.toMatchObject({ code: 'not-found' });
     expect(d.hub.applied).toEqual([]);
   });
+  it('changes replication frequency with Set-VMReplication: simple on the primary host, extended on the replica host', async () => {
+    const vm = [...d.sim.world.vms.values()].find((v) => v.id.startsWith('p:') && v.replication?.state === 'Replicating' && v.replication.frequencySec !== 900)!;
+    const replica = [...d.sim.world.vms.values()].find((v) => v.vmId === vm.vmId && v.replication?.mode === 'Replica')!;
+    const onPrimary = { vmName: vm.name, computerName: d.sim.world.hosts.get(vm.hostId)!.name };
+    const onReplica = { vmName: replica.name, computerName: d.sim.world.hosts.get(replica.hostId)!.name };
+    d.hub.resetCounters();
+    const simple = await d.backend.setVMReplication(onPrimary, { replicationFrequencySec: 900 });
+    expect(simple).toMatchObject({ RelationshipType: 'Simple', ReplicationFrequencySec: 900, VMName: vm.name });
+    const extended = await d.backend.setVMReplication(onReplica, { replicationFrequencySec: 900 });
+    expect(extended).toMatchObject({ RelationshipType: 'Extended', ReplicationFrequencySec: 900 });
+    expect(d.hub.applied.map((a) => [a.operation, a.computerName, a.args.replicationFrequencySec])).toEqual([
+      ['set-vmreplication', onPrimary.computerName, 900], ['set-vmreplication', onReplica.computerName, 900],
+    ]);
+    // The re-read after the change carries the new frequency into the estate.
+    const fresh = (await d.backend.getVMReplication(onPrimary)).find((r) => r.RelationshipType === 'Simple')!;
+    expect(fresh.ReplicationFrequencySec).toBe(900);
+  });
+
+  it('passes on Hyper-V refusing 30 s for extended replication as invalid-state, changing nothing', async () => {
+    const replica = [...d.sim.world.vms.values()].find((v) => v.replication?.mode === 'Replica' && v.extendedReplication)!;
+    const before = replica.extendedReplication!.frequencySec;
+    d.hub.resetCounters();
+    await expect(d.backend.setVMReplication({ vmName: replica.name, computerName: d.sim.world.hosts.get(replica.hostId)!.name }, { replicationFrequencySec: 30 }))
+      .rejects.toMatchObject({ code: 'invalid-state', message: expect.stringMatching(/extended replication supports only 300, 900 seconds/) });
+    expect(replica.extendedReplication!.frequencySec).toBe(before);
+    expect(d.hub.applied).toEqual([]);
+  });
 });

@@ -327,6 +327,13 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
     },
     suspendVMReplication: (target) => vmChange(target, 'suspend-vmreplication', {}, () => undefined, 'command'),
     resumeVMReplication: (target, o = {}) => vmChange(target, 'resume-vmreplication', { resynchronize: o.resynchronize === true }, () => undefined, 'command'),
+    setVMReplication: (target, settings) => vmChange(target, 'set-vmreplication', { replicationFrequencySec: settings.replicationFrequencySec }, (data) => {
+      // The relationship this copy is primary of: extended on a replica host, simple on a primary.
+      const rows = parseData(psList(ReplicationRowSchema), data, 'set-vmreplication').map((r) => r.info);
+      const changed = rows.find((r) => r.RelationshipType === 'Extended') ?? rows.find((r) => r.RelationshipType === 'Simple');
+      if (!changed) throw new ContractError('backend', 'set-vmreplication: the VM listed no replication after the change.', target.vmName);
+      return changed;
+    }, 'command'),
     startVMFailover: (target, o: StartVMFailoverOptions = {}) => vmChange(target, 'start-vmfailover', {
       prepare: o.prepare === true, asTest: o.asTest === true, recoverySnapshotName: o.recoverySnapshotName ?? null,
     }, (data) => oneVm(data, 'start-vmfailover')),

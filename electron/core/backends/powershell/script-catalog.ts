@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export const REMOTE_OPERATIONS = [
   'get-inventory', 'get-replication', 'get-vm', 'get-vmhost', 'get-clusternode', 'get-clustergroup',
   'get-vmreplication', 'measure-vmreplication', 'get-vmsnapshot', 'suspend-vmreplication',
-  'resume-vmreplication', 'start-vmfailover', 'stop-vmfailover', 'complete-vmfailover',
+  'resume-vmreplication', 'set-vmreplication', 'start-vmfailover', 'stop-vmfailover', 'complete-vmfailover',
   'reverse-vmreplication', 'start-vm', 'stop-vm', 'move-vmrole', 'suspend-clusternode',
   'resume-clusternode', 'set-vmhost', 'get-migrationjobs', 'ping', 'get-vmswitch', 'get-vmnetworkadapter',
 ] as const;
@@ -20,7 +20,7 @@ export type LocalOperation = (typeof LOCAL_OPERATIONS)[number];
 
 /** Operations that change the estate: never retried automatically, always verified by a re-read. */
 export const MUTATING_OPERATIONS: ReadonlySet<RemoteOperation> = new Set([
-  'suspend-vmreplication', 'resume-vmreplication', 'start-vmfailover', 'stop-vmfailover',
+  'suspend-vmreplication', 'resume-vmreplication', 'set-vmreplication', 'start-vmfailover', 'stop-vmfailover',
   'complete-vmfailover', 'reverse-vmreplication', 'start-vm', 'stop-vm', 'move-vmrole',
   'suspend-clusternode', 'resume-clusternode', 'set-vmhost',
 ]);

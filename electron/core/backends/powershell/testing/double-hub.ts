@@ -297,7 +297,7 @@ export class DoubleHub {
           if (cluster.replicaBroker) groups.push(brokerGroupRow(f, cluster, clusterHosts.find((h) => h.state === 'Up') ?? host));
           return remoteOk(groups);
         }
-        case 'get-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
+        case 'get-vmreplication': case 'set-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
         case 'measure-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => measureRow(f, vm, host, r, estate.now))); }
         case 'get-vmswitch': return remoteOk(hostSwitches(estate.sites.find((s) => s.id === host.siteId)?.role === 'dr').map((sw) => ({ Name: sw.Name, SwitchType: f === '5.1' ? SWITCH_CODE[sw.SwitchType] : sw.SwitchType })));
         case 'get-vmnetworkadapter': { const vm = named(); return remoteOk([{ VMName: vm.name, Name: 'Network Adapter', TestReplicaSwitchName: testSwitchOf(vm.name) ?? '' }]); }

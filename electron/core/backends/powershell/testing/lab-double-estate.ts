@@ -87,6 +87,14 @@ export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | '
           if (operation === 'suspend-vmreplication') sim.replication.suspend(rel); else sim.replication.resume(rel, args.resynchronize === true);
           return;
         }
+        case 'set-vmreplication': {
+          // Set-VMReplication changes the relationship this copy is the primary of.
+          const v = vm();
+          const rel = sim.replication.sourcesOf(v.id)[0];
+          if (!rel) throw new ContractError('invalid-state', `'${v.name}' is a Replica virtual machine with no extended replication; change its replication settings on the primary server.`, v.name);
+          sim.replication.setFrequency(rel, Number(args.replicationFrequencySec));
+          return;
+        }
         default:
           throw new ContractError('backend', `The double does not model ${operation} yet.`);
       }

@@ -1,0 +1,76 @@
+import type { Alert } from '../../shared/model/replication.ts';
+import type { Settings } from '../../shared/model/settings.ts';
+import type { Core } from '../core/core.ts';
+import type { LoggerPort } from '../core/ports.ts';
+
+/** The part of Electron's Notification this module uses, so tests can hand in a fake. */
+export interface NotificationApi {
+  isSupported(): boolean;
+  create(options: { title: string; body: string; urgency: 'normal' | 'critical' }): { show(): void; on(event: 'click', listener: () => void): unknown };
+}
+
+export interface AlertNotifierOptions {
+  core: Pick<Core, 'handle' | 'subscribe'>;
+  notifications: NotificationApi;
+  /** Brings the console window to the front when a notification is clicked. */
+  showAlerts(): void;
+  logger: Pick<LoggerPort, 'warn'>;
+}
+
+/**
+ * More new alerts than this in one change (a WAN cut turns hundreds of VMs Warning at once) become
+ * one summary notification: a desktop full of toasts helps nobody.
+ */
+export const SUMMARY_AT = 4;
+
+// It only reads: the viewer role is all it needs.
+const SYSTEM = { role: 'viewer' as const, actor: 'desktop notifications' };
+
+/**
+ * A desktop notification when the core raises a replication alert or escalates one to critical.
+ * Alerts already present at start (journaled before a restart) are not announced again. Respects
+ * the desktopNotifications setting as it changes. Returns a function that stops it.
+ */
+export async function startAlertNotifier(options: AlertNotifierOptions): Promise<() => void> {
+  const { core, notifications, logger } = options;
+  if (!notifications.isSupported()) return () => {};
+  let enabled = ((await core.handle('settings.get', {}, SYSTEM)) as Settings).desktopNotifications;
+  // Severity last announced (or already known at start) per alert id.
+  const known = new Map<string, Alert['severity']>();
+  const initial = (await core.handle('alerts.list', {}, SYSTEM)) as { alerts: Alert[] };
+  for (const alert of initial.alerts) known.set(alert.id, alert.severity);
+
+  const show = (title: string, body: string, critical: boolean) => {
+    try {
+      const n = notifications.create({ title, body, urgency: critical ? 'critical' : 'normal' });
+      n.on('click', () => options.showAlerts());
+      n.show();
+    } catch (error) {
+      logger.warn('A desktop notification could not be shown', { error: String(error) });
+    }
+  };
+
+  const onAlerts = ({ alerts }: { alerts: Alert[] }) => {
+    const fresh: Alert[] = [];
+    for (const alert of alerts) {
+      const before = known.get(alert.id);
+      known.set(alert.id, alert.severity);
+      const announce = before === undefined || (before === 'warning' && alert.severity === 'critical');
+      if (announce && alert.clearedAt === null && alert.acknowledged === null) fresh.push(alert);
+    }
+    if (!enabled || fresh.length === 0) return;
+    const critical = fresh.filter((a) => a.severity === 'critical');
+    if (fresh.length >= SUMMARY_AT) {
+      const names = fresh.slice(0, 3).map((a) => a.vmName).join(', ');
+      show(`${fresh.length} replication alerts`, `${critical.length} critical, ${fresh.length - critical.length} warning: ${names} and ${fresh.length - 3} more.`, critical.length > 0);
+      return;
+    }
+    for (const alert of fresh) show(`${alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.vmName}`, alert.message, alert.severity === 'critical');
+  };
+
+  const stops = [
+    core.subscribe('alerts.changed', onAlerts),
+    core.subscribe('settings.changed', (settings) => { enabled = settings.desktopNotifications; }),
+  ];
+  return () => { for (const stop of stops) stop(); };
+}
