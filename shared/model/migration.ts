@@ -234,7 +234,7 @@ export const RollingPlanSchema = z.object({
   clusterId: z.string(),
   clusterName: z.string(),
   nodesAtOnce: z.number().int().min(1),
-  nodes: z.array(z.object({ hostId: z.string(), hostName: z.string(), vmCount: z.number().int(), bytesToMove: z.number(), predictedDrainSec: z.number() })),
+  nodes: z.array(z.object({ hostId: z.string(), hostName: z.string(), vmCount: z.number().int(), bytesToMove: z.number(), predictedDrainSec: z.number(), lowerBoundSec: z.number().nonnegative() })),
   predictedDurationSec: z.number().nonnegative(),
   lowerBoundSec: z.number().nonnegative(),
   warnings: z.array(PlanWarningSchema),

@@ -1,6 +1,6 @@
 import type { ClusterNodeState, GroupPriority, MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
 import type { DrainOptions, DrainPlan, MigrationType, PlannedMove, PlanWarning } from '../../../shared/model/migration.ts';
-import { DEFAULT_MIGRATION_MODEL, liveMigration, quickMigrationSec, type MigrationModel } from './migration-model.ts';
+import { DEFAULT_MIGRATION_MODEL, liveMigration, minLiveBytes, quickMigrationSec, type MigrationModel } from './migration-model.ts';
 
 /**
  * The drain planner: a destination for every VM of a node and an order that finishes soonest.
@@ -182,7 +182,7 @@ export function placeVm(vm: PlannerVm, sourceId: string, state: PlacementState, 
     const anti = vm.antiAffinityClass !== null && (s.classes.get(vm.antiAffinityClass) ?? 0) > 0;
     const avoided = options.avoid.has(id);
     const preferred = vm.preferredOwners?.includes(id) ?? false;
-    const score = memShare + 0.5 * cpuShare + (anti ? 1 : 0) + (avoided ? 4 : 0) + (cpuShare > 0.9 ? 2 : 0) - (preferred ? 0.3 : 0) + 0.02 * s.movesIn;
+    const score = memShare + 0.5 * cpuShare + (anti ? 1 : 0) + (avoided ? 4 : 0) + (cpuShare > 0.9 ? 2 : 0) - (preferred ? 0.3 : 0) + 0.1 * s.movesIn;
     if (!best || score < best.score || (score === best.score && id < best.id)) best = { id, score, anti, cpu: cpuShare > 0.9, avoided };
   }
   if (!best) {
@@ -209,23 +209,30 @@ export function scheduleHosts(hosts: readonly PlannerHost[], m: MigrationModel):
   return new Map(hosts.map((h) => [h.id, { limit: h.maxVmMigrations, bytesPerSec: m.bytesPerSec[h.performance] }]));
 }
 
-/** Bytes ÷ the source's bandwidth, or the longest single migration (uncontended, nothing dirtied). */
+/**
+ * Bytes ÷ the source's bandwidth, or the longest single migration (uncontended). Bytes are the
+ * least each live migration can send (memory plus re-sends at the idle-guest floor); `bytes` in the
+ * answer is memory alone, what an operator calls the bytes to move.
+ */
 export function drainLowerBoundSec(vms: readonly Pick<PlannerVm, 'memoryBytes' | 'running'>[], types: readonly MigrationType[], source: PlannerHost, m: MigrationModel = DEFAULT_MIGRATION_MODEL): { sec: number; bytes: number } {
   const rate = m.bytesPerSec[source.performance];
   let bytes = 0;
+  let wire = 0;
   let longest = 0;
   vms.forEach((vm, i) => {
     const type = types[i]!;
     if (type === 'live') {
+      const least = minLiveBytes(vm.memoryBytes, rate, m);
       bytes += vm.memoryBytes;
-      longest = Math.max(longest, m.setupSec + vm.memoryBytes / rate);
+      wire += least;
+      longest = Math.max(longest, m.setupSec + least / rate);
     } else if (type === 'quick') {
       longest = Math.max(longest, quickMigrationSec(vm.memoryBytes, m));
     } else {
       longest = Math.max(longest, m.offlineMoveSec);
     }
   });
-  return { sec: Math.max(bytes / rate, longest), bytes };
+  return { sec: Math.max(wire / rate, longest), bytes };
 }
 
 /** Migrations into one node from several sources: its own slots limit it, each at its source's rate. */
@@ -235,9 +242,10 @@ export function liveLowerBound(memories: readonly number[], rates: readonly numb
   let fastest = 0;
   memories.forEach((mem, i) => {
     const rate = rates[i]!;
-    bytes += mem;
+    const least = minLiveBytes(mem, rate, m);
+    bytes += least;
     fastest = Math.max(fastest, rate);
-    longest = Math.max(longest, m.setupSec + mem / rate);
+    longest = Math.max(longest, m.setupSec + least / rate);
   });
   return Math.max(fastest > 0 ? bytes / (slots * fastest) : 0, longest);
 }

@@ -124,21 +124,25 @@ export class MigrationService {
     let drainLaneSec = 0;
     let lastEnd = 0;
     let lastFailback = { predicted: 0, bound: 0 };
+    // Any node may turn out to be the last one drained: the bound counts the shortest failback.
+    let leastFailbackBound = Infinity;
     order.forEach((host, k) => {
       const plan = this.planDrain(host.id, { liveMigrateLowPriority: true, avoidHostIds: rollingAvoid(order, k, lanes) });
       for (const w of plan.warnings) if (w.kind !== 'constraints-not-modelled' && w.kind !== 'quick-migration') warnings.push(w);
-      nodes.push({ hostId: host.id, hostName: host.name, vmCount: plan.moves.length + plan.unplaced.length, bytesToMove: plan.bytesToMove, predictedDrainSec: plan.predictedDurationSec });
+      nodes.push({ hostId: host.id, hostName: host.name, vmCount: plan.moves.length + plan.unplaced.length, bytesToMove: plan.bytesToMove, predictedDrainSec: plan.predictedDurationSec, lowerBoundSec: plan.lowerBoundSec });
       const lane = laneFree.indexOf(Math.min(...laneFree));
       const end = laneFree[lane]! + plan.predictedDurationSec + patchSec + 1;
       laneFree[lane] = end;
       drainLaneSec += plan.lowerBoundSec + patchSec;
-      if (end >= lastEnd) { lastEnd = end; lastFailback = this.failbackEstimate(host, plan); }
+      const failback = this.failbackEstimate(host, plan);
+      leastFailbackBound = Math.min(leastFailbackBound, failback.bound);
+      if (end >= lastEnd) { lastEnd = end; lastFailback = failback; }
     });
     if (order.length > 0) warnings.unshift(...CONSTRAINT_NOTES.map((message): PlanWarning => ({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message })));
     if (lanes > 1) warnings.push({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message: `${lanes} nodes are out of service at the same time: the cluster runs on ${order.length - lanes} nodes meanwhile.` });
     return {
       clusterId, clusterName: cluster.name, nodesAtOnce: lanes, nodes,
-      predictedDurationSec: Math.round(lastEnd + lastFailback.predicted), lowerBoundSec: Math.round(drainLaneSec / lanes + lastFailback.bound),
+      predictedDurationSec: Math.round(lastEnd + lastFailback.predicted), lowerBoundSec: Math.round(drainLaneSec / lanes + (Number.isFinite(leastFailbackBound) ? leastFailbackBound : 0)),
       warnings, includesPatchSec: patchSec * order.length, planMs: Math.round((performance.now() - started) * 10) / 10,
     };
   }
@@ -306,10 +310,15 @@ function isFinal(status: DrainOperation['status']): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
 
-/** Destinations a rolling maintenance's drain of node k avoids: the nodes out or next out. */
+/**
+ * Destinations a rolling maintenance's drain of node k avoids: the nodes out or failing back
+ * (k-lanes..k-1), and the nodes that start draining before node k's failback is over
+ * (k+1..k+2·lanes-1): a VM parked there would be a failback source on a node busy sending its own
+ * VMs away, and both would share that node's bandwidth and migration slots.
+ */
 export function rollingAvoid(order: readonly Host[], k: number, lanes: number): string[] {
   const out: string[] = [];
-  for (let j = Math.max(0, k - lanes); j <= Math.min(order.length - 1, k + lanes); j++) if (j !== k) out.push(order[j]!.id);
+  for (let j = Math.max(0, k - lanes); j <= Math.min(order.length - 1, k + 2 * lanes - 1); j++) if (j !== k) out.push(order[j]!.id);
   return out;
 }
 
@@ -416,6 +425,19 @@ export class DrainRun implements ItemOwner {
     if (old) old.used -= item.memoryBytes;
     const p = placeVm(plannerVm(vm), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: item.excluded });
     if (p.hostId) this.event('warning', `'${item.vmName}': ${why}; sending it to ${this.svc.estate.getHost(p.hostId)?.name ?? p.hostId} instead.`);
+    return p.hostId;
+  }
+
+  retarget(item: EngineItem, busy: ReadonlySet<string>): string | null {
+    const host = this.svc.estate.getHost(this.op.hostId);
+    const vm = this.svc.estate.getVm(item.vmId);
+    if (!host || !vm) return null;
+    const state = placementState(this.svc.plannerInput(host, this.options));
+    const old = state.hosts.get(item.destHostId);
+    if (old) old.used -= item.memoryBytes;
+    const p = placeVm(plannerVm(vm), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: new Set([...item.excluded, ...busy]) });
+    // Only a destination the plan would accept anyway: not one it avoids, not one that breaks anti-affinity.
+    if (!p.hostId || p.avoided || p.antiAffinity) return null;
     return p.hostId;
   }
 
