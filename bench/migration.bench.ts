@@ -45,7 +45,10 @@ async function plannedDrain(performance: MigrationPerformance) {
   return result;
 }
 
-/** FIFO by name, all to the one node with the most free memory, handed to Hyper-V's own queue. */
+/**
+ * FIFO by name, all to the one node with the most free memory, handed to Hyper-V's own queue
+ * (a VM pinned to other possible owners goes to the first of them: the cluster would refuse it).
+ */
 async function naiveDrain() {
   const { rig, hosts } = await labWith('Compression');
   const source = busiest(hosts);
@@ -55,7 +58,8 @@ async function naiveDrain() {
   let failed = 0;
   let settled = 0;
   for (const vm of vms) {
-    rig.lab.moveClusterVirtualMachineRole({ vmName: vm.name, node: dest.name, migrationType: 'Live', wait: true })
+    const node = !vm.possibleOwners || vm.possibleOwners.includes(dest.id) ? dest.name : rig.estate.getHost(vm.possibleOwners.find((id) => id !== source.id)!)!.name;
+    rig.lab.moveClusterVirtualMachineRole({ vmName: vm.name, node, migrationType: 'Live', wait: true })
       .then(() => { settled += 1; }, () => { settled += 1; failed += 1; });
   }
   await driveLab(rig.sim, () => settled === vms.length);

@@ -109,6 +109,8 @@ export const PlannedMoveSchema = z.object({
   order: z.number().int().nonnegative(),
   predictedStartSec: z.number().nonnegative(),
   predictedEndSec: z.number().nonnegative(),
+  /** Why the planner chose this destination (owners, anti-affinity, load). */
+  reason: z.string().optional(),
 });
 export type PlannedMove = z.infer<typeof PlannedMoveSchema>;
 

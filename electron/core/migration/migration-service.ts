@@ -13,7 +13,7 @@ import {
   planDrain, placementState, placeVm, simulateSchedule, liveLowerBound, type PlannerInput, type ScheduleHost,
 } from './drain-planner.ts';
 import {
-  CONSTRAINT_NOTES, classCounts, clusterHosts, clusterOf, plannerHost, plannerVm, vmsByHost, type EstateView,
+  CONSTRAINT_NOTES, classCounts, clusterHosts, clusterOf, placementRulesKnown, plannerHost, plannerVm, vmsByHost, type EstateView,
 } from './estate-view.ts';
 import { MigrationEngine, type EngineItem, type ItemOwner } from './migration-engine.ts';
 import type { DrainEntry, JournalEntry, OperationJournal, RollingEntry } from './operation-journal.ts';
@@ -48,9 +48,12 @@ export class MigrationService {
   private readonly drains = new Map<string, DrainRun>();
   private readonly rollings = new Map<string, RollingRun>();
   private nextId = 1;
+  /** The backend reports anti-affinity classes and owners (it does not change while running). */
+  readonly rulesKnown: boolean;
 
   constructor(options: MigrationServiceOptions) {
     this.o = options;
+    this.rulesKnown = placementRulesKnown(options.estate);
     this.model = options.model ?? DEFAULT_MIGRATION_MODEL;
     this.engine = new MigrationEngine({
       backend: options.backend, estate: options.estate, clock: options.clock, model: this.model,
@@ -145,13 +148,14 @@ export class MigrationService {
     const byHost = vmsByHost(this.o.estate, host.clusterId);
     const busy = new Set<string>();
     for (const item of this.engine.items.values()) if (item.state === 'queued' || item.state === 'running') busy.add(item.vmId);
-    const vms = (byHost.get(host.id) ?? []).filter((vm) => !busy.has(vm.id) && !skipVmIds.has(vm.id)).map(plannerVm);
+    const known = this.rulesKnown;
+    const vms = (byHost.get(host.id) ?? []).filter((vm) => !busy.has(vm.id) && !skipVmIds.has(vm.id)).map((vm) => plannerVm(vm, known));
     return {
       clusterId: host.clusterId,
       source: plannerHost(host),
       hosts: hosts.map((h) => plannerHost(h, this.engine.incomingBytes(h.id))),
-      vms, classCounts: classCounts(byHost), options, model: this.model, now: this.o.clock.now(),
-      constraintNotes: CONSTRAINT_NOTES,
+      vms, classCounts: classCounts(byHost, known), options, model: this.model, now: this.o.clock.now(),
+      constraintNotes: known ? [] : CONSTRAINT_NOTES,
     };
   }
 
@@ -188,7 +192,7 @@ export class MigrationService {
       leastFailbackBound = Math.min(leastFailbackBound, failback.bound);
       if (end >= lastEnd) { lastEnd = end; lastFailback = failback; }
     });
-    if (order.length > 0) warnings.unshift(...CONSTRAINT_NOTES.map((message): PlanWarning => ({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message })));
+    if (order.length > 0 && !this.rulesKnown) warnings.unshift(...CONSTRAINT_NOTES.map((message): PlanWarning => ({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message })));
     if (lanes > 1) warnings.push({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message: `${lanes} nodes are out of service at the same time: the cluster runs on ${order.length - lanes} nodes meanwhile.` });
     return {
       clusterId, clusterName: cluster.name, nodesAtOnce: lanes, nodes,
@@ -552,7 +556,7 @@ export class DrainRun implements ItemOwner {
     // This item's own memory is counted as incoming to its old destination: take it out.
     const old = state.hosts.get(item.destHostId);
     if (old) old.used -= item.memoryBytes;
-    const p = placeVm(plannerVm(vm), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: item.excluded });
+    const p = placeVm(plannerVm(vm, this.svc.rulesKnown), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: item.excluded });
     if (p.hostId) this.event('warning', `'${item.vmName}': ${why}; sending it to ${this.svc.estate.getHost(p.hostId)?.name ?? p.hostId} instead.`);
     return p.hostId;
   }
@@ -564,7 +568,7 @@ export class DrainRun implements ItemOwner {
     const state = placementState(this.svc.plannerInput(host, this.options));
     const old = state.hosts.get(item.destHostId);
     if (old) old.used -= item.memoryBytes;
-    const p = placeVm(plannerVm(vm), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: new Set([...item.excluded, ...busy]) });
+    const p = placeVm(plannerVm(vm, this.svc.rulesKnown), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: new Set([...item.excluded, ...busy]) });
     // Only a destination the plan would accept anyway: not one it avoids, not one that breaks anti-affinity.
     if (!p.hostId || p.avoided || p.antiAffinity) return null;
     return p.hostId;

@@ -286,7 +286,10 @@ function DrainPlanner({ store }: { store: MigrationStore }) {
           {other.length > 0 ? <ul className="mig-notes">{other.map((w, i) => <li key={i} className={w.kind === 'no-capacity' ? 'sev-error' : ''}>{w.message}</li>)}</ul> : null}
           <details>
             <summary>Moves in order</summary>
-            <ol className="mig-moves">{plan.moves.map((m) => <li key={m.vmId}>{m.vmName} → {m.destHostName} ({m.type}, {fmtBytes(m.memoryBytes)}, {fmtDuration(m.predictedStartSec)}–{fmtDuration(m.predictedEndSec)})</li>)}</ol>
+            <ol className="mig-moves" data-testid="drain-moves">{plan.moves.map((m) => (
+              <li key={m.vmId}>{m.vmName} → {m.destHostName} ({m.type}, {fmtBytes(m.memoryBytes)}, {fmtDuration(m.predictedStartSec)}–{fmtDuration(m.predictedEndSec)})
+                {m.reason ? <span className="mig-why" data-testid="drain-move-reason">: {m.reason}</span> : null}</li>
+            ))}</ol>
           </details>
           {quickMoves > 0 ? (
             <label className="mig-check"><input type="checkbox" checked={acceptQuick} onChange={(e) => setAcceptQuick(e.target.checked)} /> I accept the downtime of the quick migrations</label>
