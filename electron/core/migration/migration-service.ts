@@ -98,7 +98,8 @@ export class MigrationService {
     if (!journal) return;
     for (const run of [...this.rollings.values(), ...this.drains.values()]) {
       if (run.journaledFinal) continue;
-      if (isFinal(run.op.status)) run.journaledFinal = true;
+      // A stopped drain is final before its running moves end; it is written again when they have.
+      if (isFinal(run.op.status) && run.op.finishedAt !== null) run.journaledFinal = true;
       journal.record(run.journalEntry());
     }
   }
