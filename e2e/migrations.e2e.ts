@@ -53,6 +53,12 @@ test('a user drains a host: the queue runs to empty, the host shows 0 VMs and pa
   await page.getByTestId('drain-host').selectOption({ value: 'site-pri/CL-A/HV-A02' });
   await page.getByTestId('drain-plan').click();
   await expect(page.getByTestId('drain-predicted')).toContainText(/Predicted/);
+  // The preview says why each VM goes where it goes.
+  await page.getByTestId('drain-plan-result').locator('summary').click();
+  const moves = page.getByTestId('drain-moves').locator('li');
+  await expect(moves.first()).toBeVisible();
+  expect(await page.getByTestId('drain-move-reason').count()).toBe(await moves.count());
+  await expect(page.getByTestId('drain-moves')).toContainText(/least loaded node that fits/);
   await page.getByTestId('drain-start').click();
   const drain = page.getByTestId('mig-drain').first();
   await expect(drain).toBeVisible();

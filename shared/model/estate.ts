@@ -97,6 +97,15 @@ export const VmSchema = z.object({
   extendedReplication: ReplicationSchema.nullable(),
   /** Derived by the core for the protected (primary-side) copy; absent on other copies. */
   rpo: RpoStatusSchema.nullable().optional(),
+  /**
+   * Placement rules of the VM's cluster group, absent when it has none (only a few VMs do, which
+   * keeps snapshots small). AntiAffinityClassNames: VMs sharing a class are kept on different nodes.
+   */
+  antiAffinity: z.array(z.string()).optional(),
+  /** Possible owners, by host id: the only nodes it may run on. Absent: every node of its cluster. */
+  possibleOwners: z.array(z.string()).optional(),
+  /** Preferred owners, by host id, in order. Absent: none. */
+  preferredOwners: z.array(z.string()).optional(),
 });
 export type Vm = z.infer<typeof VmSchema>;
 
@@ -113,6 +122,8 @@ export const BackendInfoSchema = z.object({
   kind: z.enum(['lab', 'powershell']),
   description: z.string(),
   seed: z.number().int().nullable(),
+  /** True when VMs carry their anti-affinity classes and owners (absent fields then mean none). */
+  placementRules: z.boolean().optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 

@@ -109,6 +109,8 @@ export const PlannedMoveSchema = z.object({
   order: z.number().int().nonnegative(),
   predictedStartSec: z.number().nonnegative(),
   predictedEndSec: z.number().nonnegative(),
+  /** Why the planner chose this destination (owners, anti-affinity, load). */
+  reason: z.string().optional(),
 });
 export type PlannedMove = z.infer<typeof PlannedMoveSchema>;
 
@@ -234,7 +236,7 @@ export const RollingPlanSchema = z.object({
   clusterId: z.string(),
   clusterName: z.string(),
   nodesAtOnce: z.number().int().min(1),
-  nodes: z.array(z.object({ hostId: z.string(), hostName: z.string(), vmCount: z.number().int(), bytesToMove: z.number(), predictedDrainSec: z.number() })),
+  nodes: z.array(z.object({ hostId: z.string(), hostName: z.string(), vmCount: z.number().int(), bytesToMove: z.number(), predictedDrainSec: z.number(), lowerBoundSec: z.number().nonnegative() })),
   predictedDurationSec: z.number().nonnegative(),
   lowerBoundSec: z.number().nonnegative(),
   warnings: z.array(PlanWarningSchema),

@@ -1,6 +1,6 @@
 import type { ClusterNodeState, GroupPriority, MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
 import type { DrainOptions, DrainPlan, MigrationType, PlannedMove, PlanWarning } from '../../../shared/model/migration.ts';
-import { DEFAULT_MIGRATION_MODEL, liveMigration, quickMigrationSec, type MigrationModel } from './migration-model.ts';
+import { DEFAULT_MIGRATION_MODEL, liveMigration, minLiveBytes, quickMigrationSec, type MigrationModel } from './migration-model.ts';
 
 /**
  * The drain planner: a destination for every VM of a node and an order that finishes soonest.
@@ -139,14 +139,14 @@ function insertByEnd(list: { end: number; index: number }[], entry: { end: numbe
 
 /** The mutable view of destinations while a plan is built. */
 export interface PlacementState {
-  hosts: Map<string, { host: PlannerHost; used: number; vcpu: number; busy: number; movesIn: number; classes: Map<string, number> }>;
+  hosts: Map<string, { host: PlannerHost; used: number; vcpu: number; busy: number; movesIn: number; bytesIn: number; classes: Map<string, number> }>;
 }
 
 export function placementState(input: Pick<PlannerInput, 'hosts' | 'classCounts'>): PlacementState {
   const hosts: PlacementState['hosts'] = new Map();
   for (const host of input.hosts) {
     hosts.set(host.id, {
-      host, used: host.usedBytes, vcpu: host.vcpuAssigned, busy: host.busyCores, movesIn: 0,
+      host, used: host.usedBytes, vcpu: host.vcpuAssigned, busy: host.busyCores, movesIn: 0, bytesIn: 0,
       classes: new Map(input.classCounts.get(host.id) ?? []),
     });
   }
@@ -155,11 +155,20 @@ export function placementState(input: Pick<PlannerInput, 'hosts' | 'classCounts'
 
 export interface Placement {
   hostId: string | null;
+  /** Why there is no destination (hostId null). */
   reason: string | null;
+  /** Why this destination (hostId set): the rules that decided it, for the drain preview. */
+  why: string;
   antiAffinity: boolean;
   cpuPressure: boolean;
   avoided: boolean;
 }
+
+/**
+ * Weight of the memory this plan already sends to a node: spreads a drain's VMs by bytes, so no
+ * node receives (and, in a rolling maintenance, later sends back) much more than the others.
+ */
+const BYTES_IN_WEIGHT = 1;
 
 /** The best destination for one VM, or why there is none. Commits it into `state`. */
 export function placeVm(vm: PlannerVm, sourceId: string, state: PlacementState, options: { avoid: ReadonlySet<string>; exclude?: ReadonlySet<string>; maxVcpuPerLp?: number }): Placement {
@@ -182,22 +191,40 @@ export function placeVm(vm: PlannerVm, sourceId: string, state: PlacementState, 
     const anti = vm.antiAffinityClass !== null && (s.classes.get(vm.antiAffinityClass) ?? 0) > 0;
     const avoided = options.avoid.has(id);
     const preferred = vm.preferredOwners?.includes(id) ?? false;
-    const score = memShare + 0.5 * cpuShare + (anti ? 1 : 0) + (avoided ? 4 : 0) + (cpuShare > 0.9 ? 2 : 0) - (preferred ? 0.3 : 0) + 0.02 * s.movesIn;
+    const score = memShare + 0.5 * cpuShare + (anti ? 1 : 0) + (avoided ? 4 : 0) + (cpuShare > 0.9 ? 2 : 0) - (preferred ? 0.3 : 0) + 0.1 * s.movesIn + BYTES_IN_WEIGHT * (s.bytesIn + needs) / Math.max(1, s.host.capacityBytes);
     if (!best || score < best.score || (score === best.score && id < best.id)) best = { id, score, anti, cpu: cpuShare > 0.9, avoided };
   }
   if (!best) {
     if (sawUp) reason = fitsMemory ? 'no node has enough vCPU headroom for it' : vm.possibleOwners ? 'no possible owner has enough free memory' : 'no other node has enough free memory';
-    return { hostId: null, reason, antiAffinity: false, cpuPressure: false, avoided: false };
+    return { hostId: null, reason, why: '', antiAffinity: false, cpuPressure: false, avoided: false };
   }
   const s = state.hosts.get(best.id)!;
+  const why = placementWhy(vm, s, state, best);
   if (vm.running) {
     s.used += vm.memoryBytes;
     s.vcpu += vm.cpuCount;
     s.busy += vm.busyCores;
   }
   s.movesIn += 1;
+  if (vm.running) s.bytesIn += vm.memoryBytes;
   if (vm.antiAffinityClass) s.classes.set(vm.antiAffinityClass, (s.classes.get(vm.antiAffinityClass) ?? 0) + 1);
-  return { hostId: best.id, reason: null, antiAffinity: best.anti, cpuPressure: best.cpu, avoided: best.avoided };
+  return { hostId: best.id, reason: null, why, antiAffinity: best.anti, cpuPressure: best.cpu, avoided: best.avoided };
+}
+
+function placementWhy(vm: PlannerVm, s: PlacementState['hosts'] extends Map<string, infer V> ? V : never, state: PlacementState, best: { id: string; anti: boolean; avoided: boolean }): string {
+  const parts: string[] = [];
+  if (vm.possibleOwners) {
+    const names = vm.possibleOwners.map((id) => state.hosts.get(id)?.host.name ?? id);
+    parts.push(`possible owners ${names.join(', ')}`);
+  }
+  if (vm.preferredOwners?.includes(best.id)) parts.push('a preferred owner');
+  if (vm.antiAffinityClass) {
+    parts.push(best.anti ? `shares anti-affinity class ${vm.antiAffinityClass} with another VM: no other node had room` : `no other ${vm.antiAffinityClass} VM there (anti-affinity)`);
+  }
+  if (best.avoided) parts.push('a node the plan avoids: nothing else fits');
+  const needs = vm.running ? vm.memoryBytes : 0;
+  parts.push(`${Math.round(((s.used + needs) / Math.max(1, s.host.capacityBytes)) * 100)}% memory used after the move, the least loaded node that fits`);
+  return parts.join('; ');
 }
 
 export function migrationTypeFor(vm: Pick<PlannerVm, 'running' | 'priority'>, options: Pick<DrainOptions, 'liveMigrateLowPriority'>): MigrationType {
@@ -209,23 +236,30 @@ export function scheduleHosts(hosts: readonly PlannerHost[], m: MigrationModel):
   return new Map(hosts.map((h) => [h.id, { limit: h.maxVmMigrations, bytesPerSec: m.bytesPerSec[h.performance] }]));
 }
 
-/** Bytes ÷ the source's bandwidth, or the longest single migration (uncontended, nothing dirtied). */
+/**
+ * Bytes ÷ the source's bandwidth, or the longest single migration (uncontended). Bytes are the
+ * least each live migration can send (memory plus re-sends at the idle-guest floor); `bytes` in the
+ * answer is memory alone, what an operator calls the bytes to move.
+ */
 export function drainLowerBoundSec(vms: readonly Pick<PlannerVm, 'memoryBytes' | 'running'>[], types: readonly MigrationType[], source: PlannerHost, m: MigrationModel = DEFAULT_MIGRATION_MODEL): { sec: number; bytes: number } {
   const rate = m.bytesPerSec[source.performance];
   let bytes = 0;
+  let wire = 0;
   let longest = 0;
   vms.forEach((vm, i) => {
     const type = types[i]!;
     if (type === 'live') {
+      const least = minLiveBytes(vm.memoryBytes, rate, m);
       bytes += vm.memoryBytes;
-      longest = Math.max(longest, m.setupSec + vm.memoryBytes / rate);
+      wire += least;
+      longest = Math.max(longest, m.setupSec + least / rate);
     } else if (type === 'quick') {
       longest = Math.max(longest, quickMigrationSec(vm.memoryBytes, m));
     } else {
       longest = Math.max(longest, m.offlineMoveSec);
     }
   });
-  return { sec: Math.max(bytes / rate, longest), bytes };
+  return { sec: Math.max(wire / rate, longest), bytes };
 }
 
 /** Migrations into one node from several sources: its own slots limit it, each at its source's rate. */
@@ -235,9 +269,10 @@ export function liveLowerBound(memories: readonly number[], rates: readonly numb
   let fastest = 0;
   memories.forEach((mem, i) => {
     const rate = rates[i]!;
-    bytes += mem;
+    const least = minLiveBytes(mem, rate, m);
+    bytes += least;
     fastest = Math.max(fastest, rate);
-    longest = Math.max(longest, m.setupSec + mem / rate);
+    longest = Math.max(longest, m.setupSec + least / rate);
   });
   return Math.max(fastest > 0 ? bytes / (slots * fastest) : 0, longest);
 }
@@ -255,7 +290,7 @@ export function planDrain(input: PlannerInput, sourceName = input.source.name): 
   const avoid = new Set(input.options.avoidHostIds);
   // Biggest first: the hardest to fit choose while there is most room.
   const byMemory = [...input.vms].sort((a, b) => b.memoryBytes - a.memoryBytes || (a.name < b.name ? -1 : 1));
-  const placed: { vm: PlannerVm; destId: string; type: MigrationType }[] = [];
+  const placed: { vm: PlannerVm; destId: string; type: MigrationType; why: string }[] = [];
   const unplaced: DrainPlan['unplaced'] = [];
   for (const vm of byMemory) {
     const p = placeVm(vm, input.source.id, state, { avoid, ...(input.maxVcpuPerLp ? { maxVcpuPerLp: input.maxVcpuPerLp } : {}) });
@@ -276,7 +311,7 @@ export function planDrain(input: PlannerInput, sourceName = input.source.name): 
           : `'${vm.name}' has Low priority: Suspend-ClusterNode -Drain would quick-migrate it (downtime); this plan live-migrates it instead.`,
       });
     }
-    placed.push({ vm, destId: p.hostId, type });
+    placed.push({ vm, destId: p.hostId, type, why: p.why });
   }
 
   const hosts = scheduleHosts(input.hosts, m);
@@ -299,7 +334,7 @@ export function planDrain(input: PlannerInput, sourceName = input.source.name): 
   const moves: PlannedMove[] = best.order.map((p, i) => ({
     vmId: p.vm.id, vmName: p.vm.name, priority: p.vm.priority, memoryBytes: p.vm.memoryBytes,
     destHostId: p.destId, destHostName: names.get(p.destId) ?? p.destId, type: p.type, order: i,
-    predictedStartSec: round1(best.schedule.starts[i]!), predictedEndSec: round1(best.schedule.ends[i]!),
+    predictedStartSec: round1(best.schedule.starts[i]!), predictedEndSec: round1(best.schedule.ends[i]!), reason: p.why,
   }));
   const bound = drainLowerBoundSec(best.order.map((p) => p.vm), best.order.map((p) => p.type), input.source, m);
   return {
@@ -308,6 +343,7 @@ export function planDrain(input: PlannerInput, sourceName = input.source.name): 
     predictedDurationSec: round1(best.schedule.makespan), lowerBoundSec: round1(bound.sec), bytesToMove: bound.bytes,
     constraints: [
       'Destinations are Up nodes of the same cluster with enough free memory and at most ' + `${input.maxVcpuPerLp ?? 8} vCPUs per logical processor.`,
+      'Possible owners are kept to: a VM only goes to a node it may run on. Preferred owners are chosen when they have room.',
       'Anti-affinity: VMs of one anti-affinity class are kept on different nodes where possible.',
       'Each move starts only when its source and destination have a free migration slot (MaximumVirtualMachineMigrations).',
       ...(input.options.avoidHostIds.length > 0 ? [`Avoided as destinations unless nothing else fits: ${input.options.avoidHostIds.map((id) => names.get(id) ?? id).join(', ')}.`] : []),

@@ -12,11 +12,21 @@ export interface EstateView {
   hosts(): IterableIterator<Host>;
 }
 
-/** The estate model carries no preferred/possible owners and no AntiAffinityClassNames. */
+/** What the plan says when the backend does not report placement rules (BackendInfo.placementRules). */
 export const CONSTRAINT_NOTES = [
-  'The estate model does not carry preferred or possible owners: every Up node of the cluster is treated as a possible owner.',
-  'The estate model does not carry anti-affinity groups: VMs of one workload family (name without its number, e.g. EHRDB) are kept apart instead.',
+  'This backend does not report preferred or possible owners: every Up node of the cluster is treated as a possible owner.',
+  'This backend does not report AntiAffinityClassNames: VMs of one workload family (name without its number, e.g. EHRDB) are kept apart instead.',
 ] as const;
+
+/** Whether VMs carry their own anti-affinity classes and owners (else they are guessed as above). */
+export function placementRulesKnown(estate: EstateView): boolean {
+  return estate.snapshot().backend.placementRules === true;
+}
+
+/** A VM's anti-affinity class as the planner uses it: the first of its AntiAffinityClassNames. */
+export function antiAffinityOf(vm: Vm, known: boolean): string | null {
+  return known ? vm.antiAffinity?.[0] ?? null : familyOf(vm.name);
+}
 
 export function clusterOf(estate: EstateView, clusterId: string): Cluster | undefined {
   return estate.snapshot().clusters[clusterId];
@@ -51,21 +61,22 @@ export function plannerHost(host: Host, incomingBytes = 0): PlannerHost {
   };
 }
 
-export function plannerVm(vm: Vm): PlannerVm {
+export function plannerVm(vm: Vm, known = true): PlannerVm {
   return {
     id: vm.id, name: vm.name, memoryBytes: vm.memoryBytes, cpuCount: vm.cpuCount,
     busyCores: (vm.cpuCount * vm.cpuUsagePct) / 100, priority: vm.priority, tier: vm.tier,
-    running: holdsMemory(vm), antiAffinityClass: familyOf(vm.name), possibleOwners: null, preferredOwners: null,
+    running: holdsMemory(vm), antiAffinityClass: antiAffinityOf(vm, known),
+    possibleOwners: known ? vm.possibleOwners ?? null : null, preferredOwners: known ? vm.preferredOwners ?? null : null,
   };
 }
 
-export function classCounts(byHost: ReadonlyMap<string, readonly Vm[]>): Map<string, Map<string, number>> {
+export function classCounts(byHost: ReadonlyMap<string, readonly Vm[]>, known = true): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const [hostId, vms] of byHost) {
     const counts = new Map<string, number>();
     for (const vm of vms) {
-      const family = familyOf(vm.name);
-      if (family) counts.set(family, (counts.get(family) ?? 0) + 1);
+      const cls = antiAffinityOf(vm, known);
+      if (cls) counts.set(cls, (counts.get(cls) ?? 0) + 1);
     }
     out.set(hostId, counts);
   }

@@ -10,6 +10,11 @@ import { DEFAULT_MIGRATION_MODEL, liveMigration, quickMigrationSec, type Migrati
 export interface ItemOwner {
   /** Issue-time: the destination cannot take it (down, full). Another destination id, or null. */
   redirect(item: EngineItem, why: string): string | null;
+  /**
+   * Optional, issue-time: the source has a free slot but the planned destination's slots are all
+   * taken. Another destination (none of `busy`) the VM may go to now, or null to wait for it.
+   */
+  retarget?(item: EngineItem, busy: ReadonlySet<string>): string | null;
   /** The item reached a final state (completed, failed, cancelled, skipped). */
   settled(item: EngineItem): void;
   /** While true, the owner's queued items are not started. */
@@ -313,21 +318,25 @@ export class MigrationEngine {
     const estate = this.options.estate;
     const remaining: string[] = [];
     const toStart: EngineItem[] = [];
-    for (const id of this.queue) {
+    // Drains first: they are what a maintenance waits on; failbacks use the slots drains leave free.
+    const order = [...this.queue.filter((id) => this.items.get(id)?.purpose !== 'failback'), ...this.queue.filter((id) => this.items.get(id)?.purpose === 'failback')];
+    const retargeted = new Set<string>();
+    const later: string[] = [];
+    const consider = (id: string, firstPass: boolean): void => {
       const item = this.items.get(id);
-      if (!item || item.state !== 'queued') continue;
-      if (item.owner.held()) { remaining.push(id); continue; }
+      if (!item || item.state !== 'queued') return;
+      if (item.owner.held()) { remaining.push(id); return; }
       const vm = estate.getVm(item.vmId);
-      if (!vm) { this.settle(item, 'skipped', 'the VM is no longer in the estate'); touched.add(item.clusterId); continue; }
-      if (vm.hostId === item.destHostId) { this.settle(item, 'skipped', 'the VM is already on its destination'); touched.add(item.clusterId); continue; }
+      if (!vm) { this.settle(item, 'skipped', 'the VM is no longer in the estate'); touched.add(item.clusterId); return; }
+      if (vm.hostId === item.destHostId) { this.settle(item, 'skipped', 'the VM is already on its destination'); touched.add(item.clusterId); return; }
       if (vm.hostId !== item.sourceHostId) {
         const where = estate.getHost(vm.hostId)?.name ?? vm.hostId;
         this.settle(item, 'skipped', `the VM is no longer on its source (now on ${where})`);
         touched.add(item.clusterId);
-        continue;
+        return;
       }
       const source = estate.getHost(item.sourceHostId);
-      if (!source || source.state === 'Down') { this.settle(item, 'skipped', 'the source node is down; the cluster restarts its VMs elsewhere'); touched.add(item.clusterId); continue; }
+      if (!source || source.state === 'Down') { this.settle(item, 'skipped', 'the source node is down; the cluster restarts its VMs elsewhere'); touched.add(item.clusterId); return; }
       if (!holdsMemory(vm) && item.type !== 'offline') item.type = 'offline';
       // The destination may have filled up or gone down since the plan.
       let dest = estate.getHost(item.destHostId);
@@ -343,7 +352,7 @@ export class MigrationEngine {
         if (!other || !fits(other)) {
           this.settle(item, 'failed', `no destination: ${why}, and no other node has room`);
           touched.add(item.clusterId);
-          continue;
+          return;
         }
         item.message = `re-planned: ${why}`;
         item.destHostId = other;
@@ -353,16 +362,35 @@ export class MigrationEngine {
       if (item.type !== 'offline') {
         const s = counts.get(source.id) ?? 0;
         const d = counts.get(dest.id) ?? 0;
-        if (s >= source.maxVmMigrations + prefetch || d >= dest.maxVmMigrations) { remaining.push(id); continue; }
+        // A failback's rate is its source's bandwidth shared with whatever else the source runs:
+        // first give the slots to failbacks from otherwise idle sources.
+        if (firstPass && item.purpose === 'failback' && s > 0) { later.push(id); return; }
+        if (s < source.maxVmMigrations && d >= dest.maxVmMigrations && item.owner.retarget && !retargeted.has(source.id)) {
+          // The source could send now but the destination is full: rather than let the source idle,
+          // take another destination that has a free slot (once per source per pass: it re-plans).
+          retargeted.add(source.id);
+          const busy = new Set<string>();
+          for (const host of estate.hosts()) if (host.clusterId === item.clusterId && (counts.get(host.id) ?? 0) >= host.maxVmMigrations) busy.add(host.id);
+          const other = item.owner.retarget(item, busy);
+          if (other && other !== dest.id && fits(other)) {
+            item.destHostId = other;
+            dest = estate.getHost(other)!;
+            touched.add(item.clusterId);
+          }
+        }
+        const d2 = counts.get(dest.id) ?? 0;
+        if (s >= source.maxVmMigrations + prefetch || d2 >= dest.maxVmMigrations) { remaining.push(id); return; }
         counts.set(source.id, s + 1);
-        counts.set(dest.id, d + 1);
+        counts.set(dest.id, d2 + 1);
       }
       item.state = 'running';
       item.issuedAt = this.options.clock.now();
       item.preexisting = new Set(this.seenByVm.get(item.vmName.toLowerCase()) ?? []);
       toStart.push(item);
       touched.add(item.clusterId);
-    }
+        };
+    for (const id of order) consider(id, true);
+    for (const id of later) consider(id, false);
     this.queue = remaining;
     await Promise.all(toStart.map((item) => this.start(item)));
   }

@@ -9,6 +9,7 @@ import { recoveryClockFor, type RecoveryClock } from '../recovery/backend-clock.
 import type { EstateView } from './estate-view.ts';
 import type { MigrationModel } from './migration-model.ts';
 import { MigrationService } from './migration-service.ts';
+import { OperationJournal, operationsJournalFile } from './operation-journal.ts';
 
 type MigrationChannels = typeof migrationChannels;
 export type MigrationHandlers = {
@@ -73,7 +74,10 @@ export function createMigrationHandlers(options: MigrationHandlerOptions): { han
     timer = ports.clock.setTimeout(flush, wait);
   };
 
+  // Drains and rolling maintenances survive a killed console: journaled here, picked up below.
+  const journal = new OperationJournal(operationsJournalFile(ports.dataDir), () => ports.clock.now());
   const service = new MigrationService({
+    journal,
     backend: options.backend, estate: options.estate, audit: options.audit,
     clock: options.clock ?? recoveryClockFor(options.backend, ports.clock), wallClock: ports.clock,
     ...(options.model ? { model: options.model } : {}),
@@ -84,6 +88,9 @@ export function createMigrationHandlers(options: MigrationHandlerOptions): { han
       schedule();
     },
   });
+
+  const recovered = service.recover();
+  if (recovered.length > 0) ports.logger.info(`Migration operations carried on after a restart: ${recovered.join(', ')}`);
 
   const handlers: MigrationHandlers = {
     'migration.queue': async ({ clusterId }) => service.queue(clusterId),
@@ -109,6 +116,7 @@ export function createMigrationHandlers(options: MigrationHandlerOptions): { han
       disposed = true;
       timer?.cancel();
       service.dispose();
+      journal.close();
     },
   };
 }

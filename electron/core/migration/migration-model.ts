@@ -20,6 +20,12 @@ export interface MigrationModel {
   offlineMoveSec: number;
   /** Share of memory a guest dirties per second, by tier (Hyper-V does not report it). */
   dirtyShareByTier: Record<0 | 1 | 2, number>;
+  /**
+   * The least share of memory any running guest re-dirties per second (an idle server). Lower
+   * bounds count pre-copy re-sends at this rate and at the uncontended rate only, so they stay
+   * below what any real migration sends. 0 makes a bound of memory bytes alone.
+   */
+  dirtyShareFloor: number;
 }
 
 export const DEFAULT_MIGRATION_MODEL: MigrationModel = {
@@ -32,7 +38,16 @@ export const DEFAULT_MIGRATION_MODEL: MigrationModel = {
   restoreBytesPerSec: 2 * GiB,
   offlineMoveSec: 1.5,
   dirtyShareByTier: { 0: 0.016, 1: 0.0085, 2: 0.0085 },
+  dirtyShareFloor: 0.002,
 };
+
+/**
+ * The fewest bytes a live migration of this VM can send: memory once, plus what even an idle guest
+ * re-dirties while it is copied at the full, uncontended rate (slower only re-sends more).
+ */
+export function minLiveBytes(memoryBytes: number, bytesPerSec: number, m: MigrationModel = DEFAULT_MIGRATION_MODEL): number {
+  return liveMigration(memoryBytes, m.dirtyShareFloor, bytesPerSec, m).bytes;
+}
 
 /** Pre-copy: every round re-sends what was dirtied while the previous one was copied. */
 export function liveMigration(memoryBytes: number, dirtySharePerSec: number, bytesPerSec: number, m: MigrationModel = DEFAULT_MIGRATION_MODEL): { sec: number; bytes: number } {

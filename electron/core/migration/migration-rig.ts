@@ -24,6 +24,9 @@ export interface MigrationRig {
   service: MigrationService;
   published: { stream: string; event: unknown }[];
   drive(done: () => boolean, limitMs?: number): Promise<void>;
+  /** Kills the console's migration side (handlers, engine, journal) and starts it again on the same data folder; the hosts carry on. */
+  restartConsole(): void;
+  dataDir: string;
   dispose(): void;
 }
 
@@ -38,16 +41,24 @@ export async function createMigrationRig(options: { vmCount?: number; seed?: num
   const audit = createAuditLog(join(dataDir, 'audit', 'audit.jsonl'));
   const published: MigrationRig['published'] = [];
   const ports = memoryPorts({ clock: wall, dataDir });
-  const created = createMigrationHandlers({
+  const create = () => createMigrationHandlers({
     backend: lab, estate, ports, audit, clock: recoveryClockFor(lab, wall), publishMs: 0,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     publish: (stream, event) => { published.push({ stream, event }); },
   });
-  return {
-    sim, lab, estate, audit, handlers: created.handlers, service: created.service, published,
+  let created = create();
+  const rig: MigrationRig = {
+    sim, lab, estate, audit, handlers: created.handlers, service: created.service, published, dataDir,
     drive: async (done, limitMs) => {
       await driveLab(sim, () => { estate.apply(sim.flushPatches()); return done(); }, limitMs);
     },
+    restartConsole: () => {
+      created.dispose();
+      created = create();
+      rig.handlers = created.handlers;
+      rig.service = created.service;
+    },
     dispose: () => { created.dispose(); audit.close(); void lab.dispose(); },
   };
+  return rig;
 }

@@ -13,9 +13,10 @@ import {
   planDrain, placementState, placeVm, simulateSchedule, liveLowerBound, type PlannerInput, type ScheduleHost,
 } from './drain-planner.ts';
 import {
-  CONSTRAINT_NOTES, classCounts, clusterHosts, clusterOf, plannerHost, plannerVm, vmsByHost, type EstateView,
+  CONSTRAINT_NOTES, classCounts, clusterHosts, clusterOf, placementRulesKnown, plannerHost, plannerVm, vmsByHost, type EstateView,
 } from './estate-view.ts';
 import { MigrationEngine, type EngineItem, type ItemOwner } from './migration-engine.ts';
+import type { DrainEntry, JournalEntry, OperationJournal, RollingEntry } from './operation-journal.ts';
 import { DEFAULT_MIGRATION_MODEL, type MigrationModel } from './migration-model.ts';
 
 export interface MigrationServiceOptions {
@@ -29,6 +30,8 @@ export interface MigrationServiceOptions {
   pollMs?: number;
   /** Something changed: queues of these clusters, or the operations list. */
   onChange(change: { clusterIds: ReadonlySet<string>; operations: boolean }): void;
+  /** Where drains and rolling maintenances are journaled; without it they do not survive a restart. */
+  journal?: OperationJournal;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -45,9 +48,12 @@ export class MigrationService {
   private readonly drains = new Map<string, DrainRun>();
   private readonly rollings = new Map<string, RollingRun>();
   private nextId = 1;
+  /** The backend reports anti-affinity classes and owners (it does not change while running). */
+  readonly rulesKnown: boolean;
 
   constructor(options: MigrationServiceOptions) {
     this.o = options;
+    this.rulesKnown = placementRulesKnown(options.estate);
     this.model = options.model ?? DEFAULT_MIGRATION_MODEL;
     this.engine = new MigrationEngine({
       backend: options.backend, estate: options.estate, clock: options.clock, model: this.model,
@@ -58,10 +64,13 @@ export class MigrationService {
 
   dispose(): void {
     for (const run of this.rollings.values()) run.stop();
+    for (const run of this.drains.values()) run.stop();
     this.engine.dispose();
   }
 
   get clock(): RecoveryClock { return this.o.clock; }
+  /** The backend without audit: for reads. */
+  get backendRaw(): HyperVBackend { return this.o.backend; }
   get estate(): EstateView { return this.o.estate; }
 
   newId(prefix: string): string {
@@ -79,7 +88,52 @@ export class MigrationService {
   }
 
   operationsChanged(): void {
+    this.journalOperations();
     this.o.onChange({ clusterIds: new Set(), operations: true });
+  }
+
+  /** Writes every unfinished operation (and each one once more when it finishes) to the journal. */
+  private journalOperations(): void {
+    const journal = this.o.journal;
+    if (!journal) return;
+    for (const run of [...this.rollings.values(), ...this.drains.values()]) {
+      if (run.journaledFinal) continue;
+      // A stopped drain is final before its running moves end; it is written again when they have.
+      if (isFinal(run.op.status) && run.op.finishedAt !== null) run.journaledFinal = true;
+      journal.record(run.journalEntry());
+    }
+  }
+
+  /**
+   * After a restart: brings back every journaled drain and rolling maintenance. Finished ones are
+   * shown as they ended; unfinished ones reconcile with what the hosts did meanwhile and carry on.
+   * Returns the ids of the operations that carry on.
+   */
+  recover(): string[] {
+    const entries: JournalEntry[] = this.o.journal?.entries ?? [];
+    for (const entry of entries) {
+      const n = Number(/-(\d+)$/.exec(entry.op.id)?.[1] ?? 0);
+      if (n >= this.nextId) this.nextId = n + 1;
+    }
+    const rollings: RollingRun[] = [];
+    for (const entry of entries) {
+      if (entry.kind !== 'rolling') continue;
+      const run = RollingRun.restore(this, entry);
+      this.rollings.set(run.op.id, run);
+      if (!isFinal(run.op.status)) rollings.push(run); else run.journaledFinal = true;
+    }
+    const drains: DrainRun[] = [];
+    for (const entry of entries) {
+      if (entry.kind !== 'drain') continue;
+      const parent = entry.op.parentId ? this.rollings.get(entry.op.parentId) ?? null : null;
+      const run = DrainRun.restore(this, entry, parent);
+      this.drains.set(run.op.id, run);
+      if (!isFinal(run.op.status)) drains.push(run); else run.journaledFinal = true;
+    }
+    for (const drain of drains) void drain.reconcile();
+    for (const rolling of rollings) void rolling.resume();
+    if (drains.length + rollings.length > 0) this.operationsChanged();
+    return [...rollings, ...drains].map((r) => r.op.id);
   }
 
   // Reads --------------------------------------------------------------------------------------------
@@ -95,13 +149,14 @@ export class MigrationService {
     const byHost = vmsByHost(this.o.estate, host.clusterId);
     const busy = new Set<string>();
     for (const item of this.engine.items.values()) if (item.state === 'queued' || item.state === 'running') busy.add(item.vmId);
-    const vms = (byHost.get(host.id) ?? []).filter((vm) => !busy.has(vm.id) && !skipVmIds.has(vm.id)).map(plannerVm);
+    const known = this.rulesKnown;
+    const vms = (byHost.get(host.id) ?? []).filter((vm) => !busy.has(vm.id) && !skipVmIds.has(vm.id)).map((vm) => plannerVm(vm, known));
     return {
       clusterId: host.clusterId,
       source: plannerHost(host),
       hosts: hosts.map((h) => plannerHost(h, this.engine.incomingBytes(h.id))),
-      vms, classCounts: classCounts(byHost), options, model: this.model, now: this.o.clock.now(),
-      constraintNotes: CONSTRAINT_NOTES,
+      vms, classCounts: classCounts(byHost, known), options, model: this.model, now: this.o.clock.now(),
+      constraintNotes: known ? [] : CONSTRAINT_NOTES,
     };
   }
 
@@ -124,21 +179,25 @@ export class MigrationService {
     let drainLaneSec = 0;
     let lastEnd = 0;
     let lastFailback = { predicted: 0, bound: 0 };
+    // Any node may turn out to be the last one drained: the bound counts the shortest failback.
+    let leastFailbackBound = Infinity;
     order.forEach((host, k) => {
       const plan = this.planDrain(host.id, { liveMigrateLowPriority: true, avoidHostIds: rollingAvoid(order, k, lanes) });
       for (const w of plan.warnings) if (w.kind !== 'constraints-not-modelled' && w.kind !== 'quick-migration') warnings.push(w);
-      nodes.push({ hostId: host.id, hostName: host.name, vmCount: plan.moves.length + plan.unplaced.length, bytesToMove: plan.bytesToMove, predictedDrainSec: plan.predictedDurationSec });
+      nodes.push({ hostId: host.id, hostName: host.name, vmCount: plan.moves.length + plan.unplaced.length, bytesToMove: plan.bytesToMove, predictedDrainSec: plan.predictedDurationSec, lowerBoundSec: plan.lowerBoundSec });
       const lane = laneFree.indexOf(Math.min(...laneFree));
       const end = laneFree[lane]! + plan.predictedDurationSec + patchSec + 1;
       laneFree[lane] = end;
       drainLaneSec += plan.lowerBoundSec + patchSec;
-      if (end >= lastEnd) { lastEnd = end; lastFailback = this.failbackEstimate(host, plan); }
+      const failback = this.failbackEstimate(host, plan);
+      leastFailbackBound = Math.min(leastFailbackBound, failback.bound);
+      if (end >= lastEnd) { lastEnd = end; lastFailback = failback; }
     });
-    if (order.length > 0) warnings.unshift(...CONSTRAINT_NOTES.map((message): PlanWarning => ({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message })));
+    if (order.length > 0 && !this.rulesKnown) warnings.unshift(...CONSTRAINT_NOTES.map((message): PlanWarning => ({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message })));
     if (lanes > 1) warnings.push({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message: `${lanes} nodes are out of service at the same time: the cluster runs on ${order.length - lanes} nodes meanwhile.` });
     return {
       clusterId, clusterName: cluster.name, nodesAtOnce: lanes, nodes,
-      predictedDurationSec: Math.round(lastEnd + lastFailback.predicted), lowerBoundSec: Math.round(drainLaneSec / lanes + lastFailback.bound),
+      predictedDurationSec: Math.round(lastEnd + lastFailback.predicted), lowerBoundSec: Math.round(drainLaneSec / lanes + (Number.isFinite(leastFailbackBound) ? leastFailbackBound : 0)),
       warnings, includesPatchSec: patchSec * order.length, planMs: Math.round((performance.now() - started) * 10) / 10,
     };
   }
@@ -246,7 +305,7 @@ export class MigrationService {
     if (!options.liveMigrateLowPriority && plan.moves.some((m) => m.type === 'quick') && !acceptQuick) {
       throw new ContractError('invalid-state', `The drain of ${host.name} quick-migrates ${plan.moves.filter((m) => m.type === 'quick').length} Low-priority VMs (downtime). Live-migrate them instead, or accept the quick migrations.`, host.name);
     }
-    const run = new DrainRun(this, host, plan, options, actor, parent);
+    const run = DrainRun.start(this, host, plan, options, actor, parent);
     this.drains.set(run.op.id, run);
     this.auditAction(actor, `drain started${options.liveMigrateLowPriority ? '' : ' (Low priority quick-migrated)'}`, host.name, 'ok', `${plan.moves.length} VMs, predicted ${Math.round(plan.predictedDurationSec)} s`);
     await run.begin();
@@ -262,7 +321,7 @@ export class MigrationService {
     const order = rollingOrder(this.o.estate, clusterId, hostIds);
     const down = order.filter((h) => h.state === 'Down');
     if (down.length > 0) throw new ContractError('invalid-state', `${down.map((h) => h.name).join(', ')} ${down.length === 1 ? 'is' : 'are'} down: bring ${down.length === 1 ? 'it' : 'them'} back before a rolling maintenance.`, clusterId);
-    const run = new RollingRun(this, plan, order, patch, actor);
+    const run = RollingRun.start(this, plan, order, patch, actor);
     this.rollings.set(run.op.id, run);
     this.auditAction(actor, 'rolling maintenance started', plan.clusterName, 'ok', `${order.length} nodes, predicted ${plan.predictedDurationSec} s`);
     void run.run();
@@ -306,10 +365,15 @@ function isFinal(status: DrainOperation['status']): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
 
-/** Destinations a rolling maintenance's drain of node k avoids: the nodes out or next out. */
+/**
+ * Destinations a rolling maintenance's drain of node k avoids: the nodes out or failing back
+ * (k-lanes..k-1), and the nodes that start draining before node k's failback is over
+ * (k+1..k+2·lanes-1): a VM parked there would be a failback source on a node busy sending its own
+ * VMs away, and both would share that node's bandwidth and migration slots.
+ */
 export function rollingAvoid(order: readonly Host[], k: number, lanes: number): string[] {
   const out: string[] = [];
-  for (let j = Math.max(0, k - lanes); j <= Math.min(order.length - 1, k + lanes); j++) if (j !== k) out.push(order[j]!.id);
+  for (let j = Math.max(0, k - lanes); j <= Math.min(order.length - 1, k + 2 * lanes - 1); j++) if (j !== k) out.push(order[j]!.id);
   return out;
 }
 
@@ -352,27 +416,105 @@ export class DrainRun implements ItemOwner {
   readonly parent: RollingRun | null;
   private readonly items: EngineItem[] = [];
   private paused = false;
+  private stopped = false;
   private sweeps = 0;
   private resolveDone!: (op: DrainOperation) => void;
   readonly done: Promise<DrainOperation>;
   /** VMs this drain moved off the node (for failback), by VM record id. */
   readonly moved = new Set<string>();
-  private readonly plan: DrainPlan;
+  /** Moves settled before a restart (their engine items are gone): counted on top of this run's. */
+  private prior: DrainOperation['counts'] = { total: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, skipped: 0 };
+  private readonly plan: DrainPlan | null;
+  journaledFinal = false;
 
-  constructor(svc: MigrationService, host: Host, plan: DrainPlan, options: DrainOptions, actor: string, parent: RollingRun | null) {
+  private constructor(svc: MigrationService, op: DrainOperation, plan: DrainPlan | null, options: DrainOptions, parent: RollingRun | null) {
     this.svc = svc;
     this.plan = plan;
     this.options = options;
     this.parent = parent;
-    const id = svc.newId('drain');
-    this.backend = svc.backendFor(actor, id);
+    this.op = op;
+    this.backend = svc.backendFor(op.actor, op.id);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
-    this.op = {
-      id, kind: 'drain', hostId: host.id, hostName: host.name, clusterId: host.clusterId, parentId: parent?.op.id ?? null,
+  }
+
+  static start(svc: MigrationService, host: Host, plan: DrainPlan, options: DrainOptions, actor: string, parent: RollingRun | null): DrainRun {
+    return new DrainRun(svc, {
+      id: svc.newId('drain'), kind: 'drain', hostId: host.id, hostName: host.name, clusterId: host.clusterId, parentId: parent?.op.id ?? null,
       status: 'running', actor, startedAt: svc.clock.now(), finishedAt: null,
       predictedDurationSec: plan.predictedDurationSec, lowerBoundSec: plan.lowerBoundSec,
       counts: { total: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, skipped: 0 }, itemIds: [], events: [],
-    };
+    }, plan, options, parent);
+  }
+
+  /** A drain from the journal: as it was last written. `reconcile()` carries an unfinished one on. */
+  static restore(svc: MigrationService, entry: DrainEntry, parent: RollingRun | null): DrainRun {
+    const run = new DrainRun(svc, { ...entry.op, counts: { ...entry.op.counts }, itemIds: [...entry.op.itemIds], events: [...entry.op.events] }, null, entry.options, parent);
+    for (const id of entry.moved) run.moved.add(id);
+    const c = entry.op.counts;
+    // Moves that were queued or running when the console stopped are settled again by reconcile.
+    run.prior = { total: c.completed + c.failed + c.cancelled + c.skipped, queued: 0, running: 0, completed: c.completed, failed: c.failed, cancelled: c.cancelled, skipped: c.skipped };
+    run.paused = entry.op.status === 'paused';
+    if (isFinal(entry.op.status)) run.resolveDone(run.op);
+    return run;
+  }
+
+  journalEntry(): DrainEntry {
+    return { kind: 'drain', op: this.view(), options: this.options, moved: [...this.moved] };
+  }
+
+  stop(): void { this.stopped = true; }
+
+  /**
+   * Carries on an unfinished drain after a restart. What the hosts did meanwhile is the truth:
+   * migrations still running are waited for, VMs that left count as moved, a node that is Up again
+   * is paused again, and whatever is still on the node is planned and moved anew.
+   */
+  async reconcile(): Promise<void> {
+    const host = this.svc.estate.getHost(this.op.hostId);
+    this.event('warning', `The console restarted during this drain (last recorded: ${this.prior.completed} VMs moved). Reconciling with what ${this.op.hostName} did meanwhile.`);
+    this.count();
+    if (!host) { this.finish('failed', 'error', `${this.op.hostName} is no longer in the estate: the drain cannot carry on.`); return; }
+    let waited = false;
+    for (;;) {
+      if (this.stopped || isFinal(this.op.status)) return;
+      let jobs: Awaited<ReturnType<HyperVBackend['getMigrationJobs']>>;
+      try { jobs = await this.svc.backendRaw.getMigrationJobs(); } catch (error) {
+        this.event('warning', `Could not read the migration jobs (${error instanceof Error ? error.message : String(error)}); trying again.`);
+        await this.svc.clock.sleep(this.svc.engine.pollMs);
+        continue;
+      }
+      const startedAt = this.op.startedAt;
+      for (const job of jobs) {
+        if (job.SourceHost.toLowerCase() !== host.name.toLowerCase() || job.JobState !== 'Completed' || (job.StartTime ?? 0) < startedAt) continue;
+        const vm = [...this.svc.estate.vms()].find((v) => v.name.toLowerCase() === job.VMName.toLowerCase());
+        if (vm && vm.hostId !== host.id && !this.moved.has(vm.id)) {
+          this.moved.add(vm.id);
+          this.prior.completed += 1;
+          this.prior.total += 1;
+        }
+      }
+      const inFlight = jobs.filter((j) => j.SourceHost.toLowerCase() === host.name.toLowerCase() && (j.JobState === 'Running' || j.JobState === 'Queued'));
+      if (inFlight.length === 0) break;
+      if (!waited) this.event('info', `${inFlight.length} migrations the hosts were still running (${inFlight.slice(0, 5).map((j) => j.VMName).join(', ')}${inFlight.length > 5 ? '…' : ''}): waiting for them.`);
+      waited = true;
+      await this.svc.clock.sleep(this.svc.engine.pollMs);
+    }
+    const now = this.svc.estate.getHost(this.op.hostId)!;
+    if (now.state === 'Down') {
+      this.finish('failed', 'error', `${now.name} went down while the console was stopped: the cluster restarted its VMs on the other nodes.`);
+      return;
+    }
+    if (now.state === 'Up') {
+      this.event('warning', `${now.name} was Up again: pausing it before carrying on.`);
+      await this.backend.suspendClusterNode(now.name, { drain: false });
+    }
+    const plan = planDrain(this.svc.plannerInput(now, this.options), now.name);
+    const left = [...this.svc.estate.vms()].filter((v) => v.hostId === now.id).length;
+    this.event('info', `${this.moved.size} VMs have left ${now.name}; ${left} are still on it${this.paused ? ' (the drain stays paused until resumed)' : ''}.`);
+    for (const u of plan.unplaced) this.event('error', `'${u.vmName}' cannot be moved: ${u.reason}.`);
+    this.enqueue(plan.moves.map((m) => ({ vmId: m.vmId, destHostId: m.destHostId, type: m.type, order: m.order, predictedSec: m.predictedEndSec - m.predictedStartSec })));
+    this.check();
+    this.svc.operationsChanged();
   }
 
   event(severity: OperationEvent['severity'], message: string): void {
@@ -382,6 +524,7 @@ export class DrainRun implements ItemOwner {
   }
 
   async begin(): Promise<void> {
+    if (!this.plan) throw new Error('A restored drain carries on with reconcile(), not begin().');
     const host = this.svc.estate.getHost(this.op.hostId)!;
     const quick = this.plan.moves.filter((m) => m.type === 'quick').length;
     this.event('info', `Draining ${host.name}: ${this.plan.moves.length} VMs, predicted ${fmtSec(this.plan.predictedDurationSec)} (lower bound ${fmtSec(this.plan.lowerBoundSec)}).${quick > 0 ? ` ${quick} Low-priority VMs are quick-migrated (downtime).` : ''}`);
@@ -414,8 +557,21 @@ export class DrainRun implements ItemOwner {
     // This item's own memory is counted as incoming to its old destination: take it out.
     const old = state.hosts.get(item.destHostId);
     if (old) old.used -= item.memoryBytes;
-    const p = placeVm(plannerVm(vm), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: item.excluded });
+    const p = placeVm(plannerVm(vm, this.svc.rulesKnown), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: item.excluded });
     if (p.hostId) this.event('warning', `'${item.vmName}': ${why}; sending it to ${this.svc.estate.getHost(p.hostId)?.name ?? p.hostId} instead.`);
+    return p.hostId;
+  }
+
+  retarget(item: EngineItem, busy: ReadonlySet<string>): string | null {
+    const host = this.svc.estate.getHost(this.op.hostId);
+    const vm = this.svc.estate.getVm(item.vmId);
+    if (!host || !vm) return null;
+    const state = placementState(this.svc.plannerInput(host, this.options));
+    const old = state.hosts.get(item.destHostId);
+    if (old) old.used -= item.memoryBytes;
+    const p = placeVm(plannerVm(vm, this.svc.rulesKnown), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: new Set([...item.excluded, ...busy]) });
+    // Only a destination the plan would accept anyway: not one it avoids, not one that breaks anti-affinity.
+    if (!p.hostId || p.avoided || p.antiAffinity) return null;
     return p.hostId;
   }
 
@@ -442,7 +598,8 @@ export class DrainRun implements ItemOwner {
   }
 
   private count(): void {
-    const c = { total: this.items.length, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, skipped: 0 };
+    const p = this.prior;
+    const c = { total: p.total + this.items.length, queued: 0, running: 0, completed: p.completed, failed: p.failed, cancelled: p.cancelled, skipped: p.skipped };
     for (const item of this.items) c[item.state] += 1;
     // A failed attempt that was retried is not a failure of the drain.
     const retried = new Set(this.items.filter((i) => i.attempt > 1).map((i) => `${i.vmId}#${i.attempt - 1}`));
@@ -451,7 +608,7 @@ export class DrainRun implements ItemOwner {
   }
 
   private check(): void {
-    if (isFinal(this.op.status)) return;
+    if (isFinal(this.op.status) || this.stopped) return;
     if (this.items.some((i) => i.state === 'queued' || i.state === 'running')) return;
     const host = this.svc.estate.getHost(this.op.hostId);
     if (host?.state === 'Down') {
@@ -551,21 +708,61 @@ export class RollingRun {
   private resolveDone!: (op: RollingOperation) => void;
   private readonly order: Host[];
   private readonly drainsRunning = new Set<DrainRun>();
+  journaledFinal = false;
 
-  constructor(svc: MigrationService, plan: RollingPlan, order: Host[], patch: PatchStep, actor: string) {
+  private constructor(svc: MigrationService, op: RollingOperation, order: Host[]) {
     this.svc = svc;
     this.order = order;
-    const id = svc.newId('rolling');
-    this.backend = svc.backendFor(actor, id);
+    this.op = op;
+    this.backend = svc.backendFor(op.actor, op.id);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
-    this.op = {
-      id, kind: 'rolling', clusterId: plan.clusterId, clusterName: plan.clusterName, status: 'running', actor, patch, nodesAtOnce: plan.nodesAtOnce,
+  }
+
+  static start(svc: MigrationService, plan: RollingPlan, order: Host[], patch: PatchStep, actor: string): RollingRun {
+    return new RollingRun(svc, {
+      id: svc.newId('rolling'), kind: 'rolling', clusterId: plan.clusterId, clusterName: plan.clusterName, status: 'running', actor, patch, nodesAtOnce: plan.nodesAtOnce,
       nodes: order.map((h, k) => ({
         hostId: h.id, hostName: h.name, phase: 'pending', drainId: null, failbackItemIds: [], vmCount: h.vmCount,
         predictedDrainSec: plan.nodes[k]?.predictedDrainSec ?? 0, startedAt: null, finishedAt: null,
       })),
       startedAt: svc.clock.now(), finishedAt: null, predictedDurationSec: plan.predictedDurationSec, lowerBoundSec: plan.lowerBoundSec, events: [],
-    };
+    }, order);
+  }
+
+  /** A rolling maintenance from the journal; `resume()` carries an unfinished one on. */
+  static restore(svc: MigrationService, entry: RollingEntry): RollingRun {
+    const op: RollingOperation = { ...entry.op, nodes: entry.op.nodes.map((n) => ({ ...n, failbackItemIds: [...n.failbackItemIds] })), events: [...entry.op.events] };
+    // A node no longer in the estate keeps its place in the order; maintain() reports it skipped.
+    const order = op.nodes.map((n) => svc.estate.getHost(n.hostId) ?? ({ id: n.hostId, name: n.hostName } as Host));
+    const run = new RollingRun(svc, op, order);
+    run.paused = op.status === 'paused';
+    if (isFinal(op.status)) run.resolveDone(op);
+    return run;
+  }
+
+  journalEntry(): RollingEntry {
+    return { kind: 'rolling', op: this.view() };
+  }
+
+  /**
+   * Carries on after a restart: nodes in flight pick up at their phase (a drain reconciles, a patch
+   * step is asked for again, a paused node is resumed, a failback re-queues what is not home yet),
+   * then the pending nodes follow as planned.
+   */
+  async resume(): Promise<void> {
+    const inFlight = this.op.nodes.map((n, k) => ({ n, k })).filter(({ n }) => n.phase === 'draining' || n.phase === 'patching' || n.phase === 'resuming');
+    const failingBack = this.op.nodes.map((n, k) => ({ n, k })).filter(({ n }) => n.phase === 'failing-back');
+    const firstPending = this.op.nodes.findIndex((n) => n.phase === 'pending');
+    this.event('warning', `The console restarted during this maintenance: ${inFlight.map(({ n }) => `${n.hostName} (${n.phase})`).join(', ') || 'no node in flight'}${failingBack.length > 0 ? `; failing back ${failingBack.map(({ n }) => n.hostName).join(', ')}` : ''}. Carrying on.`);
+    if (this.op.status === 'waiting-operator') this.op.status = this.paused ? 'paused' : 'running';
+    const failbacks: Promise<void>[] = [];
+    for (const { n } of failingBack) {
+      const drain = n.drainId ? this.svc.drain(n.drainId) : undefined;
+      const host = this.svc.estate.getHost(n.hostId);
+      if (!drain || !host) { n.phase = 'done'; n.finishedAt = this.svc.clock.now(); this.event('warning', `${n.hostName}: no record of what it had; its VMs stay where they are.`); continue; }
+      failbacks.push(this.startFailback(n, host, drain));
+    }
+    await this.run({ failbacks, inFlight: inFlight.map(({ k }) => k), next: firstPending < 0 ? this.order.length : firstPending });
   }
 
   event(severity: OperationEvent['severity'], message: string): void {
@@ -613,11 +810,14 @@ export class RollingRun {
     while (this.paused && !this.stopped) await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
   }
 
-  async run(): Promise<void> {
-    const failbacks: Promise<void>[] = [];
-    let next = 0;
+  async run(from: { failbacks: Promise<void>[]; inFlight: number[]; next: number } = { failbacks: [], inFlight: [], next: 0 }): Promise<void> {
+    const failbacks = from.failbacks;
+    let next = from.next;
     let failed = false;
+    const carried = [...from.inFlight];
     const lane = async (): Promise<void> => {
+      const k = carried.shift();
+      if (k !== undefined && !(await this.maintain(k, failbacks, this.op.nodes[k]!.phase))) { failed = true; return; }
       for (;;) {
         await this.whileHeld();
         if (this.stopped || failed) return;
@@ -627,7 +827,7 @@ export class RollingRun {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.op.nodesAtOnce, this.order.length)) }, lane));
+      await Promise.all(Array.from({ length: Math.max(1, carried.length, Math.min(this.op.nodesAtOnce, this.order.length)) }, lane));
       if (this.stopped) return;
       if (failed) {
         const bad = this.op.nodes.find((n) => n.phase === 'failed');
@@ -643,31 +843,46 @@ export class RollingRun {
     }
   }
 
-  /** One node: drain, patch, resume, failback (not awaited). False when it could not be drained. */
-  private async maintain(k: number, failbacks: Promise<void>[]): Promise<boolean> {
+  /**
+   * One node: drain, patch, resume, failback (not awaited). False when it could not be drained.
+   * `from` is the phase to pick up at: 'pending' for a fresh node, later phases after a restart.
+   */
+  private async maintain(k: number, failbacks: Promise<void>[], from: RollingOperation['nodes'][number]['phase'] = 'pending'): Promise<boolean> {
     const node = this.op.nodes[k]!;
     const host = this.svc.estate.getHost(node.hostId);
-    node.startedAt = this.svc.clock.now();
+    let drain = from !== 'pending' && node.drainId ? this.svc.drain(node.drainId) : undefined;
+    if (from !== 'pending' && !drain) {
+      this.event('warning', `${node.hostName}: the journal has no record of its drain; draining it again.`);
+      from = 'pending';
+    }
+    if (from === 'pending') node.startedAt = this.svc.clock.now();
     if (!host || host.state === 'Down') {
       node.phase = 'skipped';
-      this.event('warning', `${node.hostName} is down: skipped.`);
+      this.event('warning', `${node.hostName} is ${host ? 'down' : 'no longer in the estate'}: skipped.`);
+      this.svc.operationsChanged();
       return true;
     }
-    node.phase = 'draining';
-    this.svc.operationsChanged();
-    const busy = this.op.nodes.filter((n) => n.hostId !== node.hostId && (n.phase === 'draining' || n.phase === 'patching' || n.phase === 'resuming' || n.phase === 'failing-back')).map((n) => n.hostId);
-    const avoid = [...new Set([...rollingAvoid(this.order, k, this.op.nodesAtOnce), ...busy])];
-    const drain = await this.svc.startDrain(host.id, { liveMigrateLowPriority: true, avoidHostIds: avoid }, this.op.actor, false, this);
-    this.drainsRunning.add(drain);
-    node.drainId = drain.op.id;
-    const result = await drain.done;
-    this.drainsRunning.delete(drain);
-    if (this.stopped) return true;
-    if (result.status !== 'completed') {
-      node.phase = 'failed';
-      node.finishedAt = this.svc.clock.now();
-      return false;
+    if (from === 'pending') {
+      node.phase = 'draining';
+      this.svc.operationsChanged();
+      const busy = this.op.nodes.filter((n) => n.hostId !== node.hostId && (n.phase === 'draining' || n.phase === 'patching' || n.phase === 'resuming' || n.phase === 'failing-back')).map((n) => n.hostId);
+      const avoid = [...new Set([...rollingAvoid(this.order, k, this.op.nodesAtOnce), ...busy])];
+      drain = await this.svc.startDrain(host.id, { liveMigrateLowPriority: true, avoidHostIds: avoid }, this.op.actor, false, this);
+      node.drainId = drain.op.id;
+      this.svc.operationsChanged();
     }
+    if (from === 'pending' || from === 'draining') {
+      this.drainsRunning.add(drain!);
+      const result = await drain!.done;
+      this.drainsRunning.delete(drain!);
+      if (this.stopped) return true;
+      if (result.status !== 'completed') {
+        node.phase = 'failed';
+        node.finishedAt = this.svc.clock.now();
+        return false;
+      }
+    }
+    if (from === 'resuming') return this.resumeNode(node, host, drain!, failbacks);
     node.phase = 'patching';
     this.svc.operationsChanged();
     if (this.op.patch.kind === 'operator') {
@@ -681,23 +896,34 @@ export class RollingRun {
       this.event('info', `${node.hostName}: patch step running (${fmtSec(this.op.patch.seconds)}).`);
       await this.svc.clock.sleep(this.op.patch.seconds * 1000);
     }
+    return this.resumeNode(node, host, drain!, failbacks);
+  }
+
+  private async resumeNode(node: RollingOperation['nodes'][number], host: Host, drain: DrainRun, failbacks: Promise<void>[]): Promise<boolean> {
     await this.whileHeld();
     if (this.stopped) return true;
     node.phase = 'resuming';
-    const back = await this.backend.resumeClusterNode(node.hostName);
-    if (back.State !== 'Up') throw new ContractError('backend', `Resume-ClusterNode ${node.hostName} returned, but the node reads back ${back.State}.`, node.hostName);
-    // Failback: its VMs come home while the next node drains (different sources, so no contention).
+    this.svc.operationsChanged();
+    if (this.svc.estate.getHost(host.id)?.state !== 'Up') {
+      const back = await this.backend.resumeClusterNode(node.hostName);
+      if (back.State !== 'Up') throw new ContractError('backend', `Resume-ClusterNode ${node.hostName} returned, but the node reads back ${back.State}.`, node.hostName);
+    }
+    // Failback: its VMs come home while the next node drains.
+    failbacks.push(this.startFailback(node, host, drain));
+    return true;
+  }
+
+  private startFailback(node: RollingOperation['nodes'][number], host: Host, drain: DrainRun): Promise<void> {
     node.phase = 'failing-back';
     const batch = this.failback(host, drain);
     node.failbackItemIds = batch.items.map((i) => i.id);
     this.event('info', `${node.hostName} resumed; failing back ${batch.items.length} VMs.`);
     this.svc.operationsChanged();
-    failbacks.push(batch.done.then(() => {
+    return batch.done.then(() => {
       node.phase = 'done';
       node.finishedAt = this.svc.clock.now();
       this.svc.operationsChanged();
-    }));
-    return true;
+    });
   }
 
   private failback(host: Host, drain: DrainRun): FailbackBatch {

@@ -286,7 +286,10 @@ function DrainPlanner({ store }: { store: MigrationStore }) {
           {other.length > 0 ? <ul className="mig-notes">{other.map((w, i) => <li key={i} className={w.kind === 'no-capacity' ? 'sev-error' : ''}>{w.message}</li>)}</ul> : null}
           <details>
             <summary>Moves in order</summary>
-            <ol className="mig-moves">{plan.moves.map((m) => <li key={m.vmId}>{m.vmName} → {m.destHostName} ({m.type}, {fmtBytes(m.memoryBytes)}, {fmtDuration(m.predictedStartSec)}–{fmtDuration(m.predictedEndSec)})</li>)}</ol>
+            <ol className="mig-moves" data-testid="drain-moves">{plan.moves.map((m) => (
+              <li key={m.vmId}>{m.vmName} → {m.destHostName} ({m.type}, {fmtBytes(m.memoryBytes)}, {fmtDuration(m.predictedStartSec)}–{fmtDuration(m.predictedEndSec)})
+                {m.reason ? <span className="mig-why" data-testid="drain-move-reason">: {m.reason}</span> : null}</li>
+            ))}</ol>
           </details>
           {quickMoves > 0 ? (
             <label className="mig-check"><input type="checkbox" checked={acceptQuick} onChange={(e) => setAcceptQuick(e.target.checked)} /> I accept the downtime of the quick migrations</label>
@@ -323,7 +326,7 @@ function RollingPanel({ store }: { store: MigrationStore }) {
         <div className="mig-plan" data-testid="rolling-plan">
           <p><strong>Predicted {fmtDuration(plan.predictedDurationSec)}</strong> for {plan.nodes.length} nodes
             {plan.includesPatchSec > 0 ? ` (includes ${fmtDuration(plan.includesPatchSec)} of patch steps)` : ' (plus the time patching takes)'}; lower bound {fmtDuration(plan.lowerBoundSec)}.</p>
-          <ol className="mig-moves">{plan.nodes.map((n) => <li key={n.hostId}>{n.hostName}: {n.vmCount} VMs, {fmtBytes(n.bytesToMove)}, drain ~{fmtDuration(n.predictedDrainSec)}</li>)}</ol>
+          <ol className="mig-moves">{plan.nodes.map((n) => <li key={n.hostId}>{n.hostName}: {n.vmCount} VMs, {fmtBytes(n.bytesToMove)}, drain ~{fmtDuration(n.predictedDrainSec)} (at least {fmtDuration(n.lowerBoundSec)})</li>)}</ol>
           {plan.warnings.length > 0 ? <ul className="mig-notes">{plan.warnings.slice(0, 8).map((w, i) => <li key={i}>{w.message}</li>)}</ul> : null}
           <button type="button" disabled={busy} onClick={() => void store.startRolling(patch, atOnce)}>Start rolling maintenance</button>
         </div>

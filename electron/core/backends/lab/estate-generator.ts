@@ -34,6 +34,21 @@ const HOSTS_PER_PRIMARY_CLUSTER = 12;
 const VMS_PER_PRIMARY_CLUSTER = 200;
 const HOSTS_PER_DR_CLUSTER = 10;
 const HOSTS_PER_CLOUD_CLUSTER = 12;
+/**
+ * Cluster groups with AntiAffinityClassNames, as such estates set them: SQL availability-group
+ * replicas, the Exchange DAG, the web farms, the interface engines and Citrix controllers, and the
+ * domain controllers (below): redundant roles that must not share a node.
+ */
+const ANTI_AFFINITY_BY_FAMILY: Readonly<Record<string, string>> = {
+  EHRDB: 'SQL-AG-EHR', LISDB: 'SQL-AG-LIS', PACSDB: 'SQL-AG-PACS', SQLCLIN: 'SQL-AG-CLINICAL',
+  EXMBX: 'EXCHANGE-DAG', EHRWEB: 'WEB-FARM-EHR', WEB: 'WEB-FARM-PORTAL', HL7IE: 'HL7-ENGINES', CTXDDC: 'CITRIX-DDC',
+};
+/**
+ * SQL Server Enterprise is licensed per physical core on some nodes only: these VMs may run on a
+ * licensing group of three nodes of their cluster (their own and the nodes 4 and 8 further on),
+ * and prefer the one they run on.
+ */
+const LICENSING_PINNED = new Set(['SQLCLIN', 'PACSDB']);
 
 interface SiteLayout { site: Site; clusters: Cluster[]; hosts: HostInventory[] }
 
@@ -78,7 +93,7 @@ export function generateLabEstate(options: LabEstateOptions): LabEstate {
     const cluster = primary.clusters[i % primary.clusters.length]!;
     const host = primaryPlacer.place(8 * GiB, cluster.id);
     primaryPlacer.commit(host, 8 * GiB);
-    vms.push(infraVm(random, `p:${name}`, name, host, 'Running'));
+    vms.push({ ...infraVm(random, `p:${name}`, name, host, 'Running'), antiAffinity: ['AD-DC'] });
   });
   for (const name of ['DRDC01', 'DRDC02']) {
     const host = drPlacer.place(8 * GiB, dr.clusters[0]!.id);
@@ -128,10 +143,15 @@ export function generateLabEstate(options: LabEstateOptions): LabEstate {
         lastReplicationTime: options.startTime - extendedSince * 1000, pendingBytes: 0,
         additionalRecoveryPoints: Math.min(simple.additionalRecoveryPoints, 12), appConsistentIntervalHours: 0,
       };
+      // Placement rules use no random draws: the seeded estate stays what it was.
+      const antiAffinity = ANTI_AFFINITY_BY_FAMILY[family.code];
+      const owners = LICENSING_PINNED.has(family.code) ? licensingGroup(primary, host) : null;
       vms.push({
         ...base, id: `p:${name}`, siteId: primary.site.id, clusterId: host.clusterId, hostId: host.id,
         state: 'Running', heartbeat: 'OkApplicationsHealthy',
         cpuUsagePct: Math.round(random.between(...family.cpuUsagePct)), replication: simple, extendedReplication: null,
+        ...(antiAffinity ? { antiAffinity: [antiAffinity] } : {}),
+        ...(owners ? { possibleOwners: owners, preferredOwners: [host.id] } : {}),
       });
       vms.push({
         ...base, id: `r:${name}`, siteId: dr.site.id, clusterId: replicaHost.clusterId, hostId: replicaHost.id,
@@ -151,7 +171,7 @@ export function generateLabEstate(options: LabEstateOptions): LabEstate {
   });
 
   return {
-    backend: { kind: 'lab', description: `Lab estate, ${options.vmCount} VMs, seed ${options.seed}`, seed: options.seed },
+    backend: { kind: 'lab', description: `Lab estate, ${options.vmCount} VMs, seed ${options.seed}`, seed: options.seed, placementRules: true },
     clock: { source: 'lab', now: options.startTime, speed: 1 },
     sites: [primary.site, dr.site, cloud.site],
     clusters: [...primary.clusters, ...dr.clusters, ...cloud.clusters],
@@ -238,6 +258,13 @@ function familyCounts(total: number): number[] {
     left -= 1;
   }
   return counts;
+}
+
+/** A node and the nodes 4 and 8 further on in its cluster (wrapping): a licensing group. */
+function licensingGroup(layout: SiteLayout, host: HostInventory): string[] {
+  const ids = layout.clusters.find((c) => c.id === host.clusterId)!.hostIds;
+  const at = ids.indexOf(host.id);
+  return [...new Set([0, 4, 8].map((k) => ids[(at + k) % ids.length]!))];
 }
 
 function brokerOf(layout: SiteLayout, host: HostInventory): string {

@@ -23,7 +23,7 @@ describe('live migration', () => {
     const source = [...world.hosts.values()].find((h) => h.siteId === 'site-pri')!;
     const dest = world.hosts.get(world.clusters.get(source.clusterId)!.hostIds.find((id) => id !== source.id)!)!;
     world.setHost(dest, { memoryBytes: dest.memoryBytes * 4 });
-    const running = [...world.vmsByHost.get(source.id)!].map((id) => world.vms.get(id)!).filter((v) => v.state === 'Running' && v.replication).slice(0, 4);
+    const running = [...world.vmsByHost.get(source.id)!].map((id) => world.vms.get(id)!).filter((v) => v.state === 'Running' && v.replication && !v.possibleOwners).slice(0, 4);
     expect(running).toHaveLength(4);
     const moves = running.map((vm) => backend.moveClusterVirtualMachineRole({ vmName: vm.name, node: dest.name, migrationType: 'Live', wait: true }));
     sim.runFor(2_000);

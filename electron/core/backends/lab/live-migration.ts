@@ -73,6 +73,9 @@ export class LiveMigration {
     if (dest.clusterId !== vm.clusterId) throw new ContractError('invalid-state', `Node ${dest.name} is not a member of the cluster that owns '${vm.name}'.`, vm.name);
     if (dest.id === vm.hostId) throw new ContractError('invalid-state', `'${vm.name}' is already owned by node ${dest.name}.`, vm.name);
     if (dest.state !== 'Up') throw new ContractError('invalid-state', `'${vm.name}' cannot move to node ${dest.name}: the node is ${dest.state}.`, vm.name);
+    if (vm.possibleOwners && !vm.possibleOwners.includes(dest.id)) {
+      throw new ContractError('invalid-state', `Node ${dest.name} is not a possible owner of '${vm.name}' (possible owners: ${vm.possibleOwners.map((id) => world.hosts.get(id)?.name ?? id).join(', ')}).`, vm.name);
+    }
     if (world.migrating.has(vm.id)) throw new ContractError('invalid-state', `'${vm.name}' is already being migrated.`, vm.name);
     if (vm.state === 'Starting' || vm.state === 'Stopping' || vm.state === 'Resuming' || vm.state === 'Saving') {
       throw new ContractError('invalid-state', `'${vm.name}' cannot be migrated while it is ${vm.state}.`, vm.name);
@@ -114,17 +117,27 @@ export class LiveMigration {
     return Math.min(99, Math.floor(((this.world.now - job.startedAt) / job.durationMs) * 100));
   }
 
-  /** The destination node for a VM leaving `from`: the Up node with the most free memory that fits. */
+  /**
+   * The destination node for a VM leaving `from`, as the cluster picks it: a possible owner that is
+   * Up, preferring one that holds no VM of the same anti-affinity class, then the most free memory.
+   */
   pickDestination(vm: Vm, fromHostId: string): HostInventory | undefined {
     const cluster = this.world.clusters.get(vm.clusterId)!;
     let best: HostInventory | undefined;
     let bestFree = -Infinity;
+    let bestClash = true;
+    const classes = vm.antiAffinity ?? [];
+    const clashes = (hostId: string) => classes.length > 0
+      && [...(this.world.vmsByHost.get(hostId) ?? [])].some((id) => id !== vm.id && (this.world.vms.get(id)?.antiAffinity ?? []).some((c) => classes.includes(c)));
     for (const id of cluster.hostIds) {
       if (id === fromHostId) continue;
+      if (vm.possibleOwners && !vm.possibleOwners.includes(id)) continue;
       const host = this.world.hosts.get(id)!;
       if (host.state !== 'Up') continue;
       const free = this.world.freeMemory(id);
-      if (free > bestFree) { best = host; bestFree = free; }
+      // Anti-affinity is a preference among the nodes that fit, as in a real cluster.
+      const clash = holdsMemory(vm) && free < vm.memoryBytes ? true : clashes(id);
+      if ((!clash && bestClash) || (clash === bestClash && free > bestFree)) { best = host; bestFree = free; bestClash = clash; }
     }
     if (!best) return undefined;
     return !holdsMemory(vm) || bestFree >= vm.memoryBytes ? best : undefined;
