@@ -65,6 +65,12 @@ export interface ClusterGroupInfo {
   State: 'Unknown' | 'Online' | 'Offline' | 'Failed' | 'PartialOnline' | 'Pending';
   Priority: GroupPriority;
   GroupType: 'VirtualMachine' | 'VMReplicaBroker';
+  /** Get-ClusterGroup's AntiAffinityClassNames. */
+  AntiAffinityClassNames?: string[];
+  /** Get-ClusterOwnerNode -Group: preferred owners, in order (empty: none). */
+  PreferredOwners?: string[];
+  /** Get-ClusterOwnerNode -Resource "Virtual Machine <name>": possible owners (every node unless restricted). */
+  PossibleOwners?: string[];
 }
 
 /** Get-VMReplication: one row per relationship the VM on that host takes part in. */

@@ -2,7 +2,7 @@ import type { Cluster, Replication, Site, Tier, Vm } from '../../../../shared/mo
 import { GROUP_PRIORITIES, type GroupPriority } from '../../../../shared/model/hyperv-enums.ts';
 import type { ConnectionProfile } from '../../../../shared/model/connections.ts';
 import type { HostInventory } from '../../estate/host-usage.ts';
-import type { VMReplicationInfo, VMReplicationMeasure } from '../backend-port.ts';
+import type { ClusterGroupInfo, VMReplicationInfo, VMReplicationMeasure } from '../backend-port.ts';
 import type { InventoryAnswer, ReplicationAnswer, ReplicationRow, VmRow } from './ps-rows.ts';
 
 /**
@@ -95,7 +95,20 @@ function relationshipsOf(vmId: string, answer: { replication?: ReplicationRow[];
   return { replication: simple, extendedReplication: simple ? extended : null };
 }
 
-function vmOf(row: VmRow, ctx: { site: Site; clusterId: string; hostId: string; answer: InventoryAnswer; priority: GroupPriority | undefined }): Vm {
+/** The cluster group's placement rules, as the model keeps them: absent when there are none. */
+function rulesOf(group: ClusterGroupInfo | undefined, clusterId: string, nodeCount: number): Pick<Vm, 'antiAffinity' | 'possibleOwners' | 'preferredOwners'> {
+  if (!group) return {};
+  const ids = (names: string[]) => names.map((n) => hostIdOf(clusterId, n));
+  const possible = group.PossibleOwners ?? [];
+  return {
+    ...(group.AntiAffinityClassNames?.length ? { antiAffinity: group.AntiAffinityClassNames } : {}),
+    // Every node is the default; only a restriction is a rule.
+    ...(possible.length > 0 && possible.length < nodeCount ? { possibleOwners: ids(possible) } : {}),
+    ...(group.PreferredOwners?.length ? { preferredOwners: ids(group.PreferredOwners) } : {}),
+  };
+}
+
+function vmOf(row: VmRow, ctx: { site: Site; clusterId: string; hostId: string; answer: InventoryAnswer; group: ClusterGroupInfo | undefined; nodeCount: number }): Vm {
   const vmId = row.VMId.toLowerCase();
   const notes = parseNotes(row.Notes);
   const { replication, extendedReplication } = relationshipsOf(vmId, ctx.answer);
@@ -114,10 +127,11 @@ function vmOf(row: VmRow, ctx: { site: Site; clusterId: string; hostId: string; 
     diskBytes: notes.diskBytes ?? 0,
     tier: notes.tier ?? TIER_BY_FREQUENCY[replication?.frequencySec ?? 900] ?? 2,
     workload: notes.workload ?? 'Unclassified',
-    priority: ctx.priority ?? notes.priority ?? 'Medium',
+    priority: ctx.group?.Priority ?? notes.priority ?? 'Medium',
     tags: notes.tags ?? [],
     replication,
     extendedReplication,
+    ...rulesOf(ctx.group, ctx.clusterId, ctx.nodeCount),
   };
 }
 
@@ -138,7 +152,7 @@ export function mapSiteInventory(profile: Pick<ConnectionProfile, 'siteId' | 'ro
     const nodeRows = answers[0]?.answer.clusterNodes ?? [];
     const groups = answers.flatMap((a) => a.answer.groups).filter((g) => g !== null);
     const broker = groups.find((g) => g.GroupType === 'VMReplicaBroker');
-    const priorityOf = new Map(groups.filter((g) => g.GroupType === 'VirtualMachine').map((g) => [g.Name, g.Priority]));
+    const groupOf = new Map(groups.filter((g) => g.GroupType === 'VirtualMachine').map((g) => [g.Name, g]));
     const answered = new Map(answers.map((a) => [a.answer.host.Name.toLowerCase(), a]));
     // No node answered (a lost site): the nodes known before stay, state Unknown, VMs as they were.
     const silentNodes = () => [...(previous?.hosts.values() ?? [])].filter((h) => h.clusterId === clusterId).map((h) => h.name);
@@ -167,7 +181,7 @@ export function mapSiteInventory(profile: Pick<ConnectionProfile, 'siteId' | 'ro
         migrationPerformance: h.VirtualMachineMigrationPerformanceOption,
       });
       for (const row of got.answer.vms) {
-        const vm = vmOf(row, { site, clusterId, hostId, answer: got.answer, priority: priorityOf.get(row.Name) });
+        const vm = vmOf(row, { site, clusterId, hostId, answer: got.answer, group: groupOf.get(row.Name), nodeCount: nodeNames.length });
         // Two VMs of one name on a site: the second gets its VMId too, so neither hides the other.
         if (byId.has(vm.id)) vm.id = `${vm.id}#${vm.vmId}`;
         byId.set(vm.id, vm);

@@ -41,7 +41,7 @@ export interface PowerShellBackend extends HyperVBackend {
 type Located = { session: SiteSession; host: HostInventory; cluster: Cluster };
 
 export function createPowerShellBackend(options: PowerShellBackendOptions): PowerShellBackend {
-  const info: BackendInfo = { kind: 'powershell', description: `PowerShell remoting to ${options.sessions.map((s) => s.profile.name).join(', ')}`, seed: null };
+  const info: BackendInfo = { kind: 'powershell', description: `PowerShell remoting to ${options.sessions.map((s) => s.profile.name).join(', ')}`, seed: null, placementRules: true };
   const sites = new Map<string, SiteInventory>();
   const vms = new Map<string, Vm>();
   const hosts = new Map<string, HostInventory>();

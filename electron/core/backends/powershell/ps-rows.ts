@@ -77,10 +77,17 @@ export const ClusterGroupRowSchema = z.object({
   State: psEnum(CLUSTER_GROUP_STATE),
   Priority: psEnum(GROUP_PRIORITY),
   GroupType: z.union([z.number(), z.string()]),
+  AntiAffinityClassNames: psStrings.optional(),
+  PreferredOwners: psStrings.optional(),
+  PossibleOwners: psStrings.optional(),
 }).transform((row): ClusterGroupInfo | null => {
   const type = typeof row.GroupType === 'number' ? CLUSTER_GROUP_TYPE[row.GroupType as keyof typeof CLUSTER_GROUP_TYPE] : row.GroupType;
   if (type !== 'VirtualMachine' && type !== 'VMReplicaBroker') return null;
-  return { ...row, GroupType: type };
+  const { AntiAffinityClassNames, PreferredOwners, PossibleOwners, ...rest } = row;
+  return {
+    ...rest, GroupType: type,
+    ...(AntiAffinityClassNames ? { AntiAffinityClassNames } : {}), ...(PreferredOwners ? { PreferredOwners } : {}), ...(PossibleOwners ? { PossibleOwners } : {}),
+  };
 });
 
 const replicationFields = {

@@ -293,7 +293,7 @@ export class DoubleHub {
         case 'get-vmhost': case 'set-vmhost': return remoteOk(hostRow(f, host));
         case 'get-clusternode': return remoteOk(clusterHosts.map((h) => clusterNodeRow(f, h, cluster, false)));
         case 'get-clustergroup': {
-          const groups: unknown[] = estate.vms.filter((v) => v.clusterId === cluster.id && !v.name.endsWith(' - Test')).map((v) => vmGroupRow(f, v, estate.hosts.find((h) => h.id === v.hostId)!, cluster));
+          const groups: unknown[] = estate.vms.filter((v) => v.clusterId === cluster.id && !v.name.endsWith(' - Test')).map((v) => vmGroupRow(f, v, estate.hosts.find((h) => h.id === v.hostId)!, cluster, clusterHosts));
           if (cluster.replicaBroker) groups.push(brokerGroupRow(f, cluster, clusterHosts.find((h) => h.state === 'Up') ?? host));
           return remoteOk(groups);
         }

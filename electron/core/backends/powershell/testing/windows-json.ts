@@ -143,7 +143,9 @@ export function clusterNodeRow(flavor: PsFlavor, host: HostInventory, cluster: C
   };
 }
 
-export function vmGroupRow(flavor: PsFlavor, vm: Vm, host: HostInventory, cluster: Cluster) {
+/** `nodes`: the cluster's hosts, for owner names; possible owners are every node unless restricted. */
+export function vmGroupRow(flavor: PsFlavor, vm: Vm, host: HostInventory, cluster: Cluster, nodes: readonly HostInventory[] = []) {
+  const nameOf = (id: string) => nodes.find((h) => h.id === id)?.name ?? id;
   return {
     Name: vm.name,
     Cluster: cluster.name,
@@ -151,6 +153,10 @@ export function vmGroupRow(flavor: PsFlavor, vm: Vm, host: HostInventory, cluste
     State: flavor === '5.1' ? (vm.state === 'Running' ? 0 : 1) : vm.state === 'Running' ? 'Online' : 'Offline',
     Priority: flavor === '5.1' ? PRIORITY_INT.get(vm.priority)! : vm.priority,
     GroupType: flavor === '5.1' ? 111 : 'VirtualMachine',
+    // A one-item list is written as the bare string by 5.1's ConvertTo-Json of a pipeline; keep arrays here.
+    AntiAffinityClassNames: vm.antiAffinity ?? [],
+    PreferredOwners: (vm.preferredOwners ?? []).map(nameOf),
+    PossibleOwners: (vm.possibleOwners ?? nodes.map((h) => h.id)).map(nameOf),
   };
 }
 
@@ -171,7 +177,7 @@ export function inventoryAnswer(flavor: PsFlavor, estate: { clusters: Cluster[];
   const vms = estate.vms.filter((v) => v.hostId === host.id);
   const relationships = vms.flatMap((vm) => [vm.replication, vm.extendedReplication].filter((r): r is Replication => r !== null).map((rep) => ({ vm, rep })));
   const clusterHosts = estate.hosts.filter((h) => h.clusterId === cluster.id);
-  const groups: unknown[] = vms.filter((vm) => !vm.name.endsWith(' - Test')).map((vm) => vmGroupRow(flavor, vm, host, cluster));
+  const groups: unknown[] = vms.filter((vm) => !vm.name.endsWith(' - Test')).map((vm) => vmGroupRow(flavor, vm, host, cluster, clusterHosts));
   if (cluster.replicaBroker && clusterHosts.find((h) => h.state === 'Up')?.id === host.id) groups.push(brokerGroupRow(flavor, cluster, host));
   return {
     host: hostRow(flavor, host),
