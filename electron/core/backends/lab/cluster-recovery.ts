@@ -81,19 +81,31 @@ export class ClusterRecovery {
     }
   }
 
+  /**
+   * Where the cluster puts a role from a dead node, as Failover Clustering does: only possible owners;
+   * the first preferred owner that is up and has room; else the node with the most free memory,
+   * avoiding nodes that run a VM of the same anti-affinity class while another node will do.
+   */
   private destination(vm: Vm, fromHostId: string, needsMemory: boolean): HostInventory | undefined {
-    const cluster = this.world.clusters.get(vm.clusterId)!;
+    const world = this.world;
+    const cluster = world.clusters.get(vm.clusterId)!;
+    const fits = (id: string) => !needsMemory || world.freeMemory(id) >= vm.memoryBytes;
+    const candidates = cluster.hostIds.filter((id) => id !== fromHostId && world.hosts.get(id)!.state === 'Up'
+      && (!vm.possibleOwners || vm.possibleOwners.includes(id)));
+    for (const id of vm.preferredOwners ?? []) if (candidates.includes(id) && fits(id)) return world.hosts.get(id)!;
+    const classes = vm.antiAffinity ?? [];
+    const clashes = (id: string) => classes.length > 0 && [...(world.vmsByHost.get(id) ?? [])].some((other) => {
+      const o = world.vms.get(other)!;
+      return o.id !== vm.id && holdsMemory(o) && (o.antiAffinity ?? []).some((c) => classes.includes(c));
+    });
     let best: HostInventory | undefined;
-    let bestFree = -Infinity;
-    for (const id of cluster.hostIds) {
-      if (id === fromHostId) continue;
-      const host = this.world.hosts.get(id)!;
-      if (host.state !== 'Up') continue;
-      const free = this.world.freeMemory(id);
-      if (free > bestFree) { best = host; bestFree = free; }
+    let bestKey: [number, number] = [Infinity, Infinity];
+    for (const id of candidates) {
+      if (!fits(id)) continue;
+      const key: [number, number] = [clashes(id) ? 1 : 0, -world.freeMemory(id)];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) { best = world.hosts.get(id)!; bestKey = key; }
     }
-    if (!best) return undefined;
-    return !needsMemory || bestFree >= vm.memoryBytes ? best : undefined;
+    return best;
   }
 }
 
