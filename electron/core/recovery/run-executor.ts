@@ -9,7 +9,7 @@ import type { RecoveryClock } from './backend-clock.ts';
 import { BootGate } from './boot-gate.ts';
 import { runPlanStep, withTimeout, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import type { RunJournal } from './run-journal.ts';
-import { act, bootTarget, isDone, isTransient, readVm, type StepContext } from './vm-steps.ts';
+import { act, bootTarget, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
 
 /** Per-kind defaults (seconds) when the plan sets none: generous, a boot storm is slow. */
 export const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
@@ -271,8 +271,12 @@ export class RunExecutor {
     if ((mayBeDone || step.kind === 'shutdown-primary') && await isDone(step.kind, ctx)) {
       return { note: mayBeDone ? 'found already done on the backend; not repeated' : 'already in the wanted state' };
     }
-    this.calls.set(step.kind, (this.calls.get(step.kind) ?? 0) + 1);
-    const outcome = await act(step.kind, ctx);
+    const resumedInFlight = mayBeDone && await inProgress(step.kind, ctx);
+    let outcome: StepOutcome = resumedInFlight ? { note: 'found in progress on the backend; waited for it, not sent again' } : {};
+    if (!resumedInFlight) {
+      this.calls.set(step.kind, (this.calls.get(step.kind) ?? 0) + 1);
+      outcome = await act(step.kind, ctx);
+    }
     // Verify, then report: the step is done only when the backend says so.
     for (;;) {
       if (await isDone(step.kind, ctx)) return outcome;

@@ -56,6 +56,16 @@ async function replicaFailedOver(backend: HyperVBackend, vm: VmRun): Promise<boo
   return FAILED_OVER.has(info.ReplicationState) || info.ReplicationMode === 'Primary';
 }
 
+/**
+ * Sent before a restart and still being carried out by the host (a VM Starting or Stopping)? Then
+ * the step waits for it: sending it again would be refused ("cannot be performed while Starting").
+ */
+export async function inProgress(kind: VmStepKind, ctx: StepContext): Promise<boolean> {
+  if (kind === 'start') return (await readVm(ctx.backend, bootTarget(ctx.vm, ctx.type)))?.State === 'Starting';
+  if (kind === 'shutdown-primary') return (await readVm(ctx.backend, sourceTarget(ctx.vm)))?.State === 'Stopping';
+  return false;
+}
+
 /** Already done? Read from the backend, never from the journal: this is what makes resume exactly-once. */
 export async function isDone(kind: VmStepKind, ctx: StepContext): Promise<boolean> {
   const { backend, vm } = ctx;
