@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNEL_NAMES, isStreamName, type StreamName } from '../../shared/contract/channels.ts';
+import { CHANNEL_NAMES, isStreamName, toWire, type StreamName } from '../../shared/contract/channels.ts';
 import { ContractError } from '../../shared/contract/errors.ts';
 import {
   IPC_REQUEST_PREFIX, IPC_STREAM_PREFIX, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type BridgeResult,
@@ -60,7 +60,7 @@ export function createIpcBridge(options: IpcBridgeOptions): IpcBridge {
       return { ok: false, error: { code: 'forbidden', message: 'This page is not the Standby console, so it may not call the core.' } };
     }
     try {
-      return { ok: true, body: await core.handle(channel, payload, { role: 'operator', actor }) };
+      return { ok: true, body: toWire(channel, await core.handle(channel, payload, { role: 'operator', actor })) };
     } catch (error) {
       // Never throw across IPC: Electron replaces the error with a generic message.
       if (error instanceof ContractError) return { ok: false, error: error.toData() };

@@ -7,6 +7,8 @@ import { createCore, type Core } from '../core/core.ts';
 import { memoryPorts, memorySettings, silentLogger } from '../core/testing/memory-ports.ts';
 import { createConfSettings } from './conf-settings.ts';
 import { startServer, type RunningServer } from './server.ts';
+import { channels } from '../../shared/contract/channels.ts';
+import type { EstateSnapshot } from '../../shared/model/estate.ts';
 
 let core: Core;
 let server: RunningServer;
@@ -66,7 +68,9 @@ describe('browser server', () => {
     c.socket.send(JSON.stringify({ t: 'req', id: 1, ch: 'estate.snapshot', body: {} }));
     const res = await response(c, 1);
     expect(res.ok).toBe(true);
-    expect(Object.keys((res.body as { sites: object }).sites)).toHaveLength(3);
+    // Sent in the channel's compact form; decoded, it is the snapshot.
+    const snapshot = channels['estate.snapshot'].wire.decode(res.body) as EstateSnapshot;
+    expect(Object.keys(snapshot.sites)).toHaveLength(3);
     c.socket.close();
   });
 

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { channels, isChannelName, isStreamName, type Role } from '../../shared/contract/channels.ts';
+import { channels, isChannelName, isStreamName, toWire, type Role } from '../../shared/contract/channels.ts';
 import { ContractError, describeZodError } from '../../shared/contract/errors.ts';
 import { ClientFrameSchema, type ServerFrame } from '../../shared/contract/wire.ts';
 import type { Core } from '../core/core.ts';
@@ -69,7 +69,7 @@ export function runSocketSession(socket: WebSocket, core: Core, role: Role, acto
           return;
         }
         core.handle(frame.ch, frame.body, { role, actor }).then(
-          (body) => send({ t: 'res', id: frame.id, ok: true, body }),
+          (body) => send({ t: 'res', id: frame.id, ok: true, body: toWire(frame.ch, body) }),
           (error: unknown) => {
             const data = error instanceof ContractError ? error.toData() : { code: 'internal' as const, message: 'The console failed to handle this request; details are in its log.' };
             if (!(error instanceof ContractError)) logger.error(`${frame.ch} failed`, { error: String((error as Error)?.stack ?? error) });

@@ -8,6 +8,7 @@ import { migrationChannels, migrationStreams } from './migration-channels.ts';
 import { connectionsChannels, connectionsStreams } from './connections-channels.ts';
 import { labChannels, labStreams } from './lab-channels.ts';
 import { checkPatchBatch } from './patch-batch-check.ts';
+import { compactWire } from './compact-wire.ts';
 
 export const RoleSchema = z.enum(['operator', 'viewer']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -32,6 +33,8 @@ export const channels = {
     summary: 'The whole estate: sites, clusters, hosts, VMs, clock',
     request: z.object({}),
     response: EstateSnapshotSchema,
+    // 27 MB of plain JSON for 10,000 VMs; about a fifth compact, and decoding it is its validation.
+    wire: compactWire(EstateSnapshotSchema),
   }),
   'settings.get': request({
     access: 'read',
@@ -86,4 +89,10 @@ export function isChannelName(name: unknown): name is ChannelName {
 }
 export function isStreamName(name: unknown): name is StreamName {
   return typeof name === 'string' && Object.hasOwn(streams, name);
+}
+
+/** A response as the transports send it: encoded for the channels that declare a wire codec. */
+export function toWire(channel: string, body: unknown): unknown {
+  const wire = isChannelName(channel) ? (channels[channel] as { wire?: { encode(body: unknown): unknown } }).wire : undefined;
+  return wire ? wire.encode(body) : body;
 }

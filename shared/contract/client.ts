@@ -32,6 +32,15 @@ export function createClient(transport: Transport, onInvalidEvent?: (stream: str
         if (data.success) throw ContractError.from(data.data);
         throw new ContractError('internal', error instanceof Error ? error.message : String(error));
       }
+      if (def.wire) {
+        try {
+          raw = def.wire.decode(raw);
+        } catch (error) {
+          const where = (error as { where?: unknown }).where;
+          throw new ContractError('internal', `${channel} answered with an unexpected shape: ${error instanceof Error ? error.message : String(error)}`, typeof where === 'string' ? where : undefined);
+        }
+        if (def.wire.validates) return raw as ResponseOf<typeof channel>;
+      }
       const parsed = def.response.safeParse(raw);
       if (!parsed.success) {
         const { message, where } = describeZodError(parsed.error);

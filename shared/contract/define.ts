@@ -9,6 +9,19 @@ export interface RequestChannel<Req extends z.ZodType = z.ZodType, Res extends z
   readonly request: Req;
   readonly response: Res;
   readonly summary: string;
+  /**
+   * How a large response travels: the transports send `encode(body)`, the client decodes before it
+   * validates. Absent: the body as it is.
+   */
+  readonly wire?: WireCodec;
+}
+
+export interface WireCodec {
+  encode(body: never): unknown;
+  /** Throws (with where) on a malformed encoding. */
+  decode(raw: unknown): unknown;
+  /** True when decode checks everything the response schema does, so the client skips the schema. */
+  readonly validates: boolean;
 }
 
 export interface EventStream<Ev extends z.ZodType = z.ZodType> {
@@ -28,6 +41,7 @@ export function request<Req extends z.ZodType, Res extends z.ZodType>(def: {
   request: Req;
   response: Res;
   summary: string;
+  wire?: WireCodec;
 }): RequestChannel<Req, Res> {
   return { kind: 'request', ...def };
 }
