@@ -10,7 +10,7 @@ import { LAB_EPOCH } from '../electron/core/backends/lab/lab-source.ts';
 import { createEstateStore } from '../electron/core/estate/estate-store.ts';
 import { systemClock } from '../electron/core/ports.ts';
 import { EstateSnapshotSchema } from '../shared/model/estate.ts';
-import { channels } from '../shared/contract/channels.ts';
+import { estateSnapshotWire } from '../shared/contract/channels.ts';
 import { serveConsole } from '../e2e/serve-fixture.ts';
 import { median, round, type Emit } from './bench-result.ts';
 
@@ -136,7 +136,7 @@ export async function run(emit: Emit): Promise<void> {
     const estate = generateLabEstate({ seed: 20261125, vmCount, startTime: LAB_EPOCH });
     const store = createEstateStore(estate, { clock: systemClock, batchMs: 250, publish: () => {} });
     const snapshot = store.snapshot();
-    const wire = channels['estate.snapshot'].wire;
+    const wire = estateSnapshotWire;
     const build: number[] = [];
     const stringify: number[] = [];
     const parse: number[] = [];

@@ -7,7 +7,7 @@ import { createCore, type Core } from '../core/core.ts';
 import { memoryPorts, memorySettings, silentLogger } from '../core/testing/memory-ports.ts';
 import { createConfSettings } from './conf-settings.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { channels } from '../../shared/contract/channels.ts';
+import { estateSnapshotWire } from '../../shared/contract/channels.ts';
 import type { EstateSnapshot } from '../../shared/model/estate.ts';
 
 let core: Core;
@@ -69,7 +69,7 @@ describe('browser server', () => {
     const res = await response(c, 1);
     expect(res.ok).toBe(true);
     // Sent in the channel's compact form; decoded, it is the snapshot.
-    const snapshot = channels['estate.snapshot'].wire.decode(res.body) as EstateSnapshot;
+    const snapshot = estateSnapshotWire.decode(res.body) as EstateSnapshot;
     expect(Object.keys(snapshot.sites)).toHaveLength(3);
     c.socket.close();
   });

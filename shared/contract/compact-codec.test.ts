@@ -74,7 +74,7 @@ describe('compact codec', () => {
         for (const step of path.slice(0, -1)) at = at[step] as Record<string, unknown>;
         at[path[path.length - 1]!] = value;
         const zod = Table.safeParse(mutated);
-        let decoded: unknown = undefined;
+        let decoded: unknown;
         try { decoded = overTheWire(mutated); } catch { decoded = undefined; }
         expect({ path: path.join('.'), value, accepted: decoded !== undefined }).toEqual({ path: path.join('.'), value, accepted: zod.success });
         if (zod.success) expect(decoded).toEqual(zod.data);

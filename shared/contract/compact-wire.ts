@@ -3,7 +3,7 @@ import { compileCompactCodec } from './compact-codec.ts';
 import type { WireCodec } from './define.ts';
 
 /** A channel's response sent in the compact form of its own schema (see compact-codec.ts). */
-export function compactWire(schema: z.ZodType): WireCodec {
+export function compactWire<S extends z.ZodType>(schema: S): WireCodec<z.output<S>> {
   const codec = compileCompactCodec(schema);
-  return { encode: (body: unknown) => codec.encode(body), decode: (raw) => codec.decode(raw), validates: true };
+  return { encode: (body) => codec.encode(body), decode: (raw) => codec.decode(raw), validates: true };
 }

@@ -13,11 +13,11 @@ export interface RequestChannel<Req extends z.ZodType = z.ZodType, Res extends z
    * How a large response travels: the transports send `encode(body)`, the client decodes before it
    * validates. Absent: the body as it is.
    */
-  readonly wire?: WireCodec;
+  readonly wire?: WireCodec<z.output<Res>>;
 }
 
-export interface WireCodec {
-  encode(body: never): unknown;
+export interface WireCodec<T = unknown> {
+  encode(body: T): unknown;
   /** Throws (with where) on a malformed encoding. */
   decode(raw: unknown): unknown;
   /** True when decode checks everything the response schema does, so the client skips the schema. */
@@ -41,7 +41,7 @@ export function request<Req extends z.ZodType, Res extends z.ZodType>(def: {
   request: Req;
   response: Res;
   summary: string;
-  wire?: WireCodec;
+  wire?: WireCodec<z.output<Res>>;
 }): RequestChannel<Req, Res> {
   return { kind: 'request', ...def };
 }

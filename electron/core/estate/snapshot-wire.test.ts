@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channels } from '../../../shared/contract/channels.ts';
+import { estateSnapshotWire } from '../../../shared/contract/channels.ts';
 import { EstateSnapshotSchema } from '../../../shared/model/estate.ts';
 import { generateLabEstate } from '../backends/lab/estate-generator.ts';
 import { createEstateStore } from './estate-store.ts';
@@ -9,7 +9,7 @@ describe('the estate snapshot on the wire', () => {
   const store = createEstateStore(generateLabEstate({ seed: 11, vmCount: 400, startTime: 1_764_000_000_000 }), { clock: systemClock, batchMs: 250, publish() {} });
   const snapshot = store.snapshot();
   store.dispose();
-  const wire = channels['estate.snapshot'].wire;
+  const wire = estateSnapshotWire;
 
   it('arrives as the snapshot the core holds, every VM copy, rule and RPO status included', () => {
     const arrived = wire.decode(JSON.parse(JSON.stringify(wire.encode(snapshot))));
