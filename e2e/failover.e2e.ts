@@ -1,38 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { serveConsole, type ServedConsole } from './serve-fixture.ts';
+import { connectToCore } from './core-socket.ts';
 
 const SHOTS = '/tmp/shots-failover';
 mkdirSync(SHOTS, { recursive: true });
 
-/** The protocol spoken directly, as a script would: lab controls and checks of what the core reports. */
-async function connect(served: ServedConsole) {
-  const url = new URL(served.operatorUrl);
-  const ws = new WebSocket(`ws://${url.host}/ws?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`);
-  const waits = new Map<number, (frame: { ok: boolean; body?: unknown; error?: { code: string; message: string } }) => void>();
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as { t: string; id: number; ok: boolean };
-    if (frame.t === 'res') { waits.get(frame.id)?.(frame); waits.delete(frame.id); }
-  });
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
-  let next = 0;
-  return {
-    // Typed loosely on purpose: the test asserts on what comes back.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    async call(ch: string, body: unknown): Promise<any> {
-      const id = ++next;
-      const frame = await new Promise<{ ok: boolean; body?: unknown; error?: { code: string; message: string } }>((resolve) => {
-        waits.set(id, resolve);
-        ws.send(JSON.stringify({ t: 'req', id, ch, body }));
-      });
-      if (!frame.ok) throw new Error(`${ch}: ${frame.error?.code}: ${frame.error?.message}`);
-      return frame.body;
-    },
-    close() { ws.close(); },
-  };
-}
 
 /** The same page at the operator's workstation size and on the NOC wall. */
 async function shoot(page: Page, name: string) {
@@ -86,7 +60,7 @@ test.describe('failover wizard on one console', () => {
 
   test('a test-failover drill of the default plan runs through the wizard to cleanup', async ({ page }) => {
     test.setTimeout(180_000);
-    const api = await connect(served);
+    const api = await connectToCore(served);
     await api.call('lab.setSpeed', { speed: 'max' });
     await openView(page, served, 'drills');
     const wizard = page.getByTestId('failover-wizard');
@@ -140,7 +114,7 @@ test.describe('failover wizard on one console', () => {
 
   test('an unplanned full-site failover after primary-site loss reaches all healthy and reports RTO and RPO', async ({ page }) => {
     test.setTimeout(180_000);
-    const api = await connect(served);
+    const api = await connectToCore(served);
     await api.call('lab.injectFault', { kind: 'primary-site-loss' });
     // The data lost is counted up to the run's start: keep the lab near real time while the operator
     // goes through the wizard, as a real one would be, then run as fast as possible.
@@ -210,7 +184,7 @@ test('a manual step waits for a click, and a failed VM waits for retry, skip or 
   test.setTimeout(120_000);
   const served = await serveConsole();
   try {
-    const api = await connect(served);
+    const api = await connectToCore(served);
     await api.call('plans.create', { plan: {
       name: 'EHR pair',
       groups: [
@@ -259,7 +233,7 @@ test('a run survives the server being killed mid-run and fails each VM over exac
   let served = await serveConsole();
   const dataDir = served.dataDir;
   try {
-    let api = await connect(served);
+    let api = await connectToCore(served);
     const report = await api.call('recovery.preflight', { id: 'full-site', type: 'test-failover' });
     expect(report.blockers).toEqual([]);
     await api.call('lab.setSpeed', { speed: 60 });
@@ -275,7 +249,7 @@ test('a run survives the server being killed mid-run and fails each VM over exac
     await served.stop('SIGKILL');
 
     served = await serveConsole({ dataDir });
-    api = await connect(served);
+    api = await connectToCore(served);
     await api.call('lab.setSpeed', { speed: 'max' });
     // Reopening the console shows the run where it is, resumed.
     await openView(page, served, 'drills');

@@ -1,38 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { channels } from '../shared/contract/channels.ts';
 import { serveConsole, type ServedConsole } from './serve-fixture.ts';
+import { connectToCore } from './core-socket.ts';
 
 // The user closes (or the machine kills) the console mid-drain: the drain is in the journal, and the
 // console that comes back shows it, carries it on and finishes it.
 const wired = Object.hasOwn(channels, 'migration.queue');
 test.fixme(!wired, 'migration.* and hosts.* are not yet spread into shared/contract/channels.ts and the core dispatcher');
 
-/** The protocol spoken directly, as a script would: lab controls and checks of what the core reports. */
-async function connect(s: ServedConsole) {
-  const url = new URL(s.operatorUrl);
-  const ws = new WebSocket(`ws://${url.host}/ws?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`);
-  const waits = new Map<number, (frame: { ok: boolean; body?: unknown; error?: { code: string; message: string } }) => void>();
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as { t: string; id: number; ok: boolean };
-    if (frame.t === 'res') { waits.get(frame.id)?.(frame); waits.delete(frame.id); }
-  });
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
-  let next = 0;
-  return {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    async call(ch: string, body: unknown): Promise<any> {
-      const id = ++next;
-      const frame = await new Promise<{ ok: boolean; body?: unknown; error?: { code: string; message: string } }>((resolve) => {
-        waits.set(id, resolve);
-        ws.send(JSON.stringify({ t: 'req', id, ch, body }));
-      });
-      if (!frame.ok) throw new Error(`${ch}: ${frame.error?.code}: ${frame.error?.message}`);
-      return frame.body;
-    },
-    close() { ws.close(); },
-  };
-}
 
 async function openMigrations(page: Page, s: ServedConsole, cluster = 'CL-A') {
   await page.goto(s.operatorUrl);
@@ -49,7 +24,7 @@ test('a drain survives the server being killed mid-drain: it is shown again, car
   let served = await serveConsole();
   const dataDir = served.dataDir;
   try {
-    let api = await connect(served);
+    let api = await connectToCore(served);
     await api.call('lab.setSpeed', { speed: 60 });
     const hostId = 'site-pri/CL-A/HV-A03';
     const options = { liveMigrateLowPriority: true, avoidHostIds: [] };
@@ -62,7 +37,7 @@ test('a drain survives the server being killed mid-drain: it is shown again, car
     await served.stop('SIGKILL');
 
     served = await serveConsole({ dataDir });
-    api = await connect(served);
+    api = await connectToCore(served);
     const back = await drainOf();
     expect(back.status).toBe('running');
     expect(back.events.map((e) => e.message).join('\n')).toMatch(/console restarted during this drain/);

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { channels } from '../shared/contract/channels.ts';
 import { serveConsole, type ServedConsole } from './serve-fixture.ts';
+import { connectToCore } from './core-socket.ts';
 
 // The migration channels join the contract when the lead wires them (channels.ts + core.ts);
 // until then every test here is a known gap, not a failure.
@@ -12,31 +12,6 @@ let served: ServedConsole;
 test.beforeAll(async () => { served = await serveConsole(); });
 test.afterAll(async () => { await served?.stop(); });
 
-/** The protocol spoken directly, as a script would: lab controls and checks of what the core reports. */
-async function connect(s: ServedConsole) {
-  const url = new URL(s.operatorUrl);
-  const ws = new WebSocket(`ws://${url.host}/ws?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`);
-  const waits = new Map<number, (frame: { ok: boolean; body?: unknown; error?: { code: string; message: string } }) => void>();
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as { t: string; id: number; ok: boolean };
-    if (frame.t === 'res') { waits.get(frame.id)?.(frame); waits.delete(frame.id); }
-  });
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
-  let next = 0;
-  return {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    async call(ch: string, body: unknown): Promise<any> {
-      const id = ++next;
-      const frame = await new Promise<{ ok: boolean; body?: unknown; error?: { code: string; message: string } }>((resolve) => {
-        waits.set(id, resolve);
-        ws.send(JSON.stringify({ t: 'req', id, ch, body }));
-      });
-      if (!frame.ok) throw new Error(`${ch}: ${frame.error?.code}: ${frame.error?.message}`);
-      return frame.body;
-    },
-    close() { ws.close(); },
-  };
-}
 
 async function openMigrations(page: Page, cluster = 'CL-A') {
   await page.goto(served.operatorUrl);
@@ -47,7 +22,7 @@ async function openMigrations(page: Page, cluster = 'CL-A') {
 }
 
 test('a user drains a host: the queue runs to empty, the host shows 0 VMs and paused', async ({ page }) => {
-  const api = await connect(served);
+  const api = await connectToCore(served);
   await api.call('lab.setSpeed', { speed: 600 });
   await openMigrations(page);
   await page.getByTestId('drain-host').selectOption({ value: 'site-pri/CL-A/HV-A02' });
@@ -77,7 +52,7 @@ test('a user drains a host: the queue runs to empty, the host shows 0 VMs and pa
 
 test('a Low-priority VM produces the quick-migration warning, and live migration is offered instead', async ({ page }) => {
   await openMigrations(page, 'CL-B');
-  const plan = await connect(served);
+  const plan = await connectToCore(served);
   // A host of CL-B that holds a running Low-priority VM.
   const snapshot = await plan.call('estate.snapshot', {});
   plan.close();
@@ -96,7 +71,7 @@ test('a Low-priority VM produces the quick-migration warning, and live migration
 });
 
 test('a node that fails mid-drain is handled and reported', async ({ page }) => {
-  const api = await connect(served);
+  const api = await connectToCore(served);
   await api.call('lab.setSpeed', { speed: 60 });
   await openMigrations(page, 'CL-C');
   await page.getByTestId('drain-host').selectOption({ value: 'site-pri/CL-C/HV-C03' });

@@ -59,7 +59,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   const replication = createReplicationMonitor({
     store: estate, dataDir: ports.dataDir, clock: ports.clock, logger: ports.logger,
     onSummary: (summary) => hub.publish('replication.summary', summary),
-    onAlerts: (alerts) => hub.publish('alerts.changed', { alerts }),
+    onAlerts: (changes) => hub.publish('alerts.changed', changes),
   });
   observeBatch = replication.observe;
   const lab = isLabControl(source) ? source : null;
@@ -103,11 +103,11 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     'replication.act': async ({ vmIds, change }, ctx) => ({
       results: await runReplicationAction(auditedBackend(source, audit, { actor: ctx.actor, now: ports.clock.now, backendNow: () => estate.snapshotClock().now }), estate, vmIds, change),
     }),
-    'alerts.list': () => ({ alerts: replication.alerts() }),
+    'alerts.list': () => replication.alertList(),
     'alerts.acknowledge': ({ ids }, ctx) => {
       const missing = replication.acknowledge(ids, ctx.actor);
       if (missing.length > 0) throw new ContractError('not-found', `No alert with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}; the others were acknowledged.`, 'ids');
-      return { alerts: replication.alerts() };
+      return replication.alertList();
     },
     'settings.update': (change, ctx) => {
       const next = settings.update(change);

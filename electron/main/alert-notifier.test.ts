@@ -16,12 +16,13 @@ async function rig(options: { enabled?: boolean; existing?: Alert[]; supported?:
     create: (o) => ({ show: () => shown.push(o), on: (_e, listener) => clicks.push(listener) }),
   };
   const core = {
-    handle: vi.fn(async (channel: string) => (channel === 'settings.get' ? { desktopNotifications: options.enabled ?? true } : { alerts: options.existing ?? [] })),
+    handle: vi.fn(async (channel: string) => (channel === 'settings.get' ? { desktopNotifications: options.enabled ?? true } : { alerts: options.existing ?? [], seq: 0 })),
     subscribe: vi.fn((stream: string, listener: (event: never) => void) => { listeners.set(stream, listener as (event: unknown) => void); return () => listeners.delete(stream); }),
   };
   const showAlerts = vi.fn();
   const stop = await startAlertNotifier({ core: core as never, notifications, showAlerts, logger: { warn: vi.fn() } });
-  const publish = (alerts: Alert[]) => listeners.get('alerts.changed')!({ alerts });
+  let seq = 0;
+  const publish = (changed: Alert[]) => listeners.get('alerts.changed')!({ seq: ++seq, changed, removed: [] });
   const setEnabled = (on: boolean) => listeners.get('settings.changed')!({ desktopNotifications: on });
   return { shown, clicks, showAlerts, publish, setEnabled, stop, listeners };
 }

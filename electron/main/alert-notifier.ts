@@ -1,4 +1,4 @@
-import type { Alert } from '../../shared/model/replication.ts';
+import type { Alert, AlertChanges, AlertList } from '../../shared/model/replication.ts';
 import type { Settings } from '../../shared/model/settings.ts';
 import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
@@ -37,7 +37,7 @@ export async function startAlertNotifier(options: AlertNotifierOptions): Promise
   let enabled = ((await core.handle('settings.get', {}, SYSTEM)) as Settings).desktopNotifications;
   // Severity last announced (or already known at start) per alert id.
   const known = new Map<string, Alert['severity']>();
-  const initial = (await core.handle('alerts.list', {}, SYSTEM)) as { alerts: Alert[] };
+  const initial = (await core.handle('alerts.list', {}, SYSTEM)) as AlertList;
   for (const alert of initial.alerts) known.set(alert.id, alert.severity);
 
   const show = (title: string, body: string, critical: boolean) => {
@@ -50,9 +50,10 @@ export async function startAlertNotifier(options: AlertNotifierOptions): Promise
     }
   };
 
-  const onAlerts = ({ alerts }: { alerts: Alert[] }) => {
+  const onAlerts = ({ changed, removed }: AlertChanges) => {
+    for (const id of removed) known.delete(id);
     const fresh: Alert[] = [];
-    for (const alert of alerts) {
+    for (const alert of changed) {
       const before = known.get(alert.id);
       known.set(alert.id, alert.severity);
       const announce = before === undefined || (before === 'warning' && alert.severity === 'critical');

@@ -59,7 +59,7 @@ function fakeCore(desktopNotifications: boolean) {
     listeners,
     handle: vi.fn(async (channel: string) => {
       if (channel === 'settings.get') return { theme: 'system', rtoTargetMinutes: 60, desktopNotifications, lab: { seed: 1, vmCount: 10 } };
-      if (channel === 'alerts.list') return { alerts: [] };
+      if (channel === 'alerts.list') return { alerts: [], seq: 0 };
       throw new Error(`unexpected ${channel}`);
     }),
     subscribe: vi.fn((stream: string, listener: (event: unknown) => void) => { listeners.set(stream, listener); return () => listeners.delete(stream); }),
@@ -112,10 +112,10 @@ describe('main entry', () => {
     await import('./main.ts');
     const core = await fakes.createCore.mock.results[0]!.value as ReturnType<typeof fakeCore>;
     await vi.waitFor(() => expect(core.listeners.has('alerts.changed')).toBe(true));
-    core.listeners.get('alerts.changed')!({ alerts: [alert] });
+    core.listeners.get('alerts.changed')!({ seq: 1, changed: [alert], removed: [] });
     expect(fakes.notifications).toEqual([{ options: { title: 'Critical: EHRDB01', body: 'Replication health is Critical.', urgency: 'critical' }, shown: 1 }]);
     core.listeners.get('settings.changed')!({ theme: 'system', rtoTargetMinutes: 60, desktopNotifications: false, lab: { seed: 1, vmCount: 10 } });
-    core.listeners.get('alerts.changed')!({ alerts: [alert, { ...alert, id: 'a2', vmName: 'PACS01' }] });
+    core.listeners.get('alerts.changed')!({ seq: 2, changed: [{ ...alert, id: 'a2', vmName: 'PACS01' }], removed: [] });
     expect(fakes.notifications).toHaveLength(1);
   });
 });

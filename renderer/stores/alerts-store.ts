@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../shared/contract/client.ts';
-import type { Alert } from '../../shared/model/replication.ts';
+import type { Alert, AlertChanges, AlertList } from '../../shared/model/replication.ts';
 import { describeError } from './describe-error.ts';
 
 export interface AlertsStoreState {
@@ -24,35 +24,85 @@ export interface AlertsStore {
 
 const MAX_TOASTS = 4;
 
-/** Alerts as the core keeps them (request, then the alerts.changed stream); the renderer raises none. */
+/**
+ * Alerts as the core keeps them: the list, then the alerts.changed stream applied by id (the
+ * renderer raises none). Changes are numbered; any arriving before the list are held until it
+ * comes, those it already includes are dropped, and a gap (a change missed on a reconnect) reloads.
+ */
 export function createAlertsStore(client: Client): AlertsStore {
   const store = createStore<AlertsStoreState>(() => ({ alerts: [], status: 'loading', error: null, toasts: [], ackError: null, acking: false }));
-  /** Severity last seen per alert id; null until the first list arrives (nothing toasts on load). */
-  let seen: Map<string, Alert['severity']> | null = null;
+  /** The list by id, and the number of the last change folded in; null while a list is on its way. */
+  const byId = new Map<string, Alert>();
+  let seq: number | null = null;
+  let held: AlertChanges[] = [];
+  /** False until the first list: alerts present at load do not toast. */
+  let loaded = false;
+  let disposed = false;
 
-  const accept = (alerts: Alert[]) => {
+  const publish = (changed: readonly Alert[]) => {
     const fresh: Alert[] = [];
-    if (seen) {
-      for (const a of alerts) {
-        const before = seen.get(a.id);
-        if (a.severity === 'critical' && a.clearedAt === null && a.acknowledged === null && before !== 'critical') fresh.push(a);
-      }
+    for (const a of changed) {
+      const before = byId.get(a.id);
+      if (loaded && a.severity === 'critical' && a.clearedAt === null && a.acknowledged === null && before?.severity !== 'critical') fresh.push(a);
     }
-    seen = new Map(alerts.map((a) => [a.id, a.severity]));
-    const ids = new Set(alerts.filter((a) => a.clearedAt === null && a.acknowledged === null).map((a) => a.id));
-    const kept = store.getState().toasts.filter((t) => ids.has(t.id));
+    return fresh;
+  };
+
+  const commit = (fresh: Alert[]) => {
+    const alerts = [...byId.values()].sort((a, b) => b.raisedAt - a.raisedAt || b.id.localeCompare(a.id));
+    const open = new Set(alerts.filter((a) => a.clearedAt === null && a.acknowledged === null).map((a) => a.id));
+    const kept = store.getState().toasts.filter((t) => open.has(t.id) && !fresh.some((f) => f.id === t.id));
     store.setState({ alerts, status: 'ready', error: null, toasts: [...fresh, ...kept].slice(0, MAX_TOASTS) });
   };
 
-  const off = client.subscribe('alerts.changed', ({ alerts }) => accept(alerts));
-  const reload = async () => {
+  const acceptList = (list: AlertList) => {
+    // A list older than what is shown (an acknowledge answered after later changes) changes nothing.
+    if (seq !== null && list.seq < seq) return;
+    const fresh = publish(list.alerts);
+    byId.clear();
+    for (const a of list.alerts) byId.set(a.id, a);
+    seq = list.seq;
+    loaded = true;
+    commit(fresh);
+  };
+
+  /** Applies one change; false when it does not follow the last one (the list must be reloaded). */
+  const applyChanges = (changes: AlertChanges): boolean => {
+    if (seq === null) return false;
+    if (changes.seq <= seq) return true;
+    if (changes.seq !== seq + 1) return false;
+    const fresh = publish(changes.changed);
+    for (const a of changes.changed) byId.set(a.id, a);
+    for (const id of changes.removed) byId.delete(id);
+    seq = changes.seq;
+    commit(fresh);
+    return true;
+  };
+
+  const onChanges = (changes: AlertChanges) => {
+    if (seq === null) { held.push(changes); return; }
+    if (!applyChanges(changes)) void reload();
+  };
+
+  /** A newer reload supersedes an older one still waiting for its answer. */
+  let generation = 0;
+  const reload = async (): Promise<void> => {
+    const mine = ++generation;
+    seq = null;
+    held = [];
     try {
-      const { alerts } = await client.request('alerts.list', {});
-      accept(alerts);
+      const list = await client.request('alerts.list', {});
+      if (disposed || mine !== generation) return;
+      acceptList(list);
+      const pending = held.sort((a, b) => a.seq - b.seq);
+      held = [];
+      for (const changes of pending) if (!applyChanges(changes)) return reload();
     } catch (error) {
-      store.setState({ status: 'error', error: `Could not load alerts: ${describeError(error)}` });
+      if (mine === generation) store.setState({ status: 'error', error: `Could not load alerts: ${describeError(error)}` });
     }
   };
+
+  const off = client.subscribe('alerts.changed', onChanges);
   void reload();
 
   return {
@@ -62,8 +112,8 @@ export function createAlertsStore(client: Client): AlertsStore {
       if (ids.length === 0) return true;
       store.setState({ acking: true, ackError: null });
       try {
-        const { alerts } = await client.request('alerts.acknowledge', { ids });
-        accept(alerts);
+        const list = await client.request('alerts.acknowledge', { ids });
+        if (seq !== null && list.seq > seq) acceptList(list);
         store.setState({ acking: false });
         return true;
       } catch (error) {
@@ -72,7 +122,7 @@ export function createAlertsStore(client: Client): AlertsStore {
       }
     },
     dismissToast(id) { store.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })); },
-    dispose() { off(); },
+    dispose() { disposed = true; off(); },
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream } from './define.ts';
+import { request, stream, type RequestChannel, type WireCodec } from './define.ts';
 import { EstateSnapshotSchema, PatchBatchSchema } from '../model/estate.ts';
 import { SettingsSchema, SettingsUpdateSchema } from '../model/settings.ts';
 import { replicationChannels, replicationStreams } from './replication-channels.ts';
@@ -94,8 +94,18 @@ export function isStreamName(name: unknown): name is StreamName {
   return typeof name === 'string' && Object.hasOwn(streams, name);
 }
 
+function wireOf(channel: string): WireCodec | undefined {
+  return isChannelName(channel) ? (channels[channel] as RequestChannel).wire : undefined;
+}
+
 /** A response as the transports send it: encoded for the channels that declare a wire codec. */
 export function toWire(channel: string, body: unknown): unknown {
-  const wire = isChannelName(channel) ? (channels[channel] as { wire?: { encode(body: unknown): unknown } }).wire : undefined;
+  const wire = wireOf(channel);
   return wire ? wire.encode(body) : body;
+}
+
+/** A response as it came off a transport, decoded for the channels that declare a wire codec. */
+export function fromWire(channel: string, raw: unknown): unknown {
+  const wire = wireOf(channel);
+  return wire ? wire.decode(raw) : raw;
 }

@@ -53,3 +53,15 @@ export const AlertSchema = z.object({
   acknowledged: z.object({ by: z.string(), at: z.number() }).nullable(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
+
+/** Every alert the console lists, with the number of the last change folded in. */
+export const AlertListSchema = z.object({ alerts: z.array(AlertSchema), seq: z.number().int().nonnegative() });
+export type AlertList = z.infer<typeof AlertListSchema>;
+
+/**
+ * What changed since the previous change: alerts raised, escalated, cleared or acknowledged, whole,
+ * and ids that fell off the list (it keeps the newest 2,000). seq goes up by one per change, so a
+ * client that sees a gap knows to reload the list.
+ */
+export const AlertChangesSchema = z.object({ seq: z.number().int().positive(), changed: z.array(AlertSchema), removed: z.array(z.string()) });
+export type AlertChanges = z.infer<typeof AlertChangesSchema>;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AlertSchema, type Alert } from '../../../shared/model/replication.ts';
+import { AlertSchema, type Alert, type AlertChanges } from '../../../shared/model/replication.ts';
 import { openAppendOnlyFile, readJsonLines, type AppendOnlyFile } from '../journal/append-only-file.ts';
 import type { LoggerPort } from '../ports.ts';
 
@@ -24,14 +24,36 @@ export class AlertBook {
   private readonly open = new Map<string, string>();
   private readonly journal: AppendOnlyFile<JournalRecord>;
   private nextId: number;
+  /** Number of the last change handed out by takeChanges. */
+  private seq = 0;
+  /** Alert ids changed, and ids dropped from the list, since the last takeChanges. */
+  private readonly changed = new Set<string>();
+  private readonly removed = new Set<string>();
 
   constructor(dataDir: string, logger: LoggerPort) {
     const file = join(dataDir, 'alerts.jsonl');
     const { records, skipped } = readJsonLines(file, (value) => JournalRecordSchema.parse(value));
     for (const bad of skipped) logger.warn(`${file}, line ${bad.line}: not a valid alert record, skipped (${bad.reason})`);
     for (const record of records) this.replay(record);
+    this.removed.clear();
     this.nextId = this.alerts.size + 1;
     this.journal = openAppendOnlyFile(file);
+  }
+
+  /** The list as of the last change handed out; call takeChanges first so the two agree. */
+  snapshot(): { alerts: Alert[]; seq: number } {
+    return { alerts: this.list(), seq: this.seq };
+  }
+
+  /** What changed since the last call, numbered; null when nothing did. */
+  takeChanges(): AlertChanges | null {
+    if (this.changed.size === 0 && this.removed.size === 0) return null;
+    const changed = [...this.changed].map((id) => this.alerts.get(id)).filter((a): a is Alert => a !== undefined);
+    const removed = [...this.removed];
+    this.changed.clear();
+    this.removed.clear();
+    this.seq += 1;
+    return { seq: this.seq, changed, removed };
   }
 
   list(): Alert[] {
@@ -78,6 +100,8 @@ export class AlertBook {
   private commit(record: JournalRecord): void {
     this.journal.append(record);
     this.replay(record);
+    const id = record.type === 'raised' ? record.alert.id : record.id;
+    if (this.alerts.has(id)) this.changed.add(id);
   }
 
   private replay(record: JournalRecord): void {
@@ -85,7 +109,12 @@ export class AlertBook {
       case 'raised':
         this.alerts.set(record.alert.id, record.alert);
         if (record.alert.clearedAt === null) this.open.set(`${record.alert.vmId}|${record.alert.kind}`, record.alert.id);
-        if (this.alerts.size > KEEP) this.alerts.delete(this.alerts.keys().next().value!);
+        if (this.alerts.size > KEEP) {
+          const oldest = this.alerts.keys().next().value!;
+          this.alerts.delete(oldest);
+          this.changed.delete(oldest);
+          this.removed.add(oldest);
+        }
         return;
       case 'escalated': {
         const alert = this.alerts.get(record.id);

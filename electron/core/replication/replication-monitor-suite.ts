@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, ReplicationSummary } from '../../../shared/model/replication.ts';
+import type { AlertChanges, ReplicationSummary } from '../../../shared/model/replication.ts';
 import { createEstateStore, type EstateInventory } from '../estate/estate-store.ts';
 import { manualClock, silentLogger } from '../testing/memory-ports.ts';
 import { createReplicationMonitor } from './replication-monitor.ts';
@@ -21,17 +21,17 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
   function setup(dataDir = mkdtempSync(join(tmpdir(), 'standby-repl-'))) {
     const clock = manualClock(0);
     const summaries: ReplicationSummary[] = [];
-    const alertLists: Alert[][] = [];
+    const alertChanges: AlertChanges[] = [];
     const logger = silentLogger();
     let monitor: ReturnType<typeof createReplicationMonitor> | null = null;
     const store = createEstateStore(structuredClone(base), {
       clock, batchMs: 250, publish: (batch) => monitor?.observe(batch),
     });
     monitor = createReplicationMonitor({
-      store, dataDir, clock, logger, onSummary: (s) => summaries.push(s), onAlerts: (a) => alertLists.push(a),
+      store, dataDir, clock, logger, onSummary: (s) => summaries.push(s), onAlerts: (a) => alertChanges.push(a),
     });
     const protectedVm = [...store.vms()].find((v) => v.replication?.mode === 'Primary' && v.tier === 1)!;
-    return { clock, store, monitor, summaries, alertLists, dataDir, logger, protectedVm };
+    return { clock, store, monitor, summaries, alertChanges, dataDir, logger, protectedVm };
   }
 
   describe(`replication monitor on ${name}`, () => {
@@ -46,7 +46,7 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
     });
 
     it('raises an alert when a VM turns Warning, escalates on Critical, clears on Normal', () => {
-      const { store, monitor, clock, alertLists, protectedVm: vm } = setup();
+      const { store, monitor, clock, alertChanges, protectedVm: vm } = setup();
       const set = (health: 'Normal' | 'Warning' | 'Critical') => {
         store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...store.getVm(vm.id)!.replication!, health } } }]);
         clock.advance(250);
@@ -58,7 +58,11 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
       expect(monitor.alerts()[0]!.severity).toBe('critical');
       set('Normal');
       expect(monitor.alerts()[0]!.clearedAt).not.toBeNull();
-      expect(alertLists.length).toBe(3);
+      // Each step published the one alert that changed, numbered in order; the list says which it includes.
+      expect(alertChanges.map((c) => [c.seq, c.changed.map((a) => [a.severity, a.clearedAt !== null]), c.removed])).toEqual([
+        [1, [['warning', false]], []], [2, [['critical', false]], []], [3, [['critical', true]], []],
+      ]);
+      expect(monitor.alertList().seq).toBe(3);
       monitor.dispose();
     });
 

@@ -1,5 +1,5 @@
 import type { PatchBatch, Tier, Vm } from '../../../shared/model/estate.ts';
-import type { Alert, HistoryPoint, HistoryRange, ReplicationSummary } from '../../../shared/model/replication.ts';
+import type { Alert, AlertChanges, AlertList, HistoryPoint, HistoryRange, ReplicationSummary } from '../../../shared/model/replication.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
 import { AlertBook } from './alert-book.ts';
@@ -21,6 +21,8 @@ export interface ReplicationMonitor {
   summary(): ReplicationSummary;
   history(vmId: string, range: HistoryRange): HistoryPoint[] | null;
   alerts(): Alert[];
+  /** The list with the seq of the last alerts.changed it includes. */
+  alertList(): AlertList;
   acknowledge(ids: string[], by: string): string[];
   dispose(): void;
 }
@@ -31,7 +33,7 @@ export interface ReplicationMonitorOptions {
   clock: ClockPort;
   logger: LoggerPort;
   onSummary(summary: ReplicationSummary): void;
-  onAlerts(alerts: Alert[]): void;
+  onAlerts(changes: AlertChanges): void;
   /** Summaries go out at most this often, however busy the estate is. */
   summaryIntervalMs?: number;
 }
@@ -43,6 +45,10 @@ export interface ReplicationMonitorOptions {
 export function createReplicationMonitor(options: ReplicationMonitorOptions): ReplicationMonitor {
   const { store } = options;
   const book = new AlertBook(options.dataDir, options.logger);
+  const publishAlerts = () => {
+    const changes = book.takeChanges();
+    if (changes) options.onAlerts(changes);
+  };
   const seen = new Map<string, Seen>();
   const rings = new Map<string, { hour: HistoryRing; day: HistoryRing }>();
   const shipped: { at: number; bytes: number }[] = [];
@@ -147,7 +153,7 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
         if (!vm || !isProtectedCopy(vm)) { seen.delete(id); continue; }
         alertsChanged = track(vm, at) || alertsChanged;
       }
-      if (alertsChanged) options.onAlerts(book.list());
+      if (alertsChanged) publishAlerts();
       scheduleSummary();
     },
     summary,
@@ -157,9 +163,10 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       return ring ? ring[range].points(now(), RANGES[range].windowMs) : [];
     },
     alerts: () => book.list(),
+    alertList: () => book.snapshot(),
     acknowledge(ids, by) {
       const missing = book.acknowledge(ids, by, options.clock.now());
-      options.onAlerts(book.list());
+      publishAlerts();
       return missing;
     },
     dispose() {
