@@ -104,5 +104,36 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
       expect(monitor.history('p:NOPE', 'hour')).toBeNull();
       monitor.dispose();
     });
+
+    it('keeps the lag chart growing while replication is stopped, and keeps the peak once it resumes', () => {
+      const { store, monitor, clock, protectedVm: vm } = setup();
+      const replication = store.getVm(vm.id)!.replication!;
+      const start = replication.lastReplicationTime!;
+      const tick = (now: number, patch?: Partial<typeof replication>) => {
+        store.apply([
+          { op: 'clock', value: { source: 'lab', now, speed: 60 } },
+          ...(patch ? [{ op: 'merge' as const, kind: 'vm' as const, id: vm.id, value: { replication: { ...store.getVm(vm.id)!.replication!, ...patch } } }] : []),
+        ]);
+        clock.advance(250);
+      };
+      tick(start + 10_000, { pendingBytes: 5_000_000 });
+      // A WAN cut: 35 minutes with no cycle, so nothing of this VM changes after its RPO breaks.
+      tick(start + 20 * 60_000);
+      tick(start + 35 * 60_000);
+      const during = monitor.history(vm.id, 'hour')!;
+      expect(during.at(-1)!.t).toBeGreaterThan(start + 34 * 60_000);
+      expect(during.at(-1)!.lagSec).toBeCloseTo(35 * 60, -1);
+      // Lag rises bucket after bucket through the outage, with the pending data held.
+      const lags = during.map((p) => p.lagSec);
+      expect(lags.every((lag, i) => i === 0 || lag >= lags[i - 1]!)).toBe(true);
+      expect(during.filter((p) => p.t > start + 21 * 60_000).length).toBeGreaterThan(20);
+      expect(during.at(-1)!.pendingBytes).toBe(5_000_000);
+      // Replication resumes: the lag falls back, and the chart still shows how high it got.
+      tick(start + 36 * 60_000, { lastReplicationTime: start + 36 * 60_000, pendingBytes: 0 });
+      const after = monitor.history(vm.id, 'hour')!;
+      expect(Math.max(...after.map((p) => p.lagSec))).toBeGreaterThanOrEqual(36 * 60 - 1);
+      expect(monitor.history(vm.id, 'day')!.at(-1)!.lagSec).toBeGreaterThanOrEqual(36 * 60 - 1);
+      monitor.dispose();
+    });
   });
 }

@@ -77,6 +77,13 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
     }
     let ring = rings.get(vm.id);
     if (!ring) rings.set(vm.id, (ring = { hour: new HistoryRing(RANGES.hour.bucketMs, 120), day: new HistoryRing(RANGES.day.bucketMs, 144) }));
+    if (before?.lastReplicationTime != null && after.lastReplicationTime !== null && after.lastReplicationTime !== before.lastReplicationTime) {
+      // The lag peaks as the next cycle lands; recorded first, the bucket keeps it as its worst.
+      const landed = Math.min(at, after.lastReplicationTime);
+      const peakSec = Math.max(0, (landed - before.lastReplicationTime) / 1000);
+      ring.hour.record(landed, peakSec, before.pendingBytes, 0);
+      ring.day.record(landed, peakSec, before.pendingBytes, 0);
+    }
     const lagSec = after.lastReplicationTime === null ? 0 : Math.max(0, (at - after.lastReplicationTime) / 1000);
     ring.hour.record(at, lagSec, after.pendingBytes, transfer);
     ring.day.record(at, lagSec, after.pendingBytes, transfer);
@@ -159,8 +166,11 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
     summary,
     history(vmId, range) {
       const ring = rings.get(vmId);
-      if (!store.getVm(vmId)) return null;
-      return ring ? ring[range].points(now(), RANGES[range].windowMs) : [];
+      const vm = store.getVm(vmId);
+      if (!vm) return null;
+      const since = vm.replication ? { lastReplicationTime: vm.replication.lastReplicationTime, pendingBytes: vm.replication.pendingBytes } : undefined;
+      const empty = new HistoryRing(RANGES[range].bucketMs, range === 'hour' ? 120 : 144);
+      return (ring ? ring[range] : empty).points(now(), RANGES[range].windowMs, since);
     },
     alerts: () => book.list(),
     alertList: () => book.snapshot(),
