@@ -12,6 +12,8 @@ export class HistoryRing {
   private readonly lag: Float32Array;
   private readonly pending: Float64Array;
   private readonly transfer: Float64Array;
+  /** The VM's last replication as of the bucket's latest sample; NaN before the first one. */
+  private readonly lastReplication: Float64Array;
   private head = -1;
   private count = 0;
 
@@ -22,14 +24,17 @@ export class HistoryRing {
     this.lag = new Float32Array(size);
     this.pending = new Float64Array(size);
     this.transfer = new Float64Array(size);
+    this.lastReplication = new Float64Array(size);
   }
 
-  record(at: number, lagSec: number, pendingBytes: number, transferBytes: number): void {
+  record(at: number, lagSec: number, pendingBytes: number, transferBytes: number, lastReplicationTime: number | null = null): void {
     const bucket = Math.floor(at / this.bucketMs) * this.bucketMs;
+    const last = lastReplicationTime ?? Number.NaN;
     if (this.count > 0 && this.t[this.head] === bucket) {
       this.lag[this.head] = Math.max(this.lag[this.head]!, lagSec);
       this.pending[this.head] = pendingBytes;
       this.transfer[this.head]! += transferBytes;
+      this.lastReplication[this.head] = last;
       return;
     }
     if (this.count > 0 && bucket < this.t[this.head]!) return;
@@ -39,37 +44,40 @@ export class HistoryRing {
     this.lag[this.head] = lagSec;
     this.pending[this.head] = pendingBytes;
     this.transfer[this.head] = transferBytes;
+    this.lastReplication[this.head] = last;
   }
 
   /**
-   * Oldest first, only buckets within `windowMs` before `now`. `since` describes the VM as it is:
-   * buckets after the last recorded one saw no replication change (any change is recorded), so
-   * their lag is exact — it grew from the last replication — and they are filled in. Without that
-   * the charts stopped at the moment a WAN cut stopped replication, when the lag is the point.
+   * Oldest first, one point per bucket within `windowMs` before `now`. Every change to the VM's
+   * replication is recorded, so a bucket with no sample saw none: its lag grew from the last
+   * replication of the sample before it, exactly, and it is filled in — as is the time since the
+   * newest sample, from `current` (the VM as it is). Without that the lag chart stopped when a
+   * WAN cut stopped replication, which is when someone looks at it.
    */
-  points(now: number, windowMs: number, since?: { lastReplicationTime: number | null; pendingBytes: number }): HistoryPoint[] {
+  points(now: number, windowMs: number, current?: { lastReplicationTime: number | null; pendingBytes: number }): HistoryPoint[] {
     const out: HistoryPoint[] = [];
+    const windowStart = now - windowMs;
+    const firstBucket = Math.floor(windowStart / this.bucketMs) * this.bucketMs;
+    const lagAt = (bucket: number, last: number) => Math.max(0, (Math.min(bucket + this.bucketMs, now) - last) / 1000);
+    const push = (t: number, lagSec: number, pendingBytes: number, transferBytes: number) => {
+      if (t >= windowStart) out.push({ t, lagSec: Math.round(lagSec * 10) / 10, pendingBytes, transferBytes });
+    };
+    /** Buckets from `from` up to (not including) `to` with no sample, lag growing from `last`. */
+    const fill = (from: number, to: number, last: number, pendingBytes: number) => {
+      if (Number.isNaN(last)) return;
+      for (let t = Math.max(from, firstBucket, Math.floor(last / this.bucketMs) * this.bucketMs); t < to && t <= now; t += this.bucketMs) push(t, lagAt(t, last), pendingBytes, 0);
+    };
+    let prev: { t: number; last: number; pending: number } | null = null;
     for (let i = this.count - 1; i >= 0; i--) {
       const slot = (this.head - i + this.size) % this.size;
       const t = this.t[slot]!;
-      if (t < now - windowMs) continue;
-      let lagSec = this.lag[slot]!;
-      // The newest bucket was recorded at its last change; its lag has grown since.
-      if (i === 0 && since?.lastReplicationTime != null) lagSec = Math.max(lagSec, (Math.min(t + this.bucketMs, now) - since.lastReplicationTime) / 1000);
-      out.push({ t, lagSec: Math.round(lagSec * 10) / 10, pendingBytes: this.pending[slot]!, transferBytes: this.transfer[slot]! });
+      const last = this.lastReplication[slot]!;
+      if (prev) fill(prev.t + this.bucketMs, t, prev.last, prev.pending);
+      const lagSec = Number.isNaN(last) ? this.lag[slot]! : Math.max(this.lag[slot]!, lagAt(t, last));
+      push(t, lagSec, this.pending[slot]!, this.transfer[slot]!);
+      prev = { t, last, pending: this.pending[slot]! };
     }
-    const last = since?.lastReplicationTime ?? null;
-    if (since && last !== null) {
-      const recorded = this.count > 0 ? this.t[this.head]! : -Infinity;
-      const first = Math.max(recorded + this.bucketMs, Math.floor(Math.max(now - windowMs, last) / this.bucketMs) * this.bucketMs);
-      const from = Math.max(first, Math.floor(now / this.bucketMs) * this.bucketMs - (this.size - 1) * this.bucketMs);
-      for (let t = from; t <= now; t += this.bucketMs) {
-        if (t < now - windowMs) continue;
-        // The worst lag in the bucket is at its end (or now, for the bucket in progress).
-        const lagSec = Math.max(0, (Math.min(t + this.bucketMs, now) - last) / 1000);
-        out.push({ t, lagSec: Math.round(lagSec * 10) / 10, pendingBytes: since.pendingBytes, transferBytes: 0 });
-      }
-    }
+    if (current && current.lastReplicationTime !== null) fill(prev ? prev.t + this.bucketMs : firstBucket, Number.POSITIVE_INFINITY, current.lastReplicationTime, current.pendingBytes);
     return out;
   }
 }

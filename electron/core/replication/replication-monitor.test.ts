@@ -14,4 +14,23 @@ describe('history ring', () => {
     for (let i = 1; i <= 4; i++) ring.record(i * 1000, i, i, 0);
     expect(ring.points(5000, 100_000).map((p) => p.t)).toEqual([2000, 3000, 4000]);
   });
+
+  it('fills buckets without a sample: the lag grew from the last replication, exactly', () => {
+    const ring = new HistoryRing(1000, 10);
+    ring.record(500, 0.5, 7, 0, 0);
+    // Nothing changed until 4.2 s, when a cycle landed with the replication taken at 4 s.
+    ring.record(4200, 4.2, 7, 0, 0);
+    ring.record(4200, 0.2, 0, 7, 4000);
+    expect(ring.points(6500, 100_000)).toEqual([
+      { t: 0, lagSec: 1, pendingBytes: 7, transferBytes: 0 },
+      { t: 1000, lagSec: 2, pendingBytes: 7, transferBytes: 0 },
+      { t: 2000, lagSec: 3, pendingBytes: 7, transferBytes: 0 },
+      { t: 3000, lagSec: 4, pendingBytes: 7, transferBytes: 0 },
+      { t: 4000, lagSec: 4.2, pendingBytes: 0, transferBytes: 7 },
+    ]);
+    expect(ring.points(6500, 100_000, { lastReplicationTime: 4000, pendingBytes: 3 }).slice(5)).toEqual([
+      { t: 5000, lagSec: 2, pendingBytes: 3, transferBytes: 0 },
+      { t: 6000, lagSec: 2.5, pendingBytes: 3, transferBytes: 0 },
+    ]);
+  });
 });

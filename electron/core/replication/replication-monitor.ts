@@ -81,12 +81,12 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       // The lag peaks as the next cycle lands; recorded first, the bucket keeps it as its worst.
       const landed = Math.min(at, after.lastReplicationTime);
       const peakSec = Math.max(0, (landed - before.lastReplicationTime) / 1000);
-      ring.hour.record(landed, peakSec, before.pendingBytes, 0);
-      ring.day.record(landed, peakSec, before.pendingBytes, 0);
+      ring.hour.record(landed, peakSec, before.pendingBytes, 0, before.lastReplicationTime);
+      ring.day.record(landed, peakSec, before.pendingBytes, 0, before.lastReplicationTime);
     }
     const lagSec = after.lastReplicationTime === null ? 0 : Math.max(0, (at - after.lastReplicationTime) / 1000);
-    ring.hour.record(at, lagSec, after.pendingBytes, transfer);
-    ring.day.record(at, lagSec, after.pendingBytes, transfer);
+    ring.hour.record(at, lagSec, after.pendingBytes, transfer, after.lastReplicationTime);
+    ring.day.record(at, lagSec, after.pendingBytes, transfer, after.lastReplicationTime);
     return alertOn(vm, before, after, at);
   }
 
@@ -168,9 +168,8 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       const ring = rings.get(vmId);
       const vm = store.getVm(vmId);
       if (!vm) return null;
-      const since = vm.replication ? { lastReplicationTime: vm.replication.lastReplicationTime, pendingBytes: vm.replication.pendingBytes } : undefined;
-      const empty = new HistoryRing(RANGES[range].bucketMs, range === 'hour' ? 120 : 144);
-      return (ring ? ring[range] : empty).points(now(), RANGES[range].windowMs, since);
+      const current = vm.replication ? { lastReplicationTime: vm.replication.lastReplicationTime, pendingBytes: vm.replication.pendingBytes } : undefined;
+      return (ring?.[range] ?? new HistoryRing(RANGES[range].bucketMs, 1)).points(now(), RANGES[range].windowMs, current);
     },
     alerts: () => book.list(),
     alertList: () => book.snapshot(),
