@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../shared/contract/client.ts';
-import { applyBatches } from '../../shared/model/apply-patches.ts';
+import { applyBatches, mergeEntity } from '../../shared/model/apply-patches.ts';
 import type { EstateSnapshot, Patch, PatchBatch, Vm } from '../../shared/model/estate.ts';
 import { describeError } from './describe-error.ts';
 
@@ -225,7 +225,7 @@ function applyVmPatch(vms: Record<string, Vm>, patch: VmPatch): void {
   else {
     const current = vms[patch.id];
     // As in applyPatches: a merge for a VM this side never saw is ignored (the core puts first).
-    if (current) vms[patch.id] = { ...current, ...patch.value };
+    if (current) vms[patch.id] = mergeEntity(current, patch);
   }
 }
 

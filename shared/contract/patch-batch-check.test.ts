@@ -10,6 +10,7 @@ describe('the client check of estate patch batches', () => {
   it('accepts well-formed batches of every op', () => {
     expect(checkPatchBatch({ seq: 3, patches: [clock, merge, { op: 'remove', kind: 'host', id: 'h' }, { op: 'put', kind: 'site', value: { id: 's' } }] })).toBeNull();
     expect(checkPatchBatch({ seq: 1, patches: [] })).toBeNull();
+    expect(checkPatchBatch({ seq: 1, patches: [{ ...merge, nested: { replication: { pendingBytes: 0 }, rpo: { met: false } } }] })).toBeNull();
   });
 
   it.each([
@@ -24,6 +25,10 @@ describe('the client check of estate patch batches', () => {
     [{ seq: 2, patches: [{ ...merge, value: { hacked: true } }] }, 'patches.0.value.hacked: not a field of a vm'],
     [{ seq: 2, patches: [{ op: 'put', kind: 'vm', value: { name: 'x' } }] }, 'patches.0.value.id: expected a string'],
     [{ seq: 2, patches: [{ op: 'clock', value: { source: 'lab', now: '1', speed: 1 } }] }, 'patches.0.value: expected a clock'],
+    [{ seq: 2, patches: [{ ...merge, nested: { tags: { a: 1 } } }] }, 'patches.0.nested.tags: not a nested field of a vm'],
+    [{ seq: 2, patches: [{ ...merge, nested: { replication: { hacked: 1 } } }] }, 'patches.0.nested.replication.hacked: not a field of replication'],
+    [{ seq: 2, patches: [{ ...merge, nested: { replication: null } }] }, 'patches.0.nested.replication: expected an object'],
+    [{ seq: 2, patches: [{ op: 'merge', kind: 'host', id: 'h', value: {}, nested: { replication: {} } }] }, 'patches.0.nested: only a VM merge has nested fields'],
   ])('refuses %j: %s', (batch, problem) => {
     expect(checkPatchBatch(batch)).toBe(problem);
   });

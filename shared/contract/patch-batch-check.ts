@@ -1,4 +1,5 @@
-import { ClusterSchema, HostSchema, SiteSchema, VmSchema } from '../model/estate.ts';
+import { ClusterSchema, HostSchema, ReplicationSchema, SiteSchema, VmSchema } from '../model/estate.ts';
+import { RpoStatusSchema } from '../model/rpo.ts';
 
 /**
  * The client's check of an estate.patches batch: the envelope and every patch's shape (op, kind,
@@ -20,6 +21,13 @@ const FIELDS = {
 } as const;
 
 type Kind = keyof typeof FIELDS;
+
+/** Fields a VM merge may merge into (see VmNestedMergeSchema), and what each nested object holds. */
+const NESTED_FIELDS: Record<string, Set<string>> = {
+  replication: new Set(Object.keys(ReplicationSchema.shape)),
+  extendedReplication: new Set(Object.keys(ReplicationSchema.shape)),
+  rpo: new Set(Object.keys(RpoStatusSchema.shape)),
+};
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isKind = (v: unknown): v is Kind => v === 'site' || v === 'cluster' || v === 'host' || v === 'vm';
@@ -56,6 +64,16 @@ function checkPatch(p: unknown): string | null {
       if (p.op === 'put' ? typeof value.id !== 'string' : typeof p.id !== 'string') return `${p.op === 'put' ? 'value.' : ''}id: expected a string`;
       const known = FIELDS[p.kind];
       for (const key in value) if (!known.has(key)) return `value.${key}: not a field of a ${p.kind}`;
+      if (p.nested === undefined) return null;
+      if (p.op !== 'merge' || p.kind !== 'vm') return 'nested: only a VM merge has nested fields';
+      if (!isRecord(p.nested)) return 'nested: expected an object';
+      for (const field in p.nested) {
+        const inner = p.nested[field];
+        const fields = Object.hasOwn(NESTED_FIELDS, field) ? NESTED_FIELDS[field]! : null;
+        if (!fields) return `nested.${field}: not a nested field of a vm`;
+        if (!isRecord(inner)) return `nested.${field}: expected an object`;
+        for (const key in inner) if (!fields.has(key)) return `nested.${field}.${key}: not a field of ${field}`;
+      }
       return null;
     }
     default:

@@ -36,6 +36,21 @@ describe('applyPatches', () => {
   });
 });
 
+describe('nested merges', () => {
+  const replication = { mode: 'Primary', relationship: 'Simple', state: 'Replicating', health: 'Normal', frequencySec: 300, primaryServer: 'a', replicaServer: 'b', lastReplicationTime: 1, pendingBytes: 5, additionalRecoveryPoints: 0, appConsistentIntervalHours: 0 } as const;
+  it('merges fields into the object the receiver holds and leaves the rest of it', () => {
+    const start = { ...base, vms: { ...base.vms, a: { ...vm('a'), replication } } };
+    const next = applyPatches(start, { seq: 6, patches: [{ op: 'merge', kind: 'vm', id: 'a', value: { cpuUsagePct: 3 }, nested: { replication: { lastReplicationTime: 9, pendingBytes: 0 } } }] });
+    expect(next.vms.a!.replication).toEqual({ ...replication, lastReplicationTime: 9, pendingBytes: 0 });
+    expect(next.vms.a!.cpuUsagePct).toBe(3);
+    expect(start.vms.a!.replication!.lastReplicationTime).toBe(1);
+  });
+  it('does not invent an object the receiver does not hold', () => {
+    const next = applyPatches(base, { seq: 6, patches: [{ op: 'merge', kind: 'vm', id: 'a', value: {}, nested: { replication: { pendingBytes: 0 } } }] });
+    expect(next.vms.a!.replication).toBeNull();
+  });
+});
+
 describe('applyBatches', () => {
   it('applies batches in seq order, skips stale ones, and equals applying them one by one', () => {
     const b6 = { seq: 6, patches: [{ op: 'merge' as const, kind: 'vm' as const, id: 'a', value: { cpuUsagePct: 6 } }] };

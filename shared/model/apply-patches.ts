@@ -32,6 +32,20 @@ export function applyBatches(state: EstateSnapshot, batches: readonly PatchBatch
   return next;
 }
 
+/** A merge patch applied to one entity: top-level fields replaced, `nested` fields merged in. */
+export function mergeEntity<T extends object>(current: T, patch: { value: object; nested?: Record<string, object | undefined> }): T {
+  const next = { ...current, ...patch.value } as Record<string, unknown>;
+  if (patch.nested) {
+    for (const key in patch.nested) {
+      const inner = next[key];
+      // The sender only nests into objects the receiver holds; a null here means the two disagree,
+      // and the snapshot the receiver reloads on a gap is the cure, not guessing the missing fields.
+      if (inner !== null && typeof inner === 'object') next[key] = { ...inner, ...patch.nested[key] };
+    }
+  }
+  return next as T;
+}
+
 function applyOne(next: EstateSnapshot, patch: Patch, table: (name: keyof Tables) => Record<string, unknown>): void {
   switch (patch.op) {
     case 'clock':
@@ -45,7 +59,7 @@ function applyOne(next: EstateSnapshot, patch: Patch, table: (name: keyof Tables
       const current = rows[patch.id];
       // A merge for an entity this side never saw cannot be completed; ignoring it is safe
       // because the core always sends put before merge for a new entity.
-      if (current) rows[patch.id] = { ...(current as object), ...patch.value };
+      if (current) rows[patch.id] = mergeEntity(current as object, patch);
       return;
     }
     case 'remove':

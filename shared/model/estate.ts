@@ -148,16 +148,29 @@ const PutPatch = z.discriminatedUnion('kind', [
   z.object({ op: z.literal('put'), kind: z.literal('host'), value: HostSchema }),
   z.object({ op: z.literal('put'), kind: z.literal('vm'), value: VmSchema }),
 ]);
+/**
+ * Fields merged into a VM's nested objects, which the receiver already holds (non-null): a
+ * replication cycle changes two of the replication object's eleven fields, and the merge says so
+ * instead of sending the whole object again (at 60× that was three quarters of the patch stream).
+ */
+export const VmNestedMergeSchema = z.object({
+  replication: ReplicationSchema.partial(),
+  extendedReplication: ReplicationSchema.partial(),
+  rpo: RpoStatusSchema.partial(),
+}).partial();
+export type VmNestedMerge = z.infer<typeof VmNestedMergeSchema>;
+export const VM_NESTED_FIELDS = ['replication', 'extendedReplication', 'rpo'] as const;
+
 const MergePatch = z.discriminatedUnion('kind', [
   z.object({ op: z.literal('merge'), kind: z.literal('site'), id: z.string(), value: SiteSchema.partial() }),
   z.object({ op: z.literal('merge'), kind: z.literal('cluster'), id: z.string(), value: ClusterSchema.partial() }),
   z.object({ op: z.literal('merge'), kind: z.literal('host'), id: z.string(), value: HostSchema.partial() }),
-  z.object({ op: z.literal('merge'), kind: z.literal('vm'), id: z.string(), value: VmSchema.partial() }),
+  z.object({ op: z.literal('merge'), kind: z.literal('vm'), id: z.string(), value: VmSchema.partial(), nested: VmNestedMergeSchema.optional() }),
 ]);
 
 /**
- * put replaces an entity, merge overwrites the listed top-level fields (nested objects are
- * replaced whole), remove deletes, clock moves the estate clock.
+ * put replaces an entity, merge overwrites the listed top-level fields (a nested object in `value`
+ * is replaced whole; `nested` merges fields into one), remove deletes, clock moves the estate clock.
  */
 export const PatchSchema = z.union([
   PutPatch,

@@ -87,6 +87,30 @@ export function estateStoreSuite(name: string, source: () => Promise<EstateInven
       expect(replayed).toEqual(store.snapshot());
     });
 
+    it('a replication cycle goes out as the fields that changed inside the replication object', () => {
+      const { clock, batches, store } = setup();
+      const start = store.snapshot();
+      const vm = [...store.vms()].find((v) => v.replication?.mode === 'Primary')!;
+      const landed = vm.replication!.lastReplicationTime! + 30_000;
+      store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...vm.replication!, pendingBytes: 123 } } }]);
+      store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...store.getVm(vm.id)!.replication!, lastReplicationTime: landed, pendingBytes: 0 } } }]);
+      clock.advance(250);
+      const patch = batches.at(-1)!.patches.find((p) => p.op === 'merge' && p.kind === 'vm' && p.id === vm.id);
+      if (patch?.op !== 'merge' || patch.kind !== 'vm') throw new Error('no merge for the VM');
+      expect(patch.value).toEqual({});
+      expect(patch.nested!.replication).toEqual({ lastReplicationTime: landed, ...(vm.replication!.pendingBytes !== 0 ? { pendingBytes: 0 } : {}) });
+      // The RPO moves with the cycle: its breach time, nothing else.
+      expect(patch.nested!.rpo).toEqual({ breachAt: store.getVm(vm.id)!.rpo!.breachAt });
+      // A change undone within the batch sends nothing for that VM.
+      store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: 77 } }]);
+      store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: store.getVm(vm.id)!.cpuUsagePct === 77 ? vm.cpuUsagePct : 77 } }]);
+      store.apply([{ op: 'merge', kind: 'vm', id: vm.id, value: { cpuUsagePct: vm.cpuUsagePct } }]);
+      clock.advance(250);
+      expect(batches.slice(1).flatMap((b) => b.patches).filter((p) => p.op === 'merge' && p.kind === 'vm' && p.id === vm.id && 'cpuUsagePct' in p.value)).toEqual([]);
+      const replayed = batches.filter((b) => b.seq > start.seq).reduce(applyPatches, start);
+      expect(replayed).toEqual(store.snapshot());
+    });
+
     it('refuses a change to a VM it does not know, naming it', () => {
       const { store } = setup();
       expect(() => store.apply([{ op: 'merge', kind: 'vm', id: 'p:NOPE', value: { cpuUsagePct: 1 } }])).toThrow(/unknown VM p:NOPE/);

@@ -1,5 +1,6 @@
-import type {
-  BackendInfo, Clock, Cluster, EstateSnapshot, Host, Patch, PatchBatch, Site, Vm,
+import {
+  VM_NESTED_FIELDS,
+  type BackendInfo, type Clock, type Cluster, type EstateSnapshot, type Host, type Patch, type PatchBatch, type Site, type Vm,
 } from '../../../shared/model/estate.ts';
 import type { ClockPort, TimerHandle } from '../ports.ts';
 import { hostUsage, type HostInventory, type HostUsage } from './host-usage.ts';
@@ -84,6 +85,8 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     }
   }
   for (const host of hostInventory.values()) hosts.set(host.id, { ...host, ...usageOf(host) });
+  /** Each VM as clients hold it after the last published batch, to send them only what differs. */
+  const published = new Map(vms);
 
   const enqueue = (patch: Patch) => {
     const key = patch.op === 'clock' ? 'clock' : `${patch.kind}:${patch.op === 'put' ? patch.value.id : patch.id}`;
@@ -96,8 +99,17 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     timer?.cancel();
     timer = null;
     if (pending.size === 0) return;
-    const patches = [...pending.values()];
+    const patches: Patch[] = [];
+    for (const patch of pending.values()) {
+      if (patch.op === 'clock' || patch.kind !== 'vm') { patches.push(patch); continue; }
+      const id = patch.op === 'put' ? patch.value.id : patch.id;
+      const narrowed = patch.op === 'merge' ? narrowVmMerge(published.get(id), vms.get(id), patch) : patch;
+      if (patch.op === 'remove') published.delete(id);
+      else published.set(id, vms.get(id)!);
+      if (narrowed) patches.push(narrowed);
+    }
     pending = new Map();
+    if (patches.length === 0) return;
     seq += 1;
     options.publish({ seq, patches });
   }
@@ -221,6 +233,36 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     },
   };
 }
+
+type VmMerge = Extract<Patch, { op: 'merge'; kind: 'vm' }>;
+
+/**
+ * The merge clients need to turn `base` (what they hold) into `current`: only fields that differ,
+ * and for replication objects held on both sides, only the fields inside them that differ. Null
+ * when nothing differs (a change undone within one batch).
+ */
+function narrowVmMerge(base: Vm | undefined, current: Vm | undefined, patch: VmMerge): VmMerge | null {
+  if (!base || !current) return patch;
+  const value: Partial<Vm> = {};
+  const nested: Record<string, object> = {};
+  let any = false;
+  for (const key of Object.keys(patch.value) as (keyof Vm)[]) {
+    const before = base[key];
+    const after = current[key];
+    if (before === after) continue;
+    if ((VM_NESTED_FIELDS as readonly string[]).includes(key) && isObject(before) && isObject(after)) {
+      const inner = changedFields(before, after);
+      if (inner) { nested[key] = inner; any = true; }
+      continue;
+    }
+    (value as Record<string, unknown>)[key] = after;
+    any = true;
+  }
+  if (!any) return null;
+  return Object.keys(nested).length > 0 ? { op: 'merge', kind: 'vm', id: patch.id, value, nested } : { op: 'merge', kind: 'vm', id: patch.id, value };
+}
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function changedFields<T extends object>(before: T, after: T): Partial<T> | null {
   const out: Partial<T> = {};
