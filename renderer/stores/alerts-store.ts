@@ -23,6 +23,7 @@ export interface AlertsStore {
 }
 
 const MAX_TOASTS = 4;
+const MAX_HELD = 1000;
 
 /**
  * Alerts as the core keeps them: the list, then the alerts.changed stream applied by id (the
@@ -39,7 +40,8 @@ export function createAlertsStore(client: Client): AlertsStore {
   let loaded = false;
   let disposed = false;
 
-  const publish = (changed: readonly Alert[]) => {
+  /** Critical alerts among `changed` that were not critical before: what toasts. */
+  const newCriticals = (changed: readonly Alert[]) => {
     const fresh: Alert[] = [];
     for (const a of changed) {
       const before = byId.get(a.id);
@@ -58,7 +60,7 @@ export function createAlertsStore(client: Client): AlertsStore {
   const acceptList = (list: AlertList) => {
     // A list older than what is shown (an acknowledge answered after later changes) changes nothing.
     if (seq !== null && list.seq < seq) return;
-    const fresh = publish(list.alerts);
+    const fresh = newCriticals(list.alerts);
     byId.clear();
     for (const a of list.alerts) byId.set(a.id, a);
     seq = list.seq;
@@ -71,7 +73,7 @@ export function createAlertsStore(client: Client): AlertsStore {
     if (seq === null) return false;
     if (changes.seq <= seq) return true;
     if (changes.seq !== seq + 1) return false;
-    const fresh = publish(changes.changed);
+    const fresh = newCriticals(changes.changed);
     for (const a of changes.changed) byId.set(a.id, a);
     for (const id of changes.removed) byId.delete(id);
     seq = changes.seq;
@@ -80,7 +82,12 @@ export function createAlertsStore(client: Client): AlertsStore {
   };
 
   const onChanges = (changes: AlertChanges) => {
-    if (seq === null) { held.push(changes); return; }
+    if (seq === null) {
+      // Bounded while the list cannot be loaded; a change dropped here shows up as a gap and reloads.
+      if (held.length >= MAX_HELD) held.shift();
+      held.push(changes);
+      return;
+    }
     if (!applyChanges(changes)) void reload();
   };
 
