@@ -96,6 +96,24 @@ describe('browser server', () => {
     c.socket.close();
   });
 
+  it('reports a snapshot its wire form refuses as a failed request, and keeps serving', async () => {
+    const broken = { ...core, handle: async (ch: string, body: unknown, ctx: never) => (ch === 'estate.snapshot' ? { seq: 1 } : core.handle(ch, body, ctx)) } as Core;
+    const other = await startServer({ core: broken, host: '127.0.0.1', port: 0, staticDir, tokens, logger: silentLogger() });
+    try {
+      const socket = new WebSocket(`ws://127.0.0.1:${other.port}/ws?token=${tokens.operator}`);
+      const frames: Record<string, unknown>[] = [];
+      socket.on('message', (data) => frames.push(JSON.parse(data.toString())));
+      await new Promise((resolve) => socket.on('open', resolve));
+      socket.send(JSON.stringify({ t: 'req', id: 1, ch: 'estate.snapshot', body: {} }));
+      socket.send(JSON.stringify({ t: 'req', id: 2, ch: 'settings.get', body: {} }));
+      expect(await until(() => frames.find((f) => f.id === 1))).toMatchObject({ ok: false, error: { code: 'internal' } });
+      expect(await until(() => frames.find((f) => f.id === 2))).toMatchObject({ ok: true });
+      socket.close();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('forwards stream events after a subscription and stops after unsubscribe', async () => {
     const c = await connect(tokens.operator);
     c.socket.send(JSON.stringify({ t: 'sub', stream: 'settings.changed' }));

@@ -68,8 +68,9 @@ export function runSocketSession(socket: WebSocket, core: Core, role: Role, acto
           send({ t: 'res', id: frame.id, ok: false, error: new ContractError('forbidden', `${frame.ch} needs the operator role; this console was opened with a read-only viewer link.`).toData() });
           return;
         }
-        core.handle(frame.ch, frame.body, { role, actor }).then(
-          (body) => send({ t: 'res', id: frame.id, ok: true, body: toWire(frame.ch, body) }),
+        // Encoded inside the chain: a body the wire form refuses is reported like any failure, not thrown.
+        core.handle(frame.ch, frame.body, { role, actor }).then((body) => toWire(frame.ch, body)).then(
+          (body) => send({ t: 'res', id: frame.id, ok: true, body }),
           (error: unknown) => {
             const data = error instanceof ContractError ? error.toData() : { code: 'internal' as const, message: 'The console failed to handle this request; details are in its log.' };
             if (!(error instanceof ContractError)) logger.error(`${frame.ch} failed`, { error: String((error as Error)?.stack ?? error) });
