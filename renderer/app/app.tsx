@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useAppliedTheme } from './use-applied-theme.ts';
 import { useUi, type ViewId } from './ui-store.ts';
 import { TopBar } from './top-bar.tsx';
@@ -6,12 +7,14 @@ import { NotBuiltPanel } from './not-built-panel.tsx';
 import { EstateGate } from './estate-gate.tsx';
 import { TopologyView } from '../features/topology/topology-view.tsx';
 import { ReplicationView } from '../features/replication/replication-view.tsx';
-import { FailoverView } from '../features/failover/failover-view.tsx';
-import { ConnectionsView } from '../features/connections/connections-view.tsx';
-import { MigrationsView } from '../features/migrations/migrations-view.tsx';
 import { OverlayLayer } from '../features/alerts/alerts-layer.tsx';
 import './app-frame.css';
 
+// Loaded when first opened: the views a console opens on (topology, replication) should not wait
+// for the browser to compile the failover wizard, the migration planner and their charts.
+const FailoverView = lazy(() => import('../features/failover/failover-view.tsx').then((m) => ({ default: m.FailoverView })));
+const ConnectionsView = lazy(() => import('../features/connections/connections-view.tsx').then((m) => ({ default: m.ConnectionsView })));
+const MigrationsView = lazy(() => import('../features/migrations/migrations-view.tsx').then((m) => ({ default: m.MigrationsView })));
 
 export function App() {
   useAppliedTheme();
@@ -21,7 +24,9 @@ export function App() {
       <TopBar />
       <main className="app-main" id="main">
         <EstateGate>
-          <CurrentView view={view} />
+          <Suspense fallback={<p className="muted view-loading">Loading…</p>}>
+            <CurrentView view={view} />
+          </Suspense>
         </EstateGate>
       </main>
       <StatusBar />
