@@ -43,12 +43,6 @@ export class ByteWriter {
     this.length += 8;
   }
 
-  /** Writes a varint later at a reserved spot: lengths known only after the items. */
-  placeholder(): number {
-    this.reserve(1);
-    return this.length++;
-  }
-
   result(): Uint8Array {
     return this.bytes.subarray(0, this.length);
   }
