@@ -2,16 +2,15 @@
 // main-thread busy time per second and the longest task on the Replication view while the lab
 // runs at 600×, against a baseline measured in the same run (the whole snapshot replaced every
 // second); then a 10,000-VM estate: first paint of the replication view and text-filter latency.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/find-chromium.ts';
 import { serveConsole } from '../e2e/serve-fixture.ts';
 import { round, type Emit } from './bench-result.ts';
+import { buildIfStale } from '../scripts/serve.mjs';
 
-const ROOT = join(import.meta.dirname, '..');
 const WINDOW_MS = 10_000;
 const TRACE_MS = 5_000;
 
@@ -176,9 +175,8 @@ async function largeEstate(browser: Browser, emit: Emit): Promise<void> {
 }
 
 export async function run(emit: Emit): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
-    spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  // Measure what the sources say, not an older build left in dist/ (it happened: a stale build read 3× slower).
+  buildIfStale();
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
     // BENCH_QUICK=1: the 600-VM figures only; BENCH_LARGE_ONLY=1: the 10,000-VM ones only.
