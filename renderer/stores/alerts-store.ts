@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../shared/contract/client.ts';
-import type { Alert, AlertChanges, AlertList } from '../../shared/model/replication.ts';
+import { compareAlerts, type Alert, type AlertChanges, type AlertList } from '../../shared/model/replication.ts';
 import { describeError } from './describe-error.ts';
 
 export interface AlertsStoreState {
@@ -51,7 +51,7 @@ export function createAlertsStore(client: Client): AlertsStore {
   };
 
   const commit = (fresh: Alert[]) => {
-    const alerts = [...byId.values()].sort((a, b) => b.raisedAt - a.raisedAt || b.id.localeCompare(a.id));
+    const alerts = [...byId.values()].sort(compareAlerts);
     const open = new Set(alerts.filter((a) => a.clearedAt === null && a.acknowledged === null).map((a) => a.id));
     const kept = store.getState().toasts.filter((t) => open.has(t.id) && !fresh.some((f) => f.id === t.id));
     store.setState({ alerts, status: 'ready', error: null, toasts: [...fresh, ...kept].slice(0, MAX_TOASTS) });

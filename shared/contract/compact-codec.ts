@@ -37,11 +37,6 @@ export interface CompactCodec<T> {
 
 export class CompactDecodeError extends Error {
   readonly path: (string | number)[] = [];
-  readonly problem: string;
-  constructor(problem: string) {
-    super(problem);
-    this.problem = problem;
-  }
   /** Dotted path to the bad value, as describeZodError writes it. */
   get where(): string {
     return this.path.length === 0 ? '(root)' : this.path.join('.');

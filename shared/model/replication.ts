@@ -58,6 +58,11 @@ export type Alert = z.infer<typeof AlertSchema>;
 export const AlertListSchema = z.object({ alerts: z.array(AlertSchema), seq: z.number().int().nonnegative() });
 export type AlertList = z.infer<typeof AlertListSchema>;
 
+/** The order alerts are listed in, by the core and by every window applying its changes: newest first. */
+export function compareAlerts(a: Alert, b: Alert): number {
+  return b.raisedAt - a.raisedAt || b.id.localeCompare(a.id);
+}
+
 /**
  * What changed since the previous change: alerts raised, escalated, cleared or acknowledged, whole,
  * and ids that fell off the list (it keeps the newest 2,000). seq goes up by one per change, so a

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AlertSchema, type Alert, type AlertChanges } from '../../../shared/model/replication.ts';
+import { AlertSchema, compareAlerts, type Alert, type AlertChanges } from '../../../shared/model/replication.ts';
 import { openAppendOnlyFile, readJsonLines, type AppendOnlyFile } from '../journal/append-only-file.ts';
 import type { LoggerPort } from '../ports.ts';
 
@@ -57,7 +57,7 @@ export class AlertBook {
   }
 
   list(): Alert[] {
-    return [...this.alerts.values()].sort((a, b) => b.raisedAt - a.raisedAt || b.id.localeCompare(a.id));
+    return [...this.alerts.values()].sort(compareAlerts);
   }
 
   /** Raises or escalates the open alert of this kind for the VM; returns whether anything changed. */
