@@ -25,14 +25,14 @@ export const PWSH_MISSING = 'pwsh (PowerShell 7) is not installed: `dotnet tool 
 export interface PwshRun { stdout: string; stderr: string; status: number | null }
 
 /** Runs one script file in a fresh `pwsh -NoProfile -NonInteractive`. */
-export function runPwsh(script: string, timeoutMs = 60_000): PwshRun {
+export function runPwsh(script: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): PwshRun {
   if (!PWSH) throw new Error(PWSH_MISSING);
   const dir = mkdtempSync(join(tmpdir(), 'standby-pwsh-'));
   try {
     const file = join(dir, 'test.ps1');
     // A BOM so that any non-ASCII text in the test script reads as UTF-8.
     writeFileSync(file, `\uFEFF${script}`, 'utf8');
-    const result = spawnSync(PWSH, ['-NoProfile', '-NonInteractive', '-File', file], { encoding: 'utf8', timeout: timeoutMs });
+    const result = spawnSync(PWSH, ['-NoProfile', '-NonInteractive', '-File', file], { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, env: { ...process.env, ...options.env } });
     return { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status };
   } finally {
     rmSync(dir, { recursive: true, force: true });
