@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HeartbeatStatus } from './hyperv-enums.ts';
 
 /**
  * Recovery plans: ordered groups of VMs (the boot order) with steps before and after each group.
@@ -17,12 +18,27 @@ export const PlanMemberSchema = z.union([
 ]);
 export type PlanMember = z.infer<typeof PlanMemberSchema>;
 
+/**
+ * Which guest heartbeat counts as "up" when a recovery waits for a VM. 'ok': OkApplicationsHealthy or
+ * OkApplicationsUnknown — Linux guests, and Windows guests without application health reporting,
+ * report OkApplicationsUnknown as their healthy state (DOMAIN.md, "What real hosts do";
+ * microsoft/lis-test). 'applications-healthy': only OkApplicationsHealthy (a guest whose application
+ * health the plan relies on).
+ */
+export const HeartbeatRequirementSchema = z.enum(['ok', 'applications-healthy']);
+export type HeartbeatRequirement = z.infer<typeof HeartbeatRequirementSchema>;
+
+export function heartbeatIsUp(status: HeartbeatStatus, requirement: HeartbeatRequirement = 'ok'): boolean {
+  return status === 'OkApplicationsHealthy' || (requirement === 'ok' && status === 'OkApplicationsUnknown');
+}
+
 export const PlanStepSchema = z.discriminatedUnion('kind', [
   /** A PowerShell script (a path on the console machine); fails on non-zero exit or timeout. */
   z.object({ kind: z.literal('script'), name: Text, script: z.string().min(1).max(4000), timeoutSec: Seconds.default(300) }).strict(),
   /** Text shown to the operator, who confirms when it is done. */
   z.object({ kind: z.literal('manual'), name: Text, instructions: z.string().min(1).max(10_000) }).strict(),
-  z.object({ kind: z.literal('wait-heartbeat'), name: Text.optional(), vm: Text, timeoutSec: Seconds.default(1800) }).strict(),
+  /** `heartbeat`: this wait's own requirement; the VM's (or the plan's) when absent. */
+  z.object({ kind: z.literal('wait-heartbeat'), name: Text.optional(), vm: Text, timeoutSec: Seconds.default(1800), heartbeat: HeartbeatRequirementSchema.optional() }).strict(),
   z.object({ kind: z.literal('wait-tcp'), name: Text.optional(), host: Text, port: z.number().int().min(1).max(65_535), timeoutSec: Seconds.default(600) }).strict(),
   z.object({ kind: z.literal('delay'), name: Text.optional(), seconds: Seconds }).strict(),
 ]);
@@ -64,6 +80,9 @@ export const PlanSettingsSchema = z.object({
   stepTimeoutSec: z.partialRecord(VmStepKindSchema, Seconds).default({}),
   /** How often a wait re-reads the backend. */
   pollSec: z.number().positive().max(600).default(2),
+  /** The heartbeat a VM must report to count as up (see HeartbeatRequirementSchema), and per-VM exceptions by name. */
+  heartbeat: HeartbeatRequirementSchema.default('ok'),
+  heartbeatByVm: z.record(Text, HeartbeatRequirementSchema).default({}),
 }).strict();
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;
 

@@ -1,5 +1,5 @@
 import { ContractError } from '../../../shared/contract/errors.ts';
-import type { PlanStep } from '../../../shared/model/recovery-plan.ts';
+import { heartbeatIsUp, type HeartbeatRequirement, type PlanStep } from '../../../shared/model/recovery-plan.ts';
 import type { HyperVBackend } from '../backends/backend-port.ts';
 import type { RecoveryClock } from './backend-clock.ts';
 import { readVm } from './vm-steps.ts';
@@ -17,6 +17,8 @@ export interface PlanStepEnvironment {
   pollMs: number;
   /** DR host of a plan VM by name, for wait-heartbeat on that VM. */
   hostOf(vmName: string): string | undefined;
+  /** The heartbeat that VM must report to count as up (its own or the plan's); 'ok' when absent. */
+  heartbeatOf?(vmName: string): HeartbeatRequirement;
   cancelled(): boolean;
 }
 
@@ -34,7 +36,7 @@ export function labTcpProbe(backend: HyperVBackend, hostOf: (vm: string) => stri
     const computer = hostOf(host);
     if (!computer) return false;
     const info = await readVm(backend, { vmName: host, computerName: computer });
-    return info?.Heartbeat === 'OkApplicationsHealthy';
+    return info !== null && heartbeatIsUp(info.Heartbeat);
   };
 }
 
@@ -59,7 +61,8 @@ export async function runPlanStep(step: Exclude<PlanStep, { kind: 'manual' }>, e
         } else {
           const host = env.hostOf(step.vm);
           if (!host) throw new ContractError('not-found', `'${step.vm}' is not a VM of this plan; there is no DR copy to wait for.`, step.vm);
-          if ((await readVm(env.backend, { vmName: step.vm, computerName: host }))?.Heartbeat === 'OkApplicationsHealthy') return;
+          const info = await readVm(env.backend, { vmName: step.vm, computerName: host });
+          if (info && heartbeatIsUp(info.Heartbeat, step.heartbeat ?? env.heartbeatOf?.(step.vm) ?? 'ok')) return;
         }
         if (env.clock.now() >= deadline) {
           throw new ContractError('timeout', step.kind === 'wait-tcp'

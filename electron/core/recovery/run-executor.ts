@@ -1,5 +1,5 @@
 import { ContractError } from '../../../shared/contract/errors.ts';
-import type { VmStepKind } from '../../../shared/model/recovery-plan.ts';
+import { heartbeatIsUp, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type {
   Decision, FinishAction, GroupRun, PlanStepRun, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
 } from '../../../shared/model/recovery-run.ts';
@@ -266,7 +266,7 @@ export class RunExecutor {
   /** Check, act, verify. `check` first only when the step may already have happened. */
   private async perform(name: string, step: VmStep, mayBeDone: boolean): Promise<{ note?: string; recoveryPoint?: { name: string | null; at: number } } | 'aborted'> {
     const vm = this.vms.get(name)!;
-    const ctx: StepContext = { backend: this.env.backend, vm, type: this.header.type, policy: this.header.policy };
+    const ctx: StepContext = { backend: this.env.backend, vm, type: this.header.type, policy: this.header.policy, heartbeat: this.heartbeatOf(name) };
     if (step.kind === 'heartbeat') return this.waitHealthy(name);
     if ((mayBeDone || step.kind === 'shutdown-primary') && await isDone(step.kind, ctx)) {
       return { note: mayBeDone ? 'found already done on the backend; not repeated' : 'already in the wanted state' };
@@ -285,6 +285,12 @@ export class RunExecutor {
     }
   }
 
+  /** The VM's own heartbeat requirement, else the plan's ('ok' for runs journaled before the setting). */
+  private heartbeatOf(name: string): HeartbeatRequirement {
+    const settings = this.header.settings as { heartbeat?: HeartbeatRequirement; heartbeatByVm?: Record<string, HeartbeatRequirement> };
+    return settings.heartbeatByVm?.[name] ?? settings.heartbeat ?? 'ok';
+  }
+
   private async waitHealthy(name: string): Promise<{ note?: string } | 'aborted'> {
     const pollMs = this.header.settings.pollSec * 1000;
     for (;;) {
@@ -296,7 +302,7 @@ export class RunExecutor {
         this.setVm(name, { timing: { ...vm.timing, heartbeatAt: this.env.clock.now() } });
         this.releaseBoot(name);
       }
-      if (info.Heartbeat === 'OkApplicationsHealthy') return {};
+      if (heartbeatIsUp(info.Heartbeat, this.heartbeatOf(name))) return {};
       await this.env.clock.sleep(pollMs);
     }
   }
@@ -369,6 +375,7 @@ export class RunExecutor {
           backend: this.env.backend, clock: this.env.clock, scripts: this.env.scripts, tcp: this.env.tcp,
           pollMs: this.header.settings.pollSec * 1000,
           hostOf: (name) => [...this.vms.values()].find((v) => v.name.toLowerCase() === name.toLowerCase())?.targetHost,
+          heartbeatOf: (name) => this.heartbeatOf([...this.vms.values()].find((v) => v.name.toLowerCase() === name.toLowerCase())?.name ?? name),
           cancelled: () => this.stopped || this.aborting(),
         });
         if (this.stopped) return 'aborted';

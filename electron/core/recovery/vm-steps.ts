@@ -1,5 +1,5 @@
 import { ContractError } from '../../../shared/contract/errors.ts';
-import type { VmStepKind } from '../../../shared/model/recovery-plan.ts';
+import { heartbeatIsUp, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type { RecoveryPointPolicy, RunType, VmRun } from '../../../shared/model/recovery-run.ts';
 import type { HyperVBackend, VMInfo, VMReplicationInfo, VmTarget } from '../backends/backend-port.ts';
 
@@ -17,6 +17,8 @@ export interface StepContext {
   vm: VmRun;
   type: RunType;
   policy: RecoveryPointPolicy;
+  /** The heartbeat this VM must report to count as up; 'ok' (OkApplicationsUnknown too) when absent. */
+  heartbeat?: HeartbeatRequirement;
 }
 
 export interface StepOutcome {
@@ -89,8 +91,10 @@ export async function isDone(kind: VmStepKind, ctx: StepContext): Promise<boolea
       const info = await readVm(backend, bootTarget(vm, ctx.type));
       return info !== null && info.State === 'Running';
     }
-    case 'heartbeat':
-      return (await readVm(backend, bootTarget(vm, ctx.type)))?.Heartbeat === 'OkApplicationsHealthy';
+    case 'heartbeat': {
+      const info = await readVm(backend, bootTarget(vm, ctx.type));
+      return info !== null && heartbeatIsUp(info.Heartbeat, ctx.heartbeat);
+    }
     case 'commit': {
       const info = await readVm(backend, replicaTarget(vm));
       return info !== null && (info.ReplicationState === 'FailedOver' || info.ReplicationMode === 'Primary');
