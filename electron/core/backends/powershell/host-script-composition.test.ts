@@ -29,11 +29,12 @@ describe.skipIf(!PWSH)(`host scripts composed by session.ps1, in real PowerShell
   beforeAll(() => {
     const run = runPwsh([
       // Stubs with the real names: what reached them comes back through the body's own answer.
-      'function global:Start-VM { param([string]$Name, [switch]$Confirm) $global:started = $Name }',
-      "function global:Get-VM { param([string]$Name) [pscustomobject]@{ Name = $global:started; VMId = [guid]'0b5c5d1e-1111-4222-8333-944455556666'; ComputerName = 'HV01'; State = 'Running'; Heartbeat = 'OkApplicationsHealthy'; ProcessorCount = 2; MemoryStartup = 1GB; MemoryAssigned = 1GB; CPUUsage = 3; OperationalStatus = @('Ok'); ReplicationMode = 'Replica'; ReplicationState = 'Replicating'; ReplicationHealth = 'Normal'; Notes = ''; Uptime = [timespan]::FromSeconds(42) } }",
+      'function global:Start-VM { param($VM, [switch]$Confirm) $global:started = $VM.Name }',
+      // Get-VM -Name takes a wildcard pattern: the stub answers with the name the pattern stands for.
+      "function global:Get-VM { [CmdletBinding()] param([string]$Name, [guid]$Id) [pscustomobject]@{ Name = $(if ($Name) { [Management.Automation.WildcardPattern]::Unescape($Name) } else { $global:started }); VMId = [guid]'0b5c5d1e-1111-4222-8333-944455556666'; ComputerName = 'HV01'; State = 'Running'; Heartbeat = 'OkApplicationsHealthy'; ProcessorCount = 2; MemoryStartup = 1GB; MemoryAssigned = 1GB; CPUUsage = 3; OperationalStatus = @('Ok'); ReplicationMode = 'Replica'; ReplicationState = 'Replicating'; ReplicationHealth = 'Normal'; Notes = ''; Uptime = [timespan]::FromSeconds(42) } }",
       'function global:Stop-VMFailover {',
-      '  [CmdletBinding()] param([string]$VMName, [switch]$Confirm)',
-      "  $record = [System.Management.Automation.ErrorRecord]::new([InvalidOperationException]::new('The operation cannot be performed while the virtual machine is in its current state.'), 'InvalidState', 'InvalidOperation', $VMName)",
+      '  [CmdletBinding()] param($VM, [switch]$Confirm)',
+      "  $record = [System.Management.Automation.ErrorRecord]::new([InvalidOperationException]::new('The operation cannot be performed while the virtual machine is in its current state.'), 'InvalidState', 'InvalidOperation', $VM.Name)",
       '  $PSCmdlet.ThrowTerminatingError($record)',
       '}',
       boot(DEFAULT_SCRIPT_DIRECTORY),

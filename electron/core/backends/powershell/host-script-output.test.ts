@@ -41,7 +41,7 @@ $global:vms = @(
   [pscustomobject]@{ Name = 'WEB01'; VMId = [guid]::NewGuid(); ComputerName = 'HV01'; State = [VMState]::RunningCritical; Heartbeat = $null; ProcessorCount = 2; MemoryStartup = [int64]2GB; MemoryAssigned = [int64]0; CPUUsage = 0; OperationalStatus = [VMOperationalStatus[]]@('Ok'); ReplicationMode = [VMReplicationMode]::None; ReplicationState = [VMReplicationState]::Disabled; ReplicationHealth = [VMReplicationHealthState]::NotApplicable; Notes = ''; Uptime = [timespan]::Zero }
 )
 # -Name is a wildcard pattern; -Id a VMId.
-function global:Get-VM { param([string]$Name, [guid]$Id) $global:vms | Where-Object { (-not $Name -or $_.Name -like $Name) -and (-not $Id -or $_.VMId -eq $Id) } }
+function global:Get-VM { [CmdletBinding()] param([string]$Name, [guid]$Id) $global:vms | Where-Object { (-not $Name -or $_.Name -like $Name) -and (-not $Id -or $_.VMId -eq $Id) } }
 function replication($type) { [pscustomobject]@{ VMName = 'SQL01'; VMId = $global:vmId; ComputerName = 'HV01'; ReplicationMode = [VMReplicationMode]::Primary; ReplicationRelationshipType = $type; ReplicationState = [VMReplicationState]::Replicating; ReplicationHealth = [VMReplicationHealthState]::Warning; ReplicationFrequencySec = 30; PrimaryServerName = 'hv01.corp'; ReplicaServerName = 'drhv01.corp'; CurrentReplicaServerName = 'drhv01.corp'; LastReplicationTime = $global:local; RecoveryHistory = 24; VSSSnapshotFrequencyHour = 4 } }
 function global:Get-VMReplication { param([string]$VMName, $ReplicationRelationshipType) if ($ReplicationRelationshipType -eq 'Extended') { return } replication ([VMReplicationRelationshipType]::Simple) }
 function global:Measure-VMReplication { param([string]$VMName, $ReplicationRelationshipType)
@@ -65,6 +65,10 @@ function global:Get-VMSnapshot {
   }
   [pscustomobject]@{ Name = 'SQL01 - Standard Replica - (03/12/2026 - 10:00:00)'; VMName = $VM.Name; SnapshotType = [SnapshotType]::Replica; CreationTime = $global:local }
 }
+# Start-VMFailover -AsTest writes the test VM to the output even without -Passthru (DOMAIN.md).
+function global:Start-VMFailover { [CmdletBinding()] param($VM, [string]$VMName, [switch]$AsTest, [switch]$Prepare, $VMRecoverySnapshot, [switch]$Confirm)
+  if ($AsTest) { [pscustomobject]@{ Name = 'SQL01 - Test'; State = [VMState]::Off } }
+}
 `;
 
 const call = (operation: string, args: Record<string, unknown>) =>
@@ -74,6 +78,7 @@ type Answer = { ok: boolean; data?: unknown; error?: { id: string } };
 let inventory: Answer;
 let replication: Answer;
 let snapshots: Answer;
+let drillOutput: { count: number; first: string };
 
 describe.skipIf(!PWSH)(`host scripts' output from typed objects, in real PowerShell${PWSH ? '' : ` (skipped: ${PWSH_MISSING})`}`, () => {
   beforeAll(() => {
@@ -83,9 +88,13 @@ describe.skipIf(!PWSH)(`host scripts' output from typed objects, in real PowerSh
       call('get-inventory', {}),
       call('get-replication', {}),
       call('get-vmsnapshot', { vmName: 'SQL01' }),
+      // Everything the script writes, not only the first item: one JSON text, nothing else.
+      `$out = @(& $global:StandbySite.Scripts['start-vmfailover'] '${encodeArgument({ vmName: 'SQL01', asTest: true })}')`,
+      `Write-Output ('D${MARK}' + (ConvertTo-Json -Compress -InputObject ([ordered]@{ count = $out.Count; first = [string]$out[0] })))`,
     ].join('\n'), { env: { TZ: 'Europe/Berlin' } });
     expect(run.stderr).toBe('');
     [inventory, replication, snapshots] = markedJson(run, MARK) as [Answer, Answer, Answer];
+    drillOutput = markedJson(run, `D${MARK}`)[0] as typeof drillOutput;
   }, PWSH_TIMEOUT_MS);
 
   it('writes every enum as its name, not its integer', () => {
@@ -131,5 +140,10 @@ describe.skipIf(!PWSH)(`host scripts' output from typed objects, in real PowerSh
     expect(parseData(psList(SnapshotRowSchema), snapshots.data, 'get-vmsnapshot')).toEqual([
       { Name: 'SQL01 - Standard Replica - (03/12/2026 - 10:00:00)', VMName: 'SQL01', SnapshotType: 'Replica', CreationTime: Date.UTC(2026, 11, 3, 9) },
     ]);
+  });
+
+  it('discards the test VM Start-VMFailover -AsTest writes: the answer is one JSON text', () => {
+    expect(drillOutput.count).toBe(1);
+    expect(JSON.parse(drillOutput.first)).toMatchObject({ ok: true });
   });
 });

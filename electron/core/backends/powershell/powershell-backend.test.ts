@@ -73,6 +73,33 @@ describe('the PowerShell backend through the double', () => {
     }
   });
 
+  it('never reads an unreachable node as a missing VM: a shutdown is not "done" because its host is silent', async () => {
+    await d.backend.refresh(true);
+    const vm = [...d.sim.world.vms.values()].find((v) => v.id.startsWith('p:') && v.state === 'Running')!;
+    const host = d.sim.world.hosts.get(vm.hostId)!.name;
+    d.hub.dropSession(host);
+    const read = d.backend.getVM({ computerName: host, vmName: vm.name });
+    await expect(read).rejects.toMatchObject({ code: 'disconnected' });
+    const { isDone } = await import('../../recovery/vm-steps.ts');
+    const run = { name: vm.name, sourceHost: host, targetHost: host } as Parameters<typeof isDone>[1]['vm'];
+    await expect(isDone('shutdown-primary', { backend: d.backend, vm: run, type: 'planned-failover', policy: { kind: 'latest' } })).rejects.toMatchObject({ code: 'disconnected' });
+    await d.backend.refresh(true);
+  });
+
+  it('finds the owner again when a VM moved since the last read (a drain, a node loss), and addresses it by VMId', async () => {
+    await d.backend.refresh(true);
+    const vm = [...d.sim.world.vms.values()].find((v) => v.id.startsWith('p:') && v.replication && d.sim.world.clusters.get(v.clusterId)!.hostIds.length > 1)!;
+    const cluster = d.sim.world.clusters.get(vm.clusterId)!;
+    const other = cluster.hostIds.find((id) => id !== vm.hostId)!;
+    d.sim.world.setVm(vm, { hostId: other });
+    d.hub.resetCounters();
+    const rows = await d.backend.getVMReplication({ vmName: vm.name, computerName: cluster.name });
+    expect(rows[0]?.VMName).toBe(vm.name);
+    const sent = d.hub.lines.filter((l) => l.startsWith("Invoke-StandbyOperation 'get-vmreplication'")).map((l) => JSON.parse(Buffer.from(l.split("'")[3]!, 'base64').toString('utf8')) as { vmId?: string; route: { computerName: string } });
+    expect(sent.map((a) => a.vmId)).toEqual([vm.vmId, vm.vmId]);
+    expect(sent.at(-1)!.route.computerName).toBe(d.sim.world.hosts.get(other)!.name);
+  });
+
   it('runs a planned failover in Hyper-V order and reports what the re-reads show', async () => {
     const primary = [...d.sim.world.vms.values()].find((v) => v.id.startsWith('p:') && v.state === 'Running' && v.replication?.state === 'Replicating' && v.tier === 2)!;
     const primaryHost = d.sim.world.hosts.get(primary.hostId)!.name;

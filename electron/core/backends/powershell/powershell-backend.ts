@@ -39,7 +39,7 @@ export interface PowerShellBackend extends HyperVBackend {
   roundTrips(): number;
 }
 
-type Located = { session: SiteSession; host: HostInventory; cluster: Cluster };
+type Located = { session: SiteSession; host: HostInventory; cluster: Cluster; vm?: Vm };
 
 export function createPowerShellBackend(options: PowerShellBackendOptions): PowerShellBackend {
   const info: BackendInfo = { kind: 'powershell', description: `PowerShell remoting to ${options.sessions.map((s) => s.profile.name).join(', ')}`, seed: null, placementRules: true };
@@ -204,15 +204,35 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
       if (!cluster) continue;
       const vm = site!.vms.find((v) => v.clusterId === cluster.id && v.name === target.vmName);
       if (!vm) throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${target.vmName}" on ${target.computerName}.`, target.vmName);
-      return { session, host: hosts.get(vm.hostId)!, cluster };
+      return { session, host: hosts.get(vm.hostId)!, cluster, vm };
     }
-    return locateHost(target.computerName);
+    const at = locateHost(target.computerName);
+    const vm = sites.get(at.session.profile.siteId)?.vms.find((v) => v.hostId === at.host.id && v.name === target.vmName);
+    return vm ? { ...at, vm } : at;
   }
 
+  /**
+   * One call about one VM, on the node that holds it: addressed by its VMId once discovered (names
+   * are wildcard patterns on the host and need not be unique), the name riding along for messages.
+   * A drain or a node loss moves VMs between reads: on "not found" the owner is resolved again from a
+   * fresh read of its cluster, once, before the answer is believed ("not found" applied nothing).
+   */
   async function onVm(target: VmTarget, operation: RemoteOperation, args: JsonObject, timeout: 'command' | 'operation' = 'command'): Promise<unknown> {
+    const attempt = async (at: Located) => {
+      const timeoutMs = timeout === 'operation' ? at.session.profile.timeouts.operationMs : undefined;
+      const vmArgs = { ...args, vmName: target.vmName, ...(at.vm ? { vmId: at.vm.vmId } : {}) };
+      return single(await run(at.session, operation, { kind: 'node', computerName: at.host.name }, vmArgs, timeoutMs), operation);
+    };
     const at = locate(target);
-    const timeoutMs = timeout === 'operation' ? at.session.profile.timeouts.operationMs : undefined;
-    return single(await run(at.session, operation, { kind: 'node', computerName: at.host.name }, { ...args, vmName: target.vmName }, timeoutMs), operation);
+    try {
+      return await attempt(at);
+    } catch (error) {
+      if (!(error instanceof ContractError && error.code === 'not-found') || !at.vm) throw error;
+      await reread(at);
+      const again = locate(target);
+      if (again.host.id === at.host.id) throw error;
+      return attempt(again);
+    }
   }
 
   /** Do, then re-read the cluster and report what it shows, whether the change succeeded or not. */
@@ -308,11 +328,19 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
         ? [locateHost(query.computerName)].map((at) => ({ session: at.session, route: { kind: 'node', computerName: at.host.name } }))
         : options.sessions.flatMap((session) => (sites.get(session.profile.siteId)?.clusters ?? []).map((cluster) => ({ session, route: { kind: 'cluster-nodes', cluster: cluster.name } })));
       const out = [];
+      const unanswered: ContractError[] = [];
       for (const t of targets) {
         const route = t.route;
         const result = await run(t.session, 'get-vm', route, query.vmName ? { vmName: query.vmName } : {});
-        for (const r of result.results) if (r.output.ok) out.push(...parseData(psList(VmRowSchema), r.output.data, 'get-vm').map(toVMInfo));
+        for (const r of result.results) {
+          if (r.output.ok) out.push(...parseData(psList(VmRowSchema), r.output.data, 'get-vm').map(toVMInfo));
+          else if (contractErrorOf(r.output.error, 'get-vm').code !== 'not-found') unanswered.push(contractErrorOf({ ...r.output.error, computerName: r.computerName }, 'get-vm'));
+        }
+        for (const f of result.failures) unanswered.push(contractErrorOf(f, 'get-vm'));
       }
+      // Not found only when every node asked answered that it has no such VM: a node that did not
+      // answer may hold it (a shutdown or cleanup must not read a silent node as done).
+      if (query.vmName && out.length === 0 && unanswered[0]) throw unanswered[0];
       if (query.vmName && out.length === 0) throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${query.vmName}".`, query.vmName);
       return out;
     },
@@ -367,7 +395,7 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
       if (!vm) throw new ContractError('not-found', `No clustered role named ${request.vmName}.`, request.vmName);
       const at = locateHost(hosts.get(vm.hostId)!.name);
       return change(at, 'move-vmrole', request.vmName, async () => {
-        const data = single(await run(at.session, 'move-vmrole', { kind: 'cluster', cluster: at.cluster.name }, { vmName: request.vmName, node: request.node, migrationType: request.migrationType, wait: request.wait !== false }, at.session.profile.timeouts.operationMs), 'move-vmrole');
+        const data = single(await run(at.session, 'move-vmrole', { kind: 'cluster', cluster: at.cluster.name }, { vmName: request.vmName, vmId: vm.vmId, node: request.node, migrationType: request.migrationType, wait: request.wait !== false }, at.session.profile.timeouts.operationMs), 'move-vmrole');
         const row = parseData(ClusterGroupRowSchema, data, 'move-vmrole');
         if (!row) throw new ContractError('backend', 'move-vmrole: the role is not a virtual machine.');
         return row;

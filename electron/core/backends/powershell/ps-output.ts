@@ -71,6 +71,9 @@ export function errorCodeOf(error: PsError): ErrorCode {
   const id = error.id ?? '';
   const category = error.category ?? '';
   const message = error.message ?? '';
+  // The node did not answer (no open session, a broken one, WinRM unreachable): never "not found",
+  // or a cleanup or shutdown step would read a silent node as done.
+  if (id === 'NoOpenSession' || category === 'ConnectionError' || /PSSessionStateBroken|WinRM cannot complete|PSRemotingTransportException/i.test(`${id} ${message}`)) return 'disconnected';
   // The object itself is missing. Not any "cannot find": a VM that fails to start because a disk is
   // missing says "the system cannot find the file specified", and that is a failure to retry or
   // hand to the operator, not a VM that is not there.

@@ -5,7 +5,7 @@
 # The VM is addressed by its VMId once known (-VMName is a wildcard pattern and names repeat).
 $types = @('Replica', 'AppConsistentReplica')
 if ($in.snapshotType) { $types = @([string]$in.snapshotType) }
-$vm = if ($in.vmId) { Get-VM -Id ([string]$in.vmId) } else { Get-VM -Name ([string]$in.vmName) }
+$vm = Get-StandbyVm $in
 $data = @()
 foreach ($type in $types) {
     try {

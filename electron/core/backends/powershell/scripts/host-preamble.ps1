@@ -39,6 +39,18 @@ function Join-StandbyList($Items) {
     (@($Items) | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ }) -join [string][char]30
 }
 
+# The VM a call is about. By VMId once discovered (Get-VM -Id); else by its name taken literally:
+# -Name is a case-insensitive wildcard pattern ("[PROD] SQL01" does not match itself, "*" matches
+# many) and names need not be unique (DOMAIN.md, "What real hosts do"; Get-VM docs).
+function Get-StandbyVm($In) {
+    if ($In.vmId) { return Get-VM -Id ([string]$In.vmId) }
+    $name = [string]$In.vmName
+    $vms = @(Get-VM -Name ([Management.Automation.WildcardPattern]::Escape($name)) -ErrorAction SilentlyContinue | Where-Object { $_.Name -eq $name })
+    if ($vms.Count -eq 0) { Write-Error -Category ObjectNotFound -ErrorId 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM' -TargetObject $name -Message ('Hyper-V was unable to find a virtual machine with name "' + $name + '".') }
+    if ($vms.Count -gt 1) { Write-Error -Category InvalidArgument -ErrorId 'AmbiguousName,Standby' -TargetObject $name -Message ('More than one virtual machine is named "' + $name + '" on ' + $env:COMPUTERNAME + '; address it by VMId.') }
+    $vms[0]
+}
+
 # The rows the scripts select, once. Property names are the cmdlets' own.
 $StandbyVmSelect = @(
     'Name', @{ n = 'VMId'; e = { [string]$_.VMId } }, 'ComputerName',

@@ -1,5 +1,5 @@
 # Suspend-VMReplication of one VM.
 # Body only: session.ps1 runs it on a Hyper-V host inside host-preamble.ps1 and the error envelope; $in is its decoded argument.
-Suspend-VMReplication -VMName ([string]$in.vmName) -Confirm:$false
+Suspend-VMReplication -VM (Get-StandbyVm $in) -Confirm:$false
 $data = $null
 ConvertTo-StandbyAnswer $data -Depth 3

@@ -94,6 +94,11 @@ export class DoubleHub {
     return { ...process.env, STANDBY_DOUBLE_HUB: this.path, STANDBY_DOUBLE_NODE: process.execPath };
   }
 
+  /** Breaks every shell's session to this node, as a killed wsmprovhost or a lost network would. */
+  dropSession(computerName: string): void {
+    for (const shell of this.shells.values()) shell.connected.delete(computerName);
+  }
+
   /** The next matching line gets this fault (once). */
   inject(fault: DoubleFault): void { this.faults.push(fault); }
 
@@ -281,7 +286,8 @@ export class DoubleHub {
       const cluster = estate.clusters.find((c) => c.id === host.clusterId)!;
       const here = estate.vms.filter((v) => v.hostId === host.id);
       const named = () => {
-        const vm = here.find((v) => v.name === vmName);
+        // By VMId when the backend sends it (Get-VM -Id), else by the literal name.
+        const vm = here.find((v) => (typeof args.vmId === 'string' ? v.vmId === args.vmId : v.name === vmName));
         if (!vm) throw new ContractError('not-found', `Hyper-V was unable to find a virtual machine with name "${vmName}".`, vmName);
         return vm;
       };
