@@ -95,7 +95,7 @@ export function parseDraft(draft: ProfileDraft, password = ''): DraftResult {
   else if (username !== '' && !/^[^\\@\s]+\\[^\\@\s]+$|^[^\\@\s]+@[^\\@\s]+$/.test(username)) errors.username = 'Write the user as DOMAIN\\user or user@domain, or leave it empty to use the signed-in Windows user.';
   if (password !== '' && username === '') errors.password = 'A password needs a user name; leave both empty to connect as the signed-in Windows user.';
   const configurationName = draft.configurationName.trim();
-  if (configurationName !== '' && !/^[A-Za-z0-9._-]{1,128}$/.test(configurationName)) errors.configurationName = 'A JEA endpoint name: letters, digits, dots, hyphens and underscores.';
+  if (configurationName !== '' && !/^[A-Za-z0-9._-]{1,128}$/.test(configurationName)) errors.configurationName = 'A session configuration name: letters, digits, dots, hyphens and underscores.';
   const timeouts: Record<string, number> = {};
   for (const [field, key, min, max, label] of TIMEOUTS) {
     const text = draft[field].trim();

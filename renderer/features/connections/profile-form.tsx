@@ -103,7 +103,7 @@ export function ProfileForm({ initial, existing, hasPassword, disabled, testing,
           <input type="password" value={password} onChange={(e) => { setPassword(e.target.value); setErrors((er) => { const { password: _p, ...rest } = er; return rest; }); }}
             autoComplete="new-password" placeholder={hasPassword ? 'Stored · type to replace' : ''} {...aria('password', true)} />
         ), hasPassword ? 'A password is stored; it is never shown. Leave empty to keep it.' : 'Kept in the secret store, never shown again.')}
-        {field('configurationName', 'JEA endpoint', text('configurationName', true, { placeholder: 'microsoft.powershell' }), 'Optional -ConfigurationName.')}
+        {field('configurationName', 'Session configuration', text('configurationName', true, { placeholder: 'microsoft.powershell' }), 'Optional -ConfigurationName of a FullLanguage endpoint. JEA (NoLanguage) endpoints are not supported: they refuse the scripts Standby sends.')}
         {field('authentication', 'Authentication', (
           <select value={draft.authentication} onChange={(e) => set('authentication', AUTHENTICATIONS.find((a) => a === e.target.value) ?? 'Default')} {...aria('authentication', true)}>
             {AUTHENTICATIONS.map((a) => <option key={a} value={a}>{a}</option>)}

@@ -156,3 +156,21 @@ describe('the PowerShell backend through the double', () => {
     expect(d.hub.applied).toEqual([]);
   });
 });
+
+describe('a host that refuses the scripts', () => {
+  it('shows a refused script (JEA NoLanguage: ScriptsNotAllowed) as an error that says so, never as an empty site', async () => {
+    const r = await startDoubleBackend({ seed: 5, vmCount: 12 });
+    try {
+      r.hub.refuseScripts = { id: 'ScriptsNotAllowed', category: 'ParserError', message: 'The syntax is not supported by this runspace. This can occur if the runspace is in no-language mode.' };
+      const inventory = await r.backend.load();
+      expect(inventory.sites).toEqual([]);
+      expect(inventory.vms).toEqual([]);
+      for (const reach of r.backend.siteReach()) expect(reach.problem).toMatch(/refused Standby's script \(ScriptsNotAllowed\).*NoLanguage/);
+      r.hub.refuseScripts = null;
+      await r.backend.refresh(true);
+      expect(r.backend.siteReach().every((s) => s.problem === null)).toBe(true);
+    } finally {
+      await r.dispose();
+    }
+  }, 60_000);
+});

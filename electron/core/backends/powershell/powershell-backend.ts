@@ -93,6 +93,15 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
 
   async function readCluster(session: SiteSession, cluster: string): Promise<ClusterAnswer> {
     const result = await run(session, 'get-inventory', { kind: 'cluster-nodes', cluster });
+    // A node that refused the script itself (a JEA endpoint in NoLanguage mode, a parser error) is
+    // an error to show, not a node with nothing on it: no answer from it is believed.
+    const refused = result.failures.find((f) => /ScriptsNotAllowed|ParserError|ParseException/i.test(`${f.id} ${f.category}`));
+    if (refused) {
+      throw new ContractError('backend', `${refused.computerName || cluster} refused Standby's script (${refused.id || refused.category}): ${refused.message ?? ''} `
+        + 'A JEA endpoint runs in NoLanguage mode and refuses the script blocks Standby sends; connect without -ConfigurationName, or to an endpoint in FullLanguage mode.', refused.computerName || cluster);
+    }
+    // No node answered at all: the cluster is unknown, not empty.
+    if (result.results.length === 0 && result.failures[0]) throw contractErrorOf(result.failures[0], 'get-inventory');
     const answers = result.results.map((r) => {
       if (!r.output.ok) throw contractErrorOf({ ...r.output.error, computerName: r.computerName }, 'get-inventory');
       return { computerName: r.computerName, answer: parseData(InventoryAnswerSchema, r.output.data, `get-inventory ${r.computerName}`) };
@@ -100,7 +109,20 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
     return { cluster, hosts: answers };
   }
 
+  /** Why a site's last read failed, shown as its reach problem until a read succeeds. */
+  const readErrors = new Map<string, string>();
   async function readSite(session: SiteSession): Promise<SiteInventory> {
+    try {
+      const site = await readSiteOnce(session);
+      readErrors.delete(session.profile.siteId);
+      return site;
+    } catch (error) {
+      readErrors.set(session.profile.siteId, (error as Error).message);
+      throw error;
+    }
+  }
+
+  async function readSiteOnce(session: SiteSession): Promise<SiteInventory> {
     if (session.state().state !== 'connected' && session.state().state !== 'degraded') await session.connect();
     const previous = sites.get(session.profile.siteId);
     const vmsByHost = new Map<string, Vm[]>();
@@ -319,7 +341,8 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
     siteReach() {
       return options.sessions.map((session) => {
         const { state, lastError } = session.state();
-        return { siteId: session.profile.siteId, state, problem: lastError ? lastError.advice : state === 'connected' ? null : `The session to ${session.profile.name} is ${state}.` };
+        const readError = readErrors.get(session.profile.siteId);
+        return { siteId: session.profile.siteId, state, problem: lastError ? lastError.advice : readError ?? (state === 'connected' ? null : `The session to ${session.profile.name} is ${state}.`) };
       });
     },
 

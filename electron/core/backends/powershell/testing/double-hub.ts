@@ -62,6 +62,13 @@ export class DoubleHub {
   readonly lines: string[] = [];
   /** Told of every change before it is applied on a host: what reached the hosts, whatever the caller heard. */
   onAttempt: ((change: Applied) => void) | null = null;
+  /**
+   * Every host refuses the scripts with this error, as a JEA endpoint (NoLanguage) refuses a script
+   * block sent with Invoke-Command: FullyQualifiedErrorId ScriptsNotAllowed, "The syntax is not
+   * supported by this runspace. This can occur if the runspace is in no-language mode."
+   * (about_Language_Modes; DOMAIN.md, "Remoting from a workstation").
+   */
+  refuseScripts: PsErrorRecord | null = null;
   /** Rewrites a host's answer before it is sent (a value a newer Windows would write, say). */
   rewrite: ((operation: RemoteOperation, output: string) => string) | null = null;
   /** Told whenever blockedLines() changes, so a driver waits for that instead of polling. */
@@ -266,6 +273,7 @@ export class DoubleHub {
         failures.push({ computerName: name, id: 'NoOpenSession', category: 'ConnectionError', message: 'No open session to this node.' });
         continue;
       }
+      if (this.refuseScripts) { failures.push({ computerName: host.name, ...this.refuseScripts }); continue; }
       const output = await this.onHost(shellId, operation, host, args);
       results.push({ computerName: host.name, output: this.rewrite ? this.rewrite(operation, output) : output });
     }
