@@ -71,6 +71,8 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   source.start((patches) => estate.apply(patches));
   ports.logger.info(`Core ready on ${source.info.description}`);
 
+  // A write that fails with nobody waiting (a run's step) is logged and retried by the next flush;
+  // every request flushes before it answers (settle below), so there it fails the request.
   const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }));
   const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
   const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
@@ -113,6 +115,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
       const next = settings.update(change);
       ports.logger.info('Settings changed', { actor: ctx.actor, change });
       audit.append({ at: ports.clock.now(), actor: ctx.actor, action: 'Change settings', target: Object.keys(change).join(', '), result: 'ok', detail: JSON.stringify(change) });
+      audit.flush(); // the change and its record on disk before anyone hears of it
       hub.publish('settings.changed', next);
       return next;
     },
@@ -121,7 +124,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     'lab.setSpeed': ({ speed }, ctx) => auditedLab(ctx.actor, `Set lab speed ${speed}`, 'lab', () => requireLab().setSpeed(speed)),
     'lab.injectFault': (spec, ctx) => auditedLab(ctx.actor, `Inject lab fault ${spec.kind}`, JSON.stringify(spec), () => requireLab().injectFault(spec)),
     'lab.clearFault': ({ faultId }, ctx) => auditedLab(ctx.actor, 'Clear lab fault', faultId, () => requireLab().clearFault(faultId)),
-  });
+  }, { settle: () => audit.flush() });
 
   return {
     handle: dispatch,
