@@ -2,6 +2,8 @@ import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { HyperVBackend } from '../backends/backend-port.ts';
+import { auditedBackend } from './audited-backend.ts';
 import { createAuditLog } from './audit-log.ts';
 
 describe('audit log', () => {
@@ -38,5 +40,15 @@ describe('audit log after a crash or a full disk', () => {
     const log = createAuditLog('/dev/full'); // every write: ENOSPC
     log.append({ at: 1, actor: 'ann', action: 'Start-VM', target: 'A', result: 'ok' });
     expect(() => log.flush()).toThrow(/^Could not save the audit log: the disk is full/);
+  });
+});
+
+describe('audited backend on a full disk', () => {
+  it('does not make a call whose started record could not be saved, and says why', async () => {
+    const calls: string[] = [];
+    const backend = { startVM: async (target: unknown) => { calls.push(JSON.stringify(target)); } } as unknown as HyperVBackend;
+    const audited = auditedBackend(backend, createAuditLog('/dev/full'), { actor: 'ann', now: () => 1 });
+    await expect(audited.startVM({ vmName: 'A', computerName: 'H' })).rejects.toThrow(/^Could not save the audit log: the disk is full/);
+    expect(calls).toEqual([]);
   });
 });

@@ -48,7 +48,11 @@ export function auditedBackend(backend: HyperVBackend, audit: AuditLog, who: Aud
         // On disk before the call leaves: if the console dies while the host acts, the record
         // still shows the call was made, and the resumed run proves it was not made twice.
         record('started');
-        audit.flush();
+        try {
+          audit.flush();
+        } catch (error) {
+          return Promise.reject(error as Error); // not on disk: the call does not go out
+        }
         const promise = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         promise.then(() => record('ok'), (error: unknown) => record('error', error instanceof Error ? error.message : String(error)));
         return promise;
