@@ -76,6 +76,15 @@ export function openDurableAppend<T>(options: DurableAppendOptions<T>): DurableA
   let syncs = 0;
 
   const queued = (): T[] => (options.key ? [...keyed.values()] : queue);
+  /** A write with no caller waiting for it (end of a burst, close): onError hears of it when given. */
+  const writeUnattended = () => {
+    try {
+      write();
+    } catch (error) {
+      if (!options.onError || !(error instanceof SaveError)) throw error;
+      options.onError(error);
+    }
+  };
 
   function write(): void {
     scheduled = false;
@@ -113,24 +122,13 @@ export function openDurableAppend<T>(options: DurableAppendOptions<T>): DurableA
       }
       if (scheduled) return;
       scheduled = true;
-      queueMicrotask(() => {
-        if (!scheduled) return;
-        try {
-          write();
-        } catch (error) {
-          if (!options.onError || !(error instanceof SaveError)) throw error;
-          options.onError(error);
-        }
-      });
+      queueMicrotask(() => { if (scheduled) writeUnattended(); });
     },
     flush: write,
     close(closeOptions = { flush: true }) {
       if (fd === null) return;
       try {
-        if (closeOptions.flush) write();
-      } catch (error) {
-        if (!options.onError || !(error instanceof SaveError)) throw error;
-        options.onError(error);
+        if (closeOptions.flush) writeUnattended();
       } finally {
         closeSync(fd);
         fd = null;
