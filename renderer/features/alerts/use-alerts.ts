@@ -1,6 +1,6 @@
 import { useStore } from 'zustand';
-import { useServices } from '../../app/services-context.tsx';
-import { alertsStoreOf, type AlertsStore, type AlertsStoreState } from '../../stores/alerts-store.ts';
+import { useServices } from '../../platform/services-context.tsx';
+import { alertsStoreOf, type AlertsStore, type AlertsStoreState } from './alerts-store.ts';
 
 export function useAlertsStore(): AlertsStore {
   const { client, connection } = useServices();

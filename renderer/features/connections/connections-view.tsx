@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SiteRole } from '../../../shared/model/estate.ts';
-import { useConnection, useEstate, useServices } from '../../app/services-context.tsx';
-import { connectionsStoreOf, type ConnectionsStoreState } from '../../stores/connections-store.ts';
+import { useConnection, useEstate, useServices } from '../../platform/services-context.tsx';
+import { connectionsStoreOf, type ConnectionsStoreState } from './connections-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { SiteCard } from './site-card.tsx';
 import './connections.css';

@@ -1,6 +1,6 @@
 import { useStore } from 'zustand';
-import { useServices } from '../../app/services-context.tsx';
-import { labStoreOf, type LabStore, type LabStoreState } from '../../stores/lab-store.ts';
+import { useServices } from '../../platform/services-context.tsx';
+import { labStoreOf, type LabStore, type LabStoreState } from './lab-store.ts';
 
 export function useLabStore(): LabStore {
   const { client, connection } = useServices();

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useEstate, useServices } from '../../app/services-context.tsx';
-import { createMigrationStore, type MigrationStore, type MigrationStoreState } from '../../stores/migration-store.ts';
+import { useEstate, useServices } from '../../platform/services-context.tsx';
+import { createMigrationStore, type MigrationStore, type MigrationStoreState } from './migration-store.ts';
 import type { MigrationItem, PatchStep } from '../../../shared/model/migration.ts';
 import { MIGRATION_PERFORMANCES, type MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
 import { fmtBytes, fmtDuration, fmtRate, hostName, sections, throughputSeries, TYPE_LABEL } from './queue-model.ts';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRemPx } from '../topology/use-rem-px.ts';
+import { useRemPx } from '../../ui/use-rem-px.ts';
 import type { GridItem, ReplicationRow, SortKey } from './replication-rows.ts';
 import { useReplicationUi } from './replication-ui-store.ts';
 import { COLUMNS, GridRow, GroupRow } from './grid-row.tsx';

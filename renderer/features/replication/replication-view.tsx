@@ -1,6 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useRef } from 'react';
-import { useEstate } from '../../app/services-context.tsx';
-import { useUi } from '../../app/ui-store.ts';
+import { useEstate } from '../../platform/services-context.tsx';
+import { useUi } from '../../platform/ui-store.ts';
 import { REPLICATION_STATES } from '../../../shared/model/hyperv-enums.ts';
 import { splitWords } from '../../ui/hyperv-labels.ts';
 import {

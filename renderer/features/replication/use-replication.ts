@@ -1,6 +1,6 @@
 import { useStore } from 'zustand';
-import { useServices } from '../../app/services-context.tsx';
-import { replicationStoreOf, type ReplicationStore, type ReplicationStoreState } from '../../stores/replication-store.ts';
+import { useServices } from '../../platform/services-context.tsx';
+import { replicationStoreOf, type ReplicationStore, type ReplicationStoreState } from './replication-store.ts';
 
 export function useReplicationStore(): ReplicationStore {
   const { client, connection } = useServices();

@@ -4,7 +4,7 @@ import type { ClusterTotals, CopyLinks, EstateTables, ReplicationOverlay, Topolo
 import { treeKeyAction, type TreeRow as Row } from './flatten-tree.ts';
 import { TreeRow, type RowEntity, type VmPair } from './tree-row.tsx';
 import { useTopologyUi } from './topology-ui-store.ts';
-import { useRemPx } from './use-rem-px.ts';
+import { useRemPx } from '../../ui/use-rem-px.ts';
 
 interface Props {
   rows: Row[];

@@ -1,6 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useEstate } from '../../app/services-context.tsx';
-import { useUi } from '../../app/ui-store.ts';
+import { useEstate } from '../../platform/services-context.tsx';
+import { useUi } from '../../platform/ui-store.ts';
 import type { EstateTables } from './topology-index.ts';
 import { ReplicationOverlay, buildTopologyIndex, clusterTotalsOf, layoutVms, matchVms } from './topology-index.ts';
 import { flattenTree } from './flatten-tree.ts';

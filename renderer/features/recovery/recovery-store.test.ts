@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Client } from '../../shared/contract/client.ts';
-import type { RunEventBatch, RunSnapshot, VmRun } from '../../shared/model/recovery-run.ts';
-import { PlanSettingsSchema } from '../../shared/model/recovery-plan.ts';
+import type { Client } from '../../../shared/contract/client.ts';
+import type { RunEventBatch, RunSnapshot, VmRun } from '../../../shared/model/recovery-run.ts';
+import { PlanSettingsSchema } from '../../../shared/model/recovery-plan.ts';
 import { applyRunBatch, createRecoveryStore } from './recovery-store.ts';
 
 function vm(name: string, extra: Partial<VmRun> = {}): VmRun {

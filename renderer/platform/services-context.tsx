@@ -1,8 +1,8 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { ConnectionStoreState } from '../stores/connection-store.ts';
-import type { EstateState } from '../stores/estate-store.ts';
-import type { SettingsStoreState } from '../stores/settings-store.ts';
+import type { ConnectionStoreState } from './connection-store.ts';
+import type { EstateState } from './estate-store.ts';
+import type { SettingsStoreState } from './settings-store.ts';
 import type { Services } from './services.ts';
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
 import type { RunListItem } from '../../../shared/model/recovery-run.ts';
-import { formatClock } from '../../app/clock-extrapolation.ts';
+import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { PlansView } from '../plans/plans-view.tsx';
+import { PlansView } from './plans-view.tsx';
 import { FailoverWizard } from './failover-wizard.tsx';
 import { useRecovery, useRecoveryServices } from './recovery-context.ts';
 import { RunMonitor } from './run-monitor.tsx';

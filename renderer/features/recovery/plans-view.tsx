@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import type { PlanResolution, PlanStep, RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
-import { useServices } from '../../app/services-context.tsx';
-import { describeError } from '../../stores/describe-error.ts';
+import { useServices } from '../../platform/services-context.tsx';
+import { describeError } from '../../platform/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from '../failover/recovery-context.ts';
+import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
 import { checkPlanText, draftOf, NEW_PLAN_TEMPLATE } from './plan-json.ts';
 import './plans.css';
 

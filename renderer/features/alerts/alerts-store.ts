@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Client } from '../../shared/contract/client.ts';
-import { compareAlerts, type Alert, type AlertChanges, type AlertList } from '../../shared/model/replication.ts';
-import { describeError } from './describe-error.ts';
+import type { Client } from '../../../shared/contract/client.ts';
+import { compareAlerts, type Alert, type AlertChanges, type AlertList } from '../../../shared/model/replication.ts';
+import { describeError } from '../../platform/describe-error.ts';
 
 export interface AlertsStoreState {
   alerts: Alert[];

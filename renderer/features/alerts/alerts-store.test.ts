@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Client } from '../../shared/contract/client.ts';
-import type { Alert, AlertChanges, AlertList } from '../../shared/model/replication.ts';
+import type { Client } from '../../../shared/contract/client.ts';
+import type { Alert, AlertChanges, AlertList } from '../../../shared/model/replication.ts';
 import { createAlertsStore } from './alerts-store.ts';
 
 function alert(id: string, severity: Alert['severity'], extra: Partial<Alert> = {}): Alert {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RunSnapshot, VmRun } from '../../../shared/model/recovery-run.ts';
-import { extrapolateClock } from '../../app/clock-extrapolation.ts';
-import { useConnection, useEstate } from '../../app/services-context.tsx';
+import { extrapolateClock } from '../../platform/clock-extrapolation.ts';
+import { useConnection, useEstate } from '../../platform/services-context.tsx';
 
 /** The estate's clock (the run's clock: simulated on the lab), moving smoothly between ticks. */
 export function useEstateNow(active: boolean): number | null {

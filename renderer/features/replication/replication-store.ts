@@ -1,9 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Client } from '../../shared/contract/client.ts';
-import type { ResponseOf } from '../../shared/contract/channels.ts';
-import type { ReplicationAction } from '../../shared/contract/replication-channels.ts';
-import type { ReplicationSummary } from '../../shared/model/replication.ts';
-import { describeError } from './describe-error.ts';
+import type { Client } from '../../../shared/contract/client.ts';
+import type { ResponseOf } from '../../../shared/contract/channels.ts';
+import type { ReplicationAction } from '../../../shared/contract/replication-channels.ts';
+import type { ReplicationSummary } from '../../../shared/model/replication.ts';
+import { describeError } from '../../platform/describe-error.ts';
 
 export type ReplicationActionResult = ResponseOf<'replication.act'>['results'][number];
 

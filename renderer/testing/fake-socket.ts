@@ -1,4 +1,4 @@
-import type { SocketLike } from './websocket-transport.ts';
+import type { SocketLike } from '../transport/websocket-transport.ts';
 
 /** A WebSocket stand-in the tests drive by hand: open it, feed frames, close it with a code. */
 export class FakeSocket implements SocketLike {

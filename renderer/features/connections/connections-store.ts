@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { connectionsChannels } from '../../shared/contract/connections-channels.ts';
-import { createClient } from '../../shared/contract/client.ts';
-import { ContractError, describeZodError } from '../../shared/contract/errors.ts';
-import type { Transport } from '../../shared/contract/transport.ts';
+import type { connectionsChannels } from '../../../shared/contract/connections-channels.ts';
+import { createClient } from '../../../shared/contract/client.ts';
+import { ContractError, describeZodError } from '../../../shared/contract/errors.ts';
+import type { Transport } from '../../../shared/contract/transport.ts';
 import {
   SessionsStateEventSchema, type BackendKind, type ConnectionProfile, type ConnectionsList, type ConnectionTestResult,
   type SiteSessionState,
-} from '../../shared/model/connections.ts';
-import { describeError } from './describe-error.ts';
+} from '../../../shared/model/connections.ts';
+import { describeError } from '../../platform/describe-error.ts';
 
 type ConnectionsChannels = typeof connectionsChannels;
 type ConnectionsChannel = keyof ConnectionsChannels;

@@ -1,8 +1,8 @@
 import { useStore } from 'zustand';
-import type { Services } from '../../app/services.ts';
-import { useConnection, useServices } from '../../app/services-context.tsx';
-import { createPlansStore, type PlansState, type PlansStore } from '../../stores/plans-store.ts';
-import { createRecoveryStore, type RecoveryState, type RecoveryStore } from '../../stores/recovery-store.ts';
+import type { Services } from '../../platform/services.ts';
+import { useConnection, useServices } from '../../platform/services-context.tsx';
+import { createPlansStore, type PlansState, type PlansStore } from './plans-store.ts';
+import { createRecoveryStore, type RecoveryState, type RecoveryStore } from './recovery-store.ts';
 
 interface RecoveryServices { recovery: RecoveryStore; plans: PlansStore }
 const created = new WeakMap<Services, RecoveryServices>();

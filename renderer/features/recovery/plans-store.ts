@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Client } from '../../shared/contract/client.ts';
-import type { PlanFileError, PlanSummary } from '../../shared/model/recovery-plan.ts';
-import { describeError } from './describe-error.ts';
+import type { Client } from '../../../shared/contract/client.ts';
+import type { PlanFileError, PlanSummary } from '../../../shared/model/recovery-plan.ts';
+import { describeError } from '../../platform/describe-error.ts';
 
 export interface PlansState {
   status: 'loading' | 'ready' | 'error';

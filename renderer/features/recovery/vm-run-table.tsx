@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RunSnapshot, VmRun } from '../../../shared/model/recovery-run.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useRemPx } from '../topology/use-rem-px.ts';
+import { useRemPx } from '../../ui/use-rem-px.ts';
 import { STEP_LABEL, VM_STATUS_LABEL, vmStatusTone } from './run-labels.ts';
 import { currentStep, stepsDone } from './run-time.ts';
 import { VmBar, type TimeAxis } from './run-timeline.tsx';

@@ -1,6 +1,6 @@
 import type { FinishAction, RunSnapshot, RunSummary } from '../../../shared/model/recovery-run.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
-import { formatClock } from '../../app/clock-extrapolation.ts';
+import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { AttentionPanel } from './attention-panel.tsx';
 import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';

@@ -1,9 +1,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Client } from '../../shared/contract/client.ts';
+import type { Client } from '../../../shared/contract/client.ts';
 import type {
   Decision, FinishAction, RunEventBatch, RunListItem, RunSnapshot, RunSummary,
-} from '../../shared/model/recovery-run.ts';
-import { describeError } from './describe-error.ts';
+} from '../../../shared/model/recovery-run.ts';
+import { describeError } from '../../platform/describe-error.ts';
 
 export interface RecoveryState {
   runs: RunListItem[];

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Client } from '../../shared/contract/client.ts';
 import { ContractError } from '../../shared/contract/errors.ts';
 import type { EstateSnapshot, PatchBatch } from '../../shared/model/estate.ts';
-import { twoSiteEstate } from '../test-support/estate-fixture.ts';
+import { twoSiteEstate } from '../testing/estate-fixture.ts';
 import { applyBatches } from '../../shared/model/apply-patches.ts';
 import { createEstateStore } from './estate-store.ts';
 

@@ -1,8 +1,8 @@
 import { createClient, type Client } from '../../shared/contract/client.ts';
 import type { Transport } from '../../shared/contract/transport.ts';
-import { createConnectionStore, type ConnectionStore } from '../stores/connection-store.ts';
-import { createEstateStore, type EstateStore } from '../stores/estate-store.ts';
-import { createSettingsStore, type SettingsStore } from '../stores/settings-store.ts';
+import { createConnectionStore, type ConnectionStore } from './connection-store.ts';
+import { createEstateStore, type EstateStore } from './estate-store.ts';
+import { createSettingsStore, type SettingsStore } from './settings-store.ts';
 
 /** Everything the views talk to, created once per window. */
 export interface Services {

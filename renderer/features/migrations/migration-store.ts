@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createClient } from '../../shared/contract/client.ts';
-import type { migrationChannels, migrationStreams } from '../../shared/contract/migration-channels.ts';
-import type { Transport } from '../../shared/contract/transport.ts';
+import { createClient } from '../../../shared/contract/client.ts';
+import type { migrationChannels, migrationStreams } from '../../../shared/contract/migration-channels.ts';
+import type { Transport } from '../../../shared/contract/transport.ts';
 import type {
   DrainPlan, HostMigrationSettings, MigrationOperations, MigrationQueue, PatchStep, RollingPlan,
-} from '../../shared/model/migration.ts';
-import type { MigrationPerformance } from '../../shared/model/hyperv-enums.ts';
-import { describeError } from './describe-error.ts';
+} from '../../../shared/model/migration.ts';
+import type { MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
+import { describeError } from '../../platform/describe-error.ts';
 
 type Channels = typeof migrationChannels;
 type ChannelName = keyof Channels;
