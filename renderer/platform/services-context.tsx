@@ -4,6 +4,7 @@ import type { ConnectionStoreState } from './connection-store.ts';
 import type { EstateState } from './estate-store.ts';
 import type { SettingsStoreState } from './settings-store.ts';
 import type { Services } from './services.ts';
+import type { StoreKind } from './store-registry.ts';
 
 export const ServicesContext = createContext<Services | null>(null);
 
@@ -21,4 +22,9 @@ export function useConnection<T>(selector: (state: ConnectionStoreState) => T): 
 }
 export function useSettings<T>(selector: (state: SettingsStoreState) => T): T {
   return useStore(useServices().settings.store, selector);
+}
+
+/** The connection's store of one kind (see store-registry.ts): made on first use, resynced on reconnect. */
+export function useStoreOf<S extends object>(kind: StoreKind<S>): S {
+  return useServices().stores.get(kind);
 }

@@ -3,6 +3,7 @@ import type { Transport } from '../../shared/contract/transport.ts';
 import { createConnectionStore, type ConnectionStore } from './connection-store.ts';
 import { createEstateStore, type EstateStore } from './estate-store.ts';
 import { createSettingsStore, type SettingsStore } from './settings-store.ts';
+import { createStoreRegistry, type StoreKind, type StoreRegistry } from './store-registry.ts';
 
 /** Everything the views talk to, created once per window. */
 export interface Services {
@@ -11,7 +12,36 @@ export interface Services {
   connection: ConnectionStore;
   estate: EstateStore;
   settings: SettingsStore;
+  /** Every other store, one of each kind, made on first use and resynced on reconnect. */
+  stores: StoreRegistry;
+  dispose(): void;
 }
+
+// At most one apply a second: the core batches every 250 ms, and on a 30,000-record estate each
+// apply copies the VM table. Each apply is also a frame (style, layout, hit test, paint) for the
+// whole window, and once a second is as fast as anyone reads a grid of changing figures.
+const estateStores: StoreKind<EstateStore> = {
+  name: 'estate',
+  create({ client }) {
+    const estate = createEstateStore(client, { applyIntervalMs: 1000 });
+    estate.start();
+    return estate;
+  },
+  resync: (estate) => estate.resync(),
+};
+
+const settingsStores: StoreKind<SettingsStore> = {
+  name: 'settings',
+  create({ client }) {
+    const settings = createSettingsStore(client, {
+      storage: safeLocalStorage(),
+      darkQuery: typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined,
+    });
+    void settings.load();
+    return settings;
+  },
+  resync: (settings) => settings.load(),
+};
 
 export function createServices(transport: Transport): Services {
   let resyncEstate = () => {};
@@ -22,23 +52,16 @@ export function createServices(transport: Transport): Services {
     if (stream === 'estate.patches') resyncEstate();
   });
   const connection = createConnectionStore(transport, client);
-  // At most one apply a second: the core batches every 250 ms, and on a 30,000-record estate each
-  // apply copies the VM table. Each apply is also a frame (style, layout, hit test, paint) for the
-  // whole window, and once a second is as fast as anyone reads a grid of changing figures.
-  const estate = createEstateStore(client, { applyIntervalMs: 1000 });
+  const stores = createStoreRegistry({ transport, client });
+  const estate = stores.get(estateStores);
   resyncEstate = () => { void estate.resync(); };
-  const settings = createSettingsStore(client, {
-    storage: safeLocalStorage(),
-    darkQuery: typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined,
-  });
-  estate.start();
-  void settings.load();
-  // Patches published while the socket was down are lost; only a fresh snapshot is trustworthy.
-  connection.onReconnect(() => {
-    void estate.resync();
-    void settings.load();
-  });
-  return { transport, client, connection, estate, settings };
+  const settings = stores.get(settingsStores);
+  // Patches and events published while the socket was down are lost; only a fresh read is trustworthy.
+  const offReconnect = connection.onReconnect(() => stores.resync());
+  return {
+    transport, client, connection, estate, settings, stores,
+    dispose() { offReconnect(); stores.dispose(); connection.dispose(); },
+  };
 }
 
 function safeLocalStorage(): Storage | undefined {

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../../shared/contract/client.ts';
 import { compareAlerts, type Alert, type AlertChanges, type AlertList } from '../../../shared/model/replication.ts';
 import { describeError } from '../../platform/describe-error.ts';
+import type { StoreKind } from '../../platform/store-registry.ts';
 
 export interface AlertsStoreState {
   alerts: Alert[];
@@ -138,14 +139,4 @@ export function isUnacknowledged(alert: Alert): boolean {
   return alert.acknowledged === null;
 }
 
-const stores = new WeakMap<Client, AlertsStore>();
-export function alertsStoreOf(client: Client, onReconnect?: (listener: () => void) => () => void): AlertsStore {
-  let s = stores.get(client);
-  if (!s) {
-    s = createAlertsStore(client);
-    stores.set(client, s);
-    const made = s;
-    onReconnect?.(() => { void made.reload(); });
-  }
-  return s;
-}
+export const alertsStores: StoreKind<AlertsStore> = { name: 'alerts', create: ({ client }) => createAlertsStore(client), resync: (s) => s.reload() };

@@ -9,6 +9,7 @@ import {
   type SiteSessionState,
 } from '../../../shared/model/connections.ts';
 import { describeError } from '../../platform/describe-error.ts';
+import type { StoreKind } from '../../platform/store-registry.ts';
 
 type ConnectionsChannels = typeof connectionsChannels;
 type ConnectionsChannel = keyof ConnectionsChannels;
@@ -136,15 +137,7 @@ export function createConnectionsStore(transport: Transport, now: () => number =
   };
 }
 
-const stores = new WeakMap<Transport, ConnectionsStore>();
-/** One store per window, created on first use of the Connections screen. */
-export function connectionsStoreOf(transport: Transport, onReconnect?: (listener: () => void) => () => void): ConnectionsStore {
-  let s = stores.get(transport);
-  if (!s) {
-    s = createConnectionsStore(transport);
-    stores.set(transport, s);
-    const made = s;
-    onReconnect?.(() => { void made.load(); });
-  }
-  return s;
-}
+/** Made on first use of the Connections screen. */
+export const connectionsStores: StoreKind<ConnectionsStore> = {
+  name: 'connections', create: ({ transport }) => createConnectionsStore(transport), resync: (s) => s.load(),
+};

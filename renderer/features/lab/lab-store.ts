@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../../shared/contract/client.ts';
 import type { LabEvent, LabFault, LabFaultSpecInput, LabSpeed, LabStatus } from '../../../shared/model/lab.ts';
 import { describeError } from '../../platform/describe-error.ts';
+import type { StoreKind } from '../../platform/store-registry.ts';
 
 export interface LabStoreState {
   status: LabStatus | null;
@@ -101,14 +102,4 @@ export function createLabStore(client: Client): LabStore {
   };
 }
 
-const stores = new WeakMap<Client, LabStore>();
-export function labStoreOf(client: Client, onReconnect?: (listener: () => void) => () => void): LabStore {
-  let s = stores.get(client);
-  if (!s) {
-    s = createLabStore(client);
-    stores.set(client, s);
-    const made = s;
-    onReconnect?.(() => { void made.reload(); });
-  }
-  return s;
-}
+export const labStores: StoreKind<LabStore> = { name: 'lab', create: ({ client }) => createLabStore(client), resync: (s) => s.reload() };

@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/model/migration.ts';
 import type { MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
 import { describeError } from '../../platform/describe-error.ts';
+import type { StoreKind } from '../../platform/store-registry.ts';
 
 type Channels = typeof migrationChannels;
 type ChannelName = keyof Channels;
@@ -168,6 +169,11 @@ export function createMigrationStore(transport: Transport, client: MigrationClie
     },
   };
 }
+
+/** It keeps its stream subscriptions while the view is hidden. Not resynced yet: as before the registry. */
+export const migrationStores: StoreKind<MigrationStore> = {
+  name: 'migration', create: ({ transport }) => createMigrationStore(transport), resync: () => {},
+};
 
 /** Lanes carry the live limit, state and VM count: keep the settings table in step with them. */
 export function hostsFromLanes(hosts: HostMigrationSettings[], queue: MigrationQueue): HostMigrationSettings[] {

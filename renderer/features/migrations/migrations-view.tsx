@@ -1,23 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useEstate, useServices } from '../../platform/services-context.tsx';
-import { createMigrationStore, type MigrationStore, type MigrationStoreState } from './migration-store.ts';
+import { useEstate, useStoreOf } from '../../platform/services-context.tsx';
+import { migrationStores, type MigrationStore, type MigrationStoreState } from './migration-store.ts';
 import type { MigrationItem, PatchStep } from '../../../shared/model/migration.ts';
 import { MIGRATION_PERFORMANCES, type MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
 import { fmtBytes, fmtDuration, fmtRate, hostName, sections, throughputSeries, TYPE_LABEL } from './queue-model.ts';
 import './migrations.css';
 
-let shared: { transport: unknown; store: MigrationStore } | null = null;
-
-/** One migration store per window (it keeps its stream subscriptions while the view is hidden). */
+/** One migration store per connection. */
 function useMigrationStore(): MigrationStore {
-  const { transport } = useServices();
-  if (!shared || shared.transport !== transport) {
-    shared?.store.dispose();
-    shared = { transport, store: createMigrationStore(transport) };
-  }
-  return shared.store;
+  return useStoreOf(migrationStores);
 }
 
 function useMig<T>(store: MigrationStore, selector: (s: MigrationStoreState) => T): T {

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../../shared/contract/client.ts';
 import type { PlanFileError, PlanSummary } from '../../../shared/model/recovery-plan.ts';
 import { describeError } from '../../platform/describe-error.ts';
+import type { StoreKind } from '../../platform/store-registry.ts';
 
 export interface PlansState {
   status: 'loading' | 'ready' | 'error';
@@ -32,3 +33,13 @@ export function createPlansStore(client: Client): PlansStore {
     },
   };
 }
+
+export const plansStores: StoreKind<PlansStore> = {
+  name: 'plans',
+  create({ client }) {
+    const plans = createPlansStore(client);
+    void plans.load();
+    return plans;
+  },
+  resync: (plans) => plans.load(),
+};

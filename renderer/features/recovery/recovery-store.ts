@@ -4,6 +4,7 @@ import type {
   Decision, FinishAction, RunEventBatch, RunListItem, RunSnapshot, RunSummary,
 } from '../../../shared/model/recovery-run.ts';
 import { describeError } from '../../platform/describe-error.ts';
+import type { StoreKind } from '../../platform/store-registry.ts';
 
 export interface RecoveryState {
   runs: RunListItem[];
@@ -243,3 +244,14 @@ export function createRecoveryStore(client: Client, options: RecoveryStoreOption
   };
   return api;
 }
+
+export const recoveryStores: StoreKind<RecoveryStore> = {
+  name: 'recovery',
+  create({ client }) {
+    // Enough for 600 VMs at lab speed 'max': at most five renders a second from the event stream.
+    const recovery = createRecoveryStore(client, { applyIntervalMs: 200 });
+    recovery.start();
+    return recovery;
+  },
+  resync: (recovery) => recovery.resync(),
+};

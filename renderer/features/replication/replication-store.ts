@@ -4,6 +4,7 @@ import type { ResponseOf } from '../../../shared/contract/channels.ts';
 import type { ReplicationAction } from '../../../shared/contract/replication-channels.ts';
 import type { ReplicationSummary } from '../../../shared/model/replication.ts';
 import { describeError } from '../../platform/describe-error.ts';
+import type { StoreKind } from '../../platform/store-registry.ts';
 
 export type ReplicationActionResult = ResponseOf<'replication.act'>['results'][number];
 
@@ -81,15 +82,6 @@ export function createReplicationStore(client: Client): ReplicationStore {
   };
 }
 
-const stores = new WeakMap<Client, ReplicationStore>();
-/** One store per window's client, made on first use and reloaded after a reconnect. */
-export function replicationStoreOf(client: Client, onReconnect?: (listener: () => void) => () => void): ReplicationStore {
-  let s = stores.get(client);
-  if (!s) {
-    s = createReplicationStore(client);
-    stores.set(client, s);
-    const made = s;
-    onReconnect?.(() => { void made.reload(); });
-  }
-  return s;
-}
+export const replicationStores: StoreKind<ReplicationStore> = {
+  name: 'replication', create: ({ client }) => createReplicationStore(client), resync: (s) => s.reload(),
+};
