@@ -170,9 +170,13 @@ export function createMigrationStore(transport: Transport, client: MigrationClie
   };
 }
 
-/** It keeps its stream subscriptions while the view is hidden. Not resynced yet: as before the registry. */
+/**
+ * It keeps its stream subscriptions while the view is hidden. After a reconnect it reloads the
+ * queue, the host settings and the operations: a drain that moved on while the link was down
+ * sent its last migration.operations event into the void.
+ */
 export const migrationStores: StoreKind<MigrationStore> = {
-  name: 'migration', create: ({ transport }) => createMigrationStore(transport), resync: () => {},
+  name: 'migration', create: ({ transport }) => createMigrationStore(transport), resync: (s) => s.reload(),
 };
 
 /** Lanes carry the live limit, state and VM count: keep the settings table in step with them. */
