@@ -232,7 +232,7 @@ function applyVmPatch(vms: Record<string, Vm>, patch: VmPatch): void {
 const PLACEMENT_FIELDS = ['name', 'hostId', 'clusterId', 'siteId', 'vmId', 'hostIds', 'clusterIds'] as const;
 
 /** Whether applying `batch` to `state` adds, removes, renames or moves an entity. */
-export function changesStructure(state: EstateSnapshot, batch: PatchBatch): boolean {
+function changesStructure(state: EstateSnapshot, batch: PatchBatch): boolean {
   for (const patch of batch.patches) {
     switch (patch.op) {
       case 'clock':

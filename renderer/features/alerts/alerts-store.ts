@@ -134,9 +134,4 @@ export function createAlertsStore(client: Client): AlertsStore {
   };
 }
 
-/** Open (not cleared) and not yet acknowledged: what the status bar counts. */
-export function isUnacknowledged(alert: Alert): boolean {
-  return alert.acknowledged === null;
-}
-
 export const alertsStores: StoreKind<AlertsStore> = { name: 'alerts', create: ({ client }) => createAlertsStore(client), resync: (s) => s.reload() };

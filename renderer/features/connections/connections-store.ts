@@ -15,7 +15,7 @@ type ConnectionsChannels = typeof connectionsChannels;
 type ConnectionsChannel = keyof ConnectionsChannels;
 
 /** The connections.* channels through the shared typed client, which validates both ways. */
-export function callConnections<C extends ConnectionsChannel>(
+function callConnections<C extends ConnectionsChannel>(
   transport: Transport, channel: C, payload: z.input<ConnectionsChannels[C]['request']>,
 ): Promise<z.output<ConnectionsChannels[C]['response']>> {
   return createClient(transport).request(channel, payload) as Promise<z.output<ConnectionsChannels[C]['response']>>;
@@ -55,7 +55,7 @@ export interface ConnectionsStore {
 
 const bySite = (sessions: SiteSessionState[]) => Object.fromEntries(sessions.map((s) => [s.siteId, s]));
 
-export function createConnectionsStore(transport: Transport, now: () => number = Date.now): ConnectionsStore {
+function createConnectionsStore(transport: Transport, now: () => number = Date.now): ConnectionsStore {
   const store = createStore<ConnectionsStoreState>(() => ({ status: 'loading', error: null, list: null, sessions: {}, tests: {}, reconnecting: {} }));
   const off = transport.subscribe('sessions.state', (raw) => {
     const parsed = SessionsStateEventSchema.safeParse(raw);

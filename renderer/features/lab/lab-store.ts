@@ -25,11 +25,11 @@ export interface LabStore {
   dispose(): void;
 }
 
-export const MAX_LAB_EVENTS = 500;
+const MAX_LAB_EVENTS = 500;
 /** Events can arrive thousands a second at max speed; the store takes them in at most 4 times a second. */
 const EVENT_FLUSH_MS = 250;
 
-export function createLabStore(client: Client): LabStore {
+function createLabStore(client: Client): LabStore {
   const store = createStore<LabStoreState>(() => ({ status: null, events: [], state: 'loading', error: null, actionError: null, busy: false }));
   let pending: LabEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;

@@ -23,7 +23,7 @@ export interface MigrationClient {
   subscribe<S extends StreamName>(stream: S, listener: (event: Ev<S>) => void): () => void;
 }
 
-export function createMigrationClient(transport: Transport): MigrationClient {
+function createMigrationClient(transport: Transport): MigrationClient {
   return createClient(transport);
 }
 
@@ -61,7 +61,7 @@ export interface MigrationStore {
 /** At most this many queue events a second reach the views (the core sends one a second per cluster). */
 const QUEUE_FLUSH_MS = 250;
 
-export function createMigrationStore(transport: Transport, client: MigrationClient = createMigrationClient(transport)): MigrationStore {
+function createMigrationStore(transport: Transport, client: MigrationClient = createMigrationClient(transport)): MigrationStore {
   const store = createStore<MigrationStoreState>(() => ({
     clusterId: null, queue: null, hosts: [], operations: { drains: [], rolling: [] }, drainPlan: null, rollingPlan: null,
     state: 'idle', error: null, actionError: null, busy: false,

@@ -14,7 +14,7 @@ interface Attention {
 }
 
 /** What the run waits for a person to do: manual steps and failures (retry, skip or abort). */
-export function attentionOf(run: RunSnapshot): Attention[] {
+function attentionOf(run: RunSnapshot): Attention[] {
   const out: Attention[] = [];
   for (const group of run.groups) {
     for (const step of [...group.before, ...group.after]) {

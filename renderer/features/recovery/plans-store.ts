@@ -19,7 +19,7 @@ export interface PlansStore {
 }
 
 /** The plans folder as the core reads it. Plans are files, not a stream: reloaded after each change. */
-export function createPlansStore(client: Client): PlansStore {
+function createPlansStore(client: Client): PlansStore {
   const store = createStore<PlansState>(() => ({ status: 'loading', error: null, plans: [], invalid: [], folder: null }));
   return {
     store,

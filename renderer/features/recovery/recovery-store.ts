@@ -81,8 +81,6 @@ function patchListItem(item: RunListItem, batch: RunEventBatch): RunListItem {
   return header && header.type === 'run' ? { ...item, ...header.value } : item;
 }
 
-export const FINISHED_STATUSES = new Set(['completed', 'aborted']);
-
 export function createRecoveryStore(client: Client, options: RecoveryStoreOptions = {}): RecoveryStore {
   const applyIntervalMs = options.applyIntervalMs ?? 0;
   const store = createStore<RecoveryState>(() => ({

@@ -77,7 +77,7 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
 }
 
 /** h:mm:ss, the way a wall clock reads: the figure people watch during a failover. */
-export function formatClockSec(totalSec: number): string {
+function formatClockSec(totalSec: number): string {
   const s = Math.max(0, Math.floor(totalSec));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { PreflightReport, RecoveryPointPolicy, RunType } from '../../../shared/model/recovery-run.ts';
 
-export const WIZARD_STEPS = ['choose', 'policy', 'preflight', 'confirm'] as const;
+const WIZARD_STEPS = ['choose', 'policy', 'preflight', 'confirm'] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
 
 export const WIZARD_STEP_LABEL: Record<WizardStep, string> = {

@@ -41,7 +41,7 @@ export interface ReplicationStore {
  * The summary strip (computed by the core: request once, then the stream) and the replication
  * actions. Nothing here decides health or RPO; it only carries what the core says.
  */
-export function createReplicationStore(client: Client): ReplicationStore {
+function createReplicationStore(client: Client): ReplicationStore {
   const store = createStore<ReplicationStoreState>(() => ({ summary: null, summaryError: null, run: null }));
   let runId = 0;
   const off = client.subscribe('replication.summary', (summary) => {
