@@ -3,6 +3,7 @@ import type { Client } from '../../../shared/contract/client.ts';
 import type { LabEvent, LabFault, LabFaultSpecInput, LabSpeed, LabStatus } from '../../../shared/model/lab.ts';
 import { describeError } from '../../platform/describe-error.ts';
 import type { StoreKind } from '../../platform/store-registry.ts';
+import { busyAction } from '../../platform/busy-action.ts';
 
 export interface LabStoreState {
   status: LabStatus | null;
@@ -65,17 +66,7 @@ function createLabStore(client: Client): LabStore {
   };
   void reload();
 
-  const control = async <T,>(fn: () => Promise<T>): Promise<T | null> => {
-    store.setState({ busy: true, actionError: null });
-    try {
-      const out = await fn();
-      store.setState({ busy: false });
-      return out;
-    } catch (error) {
-      store.setState({ busy: false, actionError: describeError(error) });
-      return null;
-    }
-  };
+  const control = busyAction(store);
 
   return {
     store,

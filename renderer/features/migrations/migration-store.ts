@@ -9,6 +9,7 @@ import type {
 import type { MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
 import { describeError } from '../../platform/describe-error.ts';
 import type { StoreKind } from '../../platform/store-registry.ts';
+import { busyAction } from '../../platform/busy-action.ts';
 
 type Channels = typeof migrationChannels;
 type ChannelName = keyof Channels;
@@ -98,17 +99,7 @@ function createMigrationStore(transport: Transport, client: MigrationClient = cr
     }
   };
 
-  const act = async <T,>(fn: () => Promise<T>): Promise<T | null> => {
-    store.setState({ busy: true, actionError: null });
-    try {
-      const out = await fn();
-      store.setState({ busy: false });
-      return out;
-    } catch (error) {
-      store.setState({ busy: false, actionError: describeError(error) });
-      return null;
-    }
-  };
+  const act = busyAction(store);
   const cluster = () => {
     const id = store.getState().clusterId;
     if (!id) throw new Error('Choose a cluster first.');
