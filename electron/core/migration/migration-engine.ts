@@ -1,7 +1,7 @@
 import type { MigrationItem, MigrationType, ThroughputPoint } from '../../../shared/model/migration.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import type { HyperVBackend, MigrationJobInfo } from '../backends/backend-port.ts';
-import { holdsMemory } from '../estate/host-usage.ts';
+import { holdsMemory, usableMemoryBytes } from '../../../shared/model/host-usage.ts';
 import type { RecoveryClock } from '../recovery/backend-clock.ts';
 import type { EstateView } from './estate-view.ts';
 import { DEFAULT_MIGRATION_MODEL, liveMigration, quickMigrationSec, type MigrationModel } from './migration-model.ts';
@@ -343,7 +343,7 @@ export class MigrationEngine {
       const needs = item.type === 'offline' ? 0 : item.memoryBytes;
       const fits = (hostId: string) => {
         const h = estate.getHost(hostId);
-        return !!h && h.state === 'Up' && h.memoryAssignedBytes + this.incomingBytes(hostId) - (hostId === item.destHostId ? item.memoryBytes : 0) + needs <= h.memoryBytes - h.hostReserveBytes;
+        return !!h && h.state === 'Up' && h.memoryAssignedBytes + this.incomingBytes(hostId) - (hostId === item.destHostId ? item.memoryBytes : 0) + needs <= usableMemoryBytes(h);
       };
       if (!dest || !fits(dest.id)) {
         const why = !dest || dest.state !== 'Up' ? `${dest?.name ?? item.destHostId} is ${dest?.state ?? 'gone'}` : `${dest.name} no longer has room for it`;

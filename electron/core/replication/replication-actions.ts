@@ -3,7 +3,7 @@ import { ContractError } from '../../../shared/contract/errors.ts';
 import type { HyperVBackend, VMReplicationInfo } from '../backends/backend-port.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { Vm } from '../../../shared/model/estate.ts';
-import { isProtectedCopy } from './rpo-status.ts';
+import { isProtectedCopy } from '../estate/rpo-status.ts';
 
 export interface ActionResult {
   vmId: string;

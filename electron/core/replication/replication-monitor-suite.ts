@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertChanges, ReplicationSummary } from '../../../shared/model/replication.ts';
-import { createEstateStore, type EstateInventory } from '../estate/estate-store.ts';
+import type { EstateInventory } from '../backends/estate-source.ts';
+import { createEstateStore } from '../estate/estate-store.ts';
 import { manualClock, silentLogger } from '../testing/memory-ports.ts';
 import { createReplicationMonitor } from './replication-monitor.ts';
 

@@ -1,7 +1,7 @@
 import type { Vm } from '../../../../shared/model/estate.ts';
 import type { GroupPriority } from '../../../../shared/model/hyperv-enums.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
-import { holdsMemory } from '../../estate/host-usage.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
+import { holdsMemory } from '../../../../shared/model/host-usage.ts';
 import { fqdnOf, type LabWorld } from './lab-world.ts';
 import type { LiveMigration } from './live-migration.ts';
 import type { ReplicationEngine } from './replication-engine.ts';

@@ -1,8 +1,8 @@
 import type { Vm } from '../../../../shared/model/estate.ts';
 import type { LabFault, LabFaultSpec, LabSpeed, LabStatus } from '../../../../shared/model/lab.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
-import type { SourcePatch } from '../../estate/estate-store.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import type { SourcePatch } from '../estate-source.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { ClockPort } from '../../ports.ts';
 import type {
   BackendEvent, ClusterGroupInfo, ClusterNodeInfo, HyperVBackend, MigrationJobInfo, StartVMFailoverOptions,

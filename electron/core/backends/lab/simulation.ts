@@ -1,6 +1,6 @@
 import { clonePlain } from './clone-plain.ts';
 import type { LabEvent, LabLink } from '../../../../shared/model/lab.ts';
-import type { EstateInventory, SourcePatch } from '../../estate/estate-store.ts';
+import type { EstateInventory, SourcePatch } from '../estate-source.ts';
 import { ClusterRecovery } from './cluster-recovery.ts';
 import { generateLabEstate, type LabEstate } from './estate-generator.ts';
 import { EventLog } from './event-log.ts';

@@ -1,7 +1,7 @@
 import type { Cluster, Replication, Site, Tier, Vm } from '../../../../shared/model/estate.ts';
 import { GROUP_PRIORITIES, type GroupPriority } from '../../../../shared/model/hyperv-enums.ts';
 import type { ConnectionProfile } from '../../../../shared/model/connections.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import { DEFAULT_HOST_RESERVE_BYTES, type HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { ClusterGroupInfo, VMReplicationInfo, VMReplicationMeasure } from '../backend-port.ts';
 import type { InventoryAnswer, ReplicationAnswer, ReplicationRow, VmRow } from './ps-rows.ts';
 
@@ -10,9 +10,6 @@ import type { InventoryAnswer, ReplicationAnswer, ReplicationRow, VmRow } from '
  * p:/r:/x: VM ids by site role) so the same views, plans and tests work on either backend.
  */
 
-const GiB = 1024 ** 3;
-/** Not reported by Hyper-V (it is a registry setting); the common default reserve. (Unverified.) */
-export const HOST_RESERVE_BYTES = 8 * GiB;
 const TIER_BY_FREQUENCY: Record<number, Tier> = { 30: 0, 300: 1, 900: 2 };
 const PREFIX_BY_ROLE = { primary: 'p', dr: 'r', cloud: 'x' } as const;
 
@@ -167,7 +164,7 @@ export function mapSiteInventory(profile: Pick<ConnectionProfile, 'siteId' | 'ro
         const before = previous?.hosts.get(hostId);
         hosts.push(before ? { ...before, state } : {
           id: hostId, siteId: site.id, clusterId, name: nodeName, state, logicalProcessors: 1, memoryBytes: 0,
-          hostReserveBytes: HOST_RESERVE_BYTES, maxVmMigrations: 2, maxStorageMigrations: 2, migrationPerformance: 'Compression',
+          hostReserveBytes: DEFAULT_HOST_RESERVE_BYTES, maxVmMigrations: 2, maxStorageMigrations: 2, migrationPerformance: 'Compression',
         });
         for (const vm of previous?.vmsByHost.get(hostId) ?? []) { vms.push(vm); byId.set(vm.id, vm); }
         continue;
@@ -176,7 +173,7 @@ export function mapSiteInventory(profile: Pick<ConnectionProfile, 'siteId' | 'ro
       collectedAt = Math.max(collectedAt, got.answer.collectedAt);
       hosts.push({
         id: hostId, siteId: site.id, clusterId, name: h.Name, state,
-        logicalProcessors: Math.max(1, h.LogicalProcessorCount), memoryBytes: h.MemoryCapacity, hostReserveBytes: HOST_RESERVE_BYTES,
+        logicalProcessors: Math.max(1, h.LogicalProcessorCount), memoryBytes: h.MemoryCapacity, hostReserveBytes: DEFAULT_HOST_RESERVE_BYTES,
         maxVmMigrations: h.MaximumVirtualMachineMigrations, maxStorageMigrations: h.MaximumStorageMigrations,
         migrationPerformance: h.VirtualMachineMigrationPerformanceOption,
       });

@@ -1,8 +1,8 @@
 import { ContractError } from '../../../../shared/contract/errors.ts';
 import type { BackendInfo, Cluster, Site, Vm } from '../../../../shared/model/estate.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
-import type { EstateInventory, SourcePatch } from '../../estate/estate-store.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import type { EstateInventory, SourcePatch } from '../estate-source.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { BackendEvent, HyperVBackend, StartVMFailoverOptions, VmTarget } from '../backend-port.ts';
 import type { Route, RunResult, SiteSession } from '../../sessions/site-session.ts';
 import type { JsonObject } from './argument-encoding.ts';

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cluster, Site, Vm } from '../../../../../shared/model/estate.ts';
 import { ContractError } from '../../../../../shared/contract/errors.ts';
-import type { HostInventory } from '../../../estate/host-usage.ts';
+import type { HostInventory } from '../../../../../shared/model/host-usage.ts';
 import type { VMRecoverySnapshot } from '../../backend-port.ts';
 import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../argument-encoding.ts';
 import { hostSwitches, testSwitchOf } from '../../lab/lab-network.ts';

@@ -1,6 +1,6 @@
 import { ContractError } from '../../../../../shared/contract/errors.ts';
 import type { Vm } from '../../../../../shared/model/estate.ts';
-import type { HostInventory } from '../../../estate/host-usage.ts';
+import type { HostInventory } from '../../../../../shared/model/host-usage.ts';
 import { recoveryPointName } from '../../lab/lab-backend.ts';
 import type { LabSimulation } from '../../lab/simulation.ts';
 import type { ClockPort } from '../../../ports.ts';

@@ -3,7 +3,7 @@ import {
   CLUSTER_NODE_STATE, GROUP_PRIORITY, HEARTBEAT_STATUS, MIGRATION_PERFORMANCE, REPLICATION_HEALTH,
   REPLICATION_MODE, REPLICATION_STATE, VM_STATE,
 } from '../../../../../shared/model/hyperv-enums.ts';
-import type { HostInventory } from '../../../estate/host-usage.ts';
+import type { HostInventory } from '../../../../../shared/model/host-usage.ts';
 import { REPLICATION_RELATIONSHIP_TYPE, SNAPSHOT_TYPE } from '../windows-enums.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Host, Vm } from '../../../shared/model/estate.ts';
+import type { Host, Vm } from './estate.ts';
 
 export type HostInventory = Omit<Host, DerivedHostField>;
 export type DerivedHostField = 'memoryAssignedBytes' | 'vcpuAssigned' | 'cpuUsagePct' | 'vmCount' | 'runningVmCount';
@@ -6,6 +6,17 @@ export type HostUsage = Pick<Host, DerivedHostField>;
 
 /** States in which a VM holds memory on its host (Saved VMs release it to disk). */
 const HOLDS_MEMORY = new Set<Vm['state']>(['Running', 'Starting', 'Stopping', 'Paused', 'Pausing', 'Resuming', 'Saving', 'Reset', 'FastSaving']);
+
+/**
+ * Memory the parent partition keeps when the host does not say otherwise: Hyper-V does not report
+ * it (it is a registry setting); this is the common default reserve. (Unverified.)
+ */
+export const DEFAULT_HOST_RESERVE_BYTES = 8 * 1024 ** 3;
+
+/** Memory VMs may use on a host: its memory minus the parent partition's reserve. The one rule. */
+export function usableMemoryBytes(host: Pick<Host, 'memoryBytes' | 'hostReserveBytes'>): number {
+  return host.memoryBytes - host.hostReserveBytes;
+}
 
 export function holdsMemory(vm: Vm): boolean {
   return HOLDS_MEMORY.has(vm.state);
