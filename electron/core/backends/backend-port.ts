@@ -162,7 +162,18 @@ export interface StartVMFailoverOptions {
   recoverySnapshotName?: string;
 }
 
+/**
+ * The backend's clock: simulated on the lab, the system clock on real hosts. Every wait of a run or a
+ * migration uses it, so a paused or sped-up lab pauses or speeds up what waits on it.
+ */
+export interface BackendClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
 export interface HyperVBackend extends EstateSource {
+  readonly clock: BackendClock;
+
   // Inventory.
   getVM(query?: { computerName?: string; vmName?: string }): Promise<VMInfo[]>;
   getVMHost(computerName: string): Promise<VMHostInfo>;

@@ -1,8 +1,7 @@
 import type { MigrationItem, MigrationType, ThroughputPoint } from '../../../shared/model/migration.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
-import type { HyperVBackend, MigrationJobInfo } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend, MigrationJobInfo } from '../backends/backend-port.ts';
 import { holdsMemory, usableMemoryBytes } from '../../../shared/model/host-usage.ts';
-import type { RecoveryClock } from '../recovery/backend-clock.ts';
 import type { EstateView } from './estate-view.ts';
 import { DEFAULT_MIGRATION_MODEL, liveMigration, quickMigrationSec, type MigrationModel } from './migration-model.ts';
 
@@ -51,7 +50,7 @@ export interface NewItem {
 export interface EngineOptions {
   backend: HyperVBackend;
   estate: EstateView;
-  clock: RecoveryClock;
+  clock: BackendClock;
   /** Called (synchronously) after anything in the queue of these clusters changed. */
   onChange(clusterIds: ReadonlySet<string>): void;
   pollMs?: number;

@@ -6,7 +6,6 @@ import { createLabBackend, type LabBackend } from '../backends/lab/lab-backend.t
 import { LAB_EPOCH } from '../backends/lab/lab-source.ts';
 import { LabSimulation } from '../backends/lab/simulation.ts';
 import { createEstateStore, type EstateStore } from '../estate/estate-store.ts';
-import { recoveryClockFor } from '../recovery/backend-clock.ts';
 import { driveLab } from '../recovery/lab-drive.ts';
 import { manualClock, memoryPorts } from '../testing/memory-ports.ts';
 import type { CallContext } from '../dispatcher.ts';
@@ -42,7 +41,7 @@ export async function createMigrationRig(options: { vmCount?: number; seed?: num
   const published: MigrationRig['published'] = [];
   const ports = memoryPorts({ clock: wall, dataDir });
   const create = () => createMigrationHandlers({
-    backend: lab, estate, ports, audit, clock: recoveryClockFor(lab, wall), publishMs: 0,
+    backend: lab, estate, ports, audit, clock: lab.clock, publishMs: 0,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     publish: (stream, event) => { published.push({ stream, event }); },
   });

@@ -6,9 +6,8 @@ import type {
 import { ContractError } from '../../../shared/contract/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedBackend } from '../audit/audited-backend.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { ClockPort } from '../ports.ts';
-import type { RecoveryClock } from '../recovery/backend-clock.ts';
 import {
   planDrain, placementState, placeVm, simulateSchedule, liveLowerBound, type PlannerInput, type ScheduleHost,
 } from './drain-planner.ts';
@@ -24,7 +23,7 @@ export interface MigrationServiceOptions {
   estate: EstateView;
   audit: AuditLog;
   /** The backend's clock (simulated on the lab): every wait and every duration uses it. */
-  clock: RecoveryClock;
+  clock: BackendClock;
   wallClock: ClockPort;
   model?: MigrationModel;
   pollMs?: number;
@@ -68,7 +67,7 @@ export class MigrationService {
     this.engine.dispose();
   }
 
-  get clock(): RecoveryClock { return this.o.clock; }
+  get clock(): BackendClock { return this.o.clock; }
   /** The backend without audit: for reads. */
   get backendRaw(): HyperVBackend { return this.o.backend; }
   get estate(): EstateView { return this.o.estate; }

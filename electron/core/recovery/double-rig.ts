@@ -4,7 +4,7 @@ import { startDoubleBackend, type DoubleBackend } from '../backends/powershell/t
 import { createEstateStore } from '../estate/estate-store.ts';
 import { manualClock } from '../testing/memory-ports.ts';
 import type { RecoveryService } from './recovery-service.ts';
-import { serviceFactory, simulatedRecoveryClock, type RecoveryRig, type RigOptions } from './recovery-rig.ts';
+import { serviceFactory, simulatedBackendClock, type RecoveryRig, type RigOptions } from './recovery-rig.ts';
 
 /** The backend port method each mutating script stands for, so counts read the same on every rig. */
 const METHOD_OF: Partial<Record<RemoteOperation, string>> = {
@@ -94,7 +94,7 @@ export async function createDoubleRig(options: RigOptions = {}): Promise<DoubleR
   const wall = manualClock(Date.UTC(2026, 0, 1));
   const estate = createEstateStore(await backend.load(), { clock: wall, batchMs: 100, publish: () => {} });
   backend.start((patches) => estate.apply(patches));
-  const { dataDir, audit, events, make } = serviceFactory({ estate, clock: simulatedRecoveryClock(sim), wall });
+  const { dataDir, audit, events, make } = serviceFactory({ estate, clock: simulatedBackendClock(sim), wall });
   // Counted where they reach a host: a call whose caller died is still counted, one never sent is not.
   const calls = new Map<string, number>();
   hub.onAttempt = (change) => {

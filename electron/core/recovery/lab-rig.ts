@@ -3,7 +3,6 @@ import { LAB_EPOCH } from '../backends/lab/lab-source.ts';
 import { LabSimulation } from '../backends/lab/simulation.ts';
 import { createEstateStore } from '../estate/estate-store.ts';
 import { manualClock } from '../testing/memory-ports.ts';
-import { recoveryClockFor } from './backend-clock.ts';
 import { driveLab } from './lab-drive.ts';
 import { countingBackend, serviceFactory, type RecoveryRig, type RigOptions } from './recovery-rig.ts';
 
@@ -20,7 +19,7 @@ export async function createLabRig(options: RigOptions = {}): Promise<LabRig> {
   const lab = createLabBackend(sim, wall, 'pause');
   const estate = createEstateStore(await lab.load(), { clock: wall, batchMs: 100, publish: () => {} });
   lab.start((patches) => estate.apply(patches));
-  const { dataDir, audit, events, make } = serviceFactory({ estate, clock: recoveryClockFor(lab, wall), wall });
+  const { dataDir, audit, events, make } = serviceFactory({ estate, clock: lab.clock, wall });
   const calls = new Map<string, number>();
   // Calls are counted where they reach the lab: a dead process's calls never do.
   const counted = countingBackend(lab, calls);

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { LabSimulation } from '../backends/lab/simulation.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
@@ -10,7 +10,6 @@ import { silentLogger } from '../testing/memory-ports.ts';
 import type { LabFault, LabFaultSpec } from '../../../shared/model/lab.ts';
 import type { RunEventBatch } from '../../../shared/model/recovery-run.ts';
 import { PLAN_SCHEMA_VERSION, PlanDraftSchema, type PlanDraftInput, type RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
-import type { RecoveryClock } from './backend-clock.ts';
 import { fullSitePlan } from './default-plan.ts';
 import { RecoveryService } from './recovery-service.ts';
 
@@ -55,7 +54,7 @@ export interface RigOptions {
 export type RigFactory = (options?: RigOptions) => Promise<RecoveryRig>;
 
 /** The simulation's clock as the recovery service's: every wait is simulated time. */
-export function simulatedRecoveryClock(sim: LabSimulation): RecoveryClock {
+export function simulatedBackendClock(sim: LabSimulation): BackendClock {
   const queue = sim.world.queue;
   return {
     now: () => queue.now,
@@ -64,7 +63,7 @@ export function simulatedRecoveryClock(sim: LabSimulation): RecoveryClock {
 }
 
 /** Builds services the same way for every rig: one data folder, one audit log, events collected. */
-export function serviceFactory(parts: { estate: EstateStore; clock: RecoveryClock; wall: ClockPort }) {
+export function serviceFactory(parts: { estate: EstateStore; clock: BackendClock; wall: ClockPort }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'standby-recovery-'));
   const audit = createAuditLog(join(dataDir, 'audit', 'audit.jsonl'));
   const events: RunEventBatch[] = [];

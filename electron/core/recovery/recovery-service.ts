@@ -7,9 +7,8 @@ import type {
 } from '../../../shared/model/recovery-run.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedBackend } from '../audit/audited-backend.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { ClockPort, LoggerPort } from '../ports.ts';
-import type { RecoveryClock } from './backend-clock.ts';
 import { bootLimits, bootOrder, DEFAULT_DURATION_MODEL, type DurationModel } from './duration-model.ts';
 import { resolvePlan } from './plan-resolver.ts';
 import { labTcpProbe, simulatedScripts, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
@@ -23,7 +22,7 @@ export interface RecoveryServiceOptions {
   /** The current estate (the estate store satisfies this). */
   estate: { snapshot(): EstateSnapshot };
   dataDir: string;
-  clock: RecoveryClock;
+  clock: BackendClock;
   wallClock: ClockPort;
   audit: AuditLog;
   logger: LoggerPort;

@@ -3,9 +3,8 @@ import type { VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type {
   Decision, FinishAction, GroupRun, PlanStepRun, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
 } from '../../../shared/model/recovery-run.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { LoggerPort } from '../ports.ts';
-import type { RecoveryClock } from './backend-clock.ts';
 import { BootGate } from './boot-gate.ts';
 import { runPlanStep, withTimeout, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import type { RunJournal } from './run-journal.ts';
@@ -20,7 +19,7 @@ export const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
 export interface ExecutorEnvironment {
   /** Already audited for this run's actor. */
   backend: HyperVBackend;
-  clock: RecoveryClock;
+  clock: BackendClock;
   logger: LoggerPort;
   scripts: ScriptRunner;
   tcp: TcpProbe;

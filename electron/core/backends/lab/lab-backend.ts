@@ -178,6 +178,11 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
   const backend: LabBackend = {
     info: { kind: 'lab', description: sim.description, seed: sim.seed },
     simulation: sim,
+    // Waits are simulated time: they end when the simulation reaches them, at whatever speed it runs.
+    clock: {
+      now: () => sim.world.queue.now,
+      sleep: (ms) => new Promise((resolve) => { sim.world.queue.after(Math.max(0, ms), resolve); }),
+    },
 
     async load() {
       const inventory = sim.inventory();

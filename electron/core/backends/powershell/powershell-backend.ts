@@ -248,6 +248,11 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
 
   return {
     info,
+    // Real hosts keep real time: waits are the core's clock.
+    clock: {
+      now: () => options.clock.now(),
+      sleep: (ms) => new Promise((resolve) => { options.clock.setTimeout(resolve, Math.max(0, ms)); }),
+    },
     async load() {
       // A site that cannot be reached at start (the very case a DR console exists for) must not keep
       // the console from starting: it joins the estate at the first refresh that reaches it.
