@@ -16,6 +16,7 @@ import { auditedBackend } from './audit/audited-backend.ts';
 import { createRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { createMigrationHandlers } from './migration/migration-handlers.ts';
 import { createConnectionsHandlers } from './connections/connections-handlers.ts';
+import { createPowerShellRemoting } from './backends/powershell/powershell-remoting.ts';
 import type { HyperVBackend } from './backends/backend-port.ts';
 import { join } from 'node:path';
 import { ContractError } from '../../shared/contract/errors.ts';
@@ -45,7 +46,8 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   await mkdir(ports.dataDir, { recursive: true });
   const hub = createStreamHub((stream, error) => ports.logger.warn(`A ${stream} subscriber failed`, { error: String(error) }));
   const settings = createSettingsService(ports.settings, ports.logger);
-  const connections = await createConnectionsHandlers({ ports, publish: (stream, event) => hub.publish(stream, event) });
+  const remoting = createPowerShellRemoting({ clock: ports.clock, logger: ports.logger });
+  const connections = await createConnectionsHandlers({ ports, remoting, publish: (stream, event) => hub.publish(stream, event) });
   const source = options.source ?? connections.backendChoice?.() ?? createLabSource({ ...settings.get().lab, clock: ports.clock, journal: { dir: join(ports.dataDir, 'lab'), logger: ports.logger } });
   let observeBatch: (batch: PatchBatch) => void = () => {};
   const estate = createEstateStore(await source.load(), {

@@ -12,8 +12,9 @@ export type ConnectionsHandlers = {
 };
 type StreamName = keyof typeof connectionsStreams;
 
-export interface ConnectionsHandlerOptions extends Partial<Omit<ConnectionsServiceOptions, 'ports' | 'onSessions'>> {
+export interface ConnectionsHandlerOptions extends Partial<Omit<ConnectionsServiceOptions, 'ports' | 'onSessions' | 'remoting'>> {
   ports: CorePorts;
+  remoting: ConnectionsServiceOptions['remoting'];
   publish(stream: StreamName, event: SessionsStateEvent): void;
 }
 

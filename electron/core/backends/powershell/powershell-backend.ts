@@ -4,7 +4,7 @@ import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
 import type { EstateInventory, SourcePatch } from '../estate-source.ts';
 import type { HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { BackendEvent, HyperVBackend, StartVMFailoverOptions, VmTarget } from '../backend-port.ts';
-import type { Route, RunResult, SiteSession } from '../../sessions/site-session.ts';
+import type { Route, RunResult, SiteSession } from './site-session.ts';
 import type { JsonObject } from './argument-encoding.ts';
 import { applyReplicationAnswer, mapSiteInventory, type ClusterAnswer, type SiteInventory } from './inventory-mapper.ts';
 import { contractErrorOf, parseData } from './ps-output.ts';

@@ -1,7 +1,7 @@
 import { ConnectionProfileSchema, type ConnectionProfile, type ConnectionTimeouts } from '../../../../../shared/model/connections.ts';
 import { systemClock, type ClockPort } from '../../../ports.ts';
 import { LabSimulation } from '../../lab/simulation.ts';
-import { SiteSession } from '../../../sessions/site-session.ts';
+import { SiteSession } from '../site-session.ts';
 import { createPowerShellBackend, type PowerShellBackend } from '../powershell-backend.ts';
 import { createNodePowerShell, type PsShell } from '../ps-shell.ts';
 import { DEFAULT_SCRIPT_DIRECTORY } from '../script-catalog.ts';

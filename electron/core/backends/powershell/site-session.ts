@@ -1,10 +1,10 @@
-import { ContractError } from '../../../shared/contract/errors.ts';
-import type { ConnectionProfile, RemotingFailure, SiteSessionState } from '../../../shared/model/connections.ts';
-import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
-import { bootstrapLine, operationLine, type JsonObject } from '../backends/powershell/argument-encoding.ts';
-import { contractErrorOf, parseSessionEnvelope, type PsError, type RemoteEnvelope } from '../backends/powershell/ps-output.ts';
-import { LOCAL_OPERATIONS, REMOTE_OPERATIONS, scriptPath, type RemoteOperation } from '../backends/powershell/script-catalog.ts';
-import { ShellFailure, type PsShell, type PsShellFactory } from '../backends/powershell/ps-shell.ts';
+import { ContractError } from '../../../../shared/contract/errors.ts';
+import type { ConnectionProfile, RemotingFailure, SiteSessionState } from '../../../../shared/model/connections.ts';
+import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
+import { bootstrapLine, operationLine, type JsonObject } from './argument-encoding.ts';
+import { contractErrorOf, parseSessionEnvelope, type PsError, type RemoteEnvelope } from './ps-output.ts';
+import { LOCAL_OPERATIONS, REMOTE_OPERATIONS, scriptPath, type RemoteOperation } from './script-catalog.ts';
+import { ShellFailure, type PsShell, type PsShellFactory } from './ps-shell.ts';
 import { adviseRemotingFailure } from './winrm-advice.ts';
 
 /**

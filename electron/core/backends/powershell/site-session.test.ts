@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ContractError } from '../../../shared/contract/errors.ts';
-import { ConnectionProfileSchema } from '../../../shared/model/connections.ts';
-import { systemClock } from '../ports.ts';
-import { LabSimulation } from '../backends/lab/simulation.ts';
-import { DEFAULT_SCRIPT_DIRECTORY } from '../backends/powershell/script-catalog.ts';
-import { createNodePowerShell } from '../backends/powershell/ps-shell.ts';
-import { DoubleHub, FAKE_POWERSHELL } from '../backends/powershell/testing/double-hub.ts';
-import { labDoubleEstate } from '../backends/powershell/testing/lab-double-estate.ts';
-import { HOSTILE_NAMES } from '../backends/powershell/testing/hostile-names.ts';
+import { ContractError } from '../../../../shared/contract/errors.ts';
+import { ConnectionProfileSchema } from '../../../../shared/model/connections.ts';
+import { systemClock } from '../../ports.ts';
+import { LabSimulation } from '../lab/simulation.ts';
+import { DEFAULT_SCRIPT_DIRECTORY } from './script-catalog.ts';
+import { createNodePowerShell } from './ps-shell.ts';
+import { DoubleHub, FAKE_POWERSHELL } from './testing/double-hub.ts';
+import { labDoubleEstate } from './testing/lab-double-estate.ts';
+import { HOSTILE_NAMES } from './testing/hostile-names.ts';
 import { SiteSession } from './site-session.ts';
 
 /** Real node-powershell, real child processes, the double at the other end. */

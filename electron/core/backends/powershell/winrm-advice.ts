@@ -1,4 +1,4 @@
-import type { RemotingFailure, RemotingFailureKind } from '../../../shared/model/connections.ts';
+import type { RemotingFailure, RemotingFailureKind } from '../../../../shared/model/connections.ts';
 
 /**
  * The remoting failures people really meet, each with one sentence that says what to do. Matched on
