@@ -5,9 +5,9 @@ import { systemClock } from '../../ports.ts';
 import { LabSimulation } from '../lab/simulation.ts';
 import { DEFAULT_SCRIPT_DIRECTORY } from './script-catalog.ts';
 import { createNodePowerShell } from './ps-shell.ts';
-import { DoubleHub, FAKE_POWERSHELL } from './testing/double-hub.ts';
-import { labDoubleEstate } from './testing/lab-double-estate.ts';
-import { HOSTILE_NAMES } from './testing/hostile-names.ts';
+import { DoubleHub, FAKE_POWERSHELL } from '../../testing/powershell-double/double-hub.ts';
+import { labDoubleEstate } from '../../testing/powershell-double/lab-double-estate.ts';
+import { HOSTILE_NAMES } from '../../testing/powershell-double/hostile-names.ts';
 import { SiteSession } from './site-session.ts';
 
 /** Real node-powershell, real child processes, the double at the other end. */

@@ -1,8 +1,8 @@
-import type { Vm } from '../../../../shared/model/estate.ts';
-import { manualClock } from '../../testing/memory-ports.ts';
-import type { VmTarget } from '../backend-port.ts';
-import { createLabBackend, type LabBackend } from './lab-backend.ts';
-import { LabSimulation } from './simulation.ts';
+import type { Vm } from '../../../shared/model/estate.ts';
+import { manualClock } from './memory-ports.ts';
+import type { VmTarget } from '../backends/backend-port.ts';
+import { createLabBackend, type LabBackend } from '../backends/lab/lab-backend.ts';
+import { LabSimulation } from '../backends/lab/simulation.ts';
 
 export const LAB_TEST_START = Date.UTC(2026, 10, 25, 3);
 export const MINUTE = 60_000;

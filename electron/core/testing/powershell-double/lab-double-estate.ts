@@ -1,11 +1,11 @@
-import { ContractError } from '../../../../../shared/contract/errors.ts';
-import type { Vm } from '../../../../../shared/model/estate.ts';
-import type { HostInventory } from '../../../../../shared/model/host-usage.ts';
-import { recoveryPointName } from '../../lab/lab-backend.ts';
-import type { LabSimulation } from '../../lab/simulation.ts';
-import type { ClockPort } from '../../../ports.ts';
-import type { JsonObject } from '../argument-encoding.ts';
-import type { RemoteOperation } from '../script-catalog.ts';
+import { ContractError } from '../../../../shared/contract/errors.ts';
+import type { Vm } from '../../../../shared/model/estate.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
+import { recoveryPointName } from '../../backends/lab/lab-backend.ts';
+import type { LabSimulation } from '../../backends/lab/simulation.ts';
+import type { ClockPort } from '../../ports.ts';
+import type { JsonObject } from '../../backends/powershell/argument-encoding.ts';
+import type { RemoteOperation } from '../../backends/powershell/script-catalog.ts';
 import type { DoubleEstate } from './double-hub.ts';
 
 /**

@@ -3,13 +3,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Cluster, Site, Vm } from '../../../../../shared/model/estate.ts';
-import { ContractError } from '../../../../../shared/contract/errors.ts';
-import type { HostInventory } from '../../../../../shared/model/host-usage.ts';
-import type { VMRecoverySnapshot } from '../../backend-port.ts';
-import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../argument-encoding.ts';
-import { hostSwitches, testSwitchOf } from '../../lab/lab-network.ts';
-import { MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../script-catalog.ts';
+import type { Cluster, Site, Vm } from '../../../../shared/model/estate.ts';
+import { ContractError } from '../../../../shared/contract/errors.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
+import type { VMRecoverySnapshot } from '../../backends/backend-port.ts';
+import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../../backends/powershell/argument-encoding.ts';
+import { hostSwitches, testSwitchOf } from '../../backends/lab/lab-network.ts';
+import { MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../../backends/powershell/script-catalog.ts';
 import {
   clusterNodeRow, brokerGroupRow, hostRow, inventoryAnswer, measureRow, remoteError, remoteOk, replicationAnswer,
   replicationRow, sessionAnswer, snapshotRow, vmGroupRow, vmRow, type PsFlavor,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { journalFile } from './run-journal.ts';
+import { journalFile } from '../recovery/run-journal.ts';
 import { settled, severable, testPlan, type RecoveryRig, type RigFactory } from './recovery-rig.ts';
-import { summarize } from './run-summary.ts';
-import { readVm } from './vm-steps.ts';
+import { summarize } from '../recovery/run-summary.ts';
+import { readVm } from '../recovery/vm-steps.ts';
 
 const ACTOR = 'tester';
 

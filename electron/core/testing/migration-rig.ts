@@ -6,11 +6,11 @@ import { createLabBackend, type LabBackend } from '../backends/lab/lab-backend.t
 import { LAB_EPOCH } from '../backends/lab/lab-source.ts';
 import { LabSimulation } from '../backends/lab/simulation.ts';
 import { createEstateStore, type EstateStore } from '../estate/estate-store.ts';
-import { driveLab } from '../recovery/lab-drive.ts';
-import { manualClock, memoryPorts } from '../testing/memory-ports.ts';
+import { driveLab } from './lab-drive.ts';
+import { manualClock, memoryPorts } from './memory-ports.ts';
 import type { CallContext } from '../dispatcher.ts';
-import { createMigrationHandlers, type MigrationHandlers } from './migration-handlers.ts';
-import type { MigrationService } from './migration-service.ts';
+import { createMigrationHandlers, type MigrationHandlers } from '../migration/migration-handlers.ts';
+import type { MigrationService } from '../migration/migration-service.ts';
 
 export const OPERATOR: CallContext = { role: 'operator', actor: 'tester' };
 

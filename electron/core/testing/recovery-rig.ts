@@ -6,12 +6,12 @@ import type { LabSimulation } from '../backends/lab/simulation.ts';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { ClockPort } from '../ports.ts';
-import { silentLogger } from '../testing/memory-ports.ts';
+import { silentLogger } from './memory-ports.ts';
 import type { LabFault, LabFaultSpec } from '../../../shared/model/lab.ts';
 import type { RunEventBatch } from '../../../shared/model/recovery-run.ts';
 import { PLAN_SCHEMA_VERSION, PlanDraftSchema, type PlanDraftInput, type RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
-import { fullSitePlan } from './default-plan.ts';
-import { RecoveryService } from './recovery-service.ts';
+import { fullSitePlan } from '../recovery/default-plan.ts';
+import { RecoveryService } from '../recovery/recovery-service.ts';
 
 /**
  * What the orchestrator's tests need from a backend under test, whichever it is: a simulated estate

@@ -2,7 +2,7 @@ import { createLabBackend, type LabBackend } from '../backends/lab/lab-backend.t
 import { LAB_EPOCH } from '../backends/lab/lab-source.ts';
 import { LabSimulation } from '../backends/lab/simulation.ts';
 import { createEstateStore } from '../estate/estate-store.ts';
-import { manualClock } from '../testing/memory-ports.ts';
+import { manualClock } from './memory-ports.ts';
 import { driveLab } from './lab-drive.ts';
 import { countingBackend, serviceFactory, type RecoveryRig, type RigOptions } from './recovery-rig.ts';
 

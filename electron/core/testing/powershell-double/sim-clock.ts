@@ -1,5 +1,5 @@
-import type { ClockPort } from '../../../ports.ts';
-import type { LabSimulation } from '../../lab/simulation.ts';
+import type { ClockPort } from '../../ports.ts';
+import type { LabSimulation } from '../../backends/lab/simulation.ts';
 
 /**
  * The simulation's clock as a ClockPort: timers are events on its queue, so session timeouts,

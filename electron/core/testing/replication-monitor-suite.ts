@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertChanges, ReplicationSummary } from '../../../shared/model/replication.ts';
 import type { EstateInventory } from '../backends/estate-source.ts';
 import { createEstateStore } from '../estate/estate-store.ts';
-import { manualClock, silentLogger } from '../testing/memory-ports.ts';
-import { createReplicationMonitor } from './replication-monitor.ts';
+import { manualClock, silentLogger } from './memory-ports.ts';
+import { createReplicationMonitor } from '../replication/replication-monitor.ts';
 
 export const MONITOR_START = Date.UTC(2026, 10, 25, 3);
 

@@ -1,10 +1,10 @@
-import { ConnectionProfileSchema, type ConnectionProfile, type ConnectionTimeouts } from '../../../../../shared/model/connections.ts';
-import { systemClock, type ClockPort } from '../../../ports.ts';
-import { LabSimulation } from '../../lab/simulation.ts';
-import { SiteSession } from '../site-session.ts';
-import { createPowerShellBackend, type PowerShellBackend } from '../powershell-backend.ts';
-import { createNodePowerShell, type PsShell } from '../ps-shell.ts';
-import { DEFAULT_SCRIPT_DIRECTORY } from '../script-catalog.ts';
+import { ConnectionProfileSchema, type ConnectionProfile, type ConnectionTimeouts } from '../../../../shared/model/connections.ts';
+import { systemClock, type ClockPort } from '../../ports.ts';
+import { LabSimulation } from '../../backends/lab/simulation.ts';
+import { SiteSession } from '../../backends/powershell/site-session.ts';
+import { createPowerShellBackend, type PowerShellBackend } from '../../backends/powershell/powershell-backend.ts';
+import { createNodePowerShell, type PsShell } from '../../backends/powershell/ps-shell.ts';
+import { DEFAULT_SCRIPT_DIRECTORY } from '../../backends/powershell/script-catalog.ts';
 import { DoubleHub, FAKE_POWERSHELL } from './double-hub.ts';
 import { labDoubleEstate } from './lab-double-estate.ts';
 import { simulationClock } from './sim-clock.ts';
@@ -41,7 +41,7 @@ export interface DoubleBackendOptions {
    * 'live': the estate lives at 1× from its start time, and the backend's clock tells that time (as a
    * console and its hosts agree on the time): for tests that judge ages, RPO or the clock's progress.
    * 'simulated': one timeline: sessions, shell timeouts and refreshes run on the simulation's clock
-   * and the caller drives it (see recovery/double-rig.ts), advancing it only while no line is being
+   * and the caller drives it (see testing/double-rig.ts), advancing it only while no line is being
    * worked on outside the simulation.
    */
   time?: 'self' | 'live' | 'simulated';

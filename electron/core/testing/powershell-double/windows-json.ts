@@ -1,10 +1,10 @@
-import type { Cluster, Replication, Vm } from '../../../../../shared/model/estate.ts';
+import type { Cluster, Replication, Vm } from '../../../../shared/model/estate.ts';
 import {
   CLUSTER_NODE_STATE, GROUP_PRIORITY, HEARTBEAT_STATUS, MIGRATION_PERFORMANCE, REPLICATION_HEALTH,
   REPLICATION_MODE, REPLICATION_STATE, VM_STATE,
-} from '../../../../../shared/model/hyperv-enums.ts';
-import type { HostInventory } from '../../../../../shared/model/host-usage.ts';
-import { REPLICATION_RELATIONSHIP_TYPE, SNAPSHOT_TYPE } from '../windows-enums.ts';
+} from '../../../../shared/model/hyperv-enums.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
+import { REPLICATION_RELATIONSHIP_TYPE, SNAPSHOT_TYPE } from '../../backends/powershell/windows-enums.ts';
 
 /**
  * Writes the lab estate the way the scripts' ConvertTo-Json would on a host: property names of the

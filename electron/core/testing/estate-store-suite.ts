@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PatchBatch } from '../../../shared/model/estate.ts';
 import { applyPatches } from '../../../shared/model/apply-patches.ts';
-import { manualClock } from '../testing/memory-ports.ts';
+import { manualClock } from './memory-ports.ts';
 import type { EstateInventory } from '../backends/estate-source.ts';
-import { createEstateStore } from './estate-store.ts';
+import { createEstateStore } from '../estate/estate-store.ts';
 
 /**
  * The estate store's behaviour on an inventory from each backend: the lab's own, and the same lab

@@ -1,9 +1,9 @@
 import { LAB_EPOCH } from '../backends/lab/lab-source.ts';
 import type { RemoteOperation } from '../backends/powershell/script-catalog.ts';
-import { startDoubleBackend, type DoubleBackend } from '../backends/powershell/testing/double-backend.ts';
+import { startDoubleBackend, type DoubleBackend } from './powershell-double/double-backend.ts';
 import { createEstateStore } from '../estate/estate-store.ts';
-import { manualClock } from '../testing/memory-ports.ts';
-import type { RecoveryService } from './recovery-service.ts';
+import { manualClock } from './memory-ports.ts';
+import type { RecoveryService } from '../recovery/recovery-service.ts';
 import { serviceFactory, simulatedBackendClock, type RecoveryRig, type RigOptions } from './recovery-rig.ts';
 
 /** The backend port method each mutating script stands for, so counts read the same on every rig. */
