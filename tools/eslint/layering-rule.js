@@ -59,6 +59,27 @@ export function layerOf(file, root) {
   return null;
 }
 
+// Core inner walls (DESIGN.md rule 9, STRUCTURE.md "The parts of the core"), judged on repository
+// paths. A backend implementation is anything in a folder under electron/core/backends/; the files
+// directly in backends/ (backend-port.ts, estate-source.ts, remoting-port.ts, lab-port.ts) are the port.
+// Test code (*.test.ts, electron/core/testing/) may cross the backend walls.
+const coreRel = (file, root) => path.relative(root, file).split(path.sep).join('/');
+const CORE_TESTING = 'electron/core/testing/';
+const CORE_BACKEND = /^electron\/core\/backends\/([^/]+)\//;
+const CORE_SERVICES = /^electron\/core\/(replication|migration|connections|settings|audit|recovery|estate)\//;
+const CORE_COMPOSITION_ROOT = new Set(['electron/core/core.ts']);
+export function coreWallViolation(fromRel, toRel) {
+  if (/\.test\.tsx?$/.test(fromRel) || fromRel.startsWith(CORE_TESTING)) return null;
+  if (toRel.startsWith(CORE_TESTING)) return 'production code never imports test code (electron/core/testing/); only *.test.ts files, e2e/ and bench/ may';
+  const from = CORE_BACKEND.exec(fromRel)?.[1];
+  const to = CORE_BACKEND.exec(toRel)?.[1];
+  if (!to || from === to) return null;
+  if (from) return `backends/${from} never imports backends/${to}: a backend knows the port's types, not another backend`;
+  if (CORE_SERVICES.test(fromRel)) return `services reach a backend only through the port (the files directly in electron/core/backends/), never backends/${to}/`;
+  if (!CORE_COMPOSITION_ROOT.has(fromRel)) return `only the composition root (electron/core/core.ts) names a backend implementation (backends/${to}/)`;
+  return null;
+}
+
 export const layeringRule = {
   meta: {
     type: 'problem',
@@ -74,6 +95,8 @@ export const layeringRule = {
       if (typeof specifier !== 'string') return;
       if (specifier.startsWith('.') || specifier.startsWith('/')) {
         const target = layerOf(path.resolve(path.dirname(file), specifier), root);
+        const wall = coreWallViolation(coreRel(file, root), coreRel(path.resolve(path.dirname(file), specifier), root));
+        if (wall) context.report({ node, message: `${specifier}: ${wall}. See DESIGN.md, rule 9.` });
         if (target && !ALLOWED[from].includes(target)) {
           context.report({ node, message: `Layer "${from}" must not import from "${target}" (${specifier}). Allowed: ${ALLOWED[from].join(', ')}. See DESIGN.md, rule 1.` });
         }
