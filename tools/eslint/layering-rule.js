@@ -68,7 +68,7 @@ const CORE_TESTING = 'electron/core/testing/';
 const CORE_BACKEND = /^electron\/core\/backends\/([^/]+)\//;
 const CORE_SERVICES = /^electron\/core\/(replication|migration|connections|settings|audit|recovery|estate)\//;
 const CORE_COMPOSITION_ROOT = new Set(['electron/core/core.ts']);
-export function coreWallViolation(fromRel, toRel) {
+function coreWallViolation(fromRel, toRel) {
   if (/\.test\.tsx?$/.test(fromRel) || fromRel.startsWith(CORE_TESTING)) return null;
   if (toRel.startsWith(CORE_TESTING)) return 'production code never imports test code (electron/core/testing/); only *.test.ts files, e2e/ and bench/ may';
   const from = CORE_BACKEND.exec(fromRel)?.[1];

@@ -8,7 +8,7 @@ import { DEFAULT_SCRIPT_DIRECTORY } from './script-catalog.ts';
 import { SiteSession } from './site-session.ts';
 import { adviseRemotingFailure } from './winrm-advice.ts';
 
-export interface PowerShellRemotingOptions {
+interface PowerShellRemotingOptions {
   clock: ClockPort;
   logger: LoggerPort;
   /** The local PowerShell: STANDBY_POWERSHELL, else "powershell" on Windows and "pwsh" elsewhere. */
@@ -21,7 +21,7 @@ export interface PowerShellRemotingOptions {
   backoff?: { initialMs: number; maxMs: number };
 }
 
-export function defaultExecutable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+function defaultExecutable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const configured = env.STANDBY_POWERSHELL?.trim();
   if (configured) return configured;
   return platform === 'win32' ? 'powershell' : 'pwsh';
