@@ -63,7 +63,6 @@ export function layerOf(file, root) {
 // paths. A backend implementation is anything in a folder under electron/core/backends/; the files
 // directly in backends/ (backend-port.ts, estate-source.ts, remoting-port.ts, lab-port.ts) are the port.
 // Test code (*.test.ts, electron/core/testing/) may cross the backend walls.
-const coreRel = (file, root) => path.relative(root, file).split(path.sep).join('/');
 const CORE_TESTING = 'electron/core/testing/';
 const CORE_BACKEND = /^electron\/core\/backends\/([^/]+)\//;
 const CORE_SERVICES = /^electron\/core\/(replication|migration|connections|settings|audit|recovery|estate)\//;
@@ -95,7 +94,7 @@ export const layeringRule = {
       if (typeof specifier !== 'string') return;
       if (specifier.startsWith('.') || specifier.startsWith('/')) {
         const target = layerOf(path.resolve(path.dirname(file), specifier), root);
-        const wall = coreWallViolation(coreRel(file, root), coreRel(path.resolve(path.dirname(file), specifier), root));
+        const wall = coreWallViolation(repoPath(file, root), repoPath(path.resolve(path.dirname(file), specifier), root));
         if (wall) context.report({ node, message: `${specifier}: ${wall}. See DESIGN.md, rule 9.` });
         if (target && !ALLOWED[from].includes(target)) {
           context.report({ node, message: `Layer "${from}" must not import from "${target}" (${specifier}). Allowed: ${ALLOWED[from].join(', ')}. See DESIGN.md, rule 1.` });
