@@ -6,9 +6,9 @@ import type { LabControl } from '../backends/lab/lab-backend.ts';
 import type { Handlers } from '../dispatcher.ts';
 import type { CorePorts } from '../ports.ts';
 
-export type LabHandlers = Pick<Handlers, keyof typeof labChannels>;
+type LabHandlers = Pick<Handlers, keyof typeof labChannels>;
 
-export interface LabHandlerOptions {
+interface LabHandlerOptions {
   /** The lab's controls when the lab is the active backend, otherwise null. */
   lab: LabControl | null;
   /** The active backend, named in the refusal when it is not the lab. */

@@ -22,7 +22,7 @@ import { DrainRun } from './drain-run.ts';
 import { isFinal, type ParentRun } from './run-context.ts';
 import { rollingAvoid, RollingRun, type RollingContext } from './rolling-run.ts';
 
-export interface MigrationServiceOptions {
+interface MigrationServiceOptions {
   backend: HyperVBackend;
   estate: EstateView;
   audit: AuditLog;
@@ -361,7 +361,7 @@ export class MigrationService implements RollingContext {
   }
 }
 
-export function rollingOrder(estate: EstateView, clusterId: string, hostIds?: readonly string[]): Host[] {
+function rollingOrder(estate: EstateView, clusterId: string, hostIds?: readonly string[]): Host[] {
   const hosts = clusterHosts(estate, clusterId);
   if (!hostIds || hostIds.length === 0) return hosts;
   return hostIds.map((id) => {
@@ -379,7 +379,7 @@ function settingsOf(h: Host): HostMigrationSettings {
   };
 }
 
-export function publicItem(item: EngineItem): MigrationItem {
+function publicItem(item: EngineItem): MigrationItem {
   return {
     id: item.id, vmId: item.vmId, vmName: item.vmName, clusterId: item.clusterId, sourceHostId: item.sourceHostId,
     destHostId: item.destHostId, type: item.type, state: item.state, operationId: item.operationId, purpose: item.purpose,

@@ -9,9 +9,9 @@ import type { CorePorts } from '../ports.ts';
 import { runReplicationAction } from './replication-actions.ts';
 import type { ReplicationMonitor } from './replication-monitor.ts';
 
-export type ReplicationHandlers = Pick<Handlers, keyof typeof replicationChannels>;
+type ReplicationHandlers = Pick<Handlers, keyof typeof replicationChannels>;
 
-export interface ReplicationHandlerOptions {
+interface ReplicationHandlerOptions {
   /** Watches the estate store (the composition root feeds it every patch batch). */
   replication: ReplicationMonitor;
   backend: HyperVBackend;

@@ -4,9 +4,9 @@ import type { Handlers } from '../dispatcher.ts';
 import type { CorePorts } from '../ports.ts';
 import type { SettingsService } from './settings-service.ts';
 
-export type SettingsHandlers = Pick<Handlers, 'settings.get' | 'settings.update'>;
+type SettingsHandlers = Pick<Handlers, 'settings.get' | 'settings.update'>;
 
-export interface SettingsHandlerOptions {
+interface SettingsHandlerOptions {
   settings: SettingsService;
   ports: CorePorts;
   audit: AuditLog;

@@ -20,7 +20,7 @@ export const FAILOVER_MODEL = {
 /** States from which the replica can be failed over (unplanned failover tolerates a broken link). */
 const FAILOVER_FROM = new Set<ReplicationState>(['Replicating', 'Suspended', 'Error', 'WaitingForStartResynchronize', 'ResynchronizeSuspended']);
 
-export interface FailoverOutcome {
+interface FailoverOutcome {
   vm: Vm;
   /** Changes written on the primary after the chosen point: lost unless it was a planned failover. */
   dataLossBytes: number;

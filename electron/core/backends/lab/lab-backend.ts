@@ -15,7 +15,7 @@ import type { LabSimulation } from './simulation.ts';
 import { TimeDriver } from './time-driver.ts';
 
 /** A call that hangs (backend-timeout fault) is given up after this much simulated time. */
-export const CALL_TIMEOUT_MS = 60_000;
+const CALL_TIMEOUT_MS = 60_000;
 
 /** The lab's own controls, on top of the backend port. */
 export interface LabControl {

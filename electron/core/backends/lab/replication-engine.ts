@@ -8,7 +8,7 @@ import { fqdnOf, type LabWorld } from './lab-world.ts';
 import type { Transfer, WanLink } from './wan-link.ts';
 
 /** How the lab turns write churn into replication traffic. (Modelling choices, not Hyper-V facts.) */
-export const REPLICATION_MODEL = {
+const REPLICATION_MODEL = {
   /** Bytes on the wire per byte of change log: Hyper-V compresses replication traffic by default. */
   compressionRatio: 0.5,
   /** Per-cycle protocol cost: log headers, acknowledgements. */

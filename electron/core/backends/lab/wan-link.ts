@@ -15,7 +15,7 @@ interface Flow extends Transfer {
   live: boolean;
 }
 
-export interface WanLinkSpec {
+interface WanLinkSpec {
   id: LabLinkId;
   name: string;
   bitsPerSec: number;
