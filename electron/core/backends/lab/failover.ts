@@ -3,7 +3,8 @@ import type { Vm } from '../../../../shared/model/estate.ts';
 import type { ReplicationState } from '../../../../shared/model/hyperv-enums.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
 import type { LabWorld } from './lab-world.ts';
-import type { RecoveryPoint, Relationship, ReplicationEngine } from './replication-engine.ts';
+import type { ReplicationEngine } from './replication-engine.ts';
+import type { RecoveryPoint, Relationship } from './replication-relationship.ts';
 import type { VmPower } from './vm-power.ts';
 
 /** How long the replica host takes to apply a recovery point and to build a test VM. (Modelling.) */

@@ -10,7 +10,7 @@ import type {
 } from '../backend-port.ts';
 import { hostSwitches, testSwitchOf } from './lab-network.ts';
 import { fqdnOf } from './lab-world.ts';
-import type { RecoveryPoint, Relationship } from './replication-engine.ts';
+import type { RecoveryPoint, Relationship } from './replication-relationship.ts';
 import type { LabSimulation } from './simulation.ts';
 import { TimeDriver } from './time-driver.ts';
 
