@@ -8,8 +8,7 @@ import type { EngineItem, ItemOwner } from './migration-engine.ts';
 import type { DrainEntry } from './operation-journal.ts';
 import { fmtSec, isFinal, KEEP_EVENTS, MAX_ATTEMPTS, type ParentRun, type RunContext } from './run-context.ts';
 
-// Drain ---------------------------------------------------------------------------------------------
-
+/** One drain: empties a node onto the others through the migration queue, and knows which VMs it moved. */
 export class DrainRun implements ItemOwner {
   readonly op: DrainOperation;
   private readonly svc: RunContext;
@@ -276,8 +275,7 @@ export class DrainRun implements ItemOwner {
   }
 }
 
-// Failback of a rolling maintenance's node --------------------------------------------------------------
-
+/** A node's VMs coming home after its maintenance; done when every move has settled. */
 export class FailbackBatch implements ItemOwner {
   private readonly run: ParentRun;
   readonly items: EngineItem[] = [];

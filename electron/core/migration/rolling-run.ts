@@ -24,9 +24,7 @@ export function rollingAvoid(order: readonly Host[], k: number, lanes: number): 
   return out;
 }
 
-// Rolling maintenance --------------------------------------------------------------------------------
-
-
+/** One rolling maintenance: each node of a cluster drained, patched, resumed and failed back, nodesAtOnce at a time. */
 export class RollingRun {
   readonly op: RollingOperation;
   private readonly svc: RollingContext;

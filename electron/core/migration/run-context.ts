@@ -35,13 +35,16 @@ export interface ParentRun {
 }
 
 
+/** Attempts per VM in a drain: a failed move is tried on another node until this many. */
 export const MAX_ATTEMPTS = 3;
+/** Events an operation keeps (the oldest are dropped). */
 export const KEEP_EVENTS = 300;
 
 export function isFinal(status: DrainOperation['status']): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
 
+/** A duration in an operation's events: seconds, minutes or hours. */
 export function fmtSec(sec: number): string {
   const s = Math.round(sec);
   if (s < 90) return `${s} s`;
