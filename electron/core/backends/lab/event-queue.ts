@@ -23,7 +23,7 @@ class Entry implements ScheduledEvent {
 }
 
 export class EventQueue {
-  private readonly heap = new BinaryHeap<Entry>(before);
+  private readonly heap = new BinaryHeap<Entry>();
   private seq = 0;
   private current: number;
   /** Events run so far (cancelled ones excluded): the bench's and the status's busy-ness figure. */
@@ -39,7 +39,7 @@ export class EventQueue {
   /** Runs fn at simulated time `at` (never earlier than now); times are whole milliseconds. */
   at(at: number, fn: () => void): ScheduledEvent {
     const entry = new Entry(Math.max(this.current, Math.ceil(at)), this.seq++, fn);
-    this.heap.push(entry);
+    this.heap.push(entry, entry.at, entry.seq);
     return entry;
   }
 
@@ -50,13 +50,13 @@ export class EventQueue {
   /** Time of the next live event, or null. */
   peek(): number | null {
     while (this.heap.size > 0 && this.heap.peek()!.cancelled) this.heap.pop();
-    return this.heap.size > 0 ? this.heap.peek()!.at : null;
+    return this.heap.size > 0 ? this.heap.peekKey()! : null;
   }
 
   /** Runs every event due up to and including `until`, then leaves the clock at `until`. */
   runUntil(until: number): void {
     const heap = this.heap;
-    while (heap.size > 0 && heap.peek()!.at <= until) {
+    while (heap.size > 0 && heap.peekKey()! <= until) {
       const entry = heap.pop()!;
       if (entry.cancelled) continue;
       this.current = entry.at;
@@ -65,8 +65,4 @@ export class EventQueue {
     }
     if (until > this.current) this.current = until;
   }
-}
-
-function before(a: Entry, b: Entry): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }

@@ -38,7 +38,7 @@ export class WanLink {
   private cuts = 0;
   private virtual = 0;
   private updatedAt: number;
-  private readonly flows = new BinaryHeap<Flow>(finishesFirst);
+  private readonly flows = new BinaryHeap<Flow>();
   private active = 0;
   private next: ScheduledEvent | null = null;
   private readonly queue: EventQueue;
@@ -77,7 +77,7 @@ export class WanLink {
       this.queue.after(0, () => fail(`${this.name} is down`));
       return flow;
     }
-    this.flows.push(flow);
+    this.flows.push(flow, flow.finishV);
     this.active += 1;
     // An arrival only delays the others; the pending wake-up is still early enough unless the
     // newcomer itself finishes first. Waking early is harmless: complete() reschedules.
@@ -157,8 +157,4 @@ export class WanLink {
     const latency = this.latencyMs;
     for (const flow of done) this.queue.after(latency, flow.done);
   }
-}
-
-function finishesFirst(a: Flow, b: Flow): boolean {
-  return a.finishV < b.finishV;
 }
