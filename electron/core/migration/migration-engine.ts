@@ -34,7 +34,7 @@ export interface EngineItem extends MigrationItem {
   excluded: Set<string>;
 }
 
-export interface NewItem {
+interface NewItem {
   vmId: string;
   destHostId: string;
   type: MigrationType;
@@ -47,7 +47,7 @@ export interface NewItem {
   front?: boolean;
 }
 
-export interface EngineOptions {
+interface EngineOptions {
   backend: HyperVBackend;
   estate: EstateView;
   clock: BackendClock;
