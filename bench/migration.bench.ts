@@ -3,9 +3,9 @@
 // with baselines run the same way (naive FIFO to one destination, Windows' own drain, no compression).
 import type { Host } from '../shared/model/estate.ts';
 import type { MigrationPerformance } from '../shared/model/hyperv-enums.ts';
-import { driveLab } from '../electron/core/recovery/lab-drive.ts';
+import { driveLab } from '../electron/core/testing/lab-drive.ts';
 import { planDrain, type PlannerHost, type PlannerVm } from '../electron/core/migration/drain-planner.ts';
-import { createMigrationRig, OPERATOR, type MigrationRig } from '../electron/core/migration/migration-rig.ts';
+import { createMigrationRig, OPERATOR, type MigrationRig } from '../electron/core/testing/migration-rig.ts';
 import { familyOf } from '../electron/core/migration/migration-model.ts';
 import { median, round, type Emit } from './bench-result.ts';
 

@@ -2,8 +2,8 @@ import { generateLabEstate } from '../electron/core/backends/lab/estate-generato
 import { LAB_EPOCH } from '../electron/core/backends/lab/lab-source.ts';
 import { parseData, parseSessionEnvelope } from '../electron/core/backends/powershell/ps-output.ts';
 import { ReplicationAnswerSchema } from '../electron/core/backends/powershell/ps-rows.ts';
-import { remoteOk, replicationAnswer, sessionAnswer } from '../electron/core/backends/powershell/testing/windows-json.ts';
-import { startDoubleBackend } from '../electron/core/backends/powershell/testing/double-backend.ts';
+import { remoteOk, replicationAnswer, sessionAnswer } from '../electron/core/testing/powershell-double/windows-json.ts';
+import { startDoubleBackend } from '../electron/core/testing/powershell-double/double-backend.ts';
 import { DEFAULT_SETTINGS } from '../shared/model/settings.ts';
 import { median, round, type Emit } from './bench-result.ts';
 

@@ -11,7 +11,6 @@ import { BOOT_STORM_MODEL } from '../electron/core/backends/lab/boot-storm.ts';
 import { POWER_MODEL } from '../electron/core/backends/lab/vm-power.ts';
 import { createAuditLog } from '../electron/core/audit/audit-log.ts';
 import { createEstateStore } from '../electron/core/estate/estate-store.ts';
-import { recoveryClockFor } from '../electron/core/recovery/backend-clock.ts';
 import { fullSitePlan } from '../electron/core/recovery/default-plan.ts';
 import { groupLowerBoundSec, type DurationModel } from '../electron/core/recovery/duration-model.ts';
 import { RecoveryService } from '../electron/core/recovery/recovery-service.ts';
@@ -63,7 +62,7 @@ async function failoverSite(draft: PlanDraft): Promise<Measured> {
   estate.apply(sim.flushPatches());
   const backendSpent = { ms: 0 };
   const service = new RecoveryService({
-    backend: timedBackend(lab, backendSpent), estate, dataDir, clock: recoveryClockFor(lab, wall), wallClock: wall,
+    backend: timedBackend(lab, backendSpent), estate, dataDir, clock: lab.clock, wallClock: wall,
     audit: createAuditLog(join(dataDir, 'audit.jsonl')), logger: silentLogger(), publish: () => {}, durationModel: LAB_MODEL,
   });
   const plan: RecoveryPlan = { ...draft, schemaVersion: PLAN_SCHEMA_VERSION, id: 'bench', revision: 1, updatedAt: new Date().toISOString() };

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { LabSimulation } from '../electron/core/backends/lab/simulation.ts';
-import { DoubleHub, FAKE_POWERSHELL } from '../electron/core/backends/powershell/testing/double-hub.ts';
-import { labDoubleEstate } from '../electron/core/backends/powershell/testing/lab-double-estate.ts';
+import { DoubleHub, FAKE_POWERSHELL } from '../electron/core/testing/powershell-double/double-hub.ts';
+import { labDoubleEstate } from '../electron/core/testing/powershell-double/lab-double-estate.ts';
 import { DEFAULT_SETTINGS } from '../shared/model/settings.ts';
 import { serveConsole, type ServedConsole } from './serve-fixture.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore } from '../../electron/core/core.ts';
-import { startDoubleBackend } from '../../electron/core/backends/powershell/testing/double-backend.ts';
+import { startDoubleBackend } from '../../electron/core/testing/powershell-double/double-backend.ts';
 import { memoryPorts, silentLogger } from '../../electron/core/testing/memory-ports.ts';
 import { startServer } from '../../electron/server/server.ts';
 import { createWebSocketTransport } from '../../renderer/transport/websocket-transport.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RpoStatusSchema } from './rpo.ts';
+import { RpoStatusSchema, TierSchema } from './rpo.ts';
 import {
   CLUSTER_NODE_STATES, GROUP_PRIORITIES, HEARTBEAT_STATUSES, MIGRATION_PERFORMANCES,
   REPLICATION_HEALTHS, REPLICATION_MODES, REPLICATION_STATES, VM_STATES,
@@ -72,8 +72,7 @@ export const ReplicationSchema = z.object({
 });
 export type Replication = z.infer<typeof ReplicationSchema>;
 
-export const TierSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
-export type Tier = z.infer<typeof TierSchema>;
+export { TierSchema, type Tier } from './rpo.ts';
 
 export const VmSchema = z.object({
   id: z.string(),

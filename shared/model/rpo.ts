@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { Tier } from './estate.ts';
+
+/** A VM's protection tier: what its RPO target is (0 is the most critical). */
+export const TierSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
+export type Tier = z.infer<typeof TierSchema>;
 
 /**
  * How much data each tier may lose: the promise the replication view checks. A few replication

@@ -38,11 +38,44 @@ const FORBIDDEN_PACKAGES = {
   main: [],
 };
 
+// Renderer inner walls (DESIGN.md rule 9, STRUCTURE.md "Renderer moves"), judged on repository paths:
+// [importer matches, target matches, why]. Test files (*.test.ts(x)) and renderer/testing/ may use testing/.
+const repoPath = (file, root) => path.relative(root, file).split(path.sep).join('/');
+const isRendererTest = (rel) => /\.test\.tsx?$/.test(rel) || rel.startsWith('renderer/testing/');
+const RENDERER_WALLS = [
+  [(rel) => rel.startsWith('renderer/features/'), (to) => to.startsWith('renderer/app/'), 'renderer features never import the app shell; window-wide services live in renderer/platform/'],
+  [(rel) => /^renderer\/(platform|ui)\//.test(rel), (to) => /^renderer\/(app|features)\//.test(to), 'renderer/platform/ and renderer/ui/ are the floor below the features and the shell'],
+  [(rel) => rel.startsWith('renderer/') && !isRendererTest(rel), (to) => to.startsWith('renderer/testing/'), 'production code never imports test code (renderer/testing/); only *.test.ts(x) files may'],
+];
+function rendererWallViolations(fromRel, toRel) {
+  return RENDERER_WALLS.filter(([importer, target]) => importer(fromRel) && target(toRel)).map(([, , why]) => why);
+}
+
 export function layerOf(file, root) {
   const rel = path.relative(root, file).split(path.sep).join('/');
   // Build configuration (vite.config.ts beside the renderer) runs in Node at build time.
   if (/(^|\/)[^/]*\.config\.[cm]?[jt]s$/.test(rel)) return null;
   for (const [prefix, layer] of LAYERS) if (rel === prefix || rel.startsWith(`${prefix}/`)) return layer;
+  return null;
+}
+
+// Core inner walls (DESIGN.md rule 9, STRUCTURE.md "The parts of the core"), judged on repository
+// paths. A backend implementation is anything in a folder under electron/core/backends/; the files
+// directly in backends/ (backend-port.ts, estate-source.ts, remoting-port.ts, lab-port.ts) are the port.
+// Test code (*.test.ts, electron/core/testing/) may cross the backend walls.
+const CORE_TESTING = 'electron/core/testing/';
+const CORE_BACKEND = /^electron\/core\/backends\/([^/]+)\//;
+const CORE_SERVICES = /^electron\/core\/(replication|migration|connections|settings|audit|recovery|estate)\//;
+const CORE_COMPOSITION_ROOT = new Set(['electron/core/core.ts']);
+function coreWallViolation(fromRel, toRel) {
+  if (/\.test\.tsx?$/.test(fromRel) || fromRel.startsWith(CORE_TESTING)) return null;
+  if (toRel.startsWith(CORE_TESTING)) return 'production code never imports test code (electron/core/testing/); only *.test.ts files, e2e/ and bench/ may';
+  const from = CORE_BACKEND.exec(fromRel)?.[1];
+  const to = CORE_BACKEND.exec(toRel)?.[1];
+  if (!to || from === to) return null;
+  if (from) return `backends/${from} never imports backends/${to}: a backend knows the port's types, not another backend`;
+  if (CORE_SERVICES.test(fromRel)) return `services reach a backend only through the port (the files directly in electron/core/backends/), never backends/${to}/`;
+  if (!CORE_COMPOSITION_ROOT.has(fromRel)) return `only the composition root (electron/core/core.ts) names a backend implementation (backends/${to}/)`;
   return null;
 }
 
@@ -61,8 +94,13 @@ export const layeringRule = {
       if (typeof specifier !== 'string') return;
       if (specifier.startsWith('.') || specifier.startsWith('/')) {
         const target = layerOf(path.resolve(path.dirname(file), specifier), root);
+        const wall = coreWallViolation(repoPath(file, root), repoPath(path.resolve(path.dirname(file), specifier), root));
+        if (wall) context.report({ node, message: `${specifier}: ${wall}. See DESIGN.md, rule 9.` });
         if (target && !ALLOWED[from].includes(target)) {
           context.report({ node, message: `Layer "${from}" must not import from "${target}" (${specifier}). Allowed: ${ALLOWED[from].join(', ')}. See DESIGN.md, rule 1.` });
+        }
+        for (const why of rendererWallViolations(repoPath(file, root), repoPath(path.resolve(path.dirname(file), specifier), root))) {
+          context.report({ node, message: `${specifier}: ${why}. See DESIGN.md, rule 9.` });
         }
         return;
       }

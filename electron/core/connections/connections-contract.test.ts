@@ -6,6 +6,7 @@ import { ConnectionsListSchema } from '../../../shared/model/connections.ts';
 import { createCore, type Core } from '../core.ts';
 import type { CallContext } from '../dispatcher.ts';
 import { memoryPorts, memorySettings } from '../testing/memory-ports.ts';
+import { createPowerShellRemoting } from '../backends/powershell/powershell-remoting.ts';
 import { createConnectionsHandlers } from './connections-handlers.ts';
 
 /**
@@ -28,7 +29,8 @@ type Handle = (channel: string, body: unknown, ctx: CallContext) => Promise<unkn
 
 /** The dispatcher's rules (access, then schema), applied to connectionsChannels alone. */
 async function standalone(): Promise<{ handle: Handle; close(): Promise<void> }> {
-  const module = await createConnectionsHandlers({ ports: memoryPorts(), publish: () => {} });
+  const ports = memoryPorts();
+  const module = await createConnectionsHandlers({ ports, remoting: createPowerShellRemoting({ clock: ports.clock, logger: ports.logger }), publish: () => {} });
   const handle: Handle = async (channel, request, ctx) => {
     const def = connectionsChannels[channel as keyof typeof connectionsChannels];
     if (!def) throw new ContractError('unknown-channel', channel);

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionProfileSchema, type ConnectionProfile, type SessionsStateEvent } from '../../../shared/model/connections.ts';
 import { LabSimulation } from '../backends/lab/simulation.ts';
-import { DoubleHub, FAKE_POWERSHELL } from '../backends/powershell/testing/double-hub.ts';
-import { labDoubleEstate } from '../backends/powershell/testing/lab-double-estate.ts';
-import { memoryPorts, memorySecrets, memorySettings } from '../testing/memory-ports.ts';
+import { DoubleHub, FAKE_POWERSHELL } from '../testing/powershell-double/double-hub.ts';
+import { labDoubleEstate } from '../testing/powershell-double/lab-double-estate.ts';
+import { memoryPorts, memorySettings } from '../testing/memory-ports.ts';
 import type { CallContext } from '../dispatcher.ts';
-import type { CorePorts } from '../ports.ts';
+import { memorySecrets, type CorePorts } from '../ports.ts';
+import { createPowerShellRemoting } from '../backends/powershell/powershell-remoting.ts';
 import { createConnectionsHandlers, type ConnectionsModule } from './connections-handlers.ts';
 import { credentialRefFor } from './connections-service.ts';
 import { profileFilePath } from './profile-file.ts';
@@ -34,7 +35,9 @@ function profile(siteId = 'site-pri', overrides: Partial<ConnectionProfile> = {}
 async function start(ports: CorePorts = memoryPorts(), events: SessionsStateEvent[] = []): Promise<ConnectionsModule> {
   const module = await createConnectionsHandlers({
     ports, publish: (_stream, event) => events.push(event),
-    executable: FAKE_POWERSHELL, shellEnv: hub.env(), backoff: { initialMs: 60_000, maxMs: 60_000 },
+    remoting: createPowerShellRemoting({
+      clock: ports.clock, logger: ports.logger, executable: FAKE_POWERSHELL, shellEnv: hub.env(), backoff: { initialMs: 60_000, maxMs: 60_000 },
+    }),
   });
   modules.push(module);
   return module;
@@ -120,7 +123,9 @@ describe('connections.test through the double', () => {
   });
 
   it('says PowerShell is missing when the executable does not exist', async () => {
-    const module = await createConnectionsHandlers({ ports: memoryPorts(), publish: () => {}, executable: '/nonexistent/pwsh' });
+    const ports = memoryPorts();
+    const remoting = createPowerShellRemoting({ clock: ports.clock, logger: ports.logger, executable: '/nonexistent/pwsh' });
+    const module = await createConnectionsHandlers({ ports, remoting, publish: () => {} });
     modules.push(module);
     const result = await module.handlers['connections.test']({ profile: profile(), password: PASSWORD }, operator);
     expect(result).toMatchObject({ ok: false, state: 'lost', failure: { kind: 'powershell-missing' } });

@@ -5,11 +5,7 @@ import {
 } from '../../../shared/model/connections.ts';
 import type { CorePorts } from '../ports.ts';
 import type { HyperVBackend } from '../backends/backend-port.ts';
-import { createPowerShellBackend } from '../backends/powershell/powershell-backend.ts';
-import { createNodePowerShell, type PsShell } from '../backends/powershell/ps-shell.ts';
-import { DEFAULT_SCRIPT_DIRECTORY } from '../backends/powershell/script-catalog.ts';
-import { SiteSession } from '../sessions/site-session.ts';
-import { adviseRemotingFailure } from '../sessions/winrm-advice.ts';
+import type { RemoteSiteSession, RemotingFactory } from '../backends/remoting-port.ts';
 import { loadProfiles, profileFilePath, writeProfiles } from './profile-file.ts';
 
 /**
@@ -27,22 +23,10 @@ export interface ConnectionsServiceOptions {
   ports: CorePorts;
   /** Called with every live session after any of them changed. */
   onSessions(sessions: SiteSessionState[]): void;
-  /** The local PowerShell: STANDBY_POWERSHELL, else "powershell" on Windows and "pwsh" elsewhere. */
-  executable?: string;
-  /** Environment of the shells (tests pass the double's hub). */
-  shellEnv?: NodeJS.ProcessEnv;
-  scriptDirectory?: string;
-  /** Replaces node-powershell entirely (unit tests). */
-  shellFactory?: () => PsShell;
-  backoff?: { initialMs: number; maxMs: number };
+  /** Makes the sessions and the remoting backend; the composition root chooses the implementation. */
+  remoting: RemotingFactory;
   /** At most this many connection tests at once; each starts a PowerShell process. */
   maxConcurrentTests?: number;
-}
-
-export function defaultExecutable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  const configured = env.STANDBY_POWERSHELL?.trim();
-  if (configured) return configured;
-  return platform === 'win32' ? 'powershell' : 'pwsh';
 }
 
 export function credentialRefFor(siteId: string): string {
@@ -84,7 +68,7 @@ export class ConnectionsService {
   private profiles: ConnectionProfile[] = [];
   private preferred: BackendKind | null = null;
   private readonly passwords = new Map<string, boolean>();
-  private live: SiteSession[] = [];
+  private live: RemoteSiteSession[] = [];
   /** passwordBinding + name of each profile the live backend started with. */
   private liveSignature: string | null = null;
   private activeKind: BackendKind = 'lab';
@@ -97,7 +81,7 @@ export class ConnectionsService {
   }
 
   get executable(): string {
-    return this.options.executable ?? defaultExecutable();
+    return this.options.remoting.executable;
   }
 
   async init(): Promise<void> {
@@ -216,22 +200,8 @@ export class ConnectionsService {
     return { preferred: this.preferredBackend(), restartRequired: this.restartRequired() };
   }
 
-  private shellFactory(): () => PsShell {
-    if (this.options.shellFactory) return this.options.shellFactory;
-    const executable = this.executable;
-    const env = this.options.shellEnv;
-    return () => createNodePowerShell(env ? { executable, env } : { executable });
-  }
-
-  private session(profile: ConnectionProfile, password: () => Promise<string | null>, autoReconnect: boolean): SiteSession {
-    return new SiteSession({
-      profile, password, autoReconnect,
-      shellFactory: this.shellFactory(),
-      scriptDirectory: this.options.scriptDirectory ?? DEFAULT_SCRIPT_DIRECTORY,
-      clock: this.options.ports.clock,
-      logger: this.options.ports.logger,
-      ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
-    });
+  private session(profile: ConnectionProfile, password: () => Promise<string | null>, autoReconnect: boolean): RemoteSiteSession {
+    return this.options.remoting.session(profile, password, { autoReconnect });
   }
 
   /** Opens a temporary session with the profile, reports every node, and closes it. */
@@ -262,7 +232,7 @@ export class ConnectionsService {
     try {
       const state = await session.connect();
       const failure = state.state === 'connected' ? null
-        : state.lastError ?? adviseRemotingFailure(`No node answered for ${profile.clusters.map((c) => c.cluster).join(', ')}.`, profile.clusters[0]?.cluster ?? null);
+        : state.lastError ?? this.options.remoting.adviseFailure(`No node answered for ${profile.clusters.map((c) => c.cluster).join(', ')}.`, profile.clusters[0]?.cluster ?? null);
       this.options.ports.logger.info('Connection tested', { actor, site: profile.siteId, state: state.state, failure: failure?.kind ?? null });
       return {
         ok: state.state === 'connected',
@@ -305,7 +275,7 @@ export class ConnectionsService {
       this.activeKind = 'powershell';
       this.liveSignature = this.signature(complete);
       this.options.ports.logger.info(`PowerShell backend chosen: ${complete.map((p) => p.name).join(', ')} through ${this.executable}`);
-      return createPowerShellBackend({ sessions: this.live, clock: this.options.ports.clock, logger: this.options.ports.logger });
+      return this.options.remoting.backend(this.live);
     };
   }
 

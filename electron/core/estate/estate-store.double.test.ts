@@ -1,5 +1,5 @@
-import { startDoubleBackend } from '../backends/powershell/testing/double-backend.ts';
-import { estateStoreSuite } from './estate-store-suite.ts';
+import { startDoubleBackend } from '../testing/powershell-double/double-backend.ts';
+import { estateStoreSuite } from '../testing/estate-store-suite.ts';
 
 /** The same store tests on the inventory the PowerShell backend loads through the double. */
 estateStoreSuite('PowerShell through the double', async () => {

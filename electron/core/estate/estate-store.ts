@@ -1,28 +1,15 @@
 import {
   VM_NESTED_FIELDS,
-  type BackendInfo, type Clock, type Cluster, type EstateSnapshot, type Host, type Patch, type PatchBatch, type Site, type Vm,
+  type Clock, type Cluster, type EstateSnapshot, type Host, type Patch, type PatchBatch, type Site, type Vm,
 } from '../../../shared/model/estate.ts';
 import type { ClockPort, TimerHandle } from '../ports.ts';
-import { hostUsage, type HostInventory, type HostUsage } from './host-usage.ts';
-import { isProtectedCopy, rpoStatus, sameRpo } from '../replication/rpo-status.ts';
+import type { EstateInventory, SourcePatch } from '../backends/estate-source.ts';
+import { hostUsage, type HostInventory, type HostUsage } from '../../../shared/model/host-usage.ts';
+import { isProtectedCopy, rpoStatus, sameRpo } from './rpo-status.ts';
 import { BreachQueue } from './breach-queue.ts';
 
 /** VM fields that change what a host holds; other merges (replication figures) leave hosts alone. */
 const PLACEMENT_FIELDS = ['state', 'hostId', 'memoryBytes', 'cpuCount', 'cpuUsagePct'] as const;
-
-/** What a backend reports: like Patch, but hosts come without the figures the store derives. */
-export type SourcePatch =
-  | Exclude<Patch, { op: 'put'; kind: 'host' }>
-  | { op: 'put'; kind: 'host'; value: HostInventory };
-
-export interface EstateInventory {
-  backend: BackendInfo;
-  clock: Clock;
-  sites: Site[];
-  clusters: Cluster[];
-  hosts: HostInventory[];
-  vms: Vm[];
-}
 
 export interface EstateStore {
   /** The current estate; pending changes are published first so seq matches what clients saw. */

@@ -1,5 +1,5 @@
 import type { Cluster, EstateSnapshot, Host, Vm } from '../../../shared/model/estate.ts';
-import { holdsMemory } from '../estate/host-usage.ts';
+import { holdsMemory, usableMemoryBytes } from '../../../shared/model/host-usage.ts';
 import { familyOf } from './migration-model.ts';
 import type { PlannerHost, PlannerVm } from './drain-planner.ts';
 
@@ -53,7 +53,7 @@ export function vmsByHost(estate: EstateView, clusterId: string): Map<string, Vm
 export function plannerHost(host: Host, incomingBytes = 0): PlannerHost {
   return {
     id: host.id, name: host.name, state: host.state,
-    capacityBytes: host.memoryBytes - host.hostReserveBytes,
+    capacityBytes: usableMemoryBytes(host),
     usedBytes: host.memoryAssignedBytes + incomingBytes,
     logicalProcessors: host.logicalProcessors, vcpuAssigned: host.vcpuAssigned,
     busyCores: (host.cpuUsagePct / 100) * host.logicalProcessors,

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrainOperation, RollingOperation } from '../../../shared/model/migration.ts';
-import { createMigrationRig, OPERATOR, type MigrationRig } from './migration-rig.ts';
+import { createMigrationRig, OPERATOR, type MigrationRig } from '../testing/migration-rig.ts';
 import { operationsJournalFile, readOperationsJournal } from './operation-journal.ts';
 
 let rig: MigrationRig | null = null;

@@ -1,8 +1,7 @@
 import type { MigrationItem, MigrationType, ThroughputPoint } from '../../../shared/model/migration.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
-import type { HyperVBackend, MigrationJobInfo } from '../backends/backend-port.ts';
-import { holdsMemory } from '../estate/host-usage.ts';
-import type { RecoveryClock } from '../recovery/backend-clock.ts';
+import type { BackendClock, HyperVBackend, MigrationJobInfo } from '../backends/backend-port.ts';
+import { holdsMemory, usableMemoryBytes } from '../../../shared/model/host-usage.ts';
 import type { EstateView } from './estate-view.ts';
 import { DEFAULT_MIGRATION_MODEL, liveMigration, quickMigrationSec, type MigrationModel } from './migration-model.ts';
 
@@ -35,7 +34,7 @@ export interface EngineItem extends MigrationItem {
   excluded: Set<string>;
 }
 
-export interface NewItem {
+interface NewItem {
   vmId: string;
   destHostId: string;
   type: MigrationType;
@@ -48,10 +47,10 @@ export interface NewItem {
   front?: boolean;
 }
 
-export interface EngineOptions {
+interface EngineOptions {
   backend: HyperVBackend;
   estate: EstateView;
-  clock: RecoveryClock;
+  clock: BackendClock;
   /** Called (synchronously) after anything in the queue of these clusters changed. */
   onChange(clusterIds: ReadonlySet<string>): void;
   pollMs?: number;
@@ -343,7 +342,7 @@ export class MigrationEngine {
       const needs = item.type === 'offline' ? 0 : item.memoryBytes;
       const fits = (hostId: string) => {
         const h = estate.getHost(hostId);
-        return !!h && h.state === 'Up' && h.memoryAssignedBytes + this.incomingBytes(hostId) - (hostId === item.destHostId ? item.memoryBytes : 0) + needs <= h.memoryBytes - h.hostReserveBytes;
+        return !!h && h.state === 'Up' && h.memoryAssignedBytes + this.incomingBytes(hostId) - (hostId === item.destHostId ? item.memoryBytes : 0) + needs <= usableMemoryBytes(h);
       };
       if (!dest || !fits(dest.id)) {
         const why = !dest || dest.state !== 'Up' ? `${dest?.name ?? item.destHostId} is ${dest?.state ?? 'gone'}` : `${dest.name} no longer has room for it`;

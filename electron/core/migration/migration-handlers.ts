@@ -2,10 +2,9 @@ import type { z } from 'zod';
 import type { migrationChannels, migrationStreams } from '../../../shared/contract/migration-channels.ts';
 import type { MigrationOperations, MigrationQueue } from '../../../shared/model/migration.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { CallContext } from '../dispatcher.ts';
 import type { CorePorts } from '../ports.ts';
-import { recoveryClockFor, type RecoveryClock } from '../recovery/backend-clock.ts';
 import type { EstateView } from './estate-view.ts';
 import type { MigrationModel } from './migration-model.ts';
 import { MigrationService } from './migration-service.ts';
@@ -18,14 +17,14 @@ export type MigrationHandlers = {
 type StreamName = keyof typeof migrationStreams;
 type StreamEvent<S extends StreamName> = z.output<(typeof migrationStreams)[S]['event']>;
 
-export interface MigrationHandlerOptions {
+interface MigrationHandlerOptions {
   backend: HyperVBackend;
   estate: EstateView;
   ports: CorePorts;
   audit: AuditLog;
   publish<S extends StreamName>(stream: S, event: StreamEvent<S>): void;
   /** Defaults to the backend's clock (simulated on the lab). */
-  clock?: RecoveryClock;
+  clock?: BackendClock;
   model?: MigrationModel;
   pollMs?: number;
   /** Least wall time between two events of one stream (per cluster for queues). */
@@ -79,7 +78,7 @@ export function createMigrationHandlers(options: MigrationHandlerOptions): { han
   const service = new MigrationService({
     journal,
     backend: options.backend, estate: options.estate, audit: options.audit,
-    clock: options.clock ?? recoveryClockFor(options.backend, ports.clock), wallClock: ports.clock,
+    clock: options.clock ?? options.backend.clock, wallClock: ports.clock,
     ...(options.model ? { model: options.model } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     onChange: ({ clusterIds, operations }) => {

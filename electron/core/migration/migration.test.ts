@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrainOperation, RollingOperation } from '../../../shared/model/migration.ts';
-import { createMigrationRig, OPERATOR, type MigrationRig } from './migration-rig.ts';
+import { createMigrationRig, OPERATOR, type MigrationRig } from '../testing/migration-rig.ts';
 import { planDrain, simulateSchedule, type PlannerHost, type PlannerVm } from './drain-planner.ts';
 import { familyOf } from './migration-model.ts';
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Vm } from '../../../shared/model/estate.ts';
 import { generateLabEstate } from '../backends/lab/estate-generator.ts';
-import { labFixture } from '../backends/lab/lab-fixture.ts';
+import { labFixture } from '../testing/lab-fixture.ts';
 import { planDrain, type PlannerHost, type PlannerVm } from './drain-planner.ts';
 import { antiAffinityOf, classCounts, plannerVm } from './estate-view.ts';
-import { createMigrationRig, OPERATOR, type MigrationRig } from './migration-rig.ts';
+import { createMigrationRig, OPERATOR, type MigrationRig } from '../testing/migration-rig.ts';
 
 const GiB = 1024 ** 3;
 let rig: MigrationRig | null = null;

@@ -1,5 +1,5 @@
 import type { VmRun } from '../../../shared/model/recovery-run.ts';
-import type { RecoveryClock } from './backend-clock.ts';
+import type { BackendClock } from '../backends/backend-port.ts';
 
 interface Waiter { vm: VmRun; resolve: () => void; reject: (error: Error) => void }
 
@@ -14,11 +14,11 @@ export class BootGate {
   private readonly byCluster = new Map<string, number>();
   private readonly holding = new Set<string>();
   private scheduled = false;
-  private readonly clock: RecoveryClock;
+  private readonly clock: BackendClock;
   private readonly limits: { perHost: number | null; perCluster: number | null };
   private readonly ready: (vm: VmRun) => boolean;
 
-  constructor(clock: RecoveryClock, limits: { perHost: number | null; perCluster: number | null }, ready: (vm: VmRun) => boolean) {
+  constructor(clock: BackendClock, limits: { perHost: number | null; perCluster: number | null }, ready: (vm: VmRun) => boolean) {
     this.clock = clock;
     this.limits = limits;
     this.ready = ready;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLabRig, settled, testPlan } from './lab-rig.ts';
+import { createLabRig, settled, testPlan } from '../testing/lab-rig.ts';
 import { readVm } from './vm-steps.ts';
 
 const ACTOR = 'tester';

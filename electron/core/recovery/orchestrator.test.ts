@@ -1,4 +1,4 @@
-import { createLabRig } from './lab-rig.ts';
-import { orchestratorSuite } from './orchestrator-suite.ts';
+import { createLabRig } from '../testing/lab-rig.ts';
+import { orchestratorSuite } from '../testing/orchestrator-suite.ts';
 
 orchestratorSuite('the lab', createLabRig);

@@ -1,7 +1,6 @@
 import { ContractError } from '../../../shared/contract/errors.ts';
 import { heartbeatIsUp, type HeartbeatRequirement, type PlanStep } from '../../../shared/model/recovery-plan.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
-import type { RecoveryClock } from './backend-clock.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import { readVm } from './vm-steps.ts';
 
 /** Runs a plan's script step. The PowerShell backend supplies a real one; the lab simulates success. */
@@ -9,9 +8,9 @@ export type ScriptRunner = (script: string, timeoutMs: number) => Promise<{ exit
 /** Is something listening on host:port (TCP connect)? */
 export type TcpProbe = (host: string, port: number) => Promise<boolean>;
 
-export interface PlanStepEnvironment {
+interface PlanStepEnvironment {
   backend: HyperVBackend;
-  clock: RecoveryClock;
+  clock: BackendClock;
   scripts: ScriptRunner;
   tcp: TcpProbe;
   pollMs: number;
@@ -23,7 +22,7 @@ export interface PlanStepEnvironment {
 }
 
 /** The lab has no guests to run scripts in: a script "runs" for one simulated second and succeeds. */
-export function simulatedScripts(clock: RecoveryClock): ScriptRunner {
+export function simulatedScripts(clock: BackendClock): ScriptRunner {
   return async (script) => {
     await clock.sleep(1000);
     return { exitCode: 0, output: `(lab) ${script}: simulated, exit 0` };
@@ -75,7 +74,7 @@ export async function runPlanStep(step: Exclude<PlanStep, { kind: 'manual' }>, e
   }
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, clock: RecoveryClock, what: string): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number, clock: BackendClock, what: string): Promise<T> {
   promise.catch(() => {}); // a late failure after the timeout is nobody's business
   return Promise.race([
     promise,

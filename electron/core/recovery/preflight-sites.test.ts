@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLabRig, testPlan } from './lab-rig.ts';
+import { createLabRig, testPlan } from '../testing/lab-rig.ts';
 
 describe('preflight: the sites a run needs', () => {
   it('blocks a planned failover when the primary site cannot be reached, but not an unplanned one', async () => {

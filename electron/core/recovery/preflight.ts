@@ -3,7 +3,7 @@ import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import type { PreflightCheck, PreflightReport, RecoveryPointPolicy, RunType } from '../../../shared/model/recovery-run.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import type { HyperVBackend } from '../backends/backend-port.ts';
-import { holdsMemory } from '../estate/host-usage.ts';
+import { holdsMemory, usableMemoryBytes } from '../../../shared/model/host-usage.ts';
 import type { ResolvedPlan, ResolvedVm } from './plan-resolver.ts';
 import { chooseRecoveryPoint, readVm } from './vm-steps.ts';
 
@@ -12,7 +12,7 @@ const FAILOVER_FROM = new Set(['Replicating', 'Suspended', 'Error', 'WaitingForS
 const VCPU_RATIO_WARNING = 4;
 const LIST_MAX = 8;
 
-export interface PreflightInput {
+interface PreflightInput {
   plan: RecoveryPlan;
   resolved: ResolvedPlan;
   estate: EstateSnapshot;
@@ -161,7 +161,7 @@ function capacityCheck(resolved: ResolvedPlan, estate: EstateSnapshot, blockers:
   for (const [hostId, need] of needByHost) {
     const host = estate.hosts[hostId];
     if (!host) continue;
-    const free = host.state === 'Down' ? 0 : host.memoryBytes - host.hostReserveBytes - host.memoryAssignedBytes;
+    const free = host.state === 'Down' ? 0 : usableMemoryBytes(host) - host.memoryAssignedBytes;
     if (need.memory > free) {
       blockers.push({ id: `capacity:${host.name}`, severity: 'blocker', check: 'capacity', message: `${host.name} needs ${gib(need.memory)} for this plan's VMs and has ${gib(Math.max(0, free))} free${host.state === 'Down' ? ' (the host is down)' : ''}.` });
     }

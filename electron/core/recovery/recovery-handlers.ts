@@ -4,10 +4,9 @@ import type { recoveryChannels, recoveryStreams } from '../../../shared/contract
 import type { EstateSnapshot } from '../../../shared/model/estate.ts';
 import type { RunEventBatch } from '../../../shared/model/recovery-run.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { CallContext } from '../dispatcher.ts';
 import type { CorePorts } from '../ports.ts';
-import { recoveryClockFor, type RecoveryClock } from './backend-clock.ts';
 import type { DurationModel } from './duration-model.ts';
 import type { ScriptRunner, TcpProbe } from './plan-step-runner.ts';
 import { PlanStore } from './plan-store.ts';
@@ -15,19 +14,19 @@ import { RecoveryService } from './recovery-service.ts';
 import { summarize } from './run-summary.ts';
 
 type RecoveryChannels = typeof recoveryChannels;
-export type RecoveryHandlers = {
+type RecoveryHandlers = {
   [C in keyof RecoveryChannels]: (request: z.output<RecoveryChannels[C]['request']>, ctx: CallContext) => Promise<z.output<RecoveryChannels[C]['response']>>;
 };
 type StreamName = keyof typeof recoveryStreams;
 
-export interface RecoveryHandlerOptions {
+interface RecoveryHandlerOptions {
   backend: HyperVBackend;
   estate: { snapshot(): EstateSnapshot };
   ports: CorePorts;
   audit: AuditLog;
   publish(stream: StreamName, event: RunEventBatch): void;
   /** Defaults: the backend's clock (simulated on the lab), lab script and TCP simulations. */
-  clock?: RecoveryClock;
+  clock?: BackendClock;
   scripts?: ScriptRunner;
   tcp?: TcpProbe;
   durationModel?: DurationModel;
@@ -43,7 +42,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
   await plans.init();
   const service = new RecoveryService({
     backend: options.backend, estate: options.estate, dataDir: ports.dataDir,
-    clock: options.clock ?? recoveryClockFor(options.backend, ports.clock), wallClock: ports.clock,
+    clock: options.clock ?? options.backend.clock, wallClock: ports.clock,
     audit: options.audit, logger: ports.logger,
     publish: (batch) => options.publish('recovery.events', batch),
     ...(options.scripts ? { scripts: options.scripts } : {}),

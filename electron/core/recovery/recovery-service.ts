@@ -7,9 +7,8 @@ import type {
 } from '../../../shared/model/recovery-run.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedBackend } from '../audit/audited-backend.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { ClockPort, LoggerPort } from '../ports.ts';
-import type { RecoveryClock } from './backend-clock.ts';
 import { bootLimits, bootOrder, DEFAULT_DURATION_MODEL, type DurationModel } from './duration-model.ts';
 import { resolvePlan } from './plan-resolver.ts';
 import { labTcpProbe, simulatedScripts, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
@@ -18,12 +17,12 @@ import { journalFile, listJournals, readJournal, RunJournal } from './run-journa
 import { newStep, RunExecutor } from './run-executor.ts';
 import { MAIN_STEPS } from './vm-steps.ts';
 
-export interface RecoveryServiceOptions {
+interface RecoveryServiceOptions {
   backend: HyperVBackend;
   /** The current estate (the estate store satisfies this). */
   estate: { snapshot(): EstateSnapshot };
   dataDir: string;
-  clock: RecoveryClock;
+  clock: BackendClock;
   wallClock: ClockPort;
   audit: AuditLog;
   logger: LoggerPort;
@@ -33,7 +32,7 @@ export interface RecoveryServiceOptions {
   durationModel?: DurationModel;
 }
 
-export interface StartRunRequest {
+interface StartRunRequest {
   plan: RecoveryPlan;
   type: RunType;
   policy: RecoveryPointPolicy;
@@ -259,7 +258,7 @@ function headerOf(snapshot: RunSnapshot) {
 }
 
 /** Replays a journal: each change replaces the part it names. */
-export function fold(changes: readonly RunChange[], seq: number): RunSnapshot | null {
+function fold(changes: readonly RunChange[], seq: number): RunSnapshot | null {
   let header: ReturnType<typeof headerOf> | null = null;
   const groups = new Map<number, GroupRun>();
   const vms = new Map<string, VmRun>();

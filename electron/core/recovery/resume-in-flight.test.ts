@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLabRig } from './lab-rig.ts';
-import { settled, severable, testPlan } from './recovery-rig.ts';
+import { createLabRig } from '../testing/lab-rig.ts';
+import { settled, severable, testPlan } from '../testing/recovery-rig.ts';
 import { readVm } from './vm-steps.ts';
 
 describe('resuming a run whose last call the host is still carrying out', () => {

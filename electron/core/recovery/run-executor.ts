@@ -3,24 +3,23 @@ import { heartbeatIsUp, type HeartbeatRequirement, type VmStepKind } from '../..
 import type {
   Decision, FinishAction, GroupRun, PlanStepRun, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
 } from '../../../shared/model/recovery-run.ts';
-import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { LoggerPort } from '../ports.ts';
-import type { RecoveryClock } from './backend-clock.ts';
 import { BootGate } from './boot-gate.ts';
 import { runPlanStep, withTimeout, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import type { RunJournal } from './run-journal.ts';
 import { act, bootTarget, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
 
 /** Per-kind defaults (seconds) when the plan sets none: generous, a boot storm is slow. */
-export const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
+const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
   'shutdown-primary': 900, prepare: 3600, failover: 900, 'test-failover': 900, reverse: 900,
   start: 600, heartbeat: 3600, commit: 600, cleanup: 600,
 };
 
-export interface ExecutorEnvironment {
+interface ExecutorEnvironment {
   /** Already audited for this run's actor. */
   backend: HyperVBackend;
-  clock: RecoveryClock;
+  clock: BackendClock;
   logger: LoggerPort;
   scripts: ScriptRunner;
   tcp: TcpProbe;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeArgument, OPERATION_LINE } from '../backends/powershell/argument-encoding.ts';
-import { createDoubleRig, type DoubleRig } from './double-rig.ts';
-import { settled, testPlan } from './recovery-rig.ts';
+import { createDoubleRig, type DoubleRig } from '../testing/double-rig.ts';
+import { settled, testPlan } from '../testing/recovery-rig.ts';
 
 const ACTOR = 'tester';
 const rigs: DoubleRig[] = [];

@@ -1,8 +1,8 @@
 import { afterEach } from 'vitest';
-import { startDoubleBackend, type DoubleBackend } from '../backends/powershell/testing/double-backend.ts';
+import { startDoubleBackend, type DoubleBackend } from '../testing/powershell-double/double-backend.ts';
 import { createCore } from '../core.ts';
 import { memoryPorts } from '../testing/memory-ports.ts';
-import { protectedVmsOf, replicationActionsSuite } from './replication-actions-suite.ts';
+import { protectedVmsOf, replicationActionsSuite } from '../testing/replication-actions-suite.ts';
 
 const doubles: DoubleBackend[] = [];
 afterEach(async () => { await Promise.all(doubles.splice(0).map((d) => d.hub.close())); });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../core.ts';
 import { memoryPorts, memorySettings } from '../testing/memory-ports.ts';
-import { operator, protectedVmsOf, replicationActionsSuite } from './replication-actions-suite.ts';
+import { operator, protectedVmsOf, replicationActionsSuite } from '../testing/replication-actions-suite.ts';
 
 replicationActionsSuite('the lab', async () => {
   const ports = memoryPorts({ settings: memorySettings({ theme: 'system', rtoTargetMinutes: 60, lab: { seed: 4, vmCount: 30 } }) });

@@ -3,9 +3,9 @@ import { ContractError } from '../../../shared/contract/errors.ts';
 import type { HyperVBackend, VMReplicationInfo } from '../backends/backend-port.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { Vm } from '../../../shared/model/estate.ts';
-import { isProtectedCopy } from './rpo-status.ts';
+import { isProtectedCopy } from '../estate/rpo-status.ts';
 
-export interface ActionResult {
+interface ActionResult {
   vmId: string;
   vmName: string;
   outcome: 'done' | 'failed';

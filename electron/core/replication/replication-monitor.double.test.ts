@@ -1,5 +1,5 @@
-import { startDoubleBackend } from '../backends/powershell/testing/double-backend.ts';
-import { MONITOR_START, replicationMonitorSuite } from './replication-monitor-suite.ts';
+import { startDoubleBackend } from '../testing/powershell-double/double-backend.ts';
+import { MONITOR_START, replicationMonitorSuite } from '../testing/replication-monitor-suite.ts';
 
 /** The same monitor tests on the inventory the PowerShell backend loads through the double. */
 replicationMonitorSuite('PowerShell through the double', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateLabEstate } from '../backends/lab/estate-generator.ts';
 import { HistoryRing } from './history-ring.ts';
-import { MONITOR_START, replicationMonitorSuite } from './replication-monitor-suite.ts';
+import { MONITOR_START, replicationMonitorSuite } from '../testing/replication-monitor-suite.ts';
 
 replicationMonitorSuite('the lab', async () => generateLabEstate({ seed: 5, vmCount: 40, startTime: MONITOR_START }));
 

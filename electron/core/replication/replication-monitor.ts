@@ -4,7 +4,7 @@ import type { EstateStore } from '../estate/estate-store.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
 import { AlertBook } from './alert-book.ts';
 import { HistoryRing } from './history-ring.ts';
-import { isProtectedCopy } from './rpo-status.ts';
+import { isProtectedCopy } from '../estate/rpo-status.ts';
 
 const MINUTE = 60_000;
 const RANGES: Record<HistoryRange, { bucketMs: number; windowMs: number }> = {
@@ -27,7 +27,7 @@ export interface ReplicationMonitor {
   dispose(): void;
 }
 
-export interface ReplicationMonitorOptions {
+interface ReplicationMonitorOptions {
   store: EstateStore;
   dataDir: string;
   clock: ClockPort;

@@ -1,4 +1,5 @@
 import type { Cluster, EstateSnapshot, Host, Site, Vm } from '../../../shared/model/estate.ts';
+import { usableMemoryBytes } from '../../../shared/model/host-usage.ts';
 
 export type EstateTables = Pick<EstateSnapshot, 'sites' | 'clusters' | 'hosts' | 'vms'>;
 
@@ -42,7 +43,7 @@ const SITE_ROLE_ORDER: Record<Site['role'], number> = { primary: 0, dr: 1, cloud
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function hostUsableMemory(host: Host): number {
-  return Math.max(0, host.memoryBytes - host.hostReserveBytes);
+  return Math.max(0, usableMemoryBytes(host));
 }
 
 export function buildTopologyIndex(

@@ -1,14 +1,14 @@
 import type { Vm } from '../../../../shared/model/estate.ts';
 import type { GroupPriority } from '../../../../shared/model/hyperv-enums.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
-import { holdsMemory } from '../../estate/host-usage.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
+import { holdsMemory } from '../../../../shared/model/host-usage.ts';
 import { fqdnOf, type LabWorld } from './lab-world.ts';
 import type { LiveMigration } from './live-migration.ts';
 import type { ReplicationEngine } from './replication-engine.ts';
 import type { VmPower } from './vm-power.ts';
 
 /** Failover Clustering notices a dead node after missed heartbeats (SameSubnetThreshold × delay). */
-export const CLUSTER_MODEL = { detectionMs: 10_000 } as const;
+const CLUSTER_MODEL = { detectionMs: 10_000 } as const;
 
 const PRIORITY_ORDER: Record<GroupPriority, number> = { High: 0, Medium: 1, Low: 2, NoAutoStart: 3 };
 

@@ -1,6 +1,6 @@
 import type { Cluster, Replication, Site, Tier, Vm } from '../../../../shared/model/estate.ts';
-import type { EstateInventory } from '../../estate/estate-store.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import type { EstateInventory } from '../estate-source.ts';
+import { DEFAULT_HOST_RESERVE_BYTES, usableMemoryBytes, type HostInventory } from '../../../../shared/model/host-usage.ts';
 import { createRandom, type Random } from './random.ts';
 import { WORKLOAD_CATALOG, type WorkloadFamily } from './workload-catalog.ts';
 
@@ -197,7 +197,7 @@ function layoutSite(random: Random, spec: {
       hostIds.push(id);
       hosts.push({
         id, siteId: spec.id, clusterId, name, state: 'Up',
-        logicalProcessors: spec.logicalProcessors, memoryBytes: spec.memoryGiB * GiB, hostReserveBytes: 8 * GiB,
+        logicalProcessors: spec.logicalProcessors, memoryBytes: spec.memoryGiB * GiB, hostReserveBytes: DEFAULT_HOST_RESERVE_BYTES,
         maxVmMigrations: 2, maxStorageMigrations: 2,
         // Hyper-V's default is Compression; a few hosts left on TCP/IP is what audits usually find.
         migrationPerformance: random.next() < 0.08 ? 'TCPIP' : 'Compression',
@@ -218,7 +218,7 @@ function createPlacer(hosts: HostInventory[], eligible: (host: HostInventory) =>
     list.push(host);
     byCluster.set(host.clusterId, list);
   }
-  const free = (h: HostInventory) => h.memoryBytes - h.hostReserveBytes - used.get(h.id)!;
+  const free = (h: HostInventory) => usableMemoryBytes(h) - used.get(h.id)!;
   return {
     place(memoryBytes: number, clusterId: string): HostInventory {
       const candidates = byCluster.get(clusterId) ?? [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractError } from '../../../../shared/contract/errors.ts';
-import { HOUR, MINUTE, labFixture } from './lab-fixture.ts';
+import { HOUR, MINUTE, labFixture } from '../../testing/lab-fixture.ts';
 
 describe('failover through the backend port', () => {
   it('runs a planned failover in the documented order without data loss, then replicates back', async () => {

@@ -1,6 +1,6 @@
 import { ContractError } from '../../../../shared/contract/errors.ts';
 import type { LabFault, LabFaultSpec } from '../../../../shared/model/lab.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { ClusterRecovery } from './cluster-recovery.ts';
 import type { LabWorld } from './lab-world.ts';
 

@@ -1,32 +1,25 @@
 import type { Vm } from '../../../../shared/model/estate.ts';
-import type { LabFault, LabFaultSpec, LabSpeed, LabStatus } from '../../../../shared/model/lab.ts';
+import type { LabSpeed } from '../../../../shared/model/lab.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
-import type { SourcePatch } from '../../estate/estate-store.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import type { SourcePatch } from '../estate-source.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { ClockPort } from '../../ports.ts';
+import type { LabControl } from '../lab-port.ts';
 import type {
   BackendEvent, ClusterGroupInfo, ClusterNodeInfo, HyperVBackend, MigrationJobInfo, StartVMFailoverOptions,
   VMHostInfo, VMInfo, VMRecoverySnapshot, VMReplicationInfo, VMReplicationMeasure, VmTarget,
 } from '../backend-port.ts';
 import { hostSwitches, testSwitchOf } from './lab-network.ts';
 import { fqdnOf } from './lab-world.ts';
-import type { RecoveryPoint, Relationship } from './replication-engine.ts';
+import type { RecoveryPoint, Relationship } from './replication-relationship.ts';
 import type { LabSimulation } from './simulation.ts';
 import { TimeDriver } from './time-driver.ts';
 
 /** A call that hangs (backend-timeout fault) is given up after this much simulated time. */
-export const CALL_TIMEOUT_MS = 60_000;
+const CALL_TIMEOUT_MS = 60_000;
 
-/** The lab's own controls, on top of the backend port. */
-export interface LabControl {
-  readonly simulation: LabSimulation;
-  status(): LabStatus;
-  setSpeed(speed: LabSpeed): LabStatus;
-  injectFault(spec: LabFaultSpec): LabFault;
-  clearFault(id: string): LabStatus;
-}
-
-export type LabBackend = HyperVBackend & LabControl;
+/** The lab behind the port, with its controls (lab-port.ts) and the simulation it runs. */
+export type LabBackend = HyperVBackend & LabControl & { readonly simulation: LabSimulation };
 
 export function isLabControl(source: unknown): source is LabBackend {
   return typeof source === 'object' && source !== null && 'simulation' in source && 'injectFault' in source;
@@ -178,6 +171,11 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
   const backend: LabBackend = {
     info: { kind: 'lab', description: sim.description, seed: sim.seed },
     simulation: sim,
+    // Waits are simulated time: they end when the simulation reaches them, at whatever speed it runs.
+    clock: {
+      now: () => sim.world.queue.now,
+      sleep: (ms) => new Promise((resolve) => { sim.world.queue.after(Math.max(0, ms), resolve); }),
+    },
 
     async load() {
       const inventory = sim.inventory();

@@ -3,9 +3,9 @@ import { ContractError } from '../../../../shared/contract/errors.ts';
 import type { LabFaultSpecInput } from '../../../../shared/model/lab.ts';
 import { LabFaultSpecSchema } from '../../../../shared/model/lab.ts';
 import { createEstateStore } from '../../estate/estate-store.ts';
-import { holdsMemory } from '../../estate/host-usage.ts';
+import { holdsMemory } from '../../../../shared/model/host-usage.ts';
 import { manualClock } from '../../testing/memory-ports.ts';
-import { MINUTE, labFixture } from './lab-fixture.ts';
+import { MINUTE, labFixture } from '../../testing/lab-fixture.ts';
 import type { LabWorld } from './lab-world.ts';
 import { createRandom, type Random } from './random.ts';
 

@@ -1,8 +1,8 @@
 import { clonePlain } from './clone-plain.ts';
 import type { Cluster, Site, Vm } from '../../../../shared/model/estate.ts';
 import type { LabEvent, LabLinkId } from '../../../../shared/model/lab.ts';
-import type { SourcePatch } from '../../estate/estate-store.ts';
-import { holdsMemory, type HostInventory } from '../../estate/host-usage.ts';
+import type { SourcePatch } from '../estate-source.ts';
+import { holdsMemory, usableMemoryBytes, type HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { EventLog } from './event-log.ts';
 import type { LabEstate, LabVmProfile } from './estate-generator.ts';
@@ -127,7 +127,7 @@ export class LabWorld {
       const vm = this.vms.get(id)!;
       if (holdsMemory(vm)) used += vm.memoryBytes;
     }
-    return host.memoryBytes - host.hostReserveBytes - used;
+    return usableMemoryBytes(host) - used;
   }
 
   /** Another copy of the same VM (not a test VM) that is running, if any. */
@@ -231,7 +231,7 @@ function structuredCopy<T>(value: T): T {
   return Array.isArray(value) ? (value.slice() as T) : ({ ...value } as T);
 }
 
-export const DOMAIN_SUFFIX = '.corp.hospital.local';
+const DOMAIN_SUFFIX = '.corp.hospital.local';
 export function fqdnOf(name: string): string {
   return `${name.toLowerCase()}${DOMAIN_SUFFIX}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MINUTE, labFixture } from './lab-fixture.ts';
+import { MINUTE, labFixture } from '../../testing/lab-fixture.ts';
 import { liveMigrationMs, MIGRATION_MODEL } from './live-migration.ts';
 
 const GiB = 1024 ** 3;

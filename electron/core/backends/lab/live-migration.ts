@@ -1,8 +1,8 @@
 import type { Vm } from '../../../../shared/model/estate.ts';
 import type { GroupPriority, MigrationPerformance } from '../../../../shared/model/hyperv-enums.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
-import { holdsMemory } from '../../estate/host-usage.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
+import { holdsMemory } from '../../../../shared/model/host-usage.ts';
 import { fqdnOf, type LabWorld } from './lab-world.ts';
 import { fmtGiB, type VmPower } from './vm-power.ts';
 
@@ -30,7 +30,7 @@ export const MIGRATION_MODEL = {
 
 export type MigrationType = 'Live' | 'Quick';
 
-export interface MigrationJob {
+interface MigrationJob {
   id: string;
   vmId: string;
   vmName: string;

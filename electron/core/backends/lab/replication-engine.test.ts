@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEALTH_RULES, replicationHealth } from './health-rules.ts';
-import { HOUR, MINUTE, labFixture } from './lab-fixture.ts';
+import { HOUR, MINUTE, labFixture } from '../../testing/lab-fixture.ts';
 
 describe('replication health rules', () => {
   const base = { state: 'Replicating' as const, now: 10 * HOUR, lastSuccess: 10 * HOUR - MINUTE, missedInWindow: 0, expectedInWindow: 120 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../testing/memory-ports.ts';
 import { createLabBackend } from './lab-backend.ts';
-import { HOUR, LAB_TEST_START, MINUTE, labFixture } from './lab-fixture.ts';
+import { HOUR, LAB_TEST_START, MINUTE, labFixture } from '../../testing/lab-fixture.ts';
 import { LabSimulation } from './simulation.ts';
 
 /** A fixed script of commands at fixed simulated times; returns everything observable. */

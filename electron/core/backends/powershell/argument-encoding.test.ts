@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_NAMES } from './testing/hostile-names.ts';
+import { HOSTILE_NAMES } from '../../testing/powershell-double/hostile-names.ts';
 import { bootstrapLine, BOOTSTRAP_LINE, decodeArgument, encodeArgument, OPERATION_LINE, operationLine } from './argument-encoding.ts';
 
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapLine, encodeArgument } from './argument-encoding.ts';
 import { DEFAULT_SCRIPT_DIRECTORY, REMOTE_OPERATIONS, scriptPath } from './script-catalog.ts';
-import { markedJson, PWSH, PWSH_MISSING, PWSH_TIMEOUT_MS, psLiteral, runPwsh } from './testing/real-pwsh.ts';
+import { markedJson, PWSH, PWSH_MISSING, PWSH_TIMEOUT_MS, psLiteral, runPwsh } from '../../testing/powershell-double/real-pwsh.ts';
 
 /**
  * Issue 11 item 6: every host script is param + host-preamble.ps1 + try { $in; body } catch { envelope },

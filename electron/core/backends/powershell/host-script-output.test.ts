@@ -4,7 +4,7 @@ import { parseData } from './ps-output.ts';
 import { InventoryAnswerSchema, ReplicationAnswerSchema, SnapshotRowSchema } from './ps-rows.ts';
 import { psList } from './ps-values.ts';
 import { DEFAULT_SCRIPT_DIRECTORY, REMOTE_OPERATIONS, scriptPath } from './script-catalog.ts';
-import { markedJson, PWSH, PWSH_MISSING, PWSH_TIMEOUT_MS, runPwsh } from './testing/real-pwsh.ts';
+import { markedJson, PWSH, PWSH_MISSING, PWSH_TIMEOUT_MS, runPwsh } from '../../testing/powershell-double/real-pwsh.ts';
 
 /**
  * Issue 11 item 4, the script side: the real host scripts, composed by the real session.ps1, run in

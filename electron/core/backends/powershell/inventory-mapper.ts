@@ -1,7 +1,7 @@
 import type { Cluster, Replication, Site, Tier, Vm } from '../../../../shared/model/estate.ts';
 import { GROUP_PRIORITIES, type GroupPriority } from '../../../../shared/model/hyperv-enums.ts';
 import type { ConnectionProfile } from '../../../../shared/model/connections.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import { DEFAULT_HOST_RESERVE_BYTES, type HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { ClusterGroupInfo, VMReplicationInfo, VMReplicationMeasure } from '../backend-port.ts';
 import type { InventoryAnswer, ReplicationAnswer, ReplicationRow, VmRow } from './ps-rows.ts';
 
@@ -10,13 +10,10 @@ import type { InventoryAnswer, ReplicationAnswer, ReplicationRow, VmRow } from '
  * p:/r:/x: VM ids by site role) so the same views, plans and tests work on either backend.
  */
 
-const GiB = 1024 ** 3;
-/** Not reported by Hyper-V (it is a registry setting); the common default reserve. (Unverified.) */
-export const HOST_RESERVE_BYTES = 8 * GiB;
 const TIER_BY_FREQUENCY: Record<number, Tier> = { 30: 0, 300: 1, 900: 2 };
 const PREFIX_BY_ROLE = { primary: 'p', dr: 'r', cloud: 'x' } as const;
 
-export interface HostAnswer { computerName: string; answer: InventoryAnswer }
+interface HostAnswer { computerName: string; answer: InventoryAnswer }
 export interface ClusterAnswer { cluster: string; hosts: HostAnswer[] }
 
 export interface SiteInventory {
@@ -27,13 +24,13 @@ export interface SiteInventory {
   collectedAt: number;
 }
 
-export const clusterIdOf = (siteId: string, cluster: string) => `${siteId}/${cluster}`;
-export const hostIdOf = (clusterId: string, host: string) => `${clusterId}/${host}`;
+const clusterIdOf = (siteId: string, cluster: string) => `${siteId}/${cluster}`;
+const hostIdOf = (clusterId: string, host: string) => `${clusterId}/${host}`;
 /**
  * Stable over failovers (a copy keeps its id when its replication mode flips), as the lab does:
  * by site role; a VM that is not replicated is its own primary; a drill's test VM hangs off its replica.
  */
-export function vmIdOf(role: Site['role'], name: string, mode: Replication['mode'] | null): string {
+function vmIdOf(role: Site['role'], name: string, mode: Replication['mode'] | null): string {
   if (mode === null || mode === 'None') return `p:${name}`;
   if (mode === 'TestReplica') return `test:${PREFIX_BY_ROLE[role]}:${name.replace(/ - Test$/, '')}`;
   return `${PREFIX_BY_ROLE[role]}:${name}`;
@@ -167,7 +164,7 @@ export function mapSiteInventory(profile: Pick<ConnectionProfile, 'siteId' | 'ro
         const before = previous?.hosts.get(hostId);
         hosts.push(before ? { ...before, state } : {
           id: hostId, siteId: site.id, clusterId, name: nodeName, state, logicalProcessors: 1, memoryBytes: 0,
-          hostReserveBytes: HOST_RESERVE_BYTES, maxVmMigrations: 2, maxStorageMigrations: 2, migrationPerformance: 'Compression',
+          hostReserveBytes: DEFAULT_HOST_RESERVE_BYTES, maxVmMigrations: 2, maxStorageMigrations: 2, migrationPerformance: 'Compression',
         });
         for (const vm of previous?.vmsByHost.get(hostId) ?? []) { vms.push(vm); byId.set(vm.id, vm); }
         continue;
@@ -176,7 +173,7 @@ export function mapSiteInventory(profile: Pick<ConnectionProfile, 'siteId' | 'ro
       collectedAt = Math.max(collectedAt, got.answer.collectedAt);
       hosts.push({
         id: hostId, siteId: site.id, clusterId, name: h.Name, state,
-        logicalProcessors: Math.max(1, h.LogicalProcessorCount), memoryBytes: h.MemoryCapacity, hostReserveBytes: HOST_RESERVE_BYTES,
+        logicalProcessors: Math.max(1, h.LogicalProcessorCount), memoryBytes: h.MemoryCapacity, hostReserveBytes: DEFAULT_HOST_RESERVE_BYTES,
         maxVmMigrations: h.MaximumVirtualMachineMigrations, maxStorageMigrations: h.MaximumStorageMigrations,
         migrationPerformance: h.VirtualMachineMigrationPerformanceOption,
       });

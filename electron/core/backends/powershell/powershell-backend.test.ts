@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EstateInventory, SourcePatch } from '../../estate/estate-store.ts';
-import { startDoubleBackend, type DoubleBackend } from './testing/double-backend.ts';
+import type { EstateInventory, SourcePatch } from '../estate-source.ts';
+import { startDoubleBackend, type DoubleBackend } from '../../testing/powershell-double/double-backend.ts';
 
 /** The backend port end to end: node-powershell → fake shell → hub → lab simulation, and back. */
 let d: DoubleBackend;

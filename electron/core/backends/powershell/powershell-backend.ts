@@ -1,10 +1,10 @@
 import { ContractError } from '../../../../shared/contract/errors.ts';
 import type { BackendInfo, Cluster, Site, Vm } from '../../../../shared/model/estate.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
-import type { EstateInventory, SourcePatch } from '../../estate/estate-store.ts';
-import type { HostInventory } from '../../estate/host-usage.ts';
+import type { EstateInventory, SourcePatch } from '../estate-source.ts';
+import type { HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { BackendEvent, HyperVBackend, StartVMFailoverOptions, VmTarget } from '../backend-port.ts';
-import type { Route, RunResult, SiteSession } from '../../sessions/site-session.ts';
+import type { Route, RunResult, SiteSession } from './site-session.ts';
 import type { JsonObject } from './argument-encoding.ts';
 import { applyReplicationAnswer, mapSiteInventory, type ClusterAnswer, type SiteInventory } from './inventory-mapper.ts';
 import { contractErrorOf, parseData as parseStrict } from './ps-output.ts';
@@ -22,7 +22,7 @@ import type { RemoteOperation } from './script-catalog.ts';
  * followed by a re-read of the cluster it touched, and only what that re-read shows is reported.
  */
 
-export interface PowerShellBackendOptions {
+interface PowerShellBackendOptions {
   sessions: SiteSession[];
   clock: ClockPort;
   logger?: LoggerPort;
@@ -310,6 +310,11 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
 
   return {
     info,
+    // Real hosts keep real time: waits are the core's clock.
+    clock: {
+      now: () => options.clock.now(),
+      sleep: (ms) => new Promise((resolve) => { options.clock.setTimeout(resolve, Math.max(0, ms)); }),
+    },
     async load() {
       // A site that cannot be reached at start (the very case a DR console exists for) must not keep
       // the console from starting: it joins the estate at the first refresh that reaches it.

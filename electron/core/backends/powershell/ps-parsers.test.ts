@@ -7,7 +7,7 @@ import { contractErrorOf, errorCodeOf, parseData, parseSessionEnvelope } from '.
 import { InventoryAnswerSchema, MeasureRowSchema, ReplicationAnswerSchema, SnapshotRowSchema, VmRowSchema } from './ps-rows.ts';
 import { psDate, psEnum, psList, psStrings, psTimeSpan, withValueWarnings } from './ps-values.ts';
 import { VM_STATE } from '../../../../shared/model/hyperv-enums.ts';
-import { inventoryAnswer, remoteOk, replicationAnswer, sessionAnswer } from './testing/windows-json.ts';
+import { inventoryAnswer, remoteOk, replicationAnswer, sessionAnswer } from '../../testing/powershell-double/windows-json.ts';
 import { z } from 'zod';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
