@@ -20,6 +20,7 @@ import { createLabHandlers } from './lab-control/lab-handlers.ts';
 import { createSettingsHandlers } from './settings/settings-handlers.ts';
 import type { HyperVBackend } from './backends/backend-port.ts';
 import { join } from 'node:path';
+import { listDataProblems } from './journal/quarantine.ts';
 
 export interface Core {
   /** Validates and runs one request; throws ContractError with a message meant for the user. */
@@ -71,7 +72,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
 
   // A write that fails with nobody waiting (a run's step) is logged and retried by the next flush;
   // every request flushes before it answers (settle below), so there it fails the request.
-  const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }));
+  const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }), ports.logger);
   const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
   const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
 
@@ -82,7 +83,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     ...createReplicationHandlers({ replication, backend: source, estate, audit, ports }),
     ...createSettingsHandlers({ settings, ports, audit, publish: (stream, event) => hub.publish(stream, event) }),
     ...createLabHandlers({ lab, backend: source, backendNow: () => estate.snapshotClock().now, ports, audit }),
-    'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind }),
+    'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind, dataProblems: listDataProblems(ports.dataDir) }),
     'estate.snapshot': () => estate.snapshot(),
   }, { settle: () => audit.flush() });
 

@@ -7,6 +7,7 @@ import { EstateGate } from './estate-gate.tsx';
 import { TopologyView } from '../features/topology/topology-view.tsx';
 import { ReplicationView } from '../features/replication/replication-view.tsx';
 import { OverlayLayer } from './overlay-layer.tsx';
+import { DataProblemsBanner } from './data-problems-banner.tsx';
 import './app-frame.css';
 
 // Loaded when first opened: the views a console opens on (topology, replication) should not wait
@@ -22,6 +23,7 @@ export function App() {
     <div className="app-frame">
       <TopBar />
       <main className="app-main" id="main">
+        <DataProblemsBanner />
         <EstateGate>
           <Suspense fallback={<p className="muted view-loading">Loading…</p>}>
             <CurrentView view={view} />

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { request, stream, type RequestChannel, type WireCodec } from './define.ts';
 import { EstateSnapshotSchema, PatchBatchSchema } from '../model/estate.ts';
 import { SettingsSchema, SettingsUpdateSchema } from '../model/settings.ts';
+import { DataProblemSchema } from '../model/data-problems.ts';
 import { replicationChannels, replicationStreams } from './replication-channels.ts';
 import { recoveryChannels, recoveryStreams } from './recovery-channels.ts';
 import { migrationChannels, migrationStreams } from './migration-channels.ts';
@@ -29,6 +30,8 @@ export const channels = {
       role: RoleSchema,
       version: z.string(),
       backend: z.enum(['lab', 'powershell']),
+      /** What the console could not read in its data folder and kept aside (file, line, why). */
+      dataProblems: z.object({ problems: z.array(DataProblemSchema), total: z.number().int() }),
     }),
   }),
   'estate.snapshot': request({

@@ -140,6 +140,8 @@ export const RunHeaderSchema = z.object({
 export type RunHeader = z.infer<typeof RunHeaderSchema>;
 
 export const RunSnapshotSchema = RunHeaderSchema.extend({
+  /** As in RunListItem: unreadable journal lines, kept aside. */
+  journalDamage: z.array(z.string()).optional(),
   /** Journal sequence this snapshot includes; events with seq <= it are already in it. */
   seq: z.number().int().nonnegative(),
   groups: z.array(GroupRunSchema),
@@ -164,6 +166,11 @@ export const RunEventBatchSchema = z.object({
 export type RunEventBatch = z.infer<typeof RunEventBatchSchema>;
 
 export const RunListItemSchema = RunHeaderSchema.extend({
+  /**
+   * Lines of this run's journal that could not be read (file, line, why), kept aside: the run is
+   * shown as needing attention, since what it last recorded may be missing.
+   */
+  journalDamage: z.array(z.string()).optional(),
   vmCount: z.number().int(),
   vmsDone: z.number().int(),
   waitingForOperator: z.number().int(),

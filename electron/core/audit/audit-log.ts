@@ -1,5 +1,7 @@
 import { openDurableAppend } from '../journal/durable-append.ts';
 import { readJsonLines } from '../journal/read-json-lines.ts';
+import { readKeepingAside } from '../journal/quarantine.ts';
+import type { LoggerPort } from '../ports.ts';
 
 /** One thing someone did to the estate: who, what, to which target, how it ended, when. */
 export interface AuditEntry {
@@ -43,7 +45,9 @@ export interface AuditLog {
  * line is kept as evidence and ended with a newline; readers skip it. A write that fails at the
  * end of a burst, with nobody waiting, goes to `onError` and is tried again with the next flush.
  */
-export function createAuditLog(file: string, onError: (error: Error) => void = () => {}): AuditLog {
+export function createAuditLog(file: string, onError: (error: Error) => void = () => {}, logger?: LoggerPort): AuditLog {
+  // Damaged lines (not the torn tail, which is ended with a newline and kept) are kept aside and reported.
+  if (logger) readKeepingAside(file, parseAuditEntry, { what: 'an audit entry', tornTail: 'newline', logger });
   const journal = openDurableAppend<AuditEntry>({ file, what: 'the audit log', tornTail: 'newline', onError });
   return {
     append: (entry) => journal.append(entry),
@@ -51,7 +55,7 @@ export function createAuditLog(file: string, onError: (error: Error) => void = (
       journal.flush();
       const target = filter.target?.toLowerCase();
       // A torn line after a crash is skipped: everything before and after it still counts.
-      const out = readJsonLines(file, (value) => value as AuditEntry).records.filter((entry) =>
+      const out = readJsonLines(file, parseAuditEntry).records.filter((entry) =>
         (filter.since === undefined || entry.at >= filter.since)
         && (filter.until === undefined || entry.at <= filter.until)
         && (filter.actor === undefined || entry.actor === filter.actor)
@@ -62,4 +66,13 @@ export function createAuditLog(file: string, onError: (error: Error) => void = (
     flush: () => journal.flush(),
     close: () => journal.close(),
   };
+}
+
+/** Enough of an entry for the filters to read it; anything else is a damaged line. */
+function parseAuditEntry(value: unknown): AuditEntry {
+  const e = value as Partial<AuditEntry> | null;
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new Error('not an object');
+  for (const key of ['actor', 'action', 'target', 'result'] as const) if (typeof e[key] !== 'string') throw new Error(`${key}: not text`);
+  if (typeof e.at !== 'number' || !Number.isFinite(e.at)) throw new Error('at: not a time');
+  return e as AuditEntry;
 }

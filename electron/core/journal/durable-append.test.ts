@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,17 +86,22 @@ describe('durable append', () => {
 });
 
 describe('readJsonLines', () => {
-  it('skips and reports bad lines, or in strict mode only a torn last line', () => {
+  it('skips and reports bad lines with their text, telling a torn last line from damage', () => {
     const file = fileIn();
     writeFileSync(file, '{"n":1}\nnot json\n{"n":2}\n');
-    expect(readJsonLines(file, (v) => v)).toMatchObject({ records: [{ n: 1 }, { n: 2 }], skipped: [{ line: 2 }] });
-    expect(() => readJsonLines(file, (v) => v, { badLines: 'strict', what: 'a test record' })).toThrow(/line 2 is not JSON, and records follow it/);
-    appendFileSync(file, '{"n":');
-    expect(readJsonLines(fileIn(), (v) => v, { badLines: 'strict', what: 'a test record' }).records).toEqual([]);
+    expect(readJsonLines(file, (v) => v)).toMatchObject({ records: [{ n: 1 }, { n: 2 }], skipped: [{ line: 2, text: 'not json', torn: false }] });
+    expect(readJsonLines(fileIn(), (v) => v).records).toEqual([]);
     writeFileSync(file, '{"n":1}\n{"n":');
-    expect(readJsonLines(file, (v) => v, { badLines: 'strict', what: 'a test record' }).records).toEqual([{ n: 1 }]);
+    expect(readJsonLines(file, (v) => v)).toMatchObject({ records: [{ n: 1 }], skipped: [{ line: 2, torn: true }] });
     writeFileSync(file, '{"m":1}\n');
     const parse = (v: unknown) => { if (!(v as { n?: number }).n) throw new Error('n: required'); return v; };
-    expect(() => readJsonLines(file, parse, { badLines: 'strict', what: 'a test record' })).toThrow(/line 1 is not a test record \(n: required\)/);
+    expect(readJsonLines(file, parse).skipped).toMatchObject([{ line: 1, reason: 'n: required', torn: false }]);
+  });
+
+  it('with the cut policy, skips a last line without newline even when it parses (opening cuts it)', () => {
+    const file = fileIn();
+    writeFileSync(file, '{"n":1}\n{"n":2}');
+    expect(readJsonLines(file, (v) => v).records).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(readJsonLines(file, (v) => v, { tornTail: 'cut' })).toMatchObject({ records: [{ n: 1 }], skipped: [{ line: 2, torn: true }] });
   });
 });

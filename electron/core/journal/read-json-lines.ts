@@ -1,42 +1,55 @@
 import { existsSync, readFileSync } from 'node:fs';
 
+/** A line that is not a record: where it was, why, and its text (kept aside, never lost). */
+export interface BadLine {
+  line: number;
+  reason: string;
+  text: string;
+  /** The last line, without its newline: a write the process died in (never acknowledged). */
+  torn: boolean;
+}
+
 export interface ReadResult<T> {
   records: T[];
-  /** Lines that were not valid records (a torn last write after a crash, a hand edit), with their line numbers. */
-  skipped: { line: number; reason: string }[];
+  /** Lines that were not valid records (a torn last write after a crash, a hand edit, a bad disk sector). */
+  skipped: BadLine[];
 }
 
 /**
- * How a reader treats a line that is not a record:
- * - `skip`: report it and go on (the alert and lab journals, the audit log: every intact line counts).
- * - `strict`: only a torn last line (not JSON, nothing after it) is skipped; anything else throws,
- *   naming the file, the line and `what` the line should have been (run and migration journals,
- *   whose records are state a resumed run must not silently lose).
+ * Reads a JSON-lines journal; `parse` validates one record and throws, with a reason, when it is not
+ * one. A bad line never stops the read: it is returned in `skipped` for the caller to keep aside
+ * (journal/quarantine.ts) and report, and every intact line before and after it still counts.
+ * `tornTail` is the journal's policy (durable-append): with `cut`, a last line without its newline
+ * is skipped even if it parses, since opening the journal for append cuts it.
  */
-export type BadLinePolicy = { badLines: 'skip' } | { badLines: 'strict'; what: string };
-
-/** Reads a JSON-lines journal; `parse` validates one record and throws, with a reason, when it is not one. */
-export function readJsonLines<T>(file: string, parse: (value: unknown) => T, policy: BadLinePolicy = { badLines: 'skip' }): ReadResult<T> {
+export function readJsonLines<T>(file: string, parse: (value: unknown, line: number) => T, options: { tornTail?: 'cut' | 'newline' } = {}): ReadResult<T> {
   if (!existsSync(file)) return { records: [], skipped: [] };
   const records: T[] = [];
-  const skipped: { line: number; reason: string }[] = [];
+  const skipped: BadLine[] = [];
   const lines = readFileSync(file, 'utf8').split('\n');
+  // A file that ends with '\n' splits into a last empty string; anything else there was torn.
+  const last = lines.length - 1;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!;
     if (text.trim() === '') continue;
+    if (i === last && options.tornTail === 'cut') {
+      // Even when it parses, it is cut on open (durable-append): replaying it would hold in memory
+      // what the file will not have after the next start.
+      skipped.push({ line: i + 1, reason: 'the last line has no newline (the write was cut short)', text, torn: true });
+      continue;
+    }
+    const bad = (error: unknown) => skipped.push({ line: i + 1, reason: firstLine(error), text, torn: i === last });
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      if (policy.badLines === 'strict' && lines.slice(i + 1).some((l) => l.trim() !== '')) throw new Error(`${file}: line ${i + 1} is not JSON, and records follow it.`, { cause: error });
-      skipped.push({ line: i + 1, reason: firstLine(error) });
+      bad(`not JSON (${firstLine(error)})`);
       continue;
     }
     try {
-      records.push(parse(value));
+      records.push(parse(value, i + 1));
     } catch (error) {
-      if (policy.badLines === 'strict') throw new Error(`${file}: line ${i + 1} is not ${policy.what} (${firstLine(error)}).`, { cause: error });
-      skipped.push({ line: i + 1, reason: firstLine(error) });
+      bad(error);
     }
   }
   return { records, skipped };

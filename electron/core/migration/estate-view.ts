@@ -1,3 +1,4 @@
+import { ownEntry } from '../../../shared/model/own-entry.ts';
 import type { Cluster, EstateSnapshot, Host, Vm } from '../../../shared/model/estate.ts';
 import { holdsMemory, usableMemoryBytes } from '../../../shared/model/host-usage.ts';
 import { familyOf } from './migration-model.ts';
@@ -29,7 +30,7 @@ export function antiAffinityOf(vm: Vm, known: boolean): string | null {
 }
 
 export function clusterOf(estate: EstateView, clusterId: string): Cluster | undefined {
-  return estate.snapshot().clusters[clusterId];
+  return ownEntry(estate.snapshot().clusters, clusterId);
 }
 
 export function clusterHosts(estate: EstateView, clusterId: string): Host[] {

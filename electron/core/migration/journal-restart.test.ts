@@ -1,7 +1,9 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrainOperation, RollingOperation } from '../../../shared/model/migration.ts';
 import { createMigrationRig, OPERATOR, type MigrationRig } from '../testing/migration-rig.ts';
+import { listDataProblems, quarantineFileOf } from '../journal/quarantine.ts';
+import { silentLogger } from '../testing/memory-ports.ts';
 import { operationsJournalFile, readOperationsJournal } from './operation-journal.ts';
 
 let rig: MigrationRig | null = null;
@@ -18,7 +20,7 @@ describe('drains and rolling maintenance survive a killed console', () => {
     const op = await r.handlers['migration.startDrain']({ hostId: source.id, options: { liveMigrateLowPriority: true, avoidHostIds: [] }, acceptQuickMigrations: false }, OPERATOR);
     // Kill while some moves are done and others are running on the hosts.
     await r.drive(() => { const c = r.service.drain(op.id)!.op.counts; return c.completed >= 3 && c.running > 0; });
-    const journaled = readOperationsJournal(operationsJournalFile(r.dataDir)).entries.find((e) => e.op.id === op.id)!;
+    const journaled = readOperationsJournal(operationsJournalFile(r.dataDir), silentLogger()).entries.find((e) => e.op.id === op.id)!;
     expect(journaled.op.status).toBe('running');
     expect(journaled.kind === 'drain' && journaled.moved.length).toBeGreaterThanOrEqual(3);
     r.restartConsole();
@@ -38,7 +40,7 @@ describe('drains and rolling maintenance survive a killed console', () => {
     expect(messages).toMatch(/console restarted during this drain/);
     expect(messages).toMatch(/is drained: 0 VMs/);
     // And the journal says so, for the next restart.
-    expect(readOperationsJournal(operationsJournalFile(r.dataDir)).entries.find((e) => e.op.id === op.id)!.op.status).toBe('completed');
+    expect(readOperationsJournal(operationsJournalFile(r.dataDir), silentLogger()).entries.find((e) => e.op.id === op.id)!.op.status).toBe('completed');
   });
 
   it('a node brought back Up while the console was down is paused again before the drain carries on', async () => {
@@ -82,7 +84,7 @@ describe('drains and rolling maintenance survive a killed console', () => {
 });
 
 describe('the migration journal file', () => {
-  it('drops a torn last line and refuses a damaged one with records after it', async () => {
+  it('drops a torn last line, keeps a damaged one aside and starts with the rest', async () => {
     rig = await createMigrationRig();
     const r = rig;
     const source = [...r.estate.hosts()].filter((h) => h.siteId === 'site-pri')[0]!;
@@ -90,11 +92,18 @@ describe('the migration journal file', () => {
     await r.drive(() => r.service.drain(op.id)!.op.counts.completed >= 1);
     const file = operationsJournalFile(r.dataDir);
     appendFileSync(file, '{"seq":999,"wrote":1,"entry":{"kind":"dr');
-    expect(readOperationsJournal(file).entries.map((e) => e.op.id)).toContain(op.id);
+    const logger = silentLogger();
+    expect(readOperationsJournal(file, logger)).toMatchObject({ keptAside: true });
+    expect(readOperationsJournal(file, logger).entries.map((e) => e.op.id)).toContain(op.id);
+    expect(existsSync(quarantineFileOf(file))).toBe(false); // a torn tail is not damage
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, `${text}\n${text.split('\n')[0]}\n`);
-    expect(() => readOperationsJournal(file)).toThrow(/operations\.jsonl: line \d+ is not JSON, and records follow it/);
+    const read = readOperationsJournal(file, logger);
+    expect(read.entries.map((e) => e.op.id)).toContain(op.id);
+    const torn = text.split('\n').length;
+    expect(listDataProblems(r.dataDir).problems).toMatchObject([{ file, line: torn, problem: expect.stringMatching(/^not a migration journal record \(not JSON/) }]);
     writeFileSync(file, '{"seq":1,"wrote":1,"entry":{"kind":"drain","op":{"id":"x"}}}\n');
-    expect(() => readOperationsJournal(file)).toThrow(/line 1 is not a migration journal record \(entry\.op\./);
+    expect(readOperationsJournal(file, logger).entries).toEqual([]);
+    expect(listDataProblems(r.dataDir).problems.at(-1)).toMatchObject({ file, line: 1, problem: expect.stringMatching(/^not a migration journal record \(entry\.op\./) });
   });
 });

@@ -74,7 +74,7 @@ export function createMigrationHandlers(options: MigrationHandlerOptions): { han
   };
 
   // Drains and rolling maintenances survive a killed console: journaled here, picked up below.
-  const journal = new OperationJournal(operationsJournalFile(ports.dataDir), () => ports.clock.now());
+  const journal = new OperationJournal(operationsJournalFile(ports.dataDir), () => ports.clock.now(), ports.logger);
   const service = new MigrationService({
     journal,
     backend: options.backend, estate: options.estate, audit: options.audit,

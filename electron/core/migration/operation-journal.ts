@@ -1,9 +1,11 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../../shared/contract/errors.ts';
 import { openDurableAppend, type DurableAppend } from '../journal/durable-append.ts';
-import { readJsonLines } from '../journal/read-json-lines.ts';
+import { readKeepingAside } from '../journal/quarantine.ts';
+import type { LoggerPort } from '../ports.ts';
 import { DrainOperationSchema, DrainOptionsSchema, RollingOperationSchema } from '../../../shared/model/migration.ts';
 
 /**
@@ -44,12 +46,13 @@ export class OperationJournal {
   private seq: number;
 
   /** Opens (and compacts) the journal; `entries` is what it held, the last state of each operation. */
-  constructor(file: string, now: () => number) {
+  constructor(file: string, now: () => number, logger: LoggerPort) {
     mkdirSync(dirname(file), { recursive: true });
-    const { entries, seq } = readOperationsJournal(file);
+    const { entries, seq, keptAside } = readOperationsJournal(file, logger);
     this.entries = entries;
     this.seq = seq;
-    compact(file, entries, now());
+    // Compaction drops what it cannot read: only once that is kept aside (journal/quarantine.ts).
+    if (keptAside) compact(file, entries, now());
     this.journal = openDurableAppend<JournalEntry>({
       // Compaction already rewrote the file whole; a torn tail can only be one a failed write left.
       file, what: 'the migration journal', tornTail: 'cut', afterClose: 'ignore',
@@ -81,13 +84,16 @@ export class OperationJournal {
   }
 }
 
-/** The last state of every operation in the file; a torn last line (killed mid-write) is dropped. */
-export function readOperationsJournal(file: string): { entries: JournalEntry[]; seq: number } {
-  const { records } = readJsonLines(file, (value) => {
+/**
+ * The last state of every operation in the file; a torn last line (killed mid-write) is dropped and
+ * damaged lines are kept aside (reported to the operator), so the console starts with the rest.
+ */
+export function readOperationsJournal(file: string, logger: LoggerPort): { entries: JournalEntry[]; seq: number; keptAside: boolean } {
+  const { records, keptAside } = readKeepingAside(file, (value) => {
     const record = RecordSchema.safeParse(value);
     if (!record.success) throw new Error(describeZodError(record.error).message);
     return record.data;
-  }, { badLines: 'strict', what: 'a migration journal record' });
+  }, { what: 'a migration journal record', tornTail: 'cut', logger });
   const last = new Map<string, JournalEntry>();
   let seq = 0;
   for (const record of records) {
@@ -95,7 +101,7 @@ export function readOperationsJournal(file: string): { entries: JournalEntry[]; 
     last.delete(record.entry.op.id);
     last.set(record.entry.op.id, record.entry);
   }
-  return { entries: [...last.values()], seq };
+  return { entries: [...last.values()], seq, keptAside };
 }
 
 function isFinalEntry(entry: JournalEntry): boolean {
@@ -112,11 +118,19 @@ function compact(file: string, entries: JournalEntry[], now: number): void {
   const keep = new Set([...entries.filter((e) => !isFinalEntry(e) || ofOpenRolling(e)), ...finished.slice(-KEEP_FINISHED)]);
   const kept = entries.filter((e) => keep.has(e));
   entries.splice(0, entries.length, ...kept);
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   let seq = 0;
-  writeSync(fd, kept.map((entry) => `${JSON.stringify({ seq: ++seq, wrote: now, entry })}\n`).join(''));
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, file);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, kept.map((entry) => `${JSON.stringify({ seq: ++seq, wrote: now, entry })}\n`).join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch {
+    // The disk is full: the journal stays as it was (longer, not compacted) and no temp file is left.
+    rmSync(tmp, { force: true });
+  }
 }

@@ -1,3 +1,4 @@
+import { ownEntry } from '../../../shared/model/own-entry.ts';
 import type { EstateSnapshot, Vm } from '../../../shared/model/estate.ts';
 import type { PlanMember, PlanResolution, RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import type { RunType } from '../../../shared/model/recovery-run.ts';
@@ -28,7 +29,7 @@ export interface ResolvedPlan extends PlanResolution {
  */
 export function resolvePlan(plan: RecoveryPlan, estate: EstateSnapshot, type: RunType = 'unplanned-failover'): ResolvedPlan {
   const problems: PlanResolution['problems'] = [];
-  const siteRole = (siteId: string) => estate.sites[siteId]?.role;
+  const siteRole = (siteId: string) => ownEntry(estate.sites, siteId)?.role;
   const targetRole = type === 'failback' ? 'primary' : 'dr';
   const sourceRole = type === 'failback' ? 'dr' : 'primary';
 

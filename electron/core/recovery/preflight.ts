@@ -1,3 +1,4 @@
+import { ownEntry } from '../../../shared/model/own-entry.ts';
 import type { EstateSnapshot } from '../../../shared/model/estate.ts';
 import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import type { PreflightCheck, PreflightReport, RecoveryPointPolicy, RunType } from '../../../shared/model/recovery-run.ts';
@@ -135,7 +136,7 @@ function sitesCheck(input: PreflightInput, blockers: PreflightCheck[], warnings:
   }
   const reach = new Map(input.backend.siteReach().map((r) => [r.siteId, r]));
   for (const [siteId, why] of needed) {
-    const site = input.estate.sites[siteId]?.name ?? siteId;
+    const site = ownEntry(input.estate.sites, siteId)?.name ?? siteId;
     const r = reach.get(siteId);
     if (!r) {
       blockers.push({ id: `site:${siteId}`, severity: 'blocker', check: 'backend', message: `No connection is configured for ${site}, which this run needs ${why}.` });
@@ -159,7 +160,7 @@ function capacityCheck(resolved: ResolvedPlan, estate: EstateSnapshot, blockers:
   }
   const byCluster = new Map<string, { memoryNeededBytes: number; memoryFreeBytes: number; vcpuNeeded: number; logicalProcessors: number }>();
   for (const [hostId, need] of needByHost) {
-    const host = estate.hosts[hostId];
+    const host = ownEntry(estate.hosts, hostId);
     if (!host) continue;
     const free = host.state === 'Down' ? 0 : usableMemoryBytes(host) - host.memoryAssignedBytes;
     if (need.memory > free) {

@@ -13,7 +13,8 @@ import { bootLimits, bootOrder, DEFAULT_DURATION_MODEL, type DurationModel } fro
 import { resolvePlan } from './plan-resolver.ts';
 import { labTcpProbe, simulatedScripts, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import { preflight } from './preflight.ts';
-import { journalFile, listJournals, readJournal, RunJournal } from './run-journal.ts';
+import { journalFile, listJournals, RunJournal } from './run-journal.ts';
+import { discardJournal, readRunJournal, unreadableRun } from './damaged-run.ts';
 import { newStep, RunExecutor } from './run-executor.ts';
 import { MAIN_STEPS } from './vm-steps.ts';
 
@@ -45,6 +46,10 @@ interface StartRunRequest {
 export class RecoveryService {
   private readonly options: RecoveryServiceOptions;
   private readonly runs = new Map<string, { executor: RunExecutor; journal: RunJournal }>();
+  /** Runs whose journal had unreadable lines (kept aside): shown as needing attention. */
+  private readonly damaged = new Map<string, string[]>();
+  /** Runs whose journal has no readable header: listed, never silently dropped, but cannot be opened. */
+  private readonly unreadable = new Map<string, RunListItem>();
   private disposed = false;
 
   constructor(options: RecoveryServiceOptions) {
@@ -54,9 +59,17 @@ export class RecoveryService {
   /** Finds every journalled run; unfinished ones are resumed (each step re-reads the backend first). */
   init(): void {
     for (const file of listJournals(this.options.dataDir)) {
-      const records = readJournal(file);
+      const read = readRunJournal(file, this.options.logger);
+      if ('unreadable' in read) { this.unreadable.set(read.unreadable.id, read.unreadable); continue; }
+      const { records, damage } = read;
       const snapshot = fold(records.map((r) => r.change), records.at(-1)?.seq ?? 0);
-      if (!snapshot) { this.options.logger.warn('A run journal without a header was ignored', { file }); continue; }
+      if (!snapshot) {
+        if (damage.length > 0) { const item = unreadableRun(file, damage); this.unreadable.set(item.id, item); continue; }
+        // Empty: the run's first write failed, so its start was refused; there is nothing to show.
+        this.options.logger.warn('A run journal without a header was ignored', { file });
+        continue;
+      }
+      if (damage.length > 0) this.damaged.set(snapshot.id, damage);
       const unfinished = snapshot.status === 'running' || snapshot.status === 'aborting' || snapshot.status === 'finishing';
       const journal = this.openJournal(snapshot.id, snapshot.seq);
       const executor = new RunExecutor(snapshot, journal, this.environment(snapshot), unfinished);
@@ -97,7 +110,13 @@ export class RecoveryService {
     journal.record({ type: 'run', value: headerOf(snapshot) });
     for (const group of snapshot.groups) journal.record({ type: 'group', value: group });
     for (const vm of snapshot.vms) journal.record({ type: 'vm', value: vm });
-    journal.flush();
+    try {
+      journal.flush();
+    } catch (error) {
+      // Not on disk (the disk is full): the run never started, and leaves no empty journal behind.
+      discardJournal(journal);
+      throw error;
+    }
     const executor = new RunExecutor({ ...snapshot, seq: journal.lastSeq }, journal, this.environment(snapshot));
     this.runs.set(snapshot.id, { executor, journal });
     executor.resume();
@@ -105,18 +124,22 @@ export class RecoveryService {
   }
 
   list(): RunListItem[] {
-    return [...this.runs.values()].map(({ executor }) => {
+    return [...this.runs.values()].map(({ executor }): RunListItem => {
       const vms = [...executor.vms.values()];
+      const damage = this.damaged.get(executor.header.id);
       return {
-        ...executor.header, vmCount: vms.length,
+        ...executor.header, ...(damage ? { journalDamage: damage } : {}), vmCount: vms.length,
         vmsDone: vms.filter((v) => v.status === 'done').length,
         waitingForOperator: vms.filter((v) => v.status === 'waiting-operator').length
           + executor.groups.reduce((n, g) => n + [...g.before, ...g.after].filter((s) => s.status === 'waiting-operator').length, 0),
       };
-    }).sort((a, b) => b.startedAt - a.startedAt);
+    }).concat([...this.unreadable.values()]).sort((a, b) => b.startedAt - a.startedAt);
   }
 
-  get(runId: string): RunSnapshot { return this.executor(runId).snapshot(); }
+  get(runId: string): RunSnapshot {
+    const damage = this.damaged.get(runId);
+    return { ...this.executor(runId).snapshot(), ...(damage ? { journalDamage: damage } : {}) };
+  }
 
   decide(runId: string, target: { vm?: string; stepId?: string }, decision: Decision, actor: string): RunSnapshot {
     const executor = this.executor(runId);
@@ -151,6 +174,8 @@ export class RecoveryService {
 
   executor(runId: string): RunExecutor {
     const run = this.runs.get(runId);
+    const unreadable = this.unreadable.get(runId);
+    if (!run && unreadable) throw new ContractError('invalid-state', `The journal of run "${runId}" cannot be read: ${unreadable.journalDamage?.[0] ?? 'it is damaged'}.`, runId);
     if (!run) throw new ContractError('not-found', `There is no recovery run "${runId}".`, runId);
     return run.executor;
   }

@@ -1,3 +1,4 @@
+import { ownEntry } from '../../../shared/model/own-entry.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import { heartbeatIsUp, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type {
@@ -287,7 +288,7 @@ export class RunExecutor {
   /** The VM's own heartbeat requirement, else the plan's ('ok' for runs journaled before the setting). */
   private heartbeatOf(name: string): HeartbeatRequirement {
     const settings = this.header.settings as { heartbeat?: HeartbeatRequirement; heartbeatByVm?: Record<string, HeartbeatRequirement> };
-    return settings.heartbeatByVm?.[name] ?? settings.heartbeat ?? 'ok';
+    return ownEntry(settings.heartbeatByVm, name) ?? settings.heartbeat ?? 'ok';
   }
 
   private async waitHealthy(name: string): Promise<{ note?: string } | 'aborted'> {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunChange } from '../../../shared/model/recovery-run.ts';
+import { silentLogger } from '../testing/memory-ports.ts';
 import { readJournal, RunJournal } from './run-journal.ts';
 
 const group = (index: number, status: 'pending' | 'running'): RunChange => ({
@@ -17,12 +18,12 @@ describe('run journal', () => {
     first.record(group(0, 'pending'));
     first.close();
     appendFileSync(file, '{"seq":2,"wrote":1,"change":{"ty'); // killed mid-write: never acknowledged
-    const records = readJournal(file);
+    const { records } = readJournal(file, silentLogger());
     expect(records.map((r) => r.seq)).toEqual([1]);
     const second = new RunJournal(file, 1, () => 2, (_changes, seq) => told.push(seq));
     second.record(group(0, 'running'));
     second.close();
-    expect(readJournal(file).map((r) => r.seq)).toEqual([1, 2]);
+    expect(readJournal(file, silentLogger()).records.map((r) => r.seq)).toEqual([1, 2]);
     expect(told).toEqual([1, 2]);
   });
 });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describeZodError } from '../../../shared/contract/errors.ts';
 import { RunChangeSchema, type RunChange } from '../../../shared/model/recovery-run.ts';
 import { openDurableAppend, type DurableAppend } from '../journal/durable-append.ts';
-import { readJsonLines } from '../journal/read-json-lines.ts';
+import { readKeepingAside, type KeptAsideRead } from '../journal/quarantine.ts';
+import type { LoggerPort } from '../ports.ts';
 
 export interface JournalRecord {
   seq: number;
@@ -72,13 +73,16 @@ export function listJournals(dataDir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
 }
 
-/** Every intact record; a torn last line (the crash happened mid-write) is dropped. */
-export function readJournal(file: string): JournalRecord[] {
-  return readJsonLines(file, (value) => {
+/**
+ * Every intact record; a torn last line (the crash happened mid-write, never told) is dropped, and
+ * damaged lines are kept aside and returned in `damaged`: the run is then shown as needing attention.
+ */
+export function readJournal(file: string, logger: LoggerPort): KeptAsideRead<JournalRecord> {
+  return readKeepingAside(file, (value) => {
     const record = value as JournalRecord;
     const change = RunChangeSchema.safeParse(record?.change);
     if (!change.success) throw new Error(describeZodError(change.error).message);
     if (typeof record.seq !== 'number') throw new Error('seq: not a number');
     return { seq: record.seq, wrote: record.wrote, change: change.data };
-  }, { badLines: 'strict', what: 'a run journal record' }).records;
+  }, { what: 'a run journal record', tornTail: 'cut', logger });
 }

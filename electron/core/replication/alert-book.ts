@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AlertSchema, compareAlerts, type Alert, type AlertChanges } from '../../../shared/model/replication.ts';
 import { openDurableAppend, type DurableAppend } from '../journal/durable-append.ts';
-import { readJsonLines } from '../journal/read-json-lines.ts';
+import { readKeepingAside } from '../journal/quarantine.ts';
 import type { LoggerPort } from '../ports.ts';
 
 const JournalRecordSchema = z.discriminatedUnion('type', [
@@ -34,12 +34,12 @@ export class AlertBook {
 
   constructor(dataDir: string, logger: LoggerPort) {
     const file = join(dataDir, 'alerts.jsonl');
-    const { records, skipped } = readJsonLines(file, (value) => JournalRecordSchema.parse(value));
-    for (const bad of skipped) logger.warn(`${file}, line ${bad.line}: not a valid alert record, skipped (${bad.reason})`);
+    // Unreadable lines are kept aside and reported; the console starts with the rest.
+    const { records } = readKeepingAside(file, (value) => JournalRecordSchema.parse(value), { what: 'an alert record', tornTail: 'cut', logger });
     for (const record of records) this.replay(record);
     this.removed.clear();
     this.nextId = this.alerts.size + 1;
-    // A torn last line (killed mid-write, so nobody was told) is cut: it was warned about above.
+    // A torn last line (killed mid-write, so nobody was told) is cut.
     this.journal = openDurableAppend<JournalRecord>({ file, what: 'the alert journal', tornTail: 'cut' });
   }
 

@@ -90,10 +90,15 @@ function RunListEntry({ run, selected, onOpen }: { run: RunListItem; selected: b
     <li>
       <button type="button" className={`run-entry${selected ? ' is-selected' : ''}`} aria-current={selected ? 'true' : undefined} onClick={onOpen} data-testid="run-entry" data-run-id={run.id}>
         <span className="run-entry-top">
-          <StatusGlyph tone={run.waitingForOperator > 0 ? 'crit' : runStatusTone(run.status)} />
+          <StatusGlyph tone={run.waitingForOperator > 0 || run.journalDamage ? 'crit' : runStatusTone(run.status)} />
           <strong>{run.planName}</strong>
         </span>
         <span className="run-entry-line">{RUN_TYPE_LABEL[run.type]} · {RUN_STATUS_LABEL[run.status]}{run.waitingForOperator > 0 ? ` · ${run.waitingForOperator} waiting for you` : ''}</span>
+        {run.journalDamage ? (
+          <span className="run-entry-line" data-testid="run-journal-damage" title={run.journalDamage.join('\n')}>
+            Needs attention: {run.journalDamage.length} journal line{run.journalDamage.length === 1 ? '' : 's'} unreadable, kept aside
+          </span>
+        ) : null}
         <span className="run-entry-line muted num">{formatClock(run.startedAt)} · {run.vmsDone}/{run.vmCount} VMs</span>
       </button>
     </li>

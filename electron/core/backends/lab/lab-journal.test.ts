@@ -38,7 +38,7 @@ describe('lab journal', () => {
     const again = restored.vms.find((v) => v.id === vm.id)!;
     expect(again.replication!.state).toBe('Suspended');
     expect(second.source.status().faults.map((f) => f.spec.kind)).toEqual(['wan-cut']);
-    expect(second.logger.lines.some((l) => /not a lab journal record/.test(l))).toBe(true);
+    expect(second.logger.lines.some((l) => /line \d+: a write cut short by a crash/.test(l))).toBe(true);
     expect(second.logger.lines.some((l) => /2 commands replayed/.test(l))).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDurableAppend, type DurableAppend } from '../../journal/durable-append.ts';
-import { readJsonLines } from '../../journal/read-json-lines.ts';
+import { keepAside, readKeepingAside } from '../../journal/quarantine.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
 import type { LabBackend } from './lab-backend.ts';
 import type { LabSimulation } from './simulation.ts';
@@ -21,6 +21,25 @@ const COMMANDS = new Set([
 const CHECKPOINT_MS = 1000;
 
 interface JournalRecord { at: number; cmd: string; args?: unknown[] }
+/** A record as read back, with the line it was on (to report it). */
+type ReadRecord = JournalRecord & { line: number };
+
+/**
+ * The largest step of simulated time between two records that replay accepts. Records are written
+ * at least every CHECKPOINT_MS of wall time while the lab runs; even at 'max' a lab does not run a
+ * week of simulated time in one second, so a bigger step is a damaged record, and replaying it
+ * would spin through simulated years before the console could start.
+ */
+export const MAX_RECORD_STEP_MS = 7 * 24 * 3600_000;
+
+function parseRecord(value: unknown, line: number): ReadRecord {
+  const r = value as Partial<JournalRecord> | null;
+  if (typeof r !== 'object' || r === null) throw new Error('not an object');
+  if (typeof r.at !== 'number' || !Number.isFinite(r.at)) throw new Error(`at: ${JSON.stringify(r.at)} is not a time`);
+  if (typeof r.cmd !== 'string' || (r.cmd !== 'tick' && !COMMANDS.has(r.cmd))) throw new Error(`cmd: ${JSON.stringify(r.cmd)} is not a lab command`);
+  if (r.args !== undefined && !Array.isArray(r.args)) throw new Error('args: not a list');
+  return { at: r.at, cmd: r.cmd, ...(r.args ? { args: r.args } : {}), line };
+}
 
 export interface LabJournalOptions {
   dir: string;
@@ -46,13 +65,12 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
   };
 
   async function replay(): Promise<void> {
-    const { records, skipped } = readJsonLines(file, (value) => value as JournalRecord);
-    for (const bad of skipped) options.logger.warn(`${file}, line ${bad.line}: not a lab journal record, skipped (${bad.reason})`);
+    const read = readKeepingAside(file, parseRecord, { what: 'a lab journal record', tornTail: 'cut', logger: options.logger });
+    const records = refuseImpossibleTimes(file, read.records, sim.now, options.logger);
     if (records.length === 0) return;
     const started = Date.now();
     let commands = 0;
     for (const record of records) {
-      if (typeof record.at !== 'number' || typeof record.cmd !== 'string') continue;
       await advanceTo(sim, record.at);
       if (!COMMANDS.has(record.cmd)) continue;
       commands += 1;
@@ -63,7 +81,7 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
         if (result instanceof Promise) result.catch(() => {});
       } catch { /* as above */ }
     }
-    await advanceTo(sim, Math.max(...records.map((r) => (typeof r.at === 'number' ? r.at : 0))));
+    await advanceTo(sim, records.at(-1)!.at);
     sim.flushPatches();
     sim.drainEvents();
     options.logger.info(`Lab restored from ${file}: ${commands} commands replayed up to ${new Date(sim.now).toISOString()} in ${Date.now() - started} ms`);
@@ -109,6 +127,30 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
       return value;
     },
   });
+}
+
+/**
+ * Records whose time cannot be (before the one before it, or more than MAX_RECORD_STEP_MS after it)
+ * are kept aside like unreadable lines and not replayed: the rest of the lab still comes back.
+ */
+function refuseImpossibleTimes(file: string, records: ReadRecord[], start: number, logger: LoggerPort): ReadRecord[] {
+  const kept: ReadRecord[] = [];
+  const refused: { line: number; reason: string; text: string }[] = [];
+  let last = start;
+  for (const record of records) {
+    if (record.at < last || record.at - last > MAX_RECORD_STEP_MS) {
+      const { line, ...stored } = record;
+      refused.push({ line, reason: `a lab journal record at an impossible time (${record.at}, the one before was at ${last}): not replayed`, text: JSON.stringify(stored) });
+      continue;
+    }
+    kept.push(record);
+    last = record.at;
+  }
+  if (refused.length > 0) {
+    logger.error(`${file}: ${refused.length} record${refused.length === 1 ? '' : 's'} at an impossible time kept aside and not replayed.`);
+    try { keepAside(file, refused); } catch (error) { logger.error(`${file}: could not keep them aside (${String(error)}).`); }
+  }
+  return kept;
 }
 
 /** One event time at a time, letting reactions settle in between, as the live driver does at 'max'. */
