@@ -74,6 +74,8 @@ export class ConnectionsService {
   private activeKind: BackendKind = 'lab';
   private tests = 0;
   private writing: Promise<unknown> = Promise.resolve();
+  /** Profiles in the file that did not load: kept as they were in every save. */
+  private unreadable: unknown[] = [];
 
   constructor(options: ConnectionsServiceOptions) {
     this.options = options;
@@ -88,11 +90,13 @@ export class ConnectionsService {
     const loaded = await loadProfiles(this.file);
     for (const problem of loaded.problems) this.options.ports.logger.warn(problem);
     this.profiles = [];
+    this.unreadable = [...loaded.unreadable];
     for (const profile of loaded.profiles) {
       try {
         this.profiles.push(normalize(profile));
       } catch (error) {
         this.options.ports.logger.warn(`Connection profile ${profile.siteId} left out: ${(error as Error).message}`);
+        this.unreadable.push(profile); // written back as it was: one bad profile never drops itself or the others
       }
     }
     this.preferred = loaded.backend;
@@ -141,8 +145,9 @@ export class ConnectionsService {
     };
   }
 
-  private persist(): Promise<void> {
-    const content = { backend: this.preferred, profiles: this.profiles };
+  /** Writes the file as it will be; callers change their state only once it is on disk (a full disk changes nothing). */
+  private persist(next: { backend: BackendKind | null; profiles: ConnectionProfile[] }): Promise<void> {
+    const content = { ...next, unreadable: this.unreadable };
     const write = this.writing.then(() => writeProfiles(this.file, content));
     this.writing = write.catch(() => {});
     return write;
@@ -170,9 +175,10 @@ export class ConnectionsService {
       // The stored password was given for other hosts (or another user): it is not sent to these.
       await secrets.delete(ref);
     }
-    this.profiles = previous ? this.profiles.map((p) => (p.siteId === profile.siteId ? profile : p)) : [...this.profiles, profile];
+    const profiles = previous ? this.profiles.map((p) => (p.siteId === profile.siteId ? profile : p)) : [...this.profiles, profile];
+    await this.persist({ backend: this.preferred, profiles });
+    this.profiles = profiles;
     await this.refreshHasPassword(profile);
-    await this.persist();
     this.options.ports.logger.info('Connection profile saved', {
       actor, site: profile.siteId, clusters: profile.clusters.map((c) => c.cluster), user: profile.username, passwordChanged: password !== '',
     });
@@ -182,10 +188,11 @@ export class ConnectionsService {
   async delete(siteId: string, actor: string): Promise<{ restartRequired: boolean }> {
     const previous = this.profiles.find((p) => p.siteId === siteId);
     if (!previous) throw new ContractError('not-found', `There is no connection for the site "${siteId}".`, 'siteId');
-    this.profiles = this.profiles.filter((p) => p.siteId !== siteId);
+    const profiles = this.profiles.filter((p) => p.siteId !== siteId);
+    await this.persist({ backend: this.preferred, profiles });
+    this.profiles = profiles;
     this.passwords.delete(siteId);
     await this.options.ports.secrets.delete(credentialRefFor(siteId));
-    await this.persist();
     this.options.ports.logger.info('Connection profile deleted', { actor, site: siteId });
     return { restartRequired: this.restartRequired() };
   }
@@ -194,8 +201,8 @@ export class ConnectionsService {
     if (backend === 'powershell' && !this.profiles.some((p) => this.entry(p).complete)) {
       throw new ContractError('invalid-state', 'Save at least one complete connection (clusters, and the password when a user name is set) before choosing PowerShell.', 'backend');
     }
+    await this.persist({ backend, profiles: this.profiles });
     this.preferred = backend;
-    await this.persist();
     this.options.ports.logger.info('Backend chosen for the next start', { actor, backend });
     return { preferred: this.preferredBackend(), restartRequired: this.restartRequired() };
   }

@@ -31,7 +31,17 @@ export interface DurableAppendOptions<T> {
   onError?: (error: SaveError) => void;
   /** An append after close: refused with an error (default), or dropped, as a crash would drop it. */
   afterClose?: 'throw' | 'ignore';
+  /** The writes and fsyncs; tests inject a disk that fills up. */
+  io?: AppendIo;
 }
+
+/** The two calls that put a batch on disk. */
+export interface AppendIo {
+  writeSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
+  fsyncSync(fd: number): void;
+}
+
+const FS_IO: AppendIo = { writeSync, fsyncSync };
 
 /** A journal that appends records durably: coalesced per microtask burst, one write and one fsync each. */
 export interface DurableAppend<T> {
@@ -40,6 +50,11 @@ export interface DurableAppend<T> {
   append(record: T): void;
   /** Writes and fsyncs what is queued, now. Throws SaveError; queued records are kept. */
   flush(): void;
+  /**
+   * Takes queued records back before they are written: what they record did not happen after all
+   * (their write failed and the operation was refused), so no later flush may bring them back.
+   */
+  unqueue(match: (record: T) => boolean): void;
   /** fsyncs so far (benches report them). */
   readonly syncs: number;
   /** Stops writing. Without flush, what was queued is lost, as in a crash. A failed last flush goes to onError when given. */
@@ -59,6 +74,7 @@ export class SaveError extends ContractError {
 export function openDurableAppend<T>(options: DurableAppendOptions<T>): DurableAppend<T> {
   const { file, what } = options;
   const encode = options.encode ?? ((records: T[]) => records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const io = options.io ?? FS_IO;
   let fd: number | null;
   /** Bytes known to be durable: a failed write is cut back to here so a retry does not tear the file. */
   let size: number;
@@ -92,8 +108,8 @@ export function openDurableAppend<T>(options: DurableAppendOptions<T>): DurableA
     if (records.length === 0 || fd === null) return;
     const bytes = Buffer.from(encode(records), 'utf8');
     try {
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, size + at);
-      fsyncSync(fd);
+      for (let at = 0; at < bytes.length;) at += io.writeSync(fd, bytes, at, bytes.length - at, size + at);
+      io.fsyncSync(fd);
     } catch (error) {
       try { ftruncateSync(fd, size); } catch { /* the disk refuses even that: the reader copes with a torn tail */ }
       throw new SaveError(what, file, error);
@@ -125,6 +141,10 @@ export function openDurableAppend<T>(options: DurableAppendOptions<T>): DurableA
       queueMicrotask(() => { if (scheduled) writeUnattended(); });
     },
     flush: write,
+    unqueue(match) {
+      for (const [key, record] of keyed) if (match(record)) keyed.delete(key);
+      queue = queue.filter((record) => !match(record));
+    },
     close(closeOptions = { flush: true }) {
       if (fd === null) return;
       try {

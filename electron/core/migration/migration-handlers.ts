@@ -1,3 +1,4 @@
+import type { AppendIo } from '../journal/durable-append.ts';
 import type { z } from 'zod';
 import type { migrationChannels, migrationStreams } from '../../../shared/contract/migration-channels.ts';
 import type { MigrationOperations, MigrationQueue } from '../../../shared/model/migration.ts';
@@ -29,6 +30,8 @@ interface MigrationHandlerOptions {
   pollMs?: number;
   /** Least wall time between two events of one stream (per cluster for queues). */
   publishMs?: number;
+  /** The journal's writes (tests inject a disk that fills up). */
+  journalIo?: AppendIo;
 }
 
 /**
@@ -74,7 +77,7 @@ export function createMigrationHandlers(options: MigrationHandlerOptions): { han
   };
 
   // Drains and rolling maintenances survive a killed console: journaled here, picked up below.
-  const journal = new OperationJournal(operationsJournalFile(ports.dataDir), () => ports.clock.now(), ports.logger);
+  const journal = new OperationJournal(operationsJournalFile(ports.dataDir), () => ports.clock.now(), ports.logger, options.journalIo);
   const service = new MigrationService({
     journal,
     backend: options.backend, estate: options.estate, audit: options.audit,

@@ -91,6 +91,23 @@ export class MigrationService implements RollingContext {
     this.o.onChange({ clusterIds: new Set(), operations: true });
   }
 
+  /**
+   * Writes a new operation now; when the disk refuses, the operation is taken back (`undo`), its
+   * record unqueued so no later flush brings it back, and the SaveError goes to the operator.
+   */
+  private journalFirst(run: DrainRun | RollingRun, undo: () => void): void {
+    const journal = this.o.journal;
+    if (!journal) return;
+    try {
+      journal.record(run.journalEntry());
+      journal.flush();
+    } catch (error) {
+      journal.forget(run.op.id);
+      undo();
+      throw error;
+    }
+  }
+
   /** Writes every unfinished operation (and each one once more when it finishes) to the journal. */
   private journalOperations(): void {
     const journal = this.o.journal;
@@ -306,6 +323,8 @@ export class MigrationService implements RollingContext {
     }
     const run = DrainRun.start(this, host, plan, options, actor, parent);
     this.drains.set(run.op.id, run);
+    // On disk before the node is touched: a drain the journal does not know of must not pause a node.
+    this.journalFirst(run, () => this.drains.delete(run.op.id));
     this.auditAction(actor, `drain started${options.liveMigrateLowPriority ? '' : ' (Low priority quick-migrated)'}`, host.name, 'ok', `${plan.moves.length} VMs, predicted ${Math.round(plan.predictedDurationSec)} s`);
     await run.begin();
     this.operationsChanged();
@@ -322,6 +341,7 @@ export class MigrationService implements RollingContext {
     if (down.length > 0) throw new ContractError('invalid-state', `${down.map((h) => h.name).join(', ')} ${down.length === 1 ? 'is' : 'are'} down: bring ${down.length === 1 ? 'it' : 'them'} back before a rolling maintenance.`, clusterId);
     const run = RollingRun.start(this, plan, order, patch, actor);
     this.rollings.set(run.op.id, run);
+    this.journalFirst(run, () => this.rollings.delete(run.op.id));
     this.auditAction(actor, 'rolling maintenance started', plan.clusterName, 'ok', `${order.length} nodes, predicted ${plan.predictedDurationSec} s`);
     void run.run();
     this.operationsChanged();

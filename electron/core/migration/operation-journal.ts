@@ -3,7 +3,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSy
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../../shared/contract/errors.ts';
-import { openDurableAppend, type DurableAppend } from '../journal/durable-append.ts';
+import { openDurableAppend, type AppendIo, type DurableAppend } from '../journal/durable-append.ts';
 import { readKeepingAside } from '../journal/quarantine.ts';
 import type { LoggerPort } from '../ports.ts';
 import { DrainOperationSchema, DrainOptionsSchema, RollingOperationSchema } from '../../../shared/model/migration.ts';
@@ -46,7 +46,7 @@ export class OperationJournal {
   private seq: number;
 
   /** Opens (and compacts) the journal; `entries` is what it held, the last state of each operation. */
-  constructor(file: string, now: () => number, logger: LoggerPort) {
+  constructor(file: string, now: () => number, logger: LoggerPort, io?: AppendIo) {
     mkdirSync(dirname(file), { recursive: true });
     const { entries, seq, keptAside } = readOperationsJournal(file, logger);
     this.entries = entries;
@@ -62,6 +62,10 @@ export class OperationJournal {
         return entries.map((entry, i) => `${JSON.stringify({ seq: this.seq + i + 1, wrote, entry })}\n`).join('');
       },
       onDurable: (entries) => { this.seq += entries.length; },
+      // A progress write that fails with nobody waiting (disk full) is kept queued and tried again
+      // with the next change; the process stays up and the operator reads why in the log.
+      onError: (error) => logger.error(error.message, { file }),
+      ...(io ? { io } : {}),
     });
   }
 
@@ -76,6 +80,11 @@ export class OperationJournal {
 
   flush(): void {
     this.journal.flush();
+  }
+
+  /** Drops the unwritten record of an operation that was refused because it could not be written. */
+  forget(operationId: string): void {
+    this.journal.unqueue((entry) => entry.op.id === operationId);
   }
 
   /** Stops writing. Without flush, what was not yet written is lost, as in a crash. */

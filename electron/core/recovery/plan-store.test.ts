@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +49,26 @@ describe('plan store', () => {
     expect(imported.groups).toEqual(edited.groups);
     await expect(s.import('{"schemaVersion":1,"id":"x","name":"x","revision":1,"updatedAt":"","groups":[{"name":"g","members":[{"vm":""}]}]}', 'x.json', false))
       .rejects.toThrow(/x\.json: groups\[0\]\.members\[0\]/);
+  });
+});
+
+describe('plan store under concurrent saves', () => {
+  it('of ten saves of the same revision exactly one wins; the others are told it changed; none is lost or torn', async () => {
+    const s = await store();
+    const base = await s.create({ ...fullSitePlan(), name: 'Race' });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => s.update(base.id, base.revision, { ...fullSitePlan(), name: 'Race', description: `editor ${i}` })));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) expect(String((r as PromiseRejectedResult).reason)).toMatch(/was changed elsewhere \(revision 2, you edited 1\)/);
+    const onDisk = await s.get(base.id);
+    expect(onDisk.plan).toEqual((won[0] as PromiseFulfilledResult<unknown>).value);
+    expect(readdirSync(s.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('ten plans created at once with the same name get ten ids, and all ten are on disk', async () => {
+    const s = await store();
+    const created = await Promise.all(Array.from({ length: 10 }, () => s.create({ ...fullSitePlan(), name: 'Same name' })));
+    expect(new Set(created.map((p) => p.id)).size).toBe(10);
+    expect((await s.load()).plans.filter((p) => p.plan.name === 'Same name')).toHaveLength(10);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import {
   type PlanDraft, type PlanFileError, type PlanSummary, type RecoveryPlan,
 } from '../../../shared/model/recovery-plan.ts';
 import { DEFAULT_PLAN_ID, fullSitePlan } from './default-plan.ts';
+import { SaveError } from '../journal/durable-append.ts';
 
 interface LoadedPlans {
   plans: { plan: RecoveryPlan; file: string }[];
@@ -21,6 +23,12 @@ interface LoadedPlans {
 export class PlanStore {
   readonly dir: string;
   private readonly now: () => Date;
+  /**
+   * Every change goes through this chain, one at a time: the revision check and the write (and the
+   * free-id search and the write) are one step, so of two saves of the same revision one wins and
+   * the other is told the plan changed; no acknowledged save is overwritten unseen.
+   */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string, now: () => Date = () => new Date()) {
     this.dir = join(dataDir, 'plans');
@@ -62,14 +70,32 @@ export class PlanStore {
     return { plan: result.plan, file };
   }
 
-  async create(draft: PlanDraft, preferredId?: string): Promise<RecoveryPlan> {
+  create(draft: PlanDraft, preferredId?: string): Promise<RecoveryPlan> {
+    return this.oneAtATime(() => this.createNow(draft, preferredId));
+  }
+
+  update(id: string, expectedRevision: number, draft: PlanDraft): Promise<RecoveryPlan> {
+    return this.oneAtATime(() => this.updateNow(id, expectedRevision, draft));
+  }
+
+  remove(id: string, expectedRevision: number): Promise<void> {
+    return this.oneAtATime(() => this.removeNow(id, expectedRevision));
+  }
+
+  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.changes.then(change);
+    this.changes = next.catch(() => {});
+    return next;
+  }
+
+  private async createNow(draft: PlanDraft, preferredId?: string): Promise<RecoveryPlan> {
     const id = await this.freeId(preferredId ?? slug(draft.name));
     const plan: RecoveryPlan = { ...draft, schemaVersion: PLAN_SCHEMA_VERSION, id, revision: 1, updatedAt: this.now().toISOString() };
     await this.write(plan);
     return plan;
   }
 
-  async update(id: string, expectedRevision: number, draft: PlanDraft): Promise<RecoveryPlan> {
+  private async updateNow(id: string, expectedRevision: number, draft: PlanDraft): Promise<RecoveryPlan> {
     const { plan: current } = await this.get(id);
     if (current.revision !== expectedRevision) {
       throw new ContractError('invalid-state', `The plan "${current.name}" was changed elsewhere (revision ${current.revision}, you edited ${expectedRevision}). Reload it and edit again.`, id);
@@ -85,7 +111,7 @@ export class PlanStore {
     return this.create({ ...draft, name: name ?? `${plan.name} (copy)` });
   }
 
-  async remove(id: string, expectedRevision: number): Promise<void> {
+  private async removeNow(id: string, expectedRevision: number): Promise<void> {
     const { plan } = await this.get(id);
     if (plan.revision !== expectedRevision) throw new ContractError('invalid-state', `The plan "${plan.name}" was changed elsewhere; reload it before deleting.`, id);
     await rm(join(this.dir, this.fileOf(id)));
@@ -102,11 +128,14 @@ export class PlanStore {
     const asFile = RecoveryPlanSchema.safeParse(json);
     if (asFile.success) {
       const { schemaVersion: _v, id, revision: _r, updatedAt: _u, ...draft } = asFile.data;
-      if (replace && existsSync(join(this.dir, this.fileOf(id)))) {
-        const { plan } = await this.get(id);
-        return this.update(id, plan.revision, draft);
-      }
-      return this.create(draft, id);
+      // The existence check and the write are one step too: an import never replaces a plan saved meanwhile.
+      return this.oneAtATime(async () => {
+        if (replace && existsSync(join(this.dir, this.fileOf(id)))) {
+          const { plan } = await this.get(id);
+          return this.updateNow(id, plan.revision, draft);
+        }
+        return this.createNow(draft, id);
+      });
     }
     const isFileShaped = typeof json === 'object' && json !== null && 'schemaVersion' in json;
     const asDraft = PlanDraftSchema.safeParse(json);
@@ -141,13 +170,21 @@ export class PlanStore {
     }
   }
 
-  /** Write-then-rename: a crash leaves the old file or the new one, never half of one. */
+  /**
+   * Write, fsync, rename, through a temporary file of its own: a crash leaves the old file or the
+   * new one, never half of one; a full disk leaves the old one and no temporary file.
+   */
   private async write(plan: RecoveryPlan): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, `${plan.id}.json`);
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, serialize(plan));
-    await rename(temp, file);
+    const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(temp, serialize(plan), { flush: true });
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw new SaveError(`the plan "${plan.name}"`, file, error);
+    }
   }
 }
 

@@ -251,7 +251,7 @@ export class RecoveryService {
   private openJournal(runId: string, lastSeq: number): RunJournal {
     return new RunJournal(journalFile(this.options.dataDir, runId), lastSeq, () => this.options.wallClock.now(), (changes, seq) => {
       if (!this.disposed) this.options.publish({ runId, seq, changes });
-    });
+    }, (error) => this.options.logger.error(error.message, { runId }));
   }
 
   private environment(run: { id: string; createdBy: string }) {

@@ -23,7 +23,7 @@ export class RunJournal {
   private readonly journal: DurableAppend<RunChange>;
   private seq: number;
 
-  constructor(file: string, lastSeq: number, now: () => number, onDurable: (changes: RunChange[], seq: number) => void) {
+  constructor(file: string, lastSeq: number, now: () => number, onDurable: (changes: RunChange[], seq: number) => void, onError?: (error: Error) => void) {
     this.seq = lastSeq;
     let wrote = 0;
     this.journal = openDurableAppend<RunChange>({
@@ -37,6 +37,8 @@ export class RunJournal {
         this.seq += changes.length;
         onDurable(changes, this.seq);
       },
+      // Not on disk (disk full): kept queued and tried again; listeners hear nothing until it is.
+      ...(onError ? { onError } : {}),
     });
   }
 

@@ -40,7 +40,7 @@ export class AlertBook {
     this.removed.clear();
     this.nextId = this.alerts.size + 1;
     // A torn last line (killed mid-write, so nobody was told) is cut.
-    this.journal = openDurableAppend<JournalRecord>({ file, what: 'the alert journal', tornTail: 'cut' });
+    this.journal = openDurableAppend<JournalRecord>({ file, what: 'the alert journal', tornTail: 'cut', onError: (error) => logger.error(error.message) });
   }
 
   /** The list as of the last change handed out; call takeChanges first so the two agree. */

@@ -1,3 +1,4 @@
+import type { AppendIo } from '../journal/durable-append.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ export interface MigrationRig {
 }
 
 /** A paused lab stepped by hand, the estate store fed by it, and the migration handlers on top. */
-export async function createMigrationRig(options: { vmCount?: number; seed?: number; pollMs?: number } = {}): Promise<MigrationRig> {
+export async function createMigrationRig(options: { vmCount?: number; seed?: number; pollMs?: number; journalIo?: AppendIo } = {}): Promise<MigrationRig> {
   const sim = new LabSimulation({ seed: options.seed ?? 7, vmCount: options.vmCount ?? 240, startTime: LAB_EPOCH });
   const wall = manualClock(Date.UTC(2026, 0, 1));
   const lab = createLabBackend(sim, wall, 'pause');
@@ -43,6 +44,7 @@ export async function createMigrationRig(options: { vmCount?: number; seed?: num
   const create = () => createMigrationHandlers({
     backend: lab, estate, ports, audit, clock: lab.clock, publishMs: 0,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.journalIo ? { journalIo: options.journalIo } : {}),
     publish: (stream, event) => { published.push({ stream, event }); },
   });
   let created = create();

@@ -60,7 +60,13 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
   // On disk before the command acts: a command that was never written never happened.
   const write = (record: JournalRecord) => {
     journal?.append(record);
-    journal?.flush();
+    try {
+      journal?.flush();
+    } catch (error) {
+      // Refused (the disk is full): the command does not act, so it must never be written later either.
+      journal?.unqueue((queued) => queued === record);
+      throw error;
+    }
     lastWritten = record.at;
   };
 
@@ -103,7 +109,12 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
         return (onPatches: Parameters<LabBackend['start']>[0]) => {
           target.start(onPatches);
           const tick = () => {
-            if (sim.now > lastWritten) write({ at: sim.now, cmd: 'tick' });
+            // A checkpoint the disk refuses is only a later resume point: logged, tried next time.
+            try {
+              if (sim.now > lastWritten) write({ at: sim.now, cmd: 'tick' });
+            } catch (error) {
+              options.logger.error(error instanceof Error ? error.message : String(error));
+            }
             checkpoint = options.clock.setTimeout(tick, CHECKPOINT_MS);
           };
           checkpoint = options.clock.setTimeout(tick, CHECKPOINT_MS);
@@ -112,7 +123,11 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
       if (property === 'dispose') {
         return async () => {
           checkpoint?.cancel();
-          if (sim.now > lastWritten) write({ at: sim.now, cmd: 'tick' });
+          try {
+            if (sim.now > lastWritten) write({ at: sim.now, cmd: 'tick' });
+          } catch (error) {
+            options.logger.error(error instanceof Error ? error.message : String(error));
+          }
           journal?.close();
           journal = null;
           await target.dispose();
