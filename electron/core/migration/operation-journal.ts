@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { rewriteFile } from '../journal/rewrite-file.ts';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../../../shared/contract/errors.ts';
@@ -127,19 +127,10 @@ function compact(file: string, entries: JournalEntry[], now: number): void {
   const keep = new Set([...entries.filter((e) => !isFinalEntry(e) || ofOpenRolling(e)), ...finished.slice(-KEEP_FINISHED)]);
   const kept = entries.filter((e) => keep.has(e));
   entries.splice(0, entries.length, ...kept);
-  const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   let seq = 0;
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, kept.map((entry) => `${JSON.stringify({ seq: ++seq, wrote: now, entry })}\n`).join(''));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    rewriteFile(file, kept.map((entry) => `${JSON.stringify({ seq: ++seq, wrote: now, entry })}\n`).join(''));
   } catch {
-    // The disk is full: the journal stays as it was (longer, not compacted) and no temp file is left.
-    rmSync(tmp, { force: true });
+    // The disk is full: the journal stays as it was (longer, not compacted).
   }
 }

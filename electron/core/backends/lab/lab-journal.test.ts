@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,4 +65,32 @@ describe('lab journal', () => {
     expect(source.simulation.now).toBe(START);
     expect(source.status().faults).toEqual([]);
   });
+
+  it('compacts its checkpoints on start: the journal holds the commands and the last time, and replays to the same world', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'standby-labj-'));
+    const first = lab(dir);
+    const estate = await first.source.load();
+    first.source.start(() => {});
+    const vm = estate.vms.find((v) => v.replication?.mode === 'Primary')!;
+    const host = estate.hosts.find((h) => h.id === vm.hostId)!;
+    for (let minute = 1; minute <= 120; minute++) {
+      first.source.simulation.runUntil(START + minute * 60_000);
+      first.clock.advance(1000); // a checkpoint a second, as while the lab runs
+      if (minute === 30) await first.source.suspendVMReplication({ vmName: vm.name, computerName: host.name });
+    }
+    const file = join(dir, readdirSync(dir)[0]!);
+    const before = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: number; cmd: string });
+    expect(before.length).toBeGreaterThan(100);
+
+    const second = lab(dir);
+    await second.source.load();
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: number; cmd: string });
+    expect(lines.map((l) => l.cmd)).toEqual(['suspendVMReplication', 'tick']);
+    expect(lines[1]!.at).toBe(before.at(-1)!.at);
+    const third = lab(dir);
+    const restored = await third.source.load();
+    expect(third.source.simulation.now).toBe(second.source.simulation.now);
+    expect(restored.vms.find((v) => v.id === vm.id)!.replication!.state).toBe('Suspended');
+  });
 });
+

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDurableAppend, type DurableAppend } from '../../journal/durable-append.ts';
 import { keepAside, readKeepingAside } from '../../journal/quarantine.ts';
+import { rewriteFile } from '../../journal/rewrite-file.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
 import type { LabBackend } from './lab-backend.ts';
 import type { LabSimulation } from './simulation.ts';
@@ -72,22 +73,31 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
 
   async function replay(): Promise<void> {
     const read = readKeepingAside(file, parseRecord, { what: 'a lab journal record', tornTail: 'cut', logger: options.logger });
-    const records = refuseImpossibleTimes(file, read.records, sim.now, options.logger);
+    const { records, keptAside } = refuseImpossibleTimes(file, read.records, sim.now, options.logger);
     if (records.length === 0) return;
     const started = Date.now();
     let commands = 0;
+    // Commands still settling (a migration awaiting simulated time): while any is, time advances
+    // one event at a time so each reacts at the instant it did live; while none is, the world
+    // runs only its own synchronous events, and one jump to the next record does the same work.
+    let settling = 0;
+    const stepwise = () => settling > 0;
     for (const record of records) {
-      await advanceTo(sim, record.at);
+      await advanceTo(sim, record.at, stepwise);
       if (!COMMANDS.has(record.cmd)) continue;
       commands += 1;
       const method = (backend as unknown as Record<string, (...args: unknown[]) => unknown>)[record.cmd]!;
       try {
         const result = method.apply(backend, record.args ?? []);
         // Refusals were refusals the first time too; replay only needs the same effects.
-        if (result instanceof Promise) result.catch(() => {});
+        if (result instanceof Promise) {
+          settling += 1;
+          result.then(() => { settling -= 1; }, () => { settling -= 1; });
+        }
       } catch { /* as above */ }
     }
-    await advanceTo(sim, records.at(-1)!.at);
+    await advanceTo(sim, records.at(-1)!.at, stepwise);
+    if (read.keptAside && keptAside) compact(file, records, options.logger);
     sim.flushPatches();
     sim.drainEvents();
     options.logger.info(`Lab restored from ${file}: ${commands} commands replayed up to ${new Date(sim.now).toISOString()} in ${Date.now() - started} ms`);
@@ -148,7 +158,7 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
  * Records whose time cannot be (before the one before it, or more than MAX_RECORD_STEP_MS after it)
  * are kept aside like unreadable lines and not replayed: the rest of the lab still comes back.
  */
-function refuseImpossibleTimes(file: string, records: ReadRecord[], start: number, logger: LoggerPort): ReadRecord[] {
+function refuseImpossibleTimes(file: string, records: ReadRecord[], start: number, logger: LoggerPort): { records: ReadRecord[]; keptAside: boolean } {
   const kept: ReadRecord[] = [];
   const refused: { line: number; reason: string; text: string }[] = [];
   let last = start;
@@ -163,14 +173,40 @@ function refuseImpossibleTimes(file: string, records: ReadRecord[], start: numbe
   }
   if (refused.length > 0) {
     logger.error(`${file}: ${refused.length} record${refused.length === 1 ? '' : 's'} at an impossible time kept aside and not replayed.`);
-    try { keepAside(file, refused); } catch (error) { logger.error(`${file}: could not keep them aside (${String(error)}).`); }
+    try {
+      keepAside(file, refused);
+    } catch (error) {
+      logger.error(`${file}: could not keep them aside (${String(error)}).`);
+      return { records: kept, keptAside: false };
+    }
   }
-  return kept;
+  return { records: kept, keptAside: true };
+}
+
+/**
+ * Rewrites the journal as replay needs it: every command at its time, and the last checkpoint.
+ * The checkpoints in between only marked time (one a second of wall time while the lab ran), so a
+ * journal grows with the commands given, not with the hours the lab ran.
+ */
+function compact(file: string, records: ReadRecord[], logger: LoggerPort): void {
+  const last = records.at(-1)!;
+  const kept = records.filter((r) => r.cmd !== 'tick' || r === last);
+  if (kept.length === records.length) return;
+  try {
+    rewriteFile(file, kept.map(({ line: _line, ...r }) => `${JSON.stringify(r)}\n`).join(''));
+  } catch (error) {
+    logger.warn(`${file} could not be compacted (${error instanceof Error ? error.message : String(error)}); it is replayed as it is.`);
+  }
 }
 
 /** One event time at a time, letting reactions settle in between, as the live driver does at 'max'. */
-async function advanceTo(sim: LabSimulation, time: number): Promise<void> {
+async function advanceTo(sim: LabSimulation, time: number, stepwise: () => boolean): Promise<void> {
   while (sim.now < time) {
+    if (!stepwise()) {
+      sim.runUntil(time);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      continue;
+    }
     const next = sim.nextEventAt();
     sim.runUntil(next === null || next > time ? time : next);
     await new Promise<void>((resolve) => setImmediate(resolve));
