@@ -11,6 +11,25 @@ export function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** What a pinned token must carry at least, as a random one does (192 bits). */
+export const MIN_TOKEN_BITS = 128;
+
+/**
+ * Why a token given in the environment is too weak, or null. Its entropy is estimated as if each
+ * character were drawn at random from the classes it uses (lower case, upper case, digits, other):
+ * an upper bound, so a token refused here is certainly too weak; "password123" is.
+ */
+export function pinnedTokenProblem(variable: string, token: string): string | null {
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/];
+  const sizes = [26, 26, 10, 33];
+  const alphabet = classes.reduce((n, re, i) => n + (re.test(token) ? sizes[i]! : 0), 0);
+  const distinct = new Set(token).size;
+  const bits = Math.floor(token.length * Math.log2(Math.max(2, Math.min(alphabet, distinct * 4))));
+  if (bits >= MIN_TOKEN_BITS) return null;
+  return `${variable} is too weak to guard the console (about ${bits} bits; at least ${MIN_TOKEN_BITS} are needed). `
+    + 'Leave it unset for a random token on each start, or pin one made by: node -e "console.log(require(\'crypto\').randomBytes(24).toString(\'base64url\'))"';
+}
+
 /** The role a presented token grants, compared in constant time; null when it grants nothing. */
 export function roleForToken(tokens: AccessTokens, presented: string | null): Role | null {
   if (!presented) return null;

@@ -8,6 +8,8 @@ export interface CliOptions {
   viewer: boolean;
   dataDir: string;
   staticDir: string;
+  /** Host names browsers may use besides loopback and --host (a DNS name of this machine). */
+  allowedHosts: string[];
   help: boolean;
 }
 
@@ -17,8 +19,9 @@ export const USAGE = `Usage: npm run serve -- [--port N] [--host ADDRESS] [--vie
   --host ADDRESS  address to listen on (default 127.0.0.1; anything else exposes the console to the network)
   --viewer        also print a read-only link, e.g. for the NOC wall
   --data-dir DIR  where settings, runs and audit logs are kept (default ~/.standby)
+  --allow-host NAME  a name browsers reach this machine by (repeatable); loopback and --host are always allowed
 
-Tokens are random on each start; set STANDBY_TOKEN / STANDBY_VIEWER_TOKEN to keep a link stable.`;
+Tokens are random on each start; set STANDBY_TOKEN / STANDBY_VIEWER_TOKEN (128 bits or more) to keep a link stable.`;
 
 /** Parses the server's arguments; throws an Error whose message says which argument is wrong. */
 export function parseCliOptions(argv: string[], root: string): CliOptions {
@@ -30,6 +33,7 @@ export function parseCliOptions(argv: string[], root: string): CliOptions {
       viewer: { type: 'boolean' },
       'data-dir': { type: 'string' },
       'static-dir': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -44,6 +48,7 @@ export function parseCliOptions(argv: string[], root: string): CliOptions {
     viewer: values.viewer ?? false,
     dataDir: resolve(values['data-dir'] ?? join(homedir(), '.standby')),
     staticDir: resolve(values['static-dir'] ?? join(root, 'dist', 'renderer')),
+    allowedHosts: values['allow-host'] ?? [],
     help: values.help ?? false,
   };
 }

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/core.ts';
 import { memorySecrets, systemClock } from '../core/ports.ts';
-import { newToken } from './access-tokens.ts';
+import { newToken, pinnedTokenProblem } from './access-tokens.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
 import { createConfSettings } from './conf-settings.ts';
 import { createConsoleLogger } from './console-logger.ts';
@@ -23,6 +23,14 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  for (const variable of ['STANDBY_TOKEN', 'STANDBY_VIEWER_TOKEN'] as const) {
+    const pinned = process.env[variable];
+    const problem = pinned ? pinnedTokenProblem(variable, pinned) : null;
+    if (problem) {
+      process.stderr.write(`Standby did not start: ${problem}\n`);
+      process.exit(2);
+    }
+  }
   const logger = createConsoleLogger(process.env.STANDBY_LOG_LEVEL === 'debug' ? 'debug' : 'info');
   if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
     logger.warn(`Listening on ${options.host}: anyone who can reach this address and has a link can use the console.`);
@@ -40,7 +48,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   let server;
   try {
-    server = await startServer({ core, host: options.host, port: options.port, staticDir: options.staticDir, tokens, logger });
+    server = await startServer({ core, host: options.host, port: options.port, staticDir: options.staticDir, tokens, logger, allowedHosts: options.allowedHosts });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? `port ${options.port} is already in use (try --port 0 or another number)` : (error as Error).message;

@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { WS_CLOSE_UNAUTHORIZED, WS_PATH } from '../../shared/contract/wire.ts';
+import { MAX_CLIENT_FRAME_BYTES, WS_CLOSE_UNAUTHORIZED, WS_PATH } from '../../shared/contract/wire.ts';
 import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
 import { roleForToken, type AccessTokens } from './access-tokens.ts';
 import { runSocketSession } from './socket-session.ts';
 import { createStaticHandler } from './static-files.ts';
+import { answer, applySecurityHeaders, hostPolicy, rawAnswer, refusal, requestPath } from './request-guard.ts';
+import { createTokenThrottle, type TokenThrottle } from './token-throttle.ts';
+import type { ConnectionLimits } from './connection-limits.ts';
 
 export interface ServerOptions {
   core: Core;
@@ -15,6 +18,11 @@ export interface ServerOptions {
   staticDir: string;
   tokens: AccessTokens;
   logger: LoggerPort;
+  /** Host names besides loopback and `host` that browsers may use to reach the console. */
+  allowedHosts?: readonly string[];
+  /** Per-connection limits; tests lower them. */
+  limits?: ConnectionLimits;
+  throttle?: TokenThrottle;
 }
 
 export interface RunningServer {
@@ -27,34 +35,50 @@ export interface RunningServer {
 /** The core over HTTP (the built renderer) and one multiplexed WebSocket. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const serveStatic = createStaticHandler(options.staticDir);
+  const policy = hostPolicy(options.host, options.allowedHosts);
+  const throttle = options.throttle ?? createTokenThrottle();
   const http: Server = createServer((req, res) => {
-    serveStatic(req, res).catch((error: unknown) => {
+    applySecurityHeaders(res);
+    const refused = refusal(req, policy);
+    if (refused) { answer(res, 403, `Refused: ${refused}.`); return; }
+    const path = requestPath(req);
+    if (!path) { answer(res, 400, 'Bad request: the address is not a valid URL.'); return; }
+    serveStatic(req, res, path.pathname).catch((error: unknown) => {
       options.logger.error('Static file failed', { error: String(error) });
-      if (!res.headersSent) res.writeHead(500).end();
+      if (!res.headersSent) answer(res, 500, 'The server failed to read the file.');
     });
   });
   // Snapshots are large and repetitive (7 MB → 1.4 MB for 10,000 VMs); small frames are not worth
   // the CPU, so only messages over the threshold are compressed. Level 1: 35 ms for that snapshot
   // against 133 ms at the default level, for 19 % more bytes — a page waits for the CPU, not the LAN.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: { threshold: 64 * 1024, zlibDeflateOptions: { level: 1 } } });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: { threshold: 64 * 1024, zlibDeflateOptions: { level: 1 } } });
 
   http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== WS_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    const refused = refusal(req, policy);
+    if (refused) {
+      options.logger.warn(`Refused a WebSocket: ${refused}`, { from: req.socket.remoteAddress });
+      socket.end(rawAnswer(403, `Refused: ${refused}.`));
       return;
     }
-    const role = roleForToken(options.tokens, url.searchParams.get('token'));
+    const path = requestPath(req);
+    if (!path || path.pathname !== WS_PATH) {
+      socket.end(rawAnswer(path ? 404 : 400, path ? 'Not found.' : 'Bad request: the address is not a valid URL.'));
+      return;
+    }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = throttle.waitMs(address);
+    const role = wait > 0 ? null : roleForToken(options.tokens, path.searchParams.get('token'));
+    if (wait === 0) { if (role) throttle.succeeded(address); else throttle.failed(address); }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const actor = `browser ${req.socket.remoteAddress ?? 'unknown'}`;
+      const actor = `browser ${address}`;
       if (!role) {
         // Accept, then close with our own code: a refused upgrade reaches the page only as an
         // opaque failure, and the user must be told the link is wrong rather than see retries.
-        options.logger.warn(`Refused a connection with a missing or wrong access token from ${actor}`);
-        ws.close(WS_CLOSE_UNAUTHORIZED, 'Missing or wrong access token');
+        options.logger.warn(wait > 0 ? `Refused a connection from ${actor}: too many wrong access tokens, ${Math.ceil(wait / 1000)} s to wait` : `Refused a connection with a missing or wrong access token from ${actor}`);
+        ws.close(WS_CLOSE_UNAUTHORIZED, wait > 0 ? `Too many wrong access tokens; try again in ${Math.ceil(wait / 1000)} s` : 'Missing or wrong access token');
         return;
       }
-      runSocketSession(ws, options.core, role, actor, options.logger);
+      runSocketSession(ws, options.core, role, actor, options.logger, options.limits);
     });
   });
 

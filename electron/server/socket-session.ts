@@ -6,14 +6,8 @@ import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
 import { openClientSession } from '../core/request-envelope.ts';
 import { STANDBY_VERSION } from '../core/version.ts';
+import { CONNECTION_LIMITS, guardedSender, keepAlive, type ConnectionLimits } from './connection-limits.ts';
 
-/**
- * A client that stays this far behind for this long is better served by reconnecting and taking a
- * fresh snapshot. Both, because one big snapshot response legitimately fills the buffer for a while.
- */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-const MAX_BEHIND_MS = 20_000;
-const CLOSE_TRY_AGAIN_LATER = 1013;
 const CLOSE_PROTOCOL_ERROR = 1008;
 
 /**
@@ -21,24 +15,12 @@ const CLOSE_PROTOCOL_ERROR = 1008;
  * a request answers and which errors keep their text is the core's request envelope (a viewer is
  * refused operate channels there, before any handler sees the request); this only frames.
  */
-export function runSocketSession(socket: WebSocket, core: Core, role: Role, actor: string, logger: LoggerPort): void {
+export function runSocketSession(socket: WebSocket, core: Core, role: Role, actor: string, logger: LoggerPort, limits: ConnectionLimits = CONNECTION_LIMITS): void {
   const session = openClientSession(core, { role, actor }, logger);
-  let behindSince: number | null = null;
-  const send = (frame: ServerFrame) => {
-    if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      const now = Date.now();
-      behindSince ??= now;
-      if (now - behindSince > MAX_BEHIND_MS) {
-        logger.warn(`Closing a connection that stayed ${socket.bufferedAmount} bytes behind for ${MAX_BEHIND_MS / 1000} s`, { actor });
-        socket.close(CLOSE_TRY_AGAIN_LATER, 'Too far behind; reconnect for a fresh snapshot');
-        return;
-      }
-    } else {
-      behindSince = null;
-    }
-    socket.send(JSON.stringify(frame));
-  };
+  const sendText = guardedSender(socket, limits, logger, actor);
+  const send = (frame: ServerFrame) => { sendText(JSON.stringify(frame)); };
+  const stopPings = keepAlive(socket, limits, logger, actor);
+  let inFlight = 0;
   let badFrames = 0;
   const refuseFrame = (message: string) => {
     badFrames += 1;
@@ -66,7 +48,15 @@ export function runSocketSession(socket: WebSocket, core: Core, role: Role, acto
     const frame = parsed.data;
     switch (frame.t) {
       case 'req': {
-        void session.request(frame.ch, frame.body).then((result) => send({ t: 'res', id: frame.id, ...result }));
+        if (inFlight >= limits.maxInFlight) {
+          send({ t: 'res', id: frame.id, ok: false, error: { code: 'invalid-state', message: `${limits.maxInFlight} requests of this connection are still being answered; wait for them before sending more.` } });
+          return;
+        }
+        inFlight += 1;
+        void session.request(frame.ch, frame.body).then((result) => {
+          inFlight -= 1;
+          send({ t: 'res', id: frame.id, ...result });
+        });
         return;
       }
       case 'sub': {
@@ -80,6 +70,6 @@ export function runSocketSession(socket: WebSocket, core: Core, role: Role, acto
     }
   });
 
-  socket.on('close', () => session.close());
+  socket.on('close', () => { stopPings(); session.close(); });
   socket.on('error', (error) => logger.warn(`Connection error from ${actor}: ${error.message}`));
 }

@@ -10,20 +10,19 @@ const TYPES: Record<string, string> = {
 };
 
 /** Same policy as the Electron window: the page may talk only to the server that served it. */
-export const SERVER_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-  "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'",
-].join('; ');
+export { SERVER_CSP } from './request-guard.ts';
 
-/** Serves the built renderer; unknown paths get index.html so deep links work. */
+/**
+ * Serves the built renderer; unknown paths get index.html so deep links work. The security headers
+ * are set by the caller (request-guard) before this runs, so every answer here carries them.
+ */
 export function createStaticHandler(root: string) {
   const rootWithSep = root.endsWith(sep) ? root : root + sep;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     let file = normalize(join(root, pathname));
     if (!file.startsWith(rootWithSep) && file !== root) {
       res.writeHead(403).end('Forbidden');
@@ -43,9 +42,6 @@ export function createStaticHandler(root: string) {
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': info.size,
-      'Content-Security-Policy': SERVER_CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
       // Hashed asset names never change; index.html must always be fresh.
       'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
     });

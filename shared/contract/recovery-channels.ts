@@ -1,3 +1,5 @@
+import { plainText } from '../model/name-text.ts';
+import { MAX_PLAN_FILE_CHARS } from './limits.ts';
 import { z } from 'zod';
 import { request, stream } from './define.ts';
 import {
@@ -46,7 +48,7 @@ export const recoveryChannels = {
   'plans.duplicate': request({
     access: 'operate',
     summary: 'Copy a plan under a new id',
-    request: PlanRef.extend({ name: z.string().min(1).max(300).optional() }),
+    request: PlanRef.extend({ name: plainText(300, 1).optional() }),
     response: RecoveryPlanSchema,
   }),
   'plans.delete': request({
@@ -58,7 +60,7 @@ export const recoveryChannels = {
   'plans.import': request({
     access: 'operate',
     summary: 'Import a plan file (or a bare plan); an invalid one is refused naming the JSON path and the problem',
-    request: z.object({ fileName: z.string().min(1).max(300), text: z.string().max(20_000_000), replace: z.boolean().default(false) }),
+    request: z.object({ fileName: z.string().min(1).max(300), text: z.string().max(MAX_PLAN_FILE_CHARS), replace: z.boolean().default(false) }),
     response: RecoveryPlanSchema,
   }),
   'plans.export': request({

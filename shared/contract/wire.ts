@@ -19,6 +19,8 @@ export const ServerFrameSchema = z.union([
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
+export { MAX_CLIENT_FRAME_BYTES } from './limits.ts';
+
 export const WS_PATH = '/ws';
 /** Close codes the renderer explains to the user instead of retrying. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;

@@ -1,3 +1,4 @@
+import { plainText } from './name-text.ts';
 import { z } from 'zod';
 import { SiteRoleSchema } from './estate.ts';
 
@@ -35,11 +36,11 @@ export const ConnectionProfileSchema = z.object({
   siteId: z.string().min(1).max(100),
   role: SiteRoleSchema,
   /** Shown in the console; Hyper-V has no notion of a site. */
-  name: z.string().min(1).max(100),
-  location: z.string().max(200).default(''),
+  name: plainText(100, 1),
+  location: plainText(200).default(''),
   clusters: z.array(ClusterEndpointSchema).min(1).max(32),
   /** DOMAIN\user or user@domain; absent means the signed-in Windows user (Kerberos). */
-  username: z.string().max(256).nullable().default(null),
+  username: plainText(256).nullable().default(null),
   /** Key of the password in the secret store; null with a null username. */
   credentialRef: z.string().max(200).nullable().default(null),
   /** JEA endpoint (-ConfigurationName); null uses the default microsoft.powershell endpoint. */

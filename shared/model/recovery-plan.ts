@@ -1,3 +1,4 @@
+import { plainText } from './name-text.ts';
 import { z } from 'zod';
 import type { HeartbeatStatus } from './hyperv-enums.ts';
 
@@ -8,7 +9,8 @@ import type { HeartbeatStatus } from './hyperv-enums.ts';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
-const Text = z.string().min(1).max(300);
+/** Names (plans, groups, steps) and references a person types: one line each. */
+const Text = plainText(300, 1);
 const Seconds = z.number().int().positive().max(7 * 24 * 3600);
 
 /** A member by VM name, or every protected VM matching a query such as `tier:0 cluster:CL-A`. */
