@@ -10,6 +10,18 @@ import { CONNECTION_LIMITS, guardedSender, keepAlive, type ConnectionLimits } fr
 
 const CLOSE_PROTOCOL_ERROR = 1008;
 
+/** A stream event goes to every subscribed connection as the same object: serialized once for all of them. */
+const eventFrames = new WeakMap<object, string>();
+function eventFrame(stream: string, body: unknown): string {
+  if (typeof body !== 'object' || body === null) return JSON.stringify({ t: 'evt', stream, body } satisfies ServerFrame);
+  let text = eventFrames.get(body);
+  if (text === undefined) {
+    text = JSON.stringify({ t: 'evt', stream, body } satisfies ServerFrame);
+    eventFrames.set(body, text);
+  }
+  return text;
+}
+
 /**
  * One browser connection: frames in and out, requests answered in any order. Who may do what, what
  * a request answers and which errors keep their text is the core's request envelope (a viewer is
@@ -60,7 +72,7 @@ export function runSocketSession(socket: WebSocket, core: Core, role: Role, acto
         return;
       }
       case 'sub': {
-        if (!session.subscribe(frame.stream, (stream, body) => send({ t: 'evt', stream, body }))) return refuseFrame(`unknown stream ${frame.stream.slice(0, 100)}`);
+        if (!session.subscribe(frame.stream, (stream, body) => sendText(eventFrame(stream, body)))) return refuseFrame(`unknown stream ${frame.stream.slice(0, 100)}`);
         return;
       }
       case 'unsub': {
