@@ -18,10 +18,6 @@ export function isSameOrigin(candidate: string, appUrl: string): boolean {
   return a !== undefined && b !== undefined && a.protocol === b.protocol && a.host === b.host && a.host !== '';
 }
 
-export function isHttpsUrl(url: string): boolean {
-  return parse(url)?.protocol === 'https:';
-}
-
 function parse(url: string): URL | undefined {
   try { return new URL(url); } catch { return undefined; }
 }

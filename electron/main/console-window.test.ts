@@ -56,14 +56,18 @@ describe('console window', () => {
     expect(open('http://localhost:5173').loadURL).toHaveBeenCalledWith('http://localhost:5173');
   });
 
-  it('prevents navigation away from the app and opens only https links externally', () => {
+  it('prevents navigation away from the app and opens only allowed https links externally', () => {
     const window = open();
     const https = navigate(window, 'https://learn.microsoft.com/hyper-v');
     expect(https.preventDefault).toHaveBeenCalled();
     expect(electron.shell.openExternal).toHaveBeenCalledWith('https://learn.microsoft.com/hyper-v');
 
     electron.shell.openExternal.mockClear();
-    for (const url of ['http://evil.example/', 'file:///C:/Windows/System32/calc.exe', 'app://other/index.html', 'javascript:alert(1)']) {
+    for (const url of [
+      'http://evil.example/', 'file:///C:/Windows/System32/calc.exe', 'app://other/index.html', 'javascript:alert(1)',
+      'https://evil.example/', 'https://learn.microsoft.com.evil.example/', 'http://learn.microsoft.com/hyper-v',
+      'https://learn.microsoft.com:8443/', 'https://user@learn.microsoft.com/', 'ms-settings:privacy', 'smb://fileserver/share',
+    ]) {
       expect(navigate(window, url).preventDefault, url).toHaveBeenCalled();
     }
     expect(electron.shell.openExternal).not.toHaveBeenCalled();
@@ -73,11 +77,12 @@ describe('console window', () => {
     expect(navigate(open(), 'app://standby/index.html').preventDefault).not.toHaveBeenCalled();
   });
 
-  it('denies every window.open, handing https links to the browser', () => {
+  it('denies every window.open, handing allowed https links to the browser', () => {
     const handler = open().webContents.openHandler!;
     expect(handler({ url: 'https://example.com/runbook' })).toEqual({ action: 'deny' });
+    expect(handler({ url: 'https://github.com/standby/issues' })).toEqual({ action: 'deny' });
     expect(handler({ url: 'http://example.com/' })).toEqual({ action: 'deny' });
     expect(handler({ url: APP_URL })).toEqual({ action: 'deny' });
-    expect(electron.shell.openExternal.mock.calls).toEqual([['https://example.com/runbook']]);
+    expect(electron.shell.openExternal.mock.calls).toEqual([['https://github.com/standby/issues']]);
   });
 });

@@ -1,6 +1,7 @@
 import { BrowserWindow, shell } from 'electron';
 import type { LoggerPort } from '../core/ports.ts';
-import { isHttpsUrl, isSameOrigin } from './app-url.ts';
+import { isSameOrigin } from './app-url.ts';
+import { EXTERNAL_HOSTS, isAllowedExternal } from './external-links.ts';
 
 export interface ConsoleWindowOptions {
   /** Absolute path of the bundled preload (.vite/build/preload.cjs). */
@@ -41,10 +42,10 @@ export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindo
   const contents = window.webContents;
 
   const leave = (url: string, how: string) => {
-    if (isHttpsUrl(url)) {
+    if (isAllowedExternal(url)) {
       void shell.openExternal(url).catch((error: unknown) => logger.warn('Could not open a link in the browser', { url, error }));
     } else {
-      logger.warn(`Refused ${how} to a page outside the console`, { url: url.slice(0, 500) });
+      logger.warn(`Refused ${how} to a page outside the console and its allowed links (${EXTERNAL_HOSTS.join(', ')})`, { url: url.slice(0, 500) });
     }
   };
 
