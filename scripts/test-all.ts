@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint, unit + contract (Vitest), end-to-end (Playwright). Runs every suite
+// `npm test`: typecheck, lint, unit + contract (Vitest), end-to-end (Playwright), the soak. Runs every suite
 // even when one fails, then prints one line totalling them all: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -68,6 +68,13 @@ function readJson<T>(file: string): T | null {
   const report = existsSync(out) ? readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(out) : null;
   if (!report) tallies.push({ suite: 'e2e', passed: 0, failed: 1 });
   else tallies.push({ suite: 'e2e', passed: report.stats.expected, failed: report.stats.unexpected + report.stats.flaky + (status !== 0 && report.stats.unexpected === 0 ? 1 : 0) });
+}
+
+// The soak (issue 16): the lab at speed with crashes, WAN flaps, SIGKILLs mid-drain and mid-drill,
+// then a full disk; about two minutes. STANDBY_SKIP_SOAK=1 leaves it out of a local run.
+if (process.env.STANDBY_SKIP_SOAK !== '1') {
+  const status = run(['scripts/soak.ts']);
+  tallies.push({ suite: 'soak', passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1 });
 }
 
 const passed = tallies.reduce((n, t) => n + t.passed, 0);
