@@ -14,14 +14,20 @@ function lab(dir: string) {
   return { source, clock, logger };
 }
 
+/** A journaled lab started in a fresh folder, and a primary VM with its host to give commands to. */
+async function runningLab() {
+  const dir = mkdtempSync(join(tmpdir(), 'standby-labj-'));
+  const first = lab(dir);
+  const estate = await first.source.load();
+  first.source.start(() => {});
+  const vm = estate.vms.find((v) => v.replication?.mode === 'Primary')!;
+  const host = estate.hosts.find((h) => h.id === vm.hostId)!;
+  return { dir, first, vm, host };
+}
+
 describe('lab journal', () => {
   it('rebuilds the world after the process died without a goodbye: commands, faults and clock', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'standby-labj-'));
-    const first = lab(dir);
-    const estate = await first.source.load();
-    first.source.start(() => {});
-    const vm = estate.vms.find((v) => v.replication?.mode === 'Primary')!;
-    const host = estate.hosts.find((h) => h.id === vm.hostId)!;
+    const { dir, first, vm, host } = await runningLab();
     first.source.simulation.runUntil(START + 600_000);
     await first.source.suspendVMReplication({ vmName: vm.name, computerName: host.name });
     first.source.injectFault({ kind: 'wan-cut', link: 'dr-cloud' });
@@ -67,12 +73,7 @@ describe('lab journal', () => {
   });
 
   it('compacts its checkpoints on start: the journal holds the commands and the last time, and replays to the same world', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'standby-labj-'));
-    const first = lab(dir);
-    const estate = await first.source.load();
-    first.source.start(() => {});
-    const vm = estate.vms.find((v) => v.replication?.mode === 'Primary')!;
-    const host = estate.hosts.find((h) => h.id === vm.hostId)!;
+    const { dir, first, vm, host } = await runningLab();
     for (let minute = 1; minute <= 120; minute++) {
       first.source.simulation.runUntil(START + minute * 60_000);
       first.clock.advance(1000); // a checkpoint a second, as while the lab runs
