@@ -1,3 +1,4 @@
+import type { DataProblem } from '../../shared/model/data-problems.ts';
 import { useConnection } from '../platform/services-context.tsx';
 import { StatusGlyph } from '../ui/status-glyph.tsx';
 
@@ -10,8 +11,11 @@ const SHOWN = 20;
  */
 export function DataProblemsBanner() {
   const data = useConnection((s) => s.session?.dataProblems);
-  if (!data || data.total === 0) return null;
-  const { problems, total } = data;
+  return data ? <DataProblems problems={data.problems} total={data.total} /> : null;
+}
+
+export function DataProblems({ problems, total }: { problems: DataProblem[]; total: number }) {
+  if (total === 0) return null;
   return (
     <details className="stale-banner data-problems" data-testid="data-problems">
       <summary>

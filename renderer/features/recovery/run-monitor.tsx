@@ -50,6 +50,11 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
             : null}
           {run.resumedCount > 0 ? <> · <strong>resumed after {run.resumedCount} console restart{run.resumedCount === 1 ? '' : 's'}</strong></> : null}
         </p>
+        {run.journalDamage && run.journalDamage.length > 0 ? (
+          <p className="run-meta" role="alert" data-testid="run-journal-damage">
+            <StatusGlyph tone="crit" /> <strong>Needs attention:</strong> part of this run's journal could not be read, so what it last recorded may be missing; check each VM below against the hosts. {run.journalDamage.join(' ')}
+          </p>
+        ) : null}
       </div>
       <div className="run-status" data-testid="run-status" role="status">
         <StatusGlyph tone={runStatusTone(run.status)} /> {RUN_STATUS_LABEL[run.status]}
