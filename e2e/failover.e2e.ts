@@ -218,7 +218,9 @@ test('a manual step waits for a click, and a failed VM waits for retry, skip or 
     await shoot(page, '16-manual-step');
     await manual.getByRole('button', { name: /Done/ }).click();
     await expect(page.getByTestId('run-status')).toHaveText(/Completed/, { timeout: 60_000 });
-    await expect(page.getByTestId('summary-verdict')).toContainText(/2 of 3 VMs healthy · 1 skipped/);
+    await expect(page.getByTestId('summary-verdict')).toContainText(/2 of 3 VMs healthy · 3 failed over · 1 skipped/);
+    // A skipped VM is a miss: never "within the target".
+    await expect(page.getByTestId('summary-rto-verdict')).toContainText(/missed/);
     const run = await api.call('recovery.get', { runId: await page.getByTestId('run-monitor').getAttribute('data-run-id') });
     expect(run.groups[0].after[0]).toMatchObject({ status: 'done', confirmedBy: expect.any(String) });
     expect(run.vms.find((v: { name: string }) => v.name === 'EHRDB02').status).toBe('skipped');

@@ -92,7 +92,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     'recovery.decide': async ({ runId, vm, stepId, decision }, ctx) => service.decide(runId, { ...(vm ? { vm } : {}), ...(stepId ? { stepId } : {}) }, decision, ctx.actor),
     'recovery.abort': async ({ runId }, ctx) => service.abort(runId, ctx.actor),
     'recovery.finish': async ({ runId, action }, ctx) => service.finish(runId, action, ctx.actor),
-    'recovery.summary': async ({ runId }) => summarize(service.get(runId)),
+    'recovery.summary': async ({ runId }) => summarize(service.get(runId), (options.clock ?? options.backend.clock).now()),
   };
 
   return {

@@ -16,6 +16,8 @@ import { preflight } from './preflight.ts';
 import { journalFile, listJournals, readJournal, RunJournal } from './run-journal.ts';
 import { newStep, RunExecutor } from './run-executor.ts';
 import { MAIN_STEPS } from './vm-steps.ts';
+import { OutageWatch } from './outage-watch.ts';
+import { clockStartFor, primaryLastSeenAt, type LossSighting } from './run-clock.ts';
 
 interface RecoveryServiceOptions {
   backend: HyperVBackend;
@@ -46,9 +48,14 @@ export class RecoveryService {
   private readonly options: RecoveryServiceOptions;
   private readonly runs = new Map<string, { executor: RunExecutor; journal: RunJournal }>();
   private disposed = false;
+  /** When the estate saw hosts go down: the start of the disaster clock. */
+  readonly outages: OutageWatch;
+  private readonly stopWatching: () => void;
 
   constructor(options: RecoveryServiceOptions) {
     this.options = options;
+    this.outages = new OutageWatch(options.estate);
+    this.stopWatching = options.backend.onEvents((events) => this.outages.observe(events));
   }
 
   /** Finds every journalled run; unfinished ones are resumed (each step re-reads the backend first). */
@@ -158,6 +165,7 @@ export class RecoveryService {
   /** Stops every executor without recording anything: runs resume where they were on the next start. */
   dispose(): void {
     this.disposed = true;
+    this.stopWatching();
     for (const { executor, journal } of this.runs.values()) {
       executor.stop();
       journal.close({ flush: true });
@@ -184,6 +192,7 @@ export class RecoveryService {
     const model = this.options.durationModel ?? DEFAULT_DURATION_MODEL;
     const limits = bootLimits(plan.settings, model);
     const startedAt = this.options.clock.now();
+    const clockStart = clockStartFor(type, startedAt, this.lossOf(resolved.members.map((m) => m.source.siteId)));
     const id = `${new Date(this.options.wallClock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '')}-${type}-${randomUUID().slice(0, 8)}`;
     const vms: VmRun[] = [];
     plan.groups.forEach((_group, g) => {
@@ -198,7 +207,8 @@ export class RecoveryService {
           targetCluster: m.targetCluster, memoryBytes: m.target.memoryBytes, cpuCount: m.target.cpuCount, dependsOn: m.dependsOn,
           status: 'pending', steps: MAIN_STEPS[type].map((kind) => newStep(kind, 'main')),
           timing: { startedAt: null, failoverDoneAt: null, runningAt: null, heartbeatAt: null, healthyAt: null },
-          rtoSec: null, rpoSec: null, recoveryPoint: null,
+          rtoSec: null, rpoSec: null, recoveryPoint: null, tier: m.target.tier,
+          rpoMeasuredTo: type === 'unplanned-failover' ? primaryLastSeenAt(this.outages.hostDownAt(m.sourceHost), clockStart) : null,
         });
       }
     });
@@ -209,11 +219,21 @@ export class RecoveryService {
     }));
     return {
       id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, policy, status: 'running', createdBy: actor,
-      startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec,
+      startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec, clockStart,
       // The run records the boot limits it used, the plan's or the hardware defaults, for the report.
       settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster },
       finishes: [], resumedCount: 0, abortedBy: null, seq: 0, groups, vms,
     };
+  }
+
+  /** The earliest dated loss among the sites the run's VMs come from. */
+  private lossOf(siteIds: readonly string[]): LossSighting | null {
+    let first: LossSighting | null = null;
+    for (const siteId of new Set(siteIds)) {
+      const loss = this.outages.lossOf(siteId);
+      if (loss && (!first || loss.at < first.at)) first = loss;
+    }
+    return first;
   }
 
   /** Steps caught mid-flight by the crash are re-run; their first act is to read the backend. */

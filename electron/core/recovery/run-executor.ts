@@ -8,6 +8,7 @@ import type { LoggerPort } from '../ports.ts';
 import { BootGate } from './boot-gate.ts';
 import { runPlanStep, withTimeout, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import type { RunJournal } from './run-journal.ts';
+import { clockOf, drillRpoSec, unplannedRpoSec } from './run-clock.ts';
 import { act, bootTarget, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
 
 /** Per-kind defaults (seconds) when the plan sets none: generous, a boot storm is slow. */
@@ -317,12 +318,20 @@ export class RunExecutor {
     if (step.kind === 'heartbeat') {
       timing.heartbeatAt ??= now;
       timing.healthyAt = now;
-      changes.rtoSec = (now - this.header.startedAt) / 1000;
+      // From the disaster (unplanned) or the run's start (everything else): see run-clock.ts.
+      changes.rtoSec = Math.max(0, now - clockOf(this.header).at) / 1000;
     }
-    if (point) {
+    if (point && step.kind === 'test-failover') {
+      // A drill loses nothing; its RPO is how old the point its test copy started from was.
+      const madeAt = step.startedAt ?? now;
       changes.recoveryPoint = point;
-      // Measured to the run's start: the console cannot see when the primary really stopped writing.
-      changes.rpoSec = Math.max(0, this.header.startedAt - point.at) / 1000;
+      changes.rpoSec = drillRpoSec(point.at, madeAt);
+      changes.rpoMeasuredTo = madeAt;
+    } else if (point) {
+      const lastSeen = vm.rpoMeasuredTo ?? clockOf(this.header).at;
+      changes.recoveryPoint = point;
+      changes.rpoSec = unplannedRpoSec(point.at, lastSeen);
+      changes.rpoMeasuredTo = lastSeen;
     } else if (step.kind === 'failover' && this.header.type !== 'unplanned-failover' && vm.rpoSec === null) {
       changes.rpoSec = 0; // planned: -Prepare shipped every change
     }
