@@ -109,6 +109,12 @@ export const recoveryChannels = {
       .refine((r) => r.decision === 'abort' || (r.vm === undefined) !== (r.stepId === undefined), { message: 'name either the vm or the stepId the decision is for' }),
     response: RunSnapshotSchema,
   }),
+  'recovery.decideAll': request({
+    access: 'operate',
+    summary: 'One decision for every VM waiting on the same failure (failureReason key): retry, skip, or wait (retry on its own until it succeeds)',
+    request: z.object({ runId: RunId, reason: z.string().min(1).max(4000), decision: z.enum(['retry', 'skip', 'wait']) }),
+    response: z.object({ run: RunSnapshotSchema, decided: z.array(z.string()) }),
+  }),
   'recovery.abort': request({
     access: 'operate',
     summary: 'Stop cleanly: operations in flight finish, nothing new starts',
@@ -118,7 +124,11 @@ export const recoveryChannels = {
   'recovery.finish': request({
     access: 'operate',
     summary: 'Commit (Complete-VMFailover), cleanup (remove test VMs) or reverse replication, for every failed-over VM',
-    request: z.object({ runId: RunId, action: FinishActionSchema }),
+    request: z.object({
+      runId: RunId, action: FinishActionSchema,
+      /** Reverse only: when the other site is not ready, wait for it instead of refusing. */
+      whenReady: z.boolean().optional(),
+    }),
     response: RunSnapshotSchema,
   }),
   'recovery.summary': request({

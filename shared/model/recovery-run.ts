@@ -21,7 +21,8 @@ export type RecoveryPointPolicy = z.infer<typeof RecoveryPointPolicySchema>;
 export const FinishActionSchema = z.enum(['commit', 'cleanup', 'reverse']);
 export type FinishAction = z.infer<typeof FinishActionSchema>;
 
-export const DecisionSchema = z.enum(['retry', 'skip', 'abort']);
+/** wait: retry on its own, at a slow pace, until it succeeds (the site it needs is coming back). */
+export const DecisionSchema = z.enum(['retry', 'skip', 'abort', 'wait']);
 export type Decision = z.infer<typeof DecisionSchema>;
 
 export const StepStatusSchema = z.enum(['pending', 'running', 'waiting-operator', 'failed', 'done', 'skipped', 'aborted']);
@@ -41,6 +42,8 @@ export const VmStepSchema = z.object({
   error: StepErrorSchema.nullable(),
   /** Why it was done without a call: found already done when the real state was read back. */
   note: z.string().nullable(),
+  /** The operator chose to wait: failures are retried on their own instead of asking again. */
+  waitRetry: z.boolean().optional(),
 });
 export type VmStep = z.infer<typeof VmStepSchema>;
 
@@ -136,11 +139,29 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const FinishRecordSchema = z.object({
   action: FinishActionSchema,
-  status: z.enum(['running', 'done', 'done-with-errors']),
+  /** waiting: its precheck is not met yet (the other site down); it starts on its own once it is. */
+  status: z.enum(['waiting', 'running', 'done', 'done-with-errors']),
+  /** While waiting: what it waits for, in words. */
+  waitingFor: z.string().nullable().optional(),
   startedAt: z.number(),
   endedAt: z.number().nullable(),
   by: z.string(),
 });
+
+/**
+ * The failure a VM waits on, with its own names taken out, so VMs failing for the same reason can be
+ * decided at once ("Cannot reverse replication for '…': the server … could not be contacted").
+ */
+export function failureReason(vm: Pick<VmRun, 'name' | 'sourceHost' | 'targetHost' | 'status' | 'steps'>): { key: string; text: string } | null {
+  if (vm.status !== 'waiting-operator') return null;
+  const step = vm.steps.find((s) => s.status === 'waiting-operator' || s.status === 'failed') ?? vm.steps.find((s) => s.error !== null);
+  if (!step?.error) return null;
+  let text = step.error.message;
+  for (const name of [vm.name, vm.sourceHost, vm.targetHost].filter(Boolean).sort((a, b) => b.length - a.length)) {
+    text = text.split(name).join('…');
+  }
+  return { key: `${step.kind}|${step.error.code}|${text}`, text };
+}
 
 export const RunHeaderSchema = z.object({
   id: z.string(),

@@ -91,7 +91,8 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     'recovery.confirm': async ({ runId, stepId }, ctx) => service.confirm(runId, stepId, ctx.actor),
     'recovery.decide': async ({ runId, vm, stepId, decision }, ctx) => service.decide(runId, { ...(vm ? { vm } : {}), ...(stepId ? { stepId } : {}) }, decision, ctx.actor),
     'recovery.abort': async ({ runId }, ctx) => service.abort(runId, ctx.actor),
-    'recovery.finish': async ({ runId, action }, ctx) => service.finish(runId, action, ctx.actor),
+    'recovery.decideAll': async ({ runId, reason, decision }, ctx) => service.decideAll(runId, reason, decision, ctx.actor),
+    'recovery.finish': async ({ runId, action, whenReady }, ctx) => service.finish(runId, action, ctx.actor, whenReady ? { whenReady } : {}),
     'recovery.summary': async ({ runId }) => summarize(service.get(runId), (options.clock ?? options.backend.clock).now()),
   };
 

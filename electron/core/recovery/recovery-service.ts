@@ -17,6 +17,7 @@ import { journalFile, listJournals, readJournal, RunJournal } from './run-journa
 import { newStep, RunExecutor } from './run-executor.ts';
 import { MAIN_STEPS } from './vm-steps.ts';
 import { OutageWatch } from './outage-watch.ts';
+import { reverseReadiness } from './reverse-readiness.ts';
 import { clockStartFor, primaryLastSeenAt, type LossSighting } from './run-clock.ts';
 
 interface RecoveryServiceOptions {
@@ -146,11 +147,35 @@ export class RecoveryService {
     return executor.snapshot();
   }
 
-  finish(runId: string, action: FinishAction, actor: string): RunSnapshot {
+  /**
+   * Reverse checks first that replication can go back (reverseReadiness): when it cannot, it is
+   * refused with the reason, or with `whenReady` it waits (journaled) and starts once it can.
+   */
+  finish(runId: string, action: FinishAction, actor: string, options: { whenReady?: boolean } = {}): RunSnapshot {
     const executor = this.executor(runId);
-    executor.finish(action, actor);
-    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}`, target: runId, result: 'ok' });
+    executor.assertCanFinish(action);
+    const problems = this.readiness(action, [...executor.vms.values()].filter((vm) => vm.timing.failoverDoneAt !== null));
+    if (problems.length > 0 && !options.whenReady) {
+      throw new ContractError('invalid-state', `Replication cannot be reversed yet. ${problems.join(' ')} Reverse once that is fixed, or choose to reverse when ready and Standby waits for it.`, action);
+    }
+    executor.finish(action, actor, problems.length > 0 ? problems.join(' ') : null);
+    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}${problems.length > 0 ? ' (waiting until ready)' : ''}`, target: runId, result: 'ok', ...(problems.length > 0 ? { detail: problems.join(' ') } : {}) });
     return executor.snapshot();
+  }
+
+  /** One decision for every VM failing for the same reason, audited once with the VMs it covered. */
+  decideAll(runId: string, reasonKey: string, decision: Exclude<Decision, 'abort'>, actor: string): { run: RunSnapshot; decided: string[] } {
+    const executor = this.executor(runId);
+    const decided = executor.decideAll(reasonKey, decision);
+    this.options.audit.append({
+      at: this.options.wallClock.now(), actor, action: `recovery decision for all: ${decision}`, target: `${runId} (${decided.length} VMs)`, result: 'ok',
+      detail: `${reasonKey.split('|').slice(2).join('|')} — ${decided.join(', ')}`,
+    });
+    return { run: executor.snapshot(), decided };
+  }
+
+  private readiness(action: FinishAction, vms: readonly VmRun[]): string[] {
+    return action === 'reverse' ? reverseReadiness(vms, this.options.estate.snapshot(), this.options.backend.siteReach()) : [];
   }
 
   /** Resolves when the run has nothing left to do on its own (done, or waiting for a person). */
@@ -257,6 +282,7 @@ export class RecoveryService {
     const hostOf = (name: string) => this.runs.get(run.id)?.executor.vms.get(name)?.targetHost;
     return {
       backend, clock: o.clock, logger: o.logger,
+      readiness: (action: FinishAction, vms: readonly VmRun[]) => this.readiness(action, vms),
       scripts: o.scripts ?? simulatedScripts(o.clock),
       tcp: o.tcp ?? labTcpProbe(o.backend, hostOf),
     };

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { stepsFor, useWizard, WIZARD_STEP_LABEL } from './wizard-store.ts';
-import { ChooseStep } from './wizard-choose-step.tsx';
+import type { RunDirection } from '../../../shared/model/recovery-plan.ts';
+import { ChooseStep, useResolution } from './wizard-choose-step.tsx';
 import { PolicyStep } from './wizard-policy-step.tsx';
 import { PreflightStep } from './wizard-preflight-step.tsx';
 import { ConfirmStep } from './wizard-confirm-step.tsx';
@@ -11,6 +12,8 @@ export function FailoverWizard({ drillsOnly, onStarted, onCancel }: { drillsOnly
   const type = useWizard((s) => s.type);
   const steps = stepsFor(type);
   const at = steps.indexOf(step);
+  const planId = useWizard((s) => s.planId);
+  const resolution = useResolution(planId, type ?? 'unplanned-failover');
 
   useEffect(() => {
     if (drillsOnly && type !== 'test-failover') useWizard.getState().choose({ type: 'test-failover' });
@@ -29,6 +32,7 @@ export function FailoverWizard({ drillsOnly, onStarted, onCancel }: { drillsOnly
           ))}
         </ol>
         {onCancel ? <button type="button" className="wizard-cancel" onClick={onCancel}>Close</button> : null}
+        <DirectionLine direction={type && planId ? resolution?.direction ?? null : null} />
       </header>
       <div className="wizard-body">
         {step === 'choose' && <ChooseStep drillsOnly={drillsOnly} />}
@@ -37,5 +41,17 @@ export function FailoverWizard({ drillsOnly, onStarted, onCancel }: { drillsOnly
         {step === 'confirm' && <ConfirmStep onStarted={onStarted} />}
       </div>
     </section>
+  );
+}
+
+const ROLE_LABEL: Record<RunDirection['from']['role'], string> = { primary: 'primary site', dr: 'DR site', cloud: 'extended replica site' };
+
+/** Which way this run goes, on every page: an operator at 3 a.m. must not have to infer it. */
+function DirectionLine({ direction }: { direction: RunDirection | null }) {
+  if (!direction) return <p className="wizard-direction muted" data-testid="wizard-direction">Choose a plan and a run type to see which way it goes.</p>;
+  return (
+    <p className="wizard-direction" data-testid="wizard-direction">
+      From <strong>{direction.from.name}</strong> ({ROLE_LABEL[direction.from.role]}) → to <strong>{direction.to.name}</strong> ({ROLE_LABEL[direction.to.role]})
+    </p>
   );
 }

@@ -58,7 +58,8 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
       <div className={`run-clock clock-${clockTone}`} data-testid="run-elapsed">
         <span className="run-clock-label">{run.mainEndedAt === null ? 'Elapsed' : 'Took'}</span>
         <span className="run-clock-value num">{formatClockSec(elapsed)}</span>
-        <span className="run-clock-target">of {formatDuration(run.rtoTargetSec)} target</span>
+        <span className="run-clock-target">of {formatDuration(run.rtoTargetSec)} target{run.clockStart && run.clockStart.basis !== 'run-start'
+          ? <span data-testid="run-clock-from" title={run.clockStart.detail}> · since the {run.clockStart.basis === 'site-lost' ? 'site loss' : 'first host down'} at {formatClock(run.clockStart.at)}</span> : null}</span>
         <span className="progress run-clock-bar" aria-hidden="true"><span className={`progress-fill fill-${clockTone}`} style={{ width: `${Math.min(1, fraction) * 100}%` }} /></span>
       </div>
       <div className="run-count">
@@ -100,10 +101,14 @@ const FINISH_ACTIONS: Record<RunSnapshot['type'], { action: FinishAction; label:
   'test-failover': [{ action: 'cleanup', label: 'Clean up test VMs', explain: 'Stops and deletes the test copies (Stop-VMFailover). Replication never stopped.', primary: true }],
   'unplanned-failover': [
     { action: 'commit', label: 'Commit', explain: 'Complete-VMFailover: keeps the chosen recovery point and deletes the others.', primary: true },
-    { action: 'reverse', label: 'Reverse replication', explain: 'Replicates back to the primary site once it is back, so you can fail back later.' },
+    { action: 'reverse', label: 'Reverse replication', explain: 'Replicates back to the primary site so you can fail back later. Checked first: the primary site must answer, its hosts be up and the former primaries off.' },
   ],
   'planned-failover': [],
   failback: [],
+};
+
+const FINISH_STATUS_LABEL: Record<RunSnapshot['finishes'][number]['status'], string> = {
+  waiting: 'Waiting until it can start', running: 'Running', done: 'Done', 'done-with-errors': 'Done with errors',
 };
 
 function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary | null }) {
@@ -126,8 +131,15 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
                   disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done'}
                   title={viewer ? VIEWER_NOTE : undefined}
                   onClick={() => void recovery.finish(a.action)}>{a.label}</button>
+                {a.action === 'reverse' ? (
+                  <button type="button" data-testid="finish-reverse-when-ready"
+                    disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done' || record?.status === 'waiting'}
+                    title={viewer ? VIEWER_NOTE : 'Standby checks every 30 s that the primary site answers and its hosts are up, then reverses'}
+                    onClick={() => void recovery.finish(a.action, { whenReady: true })}>Reverse when the primary is ready</button>
+                ) : null}
                 <span className="finish-explain">
-                  {record ? <strong data-testid={`finish-${a.action}-status`}>{record.status === 'done' ? 'Done' : record.status === 'done-with-errors' ? 'Done with errors' : 'Running'}{record.endedAt ? ` at ${formatClock(record.endedAt)}` : ''} ({record.by}). </strong> : null}
+                  {record ? <strong data-testid={`finish-${a.action}-status`}>{FINISH_STATUS_LABEL[record.status]}{record.endedAt ? ` at ${formatClock(record.endedAt)}` : ''} ({record.by}). </strong> : null}
+                  {record?.status === 'waiting' && record.waitingFor ? <span data-testid={`finish-${a.action}-waiting`}>Waiting for: {record.waitingFor} </span> : null}
                   {a.explain}
                 </span>
               </li>

@@ -8,7 +8,7 @@ import { RUN_TYPE_EFFECT, RUN_TYPE_LABEL } from './run-labels.ts';
 import { useWizard } from './wizard-store.ts';
 import { WizardNav } from './wizard-nav.tsx';
 
-const WIZARD_TYPES: RunType[] = ['test-failover', 'planned-failover', 'unplanned-failover'];
+const WIZARD_TYPES: RunType[] = ['test-failover', 'planned-failover', 'unplanned-failover', 'failback'];
 
 /** Step 1: the plan and the run type. */
 export function ChooseStep({ drillsOnly }: { drillsOnly: boolean }) {
@@ -72,7 +72,8 @@ export function ChooseStep({ drillsOnly }: { drillsOnly: boolean }) {
   );
 }
 
-function useResolution(planId: string | null, type: RunType): PlanResolution | null {
+/** What the plan resolves to for a run type, from the core (direction, groups, problems). */
+export function useResolution(planId: string | null, type: RunType): PlanResolution | null {
   const { client } = useServices();
   const [resolution, setResolution] = useState<{ key: string; value: PlanResolution } | null>(null);
   const key = `${planId}|${type}`;
