@@ -124,7 +124,10 @@ test.describe('failover wizard on one console', () => {
     const wizard = page.getByTestId('failover-wizard');
     await wizard.getByRole('radio', { name: /Full site/ }).check();
     await wizard.getByRole('radio', { name: /Unplanned failover/ }).check();
+    // Which way the run goes is named on every page of the wizard.
+    await expect(page.getByTestId('wizard-direction')).toContainText(/From .*primary site.* to .*DR site/);
     await page.getByTestId('wizard-next').click();
+    await expect(page.getByTestId('wizard-direction')).toContainText(/From .*primary site.* to .*DR site/);
     await wizard.getByRole('radio', { name: /^Latest The newest/ }).check();
     await page.getByTestId('wizard-next').click();
     // With the primary site gone nothing blocks an unplanned failover.
@@ -153,9 +156,18 @@ test.describe('failover wizard on one console', () => {
     await expect(firstRow).toHaveAttribute('data-status', 'done');
     await expect(firstRow.locator('.c-rto')).toHaveText(/\d/);
     await expect(firstRow.locator('.c-rpo')).toHaveText(/\d/);
+    // RTO counted from the site loss, and said so; RPO measured to when the primary was last seen.
+    await expect(page.getByTestId('summary-rto-from')).toContainText(/counted from the site loss/);
+    await expect(page.getByTestId('summary-rpo-basis')).toContainText(/last seen alive/);
+    await expect(page.getByTestId('summary-tiers')).toContainText(/Tier 0/);
     await shoot(page, '11-summary-unplanned');
     const runId = await page.getByTestId('run-monitor').getAttribute('data-run-id');
     const summary = await api.call('recovery.summary', { runId });
+    expect(summary.rtoFrom.basis).toBe('site-lost');
+    // Reverse while the primary site is still down: refused once, with the reason, not 596 failures.
+    await page.getByTestId('finish-reverse').click();
+    await expect(page.getByTestId('run-action-feedback')).toContainText(/Replication cannot be reversed yet.*down/);
+    await shoot(page, '11b-reverse-refused');
     expect(summary.vmsNotRecovered).toBe(0);
     expect(summary.vmsSkipped).toBe(0);
     expect(summary.vmsHealthy).toBe(summary.vms.length);

@@ -4,7 +4,7 @@ import {
   PlanDraftSchema, PlanFileErrorSchema, PlanIdSchema, PlanResolutionSchema, PlanSummarySchema, RecoveryPlanSchema,
 } from '../model/recovery-plan.ts';
 import {
-  DecisionSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
+  DecisionSchema, FailoverTargetSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
   RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
 } from '../model/recovery-run.ts';
 
@@ -28,7 +28,7 @@ export const recoveryChannels = {
   'plans.resolve': request({
     access: 'read',
     summary: 'The VMs each group of a plan stands for right now, and what does not resolve',
-    request: PlanRef.extend({ type: RunTypeSchema.default('unplanned-failover') }),
+    request: PlanRef.extend({ type: RunTypeSchema.default('unplanned-failover'), target: FailoverTargetSchema.optional() }),
     response: PlanResolutionSchema,
   }),
   'plans.create': request({
@@ -70,7 +70,7 @@ export const recoveryChannels = {
   'recovery.preflight': request({
     access: 'read',
     summary: 'Checks before a run: replica health, recovery point age vs RPO, DR capacity, primaries off, other runs; blockers vs warnings',
-    request: PlanRef.extend({ type: RunTypeSchema, policy: RecoveryPointPolicySchema.default({ kind: 'latest' }) }),
+    request: PlanRef.extend({ type: RunTypeSchema, policy: RecoveryPointPolicySchema.default({ kind: 'latest' }), target: FailoverTargetSchema.optional() }),
     response: PreflightReportSchema,
   }),
   'recovery.start': request({
@@ -79,6 +79,8 @@ export const recoveryChannels = {
     request: PlanRef.extend({
       type: RunTypeSchema,
       policy: RecoveryPointPolicySchema.default({ kind: 'latest' }),
+      /** Unplanned only: fail over to the extended replica (primary and DR both lost). */
+      target: FailoverTargetSchema.optional(),
       acceptedWarnings: z.array(z.string()).default([]),
       confirmText: z.string().max(300).optional(),
     }),

@@ -10,6 +10,14 @@ import { TierSchema } from './rpo.ts';
 export const RunTypeSchema = z.enum(['test-failover', 'planned-failover', 'unplanned-failover', 'failback']);
 export type RunType = z.infer<typeof RunTypeSchema>;
 
+/**
+ * Where an unplanned failover starts the VMs: their replica at the DR site, or — when the primary
+ * and the DR site are both lost — their extended replica (the third copy, Hyper-V Replica's
+ * extended replication, at the cloud site).
+ */
+export const FailoverTargetSchema = z.enum(['dr', 'extended']);
+export type FailoverTarget = z.infer<typeof FailoverTargetSchema>;
+
 export const RecoveryPointPolicySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('latest') }),
   z.object({ kind: z.literal('latest-app-consistent') }),
@@ -169,6 +177,8 @@ export const RunHeaderSchema = z.object({
   planName: z.string(),
   planRevision: z.number().int(),
   type: RunTypeSchema,
+  /** Unplanned only: 'extended' fails over to the third copy. Absent: the DR replica. */
+  target: FailoverTargetSchema.optional(),
   policy: RecoveryPointPolicySchema,
   status: RunStatusSchema,
   createdBy: z.string(),

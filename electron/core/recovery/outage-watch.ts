@@ -56,7 +56,7 @@ export class OutageWatch {
     if (!first) return null;
     const allDown = hosts.length > 0 && hosts.every((h) => h.state === 'Down' || this.hostDownAt(h.name) !== null);
     return allDown
-      ? { at: first.at, basis: 'site-lost', detail: `${site.name} lost: every one of its ${hosts.length} hosts down, the first (${first.name}) at this moment` }
+      ? { at: first.at, basis: 'site-lost', detail: `${site.name} lost: all ${hosts.length} of its hosts down, ${first.name} first` }
       : { at: first.at, basis: 'hosts-down', detail: `${first.name} at ${site.name} went down (${dated.length} of ${hosts.length} hosts down)` };
   }
 }

@@ -1,6 +1,6 @@
 import type { EstateSnapshot, SiteRole, Vm } from '../../../shared/model/estate.ts';
 import type { PlanMember, PlanResolution, RecoveryPlan, RunDirection } from '../../../shared/model/recovery-plan.ts';
-import type { RunType } from '../../../shared/model/recovery-run.ts';
+import type { FailoverTarget, RunType } from '../../../shared/model/recovery-run.ts';
 
 /** One VM of a plan, with the copy that is failed over (target) and the one it comes from (source). */
 export interface ResolvedVm {
@@ -26,11 +26,13 @@ export interface ResolvedPlan extends PlanResolution {
  * A query token `key:value` matches a tag, or `cluster:`, `host:`, `site:` of any copy, or
  * `name:` with `*` wildcards; tokens are ANDed.
  */
-export function resolvePlan(plan: RecoveryPlan, estate: EstateSnapshot, type: RunType = 'unplanned-failover'): ResolvedPlan {
+export function resolvePlan(plan: RecoveryPlan, estate: EstateSnapshot, type: RunType = 'unplanned-failover', failoverTarget: FailoverTarget = 'dr'): ResolvedPlan {
   const problems: PlanResolution['problems'] = [];
   const siteRole = (siteId: string) => estate.sites[siteId]?.role;
-  const targetRole: SiteRole = type === 'failback' ? 'primary' : 'dr';
-  const sourceRole: SiteRole = type === 'failback' ? 'dr' : 'primary';
+  // The third copy: the extended replica at the cloud site, whose own primary is the DR copy.
+  const extended = type === 'unplanned-failover' && failoverTarget === 'extended';
+  const targetRole: SiteRole = type === 'failback' ? 'primary' : extended ? 'cloud' : 'dr';
+  const sourceRole: SiteRole = type === 'failback' || extended ? 'dr' : 'primary';
 
   // Copies of one VM share its VMId; names need not be unique (DOMAIN.md), so a name finds VMIds.
   const copiesById = new Map<string, Vm[]>();
@@ -63,9 +65,11 @@ export function resolvePlan(plan: RecoveryPlan, estate: EstateSnapshot, type: Ru
       if (siteRole(target.siteId) !== targetRole) return { problem: `'${name}' replicates to ${siteName(target.siteId)}, not to the ${targetRole === 'dr' ? 'DR' : 'primary'} site.` };
       return { source, target };
     }
-    const target = copies.find((c) => siteRole(c.siteId) === targetRole && c.replication?.relationship === 'Simple' && (c.replication.mode === 'Replica' || c.replication.mode === 'Primary'));
+    const target = extended
+      ? copies.find((c) => siteRole(c.siteId) === 'cloud' && c.replication?.mode === 'ExtendedReplica')
+      : copies.find((c) => siteRole(c.siteId) === targetRole && c.replication?.relationship === 'Simple' && (c.replication.mode === 'Replica' || c.replication.mode === 'Primary'));
     const source = copies.find((c) => siteRole(c.siteId) === sourceRole);
-    return target && source ? { source, target } : { problem: `'${name}' has no replica at the DR site.` };
+    return target && source ? { source, target } : { problem: `'${name}' has no ${extended ? 'extended replica at the cloud site' : 'replica at the DR site'}.` };
   };
 
   const assigned = new Map<string, number>();

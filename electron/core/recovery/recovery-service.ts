@@ -3,7 +3,7 @@ import { ContractError } from '../../../shared/contract/errors.ts';
 import type { EstateSnapshot } from '../../../shared/model/estate.ts';
 import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import type {
-  Decision, FinishAction, GroupRun, PreflightReport, RunChange, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunType, VmRun,
+  Decision, FailoverTarget, FinishAction, GroupRun, PreflightReport, RunChange, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunType, VmRun,
 } from '../../../shared/model/recovery-run.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedBackend } from '../audit/audited-backend.ts';
@@ -39,6 +39,7 @@ interface StartRunRequest {
   plan: RecoveryPlan;
   type: RunType;
   policy: RecoveryPointPolicy;
+  target?: FailoverTarget;
   acceptedWarnings: string[];
   confirmText?: string;
   actor: string;
@@ -77,13 +78,16 @@ export class RecoveryService {
     }
   }
 
-  resolve(plan: RecoveryPlan, type: RunType = 'unplanned-failover') {
-    return resolvePlan(plan, this.options.estate.snapshot(), type);
+  resolve(plan: RecoveryPlan, type: RunType = 'unplanned-failover', target: FailoverTarget = 'dr') {
+    return resolvePlan(plan, this.options.estate.snapshot(), type, target);
   }
 
-  async preflight(plan: RecoveryPlan, type: RunType, policy: RecoveryPointPolicy): Promise<PreflightReport> {
+  async preflight(plan: RecoveryPlan, type: RunType, policy: RecoveryPointPolicy, target: FailoverTarget = 'dr'): Promise<PreflightReport> {
+    if (target === 'extended' && type !== 'unplanned-failover') {
+      throw new ContractError('bad-request', `Only an unplanned failover can go to the extended replica (this is a ${type}).`, 'target');
+    }
     const estate = this.options.estate.snapshot();
-    const resolved = resolvePlan(plan, estate, type);
+    const resolved = resolvePlan(plan, estate, type, target);
     return preflight({ plan, resolved, estate, backend: this.options.backend, type, policy, now: this.options.clock.now(), heldBy: this.heldVms() });
   }
 
@@ -92,7 +96,7 @@ export class RecoveryService {
     if (type !== 'test-failover' && request.confirmText !== plan.name) {
       throw new ContractError('bad-request', `A ${type.replace('-', ' ')} changes production: type the plan name "${plan.name}" to confirm.`, 'confirmText');
     }
-    const report = await this.preflight(plan, type, policy);
+    const report = await this.preflight(plan, type, policy, request.target);
     if (report.blockers.length > 0) {
       throw new ContractError('invalid-state', `Preflight found ${report.blockers.length} blocker${report.blockers.length > 1 ? 's' : ''}: ${report.blockers.map((b) => b.message).join(' ')}`, report.blockers[0]!.id);
     }
@@ -212,12 +216,15 @@ export class RecoveryService {
 
   private buildRun(request: StartRunRequest): RunSnapshot {
     const { plan, type, policy, actor } = request;
+    const target = request.target ?? 'dr';
     const estate = this.options.estate.snapshot();
-    const resolved = resolvePlan(plan, estate, type);
+    const resolved = resolvePlan(plan, estate, type, target);
     const model = this.options.durationModel ?? DEFAULT_DURATION_MODEL;
     const limits = bootLimits(plan.settings, model);
     const startedAt = this.options.clock.now();
-    const clockStart = clockStartFor(type, startedAt, this.lossOf(resolved.members.map((m) => m.source.siteId)));
+    // Failing over to the third copy answers the loss of both sites before it: the earlier one counts.
+    const lostSites = resolved.members.flatMap((m) => (target === 'extended' ? [m.source.siteId, ...Object.values(estate.sites).filter((s) => s.role === 'primary').map((s) => s.id)] : [m.source.siteId]));
+    const clockStart = clockStartFor(type, startedAt, this.lossOf(lostSites));
     const id = `${new Date(this.options.wallClock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '')}-${type}-${randomUUID().slice(0, 8)}`;
     const vms: VmRun[] = [];
     plan.groups.forEach((_group, g) => {
@@ -243,7 +250,7 @@ export class RecoveryService {
       after: group.after.map((spec, i) => planStepRun(`g${g}-after-${i}`, spec)),
     }));
     return {
-      id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, policy, status: 'running', createdBy: actor,
+      id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, ...(target === 'extended' ? { target } : {}), policy, status: 'running', createdBy: actor,
       startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec, clockStart,
       // The run records the boot limits it used, the plan's or the hardware defaults, for the report.
       settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster },

@@ -16,9 +16,9 @@ describe('reverse readiness', () => {
   });
 
   it('names the lost site and the down hosts, once for all VMs', () => {
-    const problems = reverseReadiness(vms, estate('Down', 'Off'), [{ siteId: 'a', state: 'lost', problem: 'no node answers' }]);
+    const problems = reverseReadiness(vms, estate('Down', 'Off'), [{ siteId: 'a', state: 'lost', problem: 'no node answers.' }]);
     expect(problems).toEqual([
-      'DC-A is lost: no node answers; replication can go back there only once it answers.',
+      'DC-A is lost (no node answers); replication can go back there only once it answers.',
       '1 of the 1 hosts at DC-A the VMs return to is down: HV-A01.',
     ]);
   });

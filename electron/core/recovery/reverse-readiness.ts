@@ -34,7 +34,7 @@ export function reverseReadiness(vms: readonly VmRun[], estate: EstateSnapshot, 
     const name = estate.sites[siteId]?.name ?? siteId;
     const r = reachBySite.get(siteId);
     if (!r) problems.push(`No connection is configured for ${name}, where replication would go back to.`);
-    else if (r.state !== 'connected' && r.state !== 'degraded') problems.push(`${name} is ${r.state}${r.problem ? `: ${r.problem}` : ''}; replication can go back there only once it answers.`);
+    else if (r.state !== 'connected' && r.state !== 'degraded') problems.push(`${name} is ${r.state}${r.problem ? ` (${r.problem.replace(/[.\s]+$/, '')})` : ''}; replication can go back there only once it answers.`);
     if (site.down.size > 0) {
       problems.push(`${site.down.size} of the ${site.hosts.size} hosts at ${name} the VMs return to ${site.down.size === 1 ? 'is' : 'are'} down: ${list([...site.down])}.`);
     }

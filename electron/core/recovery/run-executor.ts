@@ -164,6 +164,10 @@ export class RunExecutor {
     };
     if (!allowed[action]) throw new ContractError('invalid-state', `${action} does not apply to a ${type} run.`);
     if (this.header.finishes.some((f) => f.action === action && f.status === 'done')) throw new ContractError('invalid-state', `${action} was already done for this run.`);
+    if (action === 'reverse' && this.header.target === 'extended') {
+      // Hyper-V reverses an extended chain only from its primary site (the lab's failover.ts refuses the same).
+      throw new ContractError('invalid-state', 'Replication from an extended replica cannot be reversed on its own: bring the DR site back and replicate from there first.');
+    }
   }
 
   // Main phase ------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ export function FailoverWizard({ drillsOnly, onStarted, onCancel }: { drillsOnly
   const steps = stepsFor(type);
   const at = steps.indexOf(step);
   const planId = useWizard((s) => s.planId);
-  const resolution = useResolution(planId, type ?? 'unplanned-failover');
+  const target = useWizard((s) => s.target);
+  const resolution = useResolution(planId, type ?? 'unplanned-failover', target);
 
   useEffect(() => {
     if (drillsOnly && type !== 'test-failover') useWizard.getState().choose({ type: 'test-failover' });

@@ -42,6 +42,7 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
       <div className="run-title-block">
         <h2 id="run-title">
           <span className={`type-badge badge-${run.type}`}>{RUN_TYPE_LABEL[run.type]}</span> {run.planName}
+          {run.target === 'extended' ? <span className="muted" data-testid="run-target"> · to the extended replica (third copy)</span> : null}
         </h2>
         <p className="run-meta muted">
           Started {formatClock(run.startedAt)} by {run.createdBy} · {policyLabel(run.policy, formatClock)}
