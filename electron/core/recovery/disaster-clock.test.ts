@@ -81,4 +81,18 @@ describe('outage watch', () => {
     watch.observe([event('cluster.node-down', 'HV-A01', 12_000), event('cluster.node-down', 'HV-A02', 12_500)]);
     expect(watch.lossOf('a')).toMatchObject({ at: 12_000, basis: 'site-lost' });
   });
+
+  it('without node events, dates a loss by the estate batch that first showed the host down; an event that dates it earlier wins', () => {
+    let now = 50_000;
+    const watch = new OutageWatch({ snapshot: () => ({ ...estate.snapshot() as object, clock: { source: 'real', now, speed: 1 } }) as never });
+    watch.observeEstate({ seq: 1, patches: [{ op: 'merge', kind: 'host', id: 'h1', value: { state: 'Down' } }] });
+    expect(watch.hostDownAt('HV-A01')).toBe(50_000);
+    now = 60_000;
+    watch.observeEstate({ seq: 2, patches: [{ op: 'merge', kind: 'host', id: 'h1', value: { state: 'Down' } }] });
+    expect(watch.hostDownAt('HV-A01')).toBe(50_000);
+    watch.observe([event('cluster.node-down', 'HV-A01', 48_000)]);
+    expect(watch.hostDownAt('HV-A01')).toBe(48_000);
+    watch.observeEstate({ seq: 3, patches: [{ op: 'merge', kind: 'host', id: 'h1', value: { state: 'Up' } }] });
+    expect(watch.hostDownAt('HV-A01')).toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-import type { EstateSnapshot } from '../../../shared/model/estate.ts';
+import type { EstateSnapshot, PatchBatch } from '../../../shared/model/estate.ts';
 import type { BackendEvent } from '../backends/backend-port.ts';
 import type { LossSighting } from './run-clock.ts';
 
@@ -26,9 +26,40 @@ export class OutageWatch {
       if (!event.host) continue;
       const key = event.host.toLowerCase();
       if (HOST_DOWN.has(event.kind)) {
-        if (!this.downAt.has(key)) this.downAt.set(key, event.at);
+        // An event dates the loss better than the estate poll that may have seen it first.
+        const seen = this.downAt.get(key);
+        if (seen === undefined || event.at < seen) this.downAt.set(key, event.at);
       } else if (HOST_UP.has(event.kind)) {
         this.downAt.delete(key);
+      }
+    }
+  }
+
+  /**
+   * The estate's own view, for backends that send no node events (PowerShell reads cluster node
+   * state by polling): a host seen Down for the first time is dated by the estate clock of the batch
+   * that said so, no later than one poll after it happened; seen Up again, its outage is over.
+   */
+  observeEstate(batch: PatchBatch): void {
+    let estate: EstateSnapshot | null = null;
+    for (const patch of batch.patches) {
+      let state: string | undefined;
+      let name: string | undefined;
+      if (patch.op === 'put' && patch.kind === 'host') {
+        ({ state, name } = patch.value);
+      } else if (patch.op === 'merge' && patch.kind === 'host' && patch.value.state !== undefined) {
+        state = patch.value.state;
+        estate ??= this.estate.snapshot();
+        name = estate.hosts[patch.id]?.name;
+      }
+      if (state === undefined) continue;
+      estate ??= this.estate.snapshot();
+      name = name?.toLowerCase();
+      if (!name) continue;
+      if (state === 'Down') {
+        if (!this.downAt.has(name)) this.downAt.set(name, estate.clock.now);
+      } else if (state !== 'Unknown') {
+        this.downAt.delete(name); // Up, Paused (maintenance) or Joining: answering again
       }
     }
   }

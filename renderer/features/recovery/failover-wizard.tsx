@@ -52,7 +52,12 @@ function DirectionLine({ direction }: { direction: RunDirection | null }) {
   if (!direction) return <p className="wizard-direction muted" data-testid="wizard-direction">Choose a plan and a run type to see which way it goes.</p>;
   return (
     <p className="wizard-direction" data-testid="wizard-direction">
-      From <strong>{direction.from.name}</strong> ({ROLE_LABEL[direction.from.role]}) → to <strong>{direction.to.name}</strong> ({ROLE_LABEL[direction.to.role]})
+      From <strong>{direction.from.name}</strong>{roleNote(direction.from)} → to <strong>{direction.to.name}</strong>{roleNote(direction.to)}
     </p>
   );
+}
+
+/** Site names often carry their role already ("Northgate (primary)"): say it only when they do not. */
+function roleNote(site: RunDirection['from']): string {
+  return /\(.*\)/.test(site.name) ? '' : ` (${ROLE_LABEL[site.role]})`;
 }
