@@ -124,7 +124,10 @@ test.describe('failover wizard on one console', () => {
     const wizard = page.getByTestId('failover-wizard');
     await wizard.getByRole('radio', { name: /Full site/ }).check();
     await wizard.getByRole('radio', { name: /Unplanned failover/ }).check();
+    // Which way the run goes is named on every page of the wizard.
+    await expect(page.getByTestId('wizard-direction')).toContainText(/From .*primary.* to .*DR/);
     await page.getByTestId('wizard-next').click();
+    await expect(page.getByTestId('wizard-direction')).toContainText(/From .*primary.* to .*DR/);
     await wizard.getByRole('radio', { name: /^Latest The newest/ }).check();
     await page.getByTestId('wizard-next').click();
     // With the primary site gone nothing blocks an unplanned failover.
@@ -153,9 +156,18 @@ test.describe('failover wizard on one console', () => {
     await expect(firstRow).toHaveAttribute('data-status', 'done');
     await expect(firstRow.locator('.c-rto')).toHaveText(/\d/);
     await expect(firstRow.locator('.c-rpo')).toHaveText(/\d/);
+    // RTO counted from the site loss, and said so; RPO measured to when the primary was last seen.
+    await expect(page.getByTestId('summary-rto-from')).toContainText(/counted from the site loss/);
+    await expect(page.getByTestId('summary-rpo-basis')).toContainText(/last seen alive/);
+    await expect(page.getByTestId('summary-tiers')).toContainText(/Tier 0/);
     await shoot(page, '11-summary-unplanned');
     const runId = await page.getByTestId('run-monitor').getAttribute('data-run-id');
     const summary = await api.call('recovery.summary', { runId });
+    expect(summary.rtoFrom.basis).toBe('site-lost');
+    // Reverse while the primary site is still down: refused once, with the reason, not 596 failures.
+    await page.getByTestId('finish-reverse').click();
+    await expect(page.getByTestId('run-action-feedback')).toContainText(/Replication cannot be reversed yet.*down/);
+    await shoot(page, '11b-reverse-refused');
     expect(summary.vmsNotRecovered).toBe(0);
     expect(summary.vmsSkipped).toBe(0);
     expect(summary.vmsHealthy).toBe(summary.vms.length);
@@ -218,7 +230,9 @@ test('a manual step waits for a click, and a failed VM waits for retry, skip or 
     await shoot(page, '16-manual-step');
     await manual.getByRole('button', { name: /Done/ }).click();
     await expect(page.getByTestId('run-status')).toHaveText(/Completed/, { timeout: 60_000 });
-    await expect(page.getByTestId('summary-verdict')).toContainText(/2 of 3 VMs healthy · 1 skipped/);
+    await expect(page.getByTestId('summary-verdict')).toContainText(/2 of 3 VMs healthy · 3 failed over · 1 skipped/);
+    // A skipped VM is a miss: never "within the target".
+    await expect(page.getByTestId('summary-rto-verdict')).toContainText(/missed/);
     const run = await api.call('recovery.get', { runId: await page.getByTestId('run-monitor').getAttribute('data-run-id') });
     expect(run.groups[0].after[0]).toMatchObject({ status: 'done', confirmedBy: expect.any(String) });
     expect(run.vms.find((v: { name: string }) => v.name === 'EHRDB02').status).toBe('skipped');

@@ -74,6 +74,8 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   // every request flushes before it answers (settle below), so there it fails the request.
   const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }), ports.logger);
   const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
+  // The disaster clock also reads host states from the estate: backends without node events date losses by it.
+  observeBatch = (batch) => { replication.observe(batch); recovery.service.outages.observeEstate(batch); };
   const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
 
   const dispatch = createDispatcher({

@@ -6,7 +6,7 @@ import {
   PlanDraftSchema, PlanFileErrorSchema, PlanIdSchema, PlanResolutionSchema, PlanSummarySchema, RecoveryPlanSchema,
 } from '../model/recovery-plan.ts';
 import {
-  DecisionSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
+  DecisionSchema, FailoverTargetSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
   RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
 } from '../model/recovery-run.ts';
 
@@ -30,7 +30,7 @@ export const recoveryChannels = {
   'plans.resolve': request({
     access: 'read',
     summary: 'The VMs each group of a plan stands for right now, and what does not resolve',
-    request: PlanRef.extend({ type: RunTypeSchema.default('unplanned-failover') }),
+    request: PlanRef.extend({ type: RunTypeSchema.default('unplanned-failover'), target: FailoverTargetSchema.optional() }),
     response: PlanResolutionSchema,
   }),
   'plans.create': request({
@@ -72,7 +72,7 @@ export const recoveryChannels = {
   'recovery.preflight': request({
     access: 'read',
     summary: 'Checks before a run: replica health, recovery point age vs RPO, DR capacity, primaries off, other runs; blockers vs warnings',
-    request: PlanRef.extend({ type: RunTypeSchema, policy: RecoveryPointPolicySchema.default({ kind: 'latest' }) }),
+    request: PlanRef.extend({ type: RunTypeSchema, policy: RecoveryPointPolicySchema.default({ kind: 'latest' }), target: FailoverTargetSchema.optional() }),
     response: PreflightReportSchema,
   }),
   'recovery.start': request({
@@ -81,6 +81,8 @@ export const recoveryChannels = {
     request: PlanRef.extend({
       type: RunTypeSchema,
       policy: RecoveryPointPolicySchema.default({ kind: 'latest' }),
+      /** Unplanned only: fail over to the extended replica (primary and DR both lost). */
+      target: FailoverTargetSchema.optional(),
       acceptedWarnings: z.array(z.string()).default([]),
       confirmText: z.string().max(300).optional(),
     }),
@@ -111,6 +113,12 @@ export const recoveryChannels = {
       .refine((r) => r.decision === 'abort' || (r.vm === undefined) !== (r.stepId === undefined), { message: 'name either the vm or the stepId the decision is for' }),
     response: RunSnapshotSchema,
   }),
+  'recovery.decideAll': request({
+    access: 'operate',
+    summary: 'One decision for every VM waiting on the same failure (failureReason key): retry, skip, or wait (retry on its own until it succeeds)',
+    request: z.object({ runId: RunId, reason: z.string().min(1).max(4000), decision: z.enum(['retry', 'skip', 'wait']) }),
+    response: z.object({ run: RunSnapshotSchema, decided: z.array(z.string()) }),
+  }),
   'recovery.abort': request({
     access: 'operate',
     summary: 'Stop cleanly: operations in flight finish, nothing new starts',
@@ -120,7 +128,11 @@ export const recoveryChannels = {
   'recovery.finish': request({
     access: 'operate',
     summary: 'Commit (Complete-VMFailover), cleanup (remove test VMs) or reverse replication, for every failed-over VM',
-    request: z.object({ runId: RunId, action: FinishActionSchema }),
+    request: z.object({
+      runId: RunId, action: FinishActionSchema,
+      /** Reverse only: when the other site is not ready, wait for it instead of refusing. */
+      whenReady: z.boolean().optional(),
+    }),
     response: RunSnapshotSchema,
   }),
   'recovery.summary': request({

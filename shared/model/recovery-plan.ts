@@ -132,7 +132,16 @@ export const ResolvedGroupSchema = z.object({
   name: z.string(),
   vms: z.array(z.string()),
 });
+/** Which way a run goes: the site its VMs leave and the site they start at. */
+export const RunDirectionSchema = z.object({
+  from: z.object({ siteId: z.string(), name: z.string(), role: z.enum(['primary', 'dr', 'cloud']) }),
+  to: z.object({ siteId: z.string(), name: z.string(), role: z.enum(['primary', 'dr', 'cloud']) }),
+});
+export type RunDirection = z.infer<typeof RunDirectionSchema>;
+
 export const PlanResolutionSchema = z.object({
+  /** Null when the estate has no site in the role the run needs. */
+  direction: RunDirectionSchema.nullable().optional(),
   groups: z.array(ResolvedGroupSchema),
   vmCount: z.number().int(),
   /** Members that match nothing, VMs listed twice, dependencies pointing forward: shown, not fatal. */

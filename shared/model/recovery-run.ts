@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlanSettingsSchema, PlanStepSchema, VmStepKindSchema } from './recovery-plan.ts';
+import { TierSchema } from './rpo.ts';
 
 /**
  * A recovery run as the core journals it and the wizard shows it. Times are epoch ms on the
@@ -8,6 +9,14 @@ import { PlanSettingsSchema, PlanStepSchema, VmStepKindSchema } from './recovery
 
 export const RunTypeSchema = z.enum(['test-failover', 'planned-failover', 'unplanned-failover', 'failback']);
 export type RunType = z.infer<typeof RunTypeSchema>;
+
+/**
+ * Where an unplanned failover starts the VMs: their replica at the DR site, or — when the primary
+ * and the DR site are both lost — their extended replica (the third copy, Hyper-V Replica's
+ * extended replication, at the cloud site).
+ */
+export const FailoverTargetSchema = z.enum(['dr', 'extended']);
+export type FailoverTarget = z.infer<typeof FailoverTargetSchema>;
 
 export const RecoveryPointPolicySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('latest') }),
@@ -20,7 +29,8 @@ export type RecoveryPointPolicy = z.infer<typeof RecoveryPointPolicySchema>;
 export const FinishActionSchema = z.enum(['commit', 'cleanup', 'reverse']);
 export type FinishAction = z.infer<typeof FinishActionSchema>;
 
-export const DecisionSchema = z.enum(['retry', 'skip', 'abort']);
+/** wait: retry on its own, at a slow pace, until it succeeds (the site it needs is coming back). */
+export const DecisionSchema = z.enum(['retry', 'skip', 'abort', 'wait']);
 export type Decision = z.infer<typeof DecisionSchema>;
 
 export const StepStatusSchema = z.enum(['pending', 'running', 'waiting-operator', 'failed', 'done', 'skipped', 'aborted']);
@@ -40,6 +50,8 @@ export const VmStepSchema = z.object({
   error: StepErrorSchema.nullable(),
   /** Why it was done without a call: found already done when the real state was read back. */
   note: z.string().nullable(),
+  /** The operator chose to wait: failures are retried on their own instead of asking again. */
+  waitRetry: z.boolean().optional(),
 });
 export type VmStep = z.infer<typeof VmStepSchema>;
 
@@ -54,6 +66,22 @@ export type VmTiming = z.infer<typeof VmTimingSchema>;
 
 export const VmRunStatusSchema = z.enum(['pending', 'running', 'waiting-operator', 'done', 'skipped', 'aborted']);
 export type VmRunStatus = z.infer<typeof VmRunStatusSchema>;
+
+/**
+ * Where a run's RTO is counted from: the moment the estate first saw the primary lost (a site-loss
+ * event, or the first of its hosts to go down), or the run's own start when nothing was lost (a drill,
+ * a planned failover) or the loss was not seen by this console. Recorded at the run's start so every
+ * figure of the run and its report is read from the same moment.
+ */
+export const ClockBasisSchema = z.enum(['site-lost', 'hosts-down', 'run-start']);
+export type ClockBasis = z.infer<typeof ClockBasisSchema>;
+export const ClockStartSchema = z.object({
+  at: z.number(),
+  basis: ClockBasisSchema,
+  /** In words, for the report: what happened then ("DC-A Primary lost", "HV-A03 down"). */
+  detail: z.string(),
+});
+export type ClockStart = z.infer<typeof ClockStartSchema>;
 
 export const VmRunSchema = z.object({
   name: z.string(),
@@ -70,11 +98,19 @@ export const VmRunSchema = z.object({
   status: VmRunStatusSchema,
   steps: z.array(VmStepSchema),
   timing: VmTimingSchema,
-  /** Run start → applications healthy, seconds. */
+  /** The run's clock start (ClockStart) → applications healthy, seconds. */
   rtoSec: z.number().nullable(),
-  /** Age of the recovery point used when the failover started: the window of changes lost. */
+  /**
+   * Unplanned: last replication received → the moment the primary was last seen alive (the changes
+   * lost). Drill: the age of the point the test copy started from. Planned: 0 once Prepare shipped
+   * every change.
+   */
   rpoSec: z.number().nullable(),
+  /** The moment rpoSec is measured to (primary last seen alive, or the test copy's creation). */
+  rpoMeasuredTo: z.number().nullable().optional(),
   recoveryPoint: z.object({ name: z.string().nullable(), at: z.number() }).nullable(),
+  /** The VM's protection tier, for RTO per tier (absent in runs journaled before it was kept). */
+  tier: TierSchema.optional(),
 });
 export type VmRun = z.infer<typeof VmRunSchema>;
 
@@ -111,11 +147,29 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const FinishRecordSchema = z.object({
   action: FinishActionSchema,
-  status: z.enum(['running', 'done', 'done-with-errors']),
+  /** waiting: its precheck is not met yet (the other site down); it starts on its own once it is. */
+  status: z.enum(['waiting', 'running', 'done', 'done-with-errors']),
+  /** While waiting: what it waits for, in words. */
+  waitingFor: z.string().nullable().optional(),
   startedAt: z.number(),
   endedAt: z.number().nullable(),
   by: z.string(),
 });
+
+/**
+ * The failure a VM waits on, with its own names taken out, so VMs failing for the same reason can be
+ * decided at once ("Cannot reverse replication for '…': the server … could not be contacted").
+ */
+export function failureReason(vm: Pick<VmRun, 'name' | 'sourceHost' | 'targetHost' | 'status' | 'steps'>): { key: string; text: string } | null {
+  if (vm.status !== 'waiting-operator') return null;
+  const step = vm.steps.find((s) => s.status === 'waiting-operator' || s.status === 'failed') ?? vm.steps.find((s) => s.error !== null);
+  if (!step?.error) return null;
+  let text = step.error.message;
+  for (const name of [vm.name, vm.sourceHost, vm.targetHost].filter(Boolean).sort((a, b) => b.length - a.length)) {
+    text = text.split(name).join('…');
+  }
+  return { key: `${step.kind}|${step.error.code}|${text}`, text };
+}
 
 export const RunHeaderSchema = z.object({
   id: z.string(),
@@ -123,6 +177,8 @@ export const RunHeaderSchema = z.object({
   planName: z.string(),
   planRevision: z.number().int(),
   type: RunTypeSchema,
+  /** Unplanned only: 'extended' fails over to the third copy. Absent: the DR replica. */
+  target: FailoverTargetSchema.optional(),
   policy: RecoveryPointPolicySchema,
   status: RunStatusSchema,
   createdBy: z.string(),
@@ -131,6 +187,8 @@ export const RunHeaderSchema = z.object({
   mainEndedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
   rtoTargetSec: z.number(),
+  /** Where RTO is counted from; absent in runs journaled before it was kept (then: startedAt). */
+  clockStart: ClockStartSchema.optional(),
   settings: PlanSettingsSchema,
   finishes: z.array(FinishRecordSchema),
   /** Restarts of the console this run survived. */
@@ -202,25 +260,52 @@ export const PreflightReportSchema = z.object({
 });
 export type PreflightReport = z.infer<typeof PreflightReportSchema>;
 
+/** A target judged: met only when every VM is back within it; a skipped or failed VM is a miss. */
+export const RtoVerdictSchema = z.enum(['met', 'missed', 'pending']);
+export type RtoVerdict = z.infer<typeof RtoVerdictSchema>;
+
 export const RunSummarySchema = z.object({
   runId: z.string(),
   type: RunTypeSchema,
   status: RunStatusSchema,
   rtoTargetSec: z.number(),
-  /** Run start → last VM healthy (null while VMs are still missing). */
+  /** Where every RTO figure below is counted from. */
+  rtoFrom: ClockStartSchema,
+  /** Clock start → last VM healthy (null while VMs are still missing). */
   achievedRtoSec: z.number().nullable(),
+  rtoVerdict: RtoVerdictSchema,
   maxRpoSec: z.number().nullable(),
+  /** How the RPO figures were measured, in words ("last replication received → primary last seen alive at …"). */
+  rpoBasis: z.string(),
+  /** Planned directions: 'none' only when every VM shipped its last changes (Prepare) before failing over. */
+  dataLoss: z.enum(['none', 'some', 'unknown', 'not-applicable']),
   vmsHealthy: z.number().int(),
   vmsSkipped: z.number().int(),
   vmsNotRecovered: z.number().int(),
+  /** Skipped, aborted or not recovered, or healthy after the target: each one is a miss. */
+  vmsMissed: z.number().int(),
+  /** VMs whose failover step (or test copy) is done: the rest are where they were. */
+  vmsFailedOver: z.number().int(),
+  /** VMs whose replication was reversed (planned direction, or the reverse finish action). */
+  vmsReversed: z.number().int(),
+  /** VMs whose Prepare (last changes sent) is done. */
+  vmsPrepared: z.number().int(),
   groups: z.array(z.object({
     index: z.number().int(), name: z.string(),
     startedAt: z.number().nullable(), endedAt: z.number().nullable(),
     durationSec: z.number().nullable(), rtoSec: z.number().nullable(),
   })),
+  tiers: z.array(z.object({
+    tier: TierSchema, vmCount: z.number().int(), vmsHealthy: z.number().int(), vmsMissed: z.number().int(),
+    /** Clock start → the tier's last VM healthy; null while one of its VMs is not back. */
+    rtoSec: z.number().nullable(),
+    verdict: RtoVerdictSchema,
+  })),
   vms: z.array(z.object({
     name: z.string(), group: z.number().int(), status: VmRunStatusSchema,
+    tier: TierSchema.nullable(),
     rtoSec: z.number().nullable(), rpoSec: z.number().nullable(),
+    rtoVerdict: RtoVerdictSchema,
     failoverSec: z.number().nullable(), bootSec: z.number().nullable(),
   })),
 });

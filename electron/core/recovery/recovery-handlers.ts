@@ -68,8 +68,8 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
       return { plans: plans.summaries(loaded), invalid: loaded.invalid, folder: join(ports.dataDir, 'plans') };
     },
     'plans.get': async ({ id }) => plans.get(id),
-    'plans.resolve': async ({ id, type }) => {
-      const { members: _m, ...resolution } = service.resolve((await plans.get(id)).plan, type);
+    'plans.resolve': async ({ id, type, target }) => {
+      const { members: _m, ...resolution } = service.resolve((await plans.get(id)).plan, type, target);
       return resolution;
     },
     'plans.create': (request, ctx) => audited(ctx, 'plan created', request.plan.name, () => plans.create(request.plan)),
@@ -78,11 +78,11 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     'plans.delete': (request, ctx) => audited(ctx, 'plan deleted', request.id, async () => { await plans.remove(request.id, request.expectedRevision); return {}; }),
     'plans.import': (request, ctx) => audited(ctx, 'plan imported', request.fileName, () => plans.import(request.text, request.fileName, request.replace)),
     'plans.export': async ({ id }) => plans.export(id),
-    'recovery.preflight': async ({ id, type, policy }) => service.preflight((await plans.get(id)).plan, type, policy),
+    'recovery.preflight': async ({ id, type, policy, target }) => service.preflight((await plans.get(id)).plan, type, policy, target),
     'recovery.start': async (request, ctx) => {
       const { plan } = await plans.get(request.id);
       return audited(ctx, `recovery run started: ${request.type}`, plan.name, () => service.start({
-        plan, type: request.type, policy: request.policy, acceptedWarnings: request.acceptedWarnings,
+        plan, type: request.type, policy: request.policy, acceptedWarnings: request.acceptedWarnings, ...(request.target ? { target: request.target } : {}),
         ...(request.confirmText !== undefined ? { confirmText: request.confirmText } : {}), actor: ctx.actor,
       }));
     },
@@ -91,8 +91,9 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     'recovery.confirm': async ({ runId, stepId }, ctx) => service.confirm(runId, stepId, ctx.actor),
     'recovery.decide': async ({ runId, vm, stepId, decision }, ctx) => service.decide(runId, { ...(vm ? { vm } : {}), ...(stepId ? { stepId } : {}) }, decision, ctx.actor),
     'recovery.abort': async ({ runId }, ctx) => service.abort(runId, ctx.actor),
-    'recovery.finish': async ({ runId, action }, ctx) => service.finish(runId, action, ctx.actor),
-    'recovery.summary': async ({ runId }) => summarize(service.get(runId)),
+    'recovery.decideAll': async ({ runId, reason, decision }, ctx) => service.decideAll(runId, reason, decision, ctx.actor),
+    'recovery.finish': async ({ runId, action, whenReady }, ctx) => service.finish(runId, action, ctx.actor, whenReady ? { whenReady } : {}),
+    'recovery.summary': async ({ runId }) => summarize(service.get(runId), (options.clock ?? options.backend.clock).now()),
   };
 
   return {

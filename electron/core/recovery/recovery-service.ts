@@ -3,7 +3,7 @@ import { ContractError } from '../../../shared/contract/errors.ts';
 import type { EstateSnapshot } from '../../../shared/model/estate.ts';
 import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import type {
-  Decision, FinishAction, GroupRun, PreflightReport, RunChange, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunType, VmRun,
+  Decision, FailoverTarget, FinishAction, GroupRun, PreflightReport, RunChange, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunType, VmRun,
 } from '../../../shared/model/recovery-run.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedBackend } from '../audit/audited-backend.ts';
@@ -17,6 +17,9 @@ import { journalFile, listJournals, RunJournal } from './run-journal.ts';
 import { discardJournal, readRunJournal, unreadableRun } from './damaged-run.ts';
 import { newStep, RunExecutor } from './run-executor.ts';
 import { MAIN_STEPS } from './vm-steps.ts';
+import { OutageWatch } from './outage-watch.ts';
+import { reverseReadiness } from './reverse-readiness.ts';
+import { clockStartFor, primaryLastSeenAt, type LossSighting } from './run-clock.ts';
 
 interface RecoveryServiceOptions {
   backend: HyperVBackend;
@@ -37,6 +40,7 @@ interface StartRunRequest {
   plan: RecoveryPlan;
   type: RunType;
   policy: RecoveryPointPolicy;
+  target?: FailoverTarget;
   acceptedWarnings: string[];
   confirmText?: string;
   actor: string;
@@ -51,9 +55,14 @@ export class RecoveryService {
   /** Runs whose journal has no readable header: listed, never silently dropped, but cannot be opened. */
   private readonly unreadable = new Map<string, RunListItem>();
   private disposed = false;
+  /** When the estate saw hosts go down: the start of the disaster clock. */
+  readonly outages: OutageWatch;
+  private readonly stopWatching: () => void;
 
   constructor(options: RecoveryServiceOptions) {
     this.options = options;
+    this.outages = new OutageWatch(options.estate);
+    this.stopWatching = options.backend.onEvents((events) => this.outages.observe(events));
   }
 
   /** Finds every journalled run; unfinished ones are resumed (each step re-reads the backend first). */
@@ -82,13 +91,16 @@ export class RecoveryService {
     }
   }
 
-  resolve(plan: RecoveryPlan, type: RunType = 'unplanned-failover') {
-    return resolvePlan(plan, this.options.estate.snapshot(), type);
+  resolve(plan: RecoveryPlan, type: RunType = 'unplanned-failover', target: FailoverTarget = 'dr') {
+    return resolvePlan(plan, this.options.estate.snapshot(), type, target);
   }
 
-  async preflight(plan: RecoveryPlan, type: RunType, policy: RecoveryPointPolicy): Promise<PreflightReport> {
+  async preflight(plan: RecoveryPlan, type: RunType, policy: RecoveryPointPolicy, target: FailoverTarget = 'dr'): Promise<PreflightReport> {
+    if (target === 'extended' && type !== 'unplanned-failover') {
+      throw new ContractError('bad-request', `Only an unplanned failover can go to the extended replica (this is a ${type}).`, 'target');
+    }
     const estate = this.options.estate.snapshot();
-    const resolved = resolvePlan(plan, estate, type);
+    const resolved = resolvePlan(plan, estate, type, target);
     return preflight({ plan, resolved, estate, backend: this.options.backend, type, policy, now: this.options.clock.now(), heldBy: this.heldVms() });
   }
 
@@ -97,7 +109,7 @@ export class RecoveryService {
     if (type !== 'test-failover' && request.confirmText !== plan.name) {
       throw new ContractError('bad-request', `A ${type.replace('-', ' ')} changes production: type the plan name "${plan.name}" to confirm.`, 'confirmText');
     }
-    const report = await this.preflight(plan, type, policy);
+    const report = await this.preflight(plan, type, policy, request.target);
     if (report.blockers.length > 0) {
       throw new ContractError('invalid-state', `Preflight found ${report.blockers.length} blocker${report.blockers.length > 1 ? 's' : ''}: ${report.blockers.map((b) => b.message).join(' ')}`, report.blockers[0]!.id);
     }
@@ -162,11 +174,35 @@ export class RecoveryService {
     return executor.snapshot();
   }
 
-  finish(runId: string, action: FinishAction, actor: string): RunSnapshot {
+  /**
+   * Reverse checks first that replication can go back (reverseReadiness): when it cannot, it is
+   * refused with the reason, or with `whenReady` it waits (journaled) and starts once it can.
+   */
+  finish(runId: string, action: FinishAction, actor: string, options: { whenReady?: boolean } = {}): RunSnapshot {
     const executor = this.executor(runId);
-    executor.finish(action, actor);
-    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}`, target: runId, result: 'ok' });
+    executor.assertCanFinish(action);
+    const problems = this.readiness(action, [...executor.vms.values()].filter((vm) => vm.timing.failoverDoneAt !== null));
+    if (problems.length > 0 && !options.whenReady) {
+      throw new ContractError('invalid-state', `Replication cannot be reversed yet. ${problems.join(' ')} Reverse once that is fixed, or choose to reverse when ready and Standby waits for it.`, action);
+    }
+    executor.finish(action, actor, problems.length > 0 ? problems.join(' ') : null);
+    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}${problems.length > 0 ? ' (waiting until ready)' : ''}`, target: runId, result: 'ok', ...(problems.length > 0 ? { detail: problems.join(' ') } : {}) });
     return executor.snapshot();
+  }
+
+  /** One decision for every VM failing for the same reason, audited once with the VMs it covered. */
+  decideAll(runId: string, reasonKey: string, decision: Exclude<Decision, 'abort'>, actor: string): { run: RunSnapshot; decided: string[] } {
+    const executor = this.executor(runId);
+    const decided = executor.decideAll(reasonKey, decision);
+    this.options.audit.append({
+      at: this.options.wallClock.now(), actor, action: `recovery decision for all: ${decision}`, target: `${runId} (${decided.length} VMs)`, result: 'ok',
+      detail: `${reasonKey.split('|').slice(2).join('|')} — ${decided.join(', ')}`,
+    });
+    return { run: executor.snapshot(), decided };
+  }
+
+  private readiness(action: FinishAction, vms: readonly VmRun[]): string[] {
+    return action === 'reverse' ? reverseReadiness(vms, this.options.estate.snapshot(), this.options.backend.siteReach()) : [];
   }
 
   /** Resolves when the run has nothing left to do on its own (done, or waiting for a person). */
@@ -183,6 +219,7 @@ export class RecoveryService {
   /** Stops every executor without recording anything: runs resume where they were on the next start. */
   dispose(): void {
     this.disposed = true;
+    this.stopWatching();
     for (const { executor, journal } of this.runs.values()) {
       executor.stop();
       journal.close({ flush: true });
@@ -204,11 +241,15 @@ export class RecoveryService {
 
   private buildRun(request: StartRunRequest): RunSnapshot {
     const { plan, type, policy, actor } = request;
+    const target = request.target ?? 'dr';
     const estate = this.options.estate.snapshot();
-    const resolved = resolvePlan(plan, estate, type);
+    const resolved = resolvePlan(plan, estate, type, target);
     const model = this.options.durationModel ?? DEFAULT_DURATION_MODEL;
     const limits = bootLimits(plan.settings, model);
     const startedAt = this.options.clock.now();
+    // Failing over to the third copy answers the loss of both sites before it: the earlier one counts.
+    const lostSites = resolved.members.flatMap((m) => (target === 'extended' ? [m.source.siteId, ...Object.values(estate.sites).filter((s) => s.role === 'primary').map((s) => s.id)] : [m.source.siteId]));
+    const clockStart = clockStartFor(type, startedAt, this.lossOf(lostSites));
     const id = `${new Date(this.options.wallClock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '')}-${type}-${randomUUID().slice(0, 8)}`;
     const vms: VmRun[] = [];
     plan.groups.forEach((_group, g) => {
@@ -223,7 +264,8 @@ export class RecoveryService {
           targetCluster: m.targetCluster, memoryBytes: m.target.memoryBytes, cpuCount: m.target.cpuCount, dependsOn: m.dependsOn,
           status: 'pending', steps: MAIN_STEPS[type].map((kind) => newStep(kind, 'main')),
           timing: { startedAt: null, failoverDoneAt: null, runningAt: null, heartbeatAt: null, healthyAt: null },
-          rtoSec: null, rpoSec: null, recoveryPoint: null,
+          rtoSec: null, rpoSec: null, recoveryPoint: null, tier: m.target.tier,
+          rpoMeasuredTo: type === 'unplanned-failover' ? primaryLastSeenAt(this.outages.hostDownAt(m.sourceHost), clockStart) : null,
         });
       }
     });
@@ -233,12 +275,22 @@ export class RecoveryService {
       after: group.after.map((spec, i) => planStepRun(`g${g}-after-${i}`, spec)),
     }));
     return {
-      id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, policy, status: 'running', createdBy: actor,
-      startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec,
+      id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, ...(target === 'extended' ? { target } : {}), policy, status: 'running', createdBy: actor,
+      startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec, clockStart,
       // The run records the boot limits it used, the plan's or the hardware defaults, for the report.
       settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster },
       finishes: [], resumedCount: 0, abortedBy: null, seq: 0, groups, vms,
     };
+  }
+
+  /** The earliest dated loss among the sites the run's VMs come from. */
+  private lossOf(siteIds: readonly string[]): LossSighting | null {
+    let first: LossSighting | null = null;
+    for (const siteId of new Set(siteIds)) {
+      const loss = this.outages.lossOf(siteId);
+      if (loss && (!first || loss.at < first.at)) first = loss;
+    }
+    return first;
   }
 
   /** Steps caught mid-flight by the crash are re-run; their first act is to read the backend. */
@@ -262,6 +314,7 @@ export class RecoveryService {
     const hostOf = (name: string) => this.runs.get(run.id)?.executor.vms.get(name)?.targetHost;
     return {
       backend, clock: o.clock, logger: o.logger,
+      readiness: (action: FinishAction, vms: readonly VmRun[]) => this.readiness(action, vms),
       scripts: o.scripts ?? simulatedScripts(o.clock),
       tcp: o.tcp ?? labTcpProbe(o.backend, hostOf),
     };

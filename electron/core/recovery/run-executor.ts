@@ -4,11 +4,13 @@ import { heartbeatIsUp, type HeartbeatRequirement, type VmStepKind } from '../..
 import type {
   Decision, FinishAction, GroupRun, PlanStepRun, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
 } from '../../../shared/model/recovery-run.ts';
+import { failureReason } from '../../../shared/model/recovery-run.ts';
 import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { LoggerPort } from '../ports.ts';
 import { BootGate } from './boot-gate.ts';
 import { runPlanStep, withTimeout, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import type { RunJournal } from './run-journal.ts';
+import { clockOf, drillRpoSec, unplannedRpoSec } from './run-clock.ts';
 import { act, bootTarget, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
 
 /** Per-kind defaults (seconds) when the plan sets none: generous, a boot storm is slow. */
@@ -17,6 +19,9 @@ const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
   start: 600, heartbeat: 3600, commit: 600, cleanup: 600,
 };
 
+/** How often a VM the operator told to wait, or a finish action waiting for its site, tries again. */
+export const WAIT_RETRY_SEC = 30;
+
 interface ExecutorEnvironment {
   /** Already audited for this run's actor. */
   backend: HyperVBackend;
@@ -24,6 +29,8 @@ interface ExecutorEnvironment {
   logger: LoggerPort;
   scripts: ScriptRunner;
   tcp: TcpProbe;
+  /** What keeps a finish action from starting now (the other site down, hosts down); empty: ready. */
+  readiness?: (action: FinishAction, vms: readonly VmRun[]) => string[];
 }
 
 const ABORTED = new ContractError('invalid-state', 'The run was aborted.');
@@ -101,6 +108,24 @@ export class RunExecutor {
     wake(decision);
   }
 
+  /**
+   * One decision for every VM waiting on the same failure (failureReason's key): the 596 VMs that
+   * could not reach the same host are one question, not 596. Answers the VMs it decided for.
+   */
+  decideAll(reasonKey: string, decision: Exclude<Decision, 'abort'>): string[] {
+    const decided: string[] = [];
+    for (const vm of this.vms.values()) {
+      if (failureReason(vm)?.key !== reasonKey) continue;
+      const wake = this.waiters.get(`vm:${vm.name}`);
+      if (!wake) continue;
+      this.waiters.delete(`vm:${vm.name}`);
+      wake(decision);
+      decided.push(vm.name);
+    }
+    if (decided.length === 0) throw new ContractError('invalid-state', 'No VM is waiting on that failure any more: the list changed; look again.', 'reason');
+    return decided;
+  }
+
   confirm(stepId: string, actor: string): void {
     const wake = this.waiters.get(`step:${stepId}`);
     const step = this.findPlanStep(stepId);
@@ -123,7 +148,14 @@ export class RunExecutor {
     for (const wake of waiting) wake('abort');
   }
 
-  finish(action: FinishAction, actor: string): void {
+  /** `waitingFor`: the precheck's problems; the action then waits for them to clear before it starts. */
+  finish(action: FinishAction, actor: string, waitingFor: string | null = null): void {
+    this.assertCanFinish(action);
+    this.setHeader({ status: 'finishing', finishes: [...this.header.finishes, { action, status: waitingFor ? 'waiting' : 'running', waitingFor, startedAt: this.env.clock.now(), endedAt: null, by: actor }] });
+    this.resume();
+  }
+
+  assertCanFinish(action: FinishAction): void {
     const { type, status } = this.header;
     if (status !== 'completed' && status !== 'aborted') throw new ContractError('invalid-state', `Finish actions wait until the run has stopped (it is ${status}).`);
     const allowed: Record<FinishAction, boolean> = {
@@ -133,8 +165,10 @@ export class RunExecutor {
     };
     if (!allowed[action]) throw new ContractError('invalid-state', `${action} does not apply to a ${type} run.`);
     if (this.header.finishes.some((f) => f.action === action && f.status === 'done')) throw new ContractError('invalid-state', `${action} was already done for this run.`);
-    this.setHeader({ status: 'finishing', finishes: [...this.header.finishes, { action, status: 'running', startedAt: this.env.clock.now(), endedAt: null, by: actor }] });
-    this.resume();
+    if (action === 'reverse' && this.header.target === 'extended') {
+      // Hyper-V reverses an extended chain only from its primary site (the lab's failover.ts refuses the same).
+      throw new ContractError('invalid-state', 'Replication from an extended replica cannot be reversed on its own: bring the DR site back and replicate from there first.');
+    }
   }
 
   // Main phase ------------------------------------------------------------------------------------
@@ -223,6 +257,11 @@ export class RunExecutor {
         const decision = await this.waitFor(`vm:${name}`);
         if (this.stopped || decision === 'abort' || this.aborting()) { this.setStep(name, index, { status: 'aborted' }); return 'aborted'; }
         if (decision === 'skip') { this.setStep(name, index, { status: 'skipped', endedAt: this.env.clock.now() }); return 'skipped'; }
+        if (decision === 'wait') {
+          this.setStep(name, index, { status: 'pending', attempts: 0, waitRetry: true, note: `waiting: tried again every ${WAIT_RETRY_SEC} s until it succeeds` });
+          this.setVm(name, { status: 'running' });
+          continue;
+        }
         this.setStep(name, index, { status: 'pending', error: null, attempts: 0 });
         this.setVm(name, { status: 'running' });
         continue;
@@ -252,6 +291,11 @@ export class RunExecutor {
         if (this.stopped) return 'aborted';
         const failure = toStepError(error);
         if (step.kind === 'start') this.releaseBoot(name);
+        if (step.waitRetry && !this.aborting()) {
+          this.setStep(name, index, { status: 'pending', error: failure });
+          await this.env.clock.sleep(WAIT_RETRY_SEC * 1000);
+          continue;
+        }
         if (isTransient(error) && step.attempts <= settings.maxRetries && !this.aborting()) {
           this.setStep(name, index, { status: 'pending', error: failure });
           await this.env.clock.sleep(settings.retryBackoffSec * 1000 * 2 ** (step.attempts - 1));
@@ -318,12 +362,20 @@ export class RunExecutor {
     if (step.kind === 'heartbeat') {
       timing.heartbeatAt ??= now;
       timing.healthyAt = now;
-      changes.rtoSec = (now - this.header.startedAt) / 1000;
+      // From the disaster (unplanned) or the run's start (everything else): see run-clock.ts.
+      changes.rtoSec = Math.max(0, now - clockOf(this.header).at) / 1000;
     }
-    if (point) {
+    if (point && step.kind === 'test-failover') {
+      // A drill loses nothing; its RPO is how old the point its test copy started from was.
+      const madeAt = step.startedAt ?? now;
       changes.recoveryPoint = point;
-      // Measured to the run's start: the console cannot see when the primary really stopped writing.
-      changes.rpoSec = Math.max(0, this.header.startedAt - point.at) / 1000;
+      changes.rpoSec = drillRpoSec(point.at, madeAt);
+      changes.rpoMeasuredTo = madeAt;
+    } else if (point) {
+      const lastSeen = vm.rpoMeasuredTo ?? clockOf(this.header).at;
+      changes.recoveryPoint = point;
+      changes.rpoSec = unplannedRpoSec(point.at, lastSeen);
+      changes.rpoMeasuredTo = lastSeen;
     } else if (step.kind === 'failover' && this.header.type !== 'unplanned-failover' && vm.rpoSec === null) {
       changes.rpoSec = 0; // planned: -Prepare shipped every change
     }
@@ -404,6 +456,7 @@ export class RunExecutor {
   private async runFinish(action: FinishAction): Promise<void> {
     const kind: VmStepKind = action;
     const eligible = [...this.vms.values()].filter((vm) => vm.timing.failoverDoneAt !== null);
+    if (this.header.finishes.at(-1)?.status === 'waiting' && !await this.waitUntilReady(action, eligible)) return;
     for (const vm of eligible) {
       if (vm.steps.some((s) => s.phase === action)) continue;
       this.setVm(vm.name, { steps: [...vm.steps, newStep(kind, action)] });
@@ -420,6 +473,33 @@ export class RunExecutor {
     const failed = [...this.vms.values()].some((vm) => vm.steps.some((s) => s.phase === action && s.status !== 'done'));
     const finishes = this.header.finishes.map((f, i, all) => (i === all.length - 1 ? { ...f, status: failed ? 'done-with-errors' as const : 'done' as const, endedAt: now } : f));
     this.setHeader({ finishes, status: this.header.abortedBy ? 'aborted' : 'completed', endedAt: now });
+  }
+
+  /**
+   * A finish action whose precheck failed waits here (journaled as 'waiting', so a restart keeps
+   * waiting) and starts once nothing stands in its way: no VM fails for a reason the check could see.
+   */
+  private async waitUntilReady(action: FinishAction, vms: readonly VmRun[]): Promise<boolean> {
+    for (;;) {
+      if (this.stopped) return false;
+      if (this.aborting()) {
+        this.updateLastFinish({ status: 'done-with-errors', waitingFor: 'given up: the run was aborted while waiting', endedAt: this.env.clock.now() });
+        this.setHeader({ status: 'aborted', endedAt: this.env.clock.now() });
+        return false;
+      }
+      const problems = this.env.readiness?.(action, vms) ?? [];
+      if (problems.length === 0) {
+        this.updateLastFinish({ status: 'running', waitingFor: null });
+        return true;
+      }
+      const waitingFor = problems.join(' ');
+      if (this.header.finishes.at(-1)?.waitingFor !== waitingFor) this.updateLastFinish({ waitingFor });
+      await this.env.clock.sleep(WAIT_RETRY_SEC * 1000);
+    }
+  }
+
+  private updateLastFinish(changes: Partial<RunHeader['finishes'][number]>): void {
+    this.setHeader({ finishes: this.header.finishes.map((f, i, all) => (i === all.length - 1 ? { ...f, ...changes } : f)) });
   }
 
   // State changes: journal first --------------------------------------------------------------------

@@ -142,9 +142,10 @@ export async function act(kind: VmStepKind, ctx: StepContext): Promise<StepOutco
       return point ? { recoveryPoint: point } : {};
     }
     case 'test-failover': {
-      const point = ctx.policy.kind === 'latest' ? null : await chooseRecoveryPoint(backend, vm, ctx.policy);
+      // The latest point too is read (its time, no snapshot list): the drill's RPO is its age.
+      const point = await chooseRecoveryPoint(backend, vm, ctx.policy);
       await backend.startVMFailover(replicaTarget(vm), { asTest: true, ...(point?.name ? { recoverySnapshotName: point.name } : {}) });
-      return {};
+      return point ? { recoveryPoint: point } : {};
     }
     case 'reverse':
       await backend.reverseVMReplication(replicaTarget(vm));

@@ -89,7 +89,14 @@ export function orchestratorSuite(name: string, factory: RigFactory, options: { 
       expect(summary.vmsHealthy).toBe(run.vms.length);
       expect(summary.achievedRtoSec).toBeGreaterThan(60);
       expect(summary.achievedRtoSec).toBeLessThan(3600);
-      expect(summary.maxRpoSec).toBeGreaterThan(60); // at least the minute since the site was lost
+      // RPO runs from the last replication received to the moment the primary was last seen alive: the
+      // loss when the backend reported it (the lab does), else the run's start; never after the run began.
+      const finished = rig.service.get(run.id);
+      for (const vm of finished.vms) {
+        expect(vm.rpoMeasuredTo!).toBeLessThanOrEqual(finished.startedAt);
+        expect(vm.rpoSec).toBe(Math.max(0, vm.rpoMeasuredTo! - vm.recoveryPoint!.at) / 1000);
+      }
+      expect(summary.maxRpoSec).toBeGreaterThan(0);
       for (const vm of summary.vms) expect(vm.rtoSec).not.toBeNull();
 
       rig.service.finish(run.id, 'commit', ACTOR);

@@ -1,4 +1,4 @@
-import type { PlanStepRun, RunSnapshot, VmRun } from '../../../shared/model/recovery-run.ts';
+import { failureReason, type PlanStepRun, type RunSnapshot, type VmRun } from '../../../shared/model/recovery-run.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
 import { STEP_LABEL } from './run-labels.ts';
@@ -54,8 +54,22 @@ function vmAttention(vm: VmRun): Attention {
 /** Enough to act on without pushing the run off the screen; the rest are in the VM list. */
 const SHOWN = 5;
 
+/** VMs waiting on the same failure, most first: one decision each instead of one per VM. */
+function sharedFailures(run: RunSnapshot): { key: string; text: string; step: string; vms: string[] }[] {
+  const byKey = new Map<string, { key: string; text: string; step: string; vms: string[] }>();
+  for (const vm of run.vms) {
+    const reason = failureReason(vm);
+    if (!reason) continue;
+    const entry = byKey.get(reason.key) ?? { key: reason.key, text: reason.text, step: STEP_LABEL[reason.key.split('|')[0] as VmRun['steps'][number]['kind']] ?? '', vms: [] };
+    entry.vms.push(vm.name);
+    byKey.set(reason.key, entry);
+  }
+  return [...byKey.values()].filter((e) => e.vms.length > 1).sort((a, b) => b.vms.length - a.vms.length);
+}
+
 export function AttentionPanel({ run }: { run: RunSnapshot }) {
   const items = attentionOf(run);
+  const shared = sharedFailures(run);
   const { recovery } = useRecoveryServices();
   const pending = useRecovery((s) => s.pendingAction);
   const viewer = useIsViewer();
@@ -64,6 +78,24 @@ export function AttentionPanel({ run }: { run: RunSnapshot }) {
     <section className="attention" aria-labelledby="attention-title" data-testid="run-attention">
       <h3 id="attention-title"><StatusGlyph tone="crit" /> Waiting for you: {items.length} {items.length === 1 ? 'item' : 'items'}</h3>
       {viewer ? <p className="viewer-note" role="note"><StatusGlyph tone="info" /> {VIEWER_NOTE}</p> : null}
+      {shared.length > 0 ? (
+        <ul className="attention-bulk" aria-label="Failures shared by several VMs">
+          {shared.map((f) => (
+            <li key={f.key} className="attention-item attention-failure" data-testid="attention-bulk">
+              <div className="attention-text">
+                <strong>{f.vms.length} VMs: {f.step} failed for the same reason</strong>
+                <p className="attention-error"><StatusGlyph tone="crit" /> {f.text}</p>
+                <p className="attention-detail">{f.vms.slice(0, 8).join(', ')}{f.vms.length > 8 ? ` and ${f.vms.length - 8} more` : ''}</p>
+              </div>
+              <div className="attention-actions">
+                <button type="button" className="primary" disabled={viewer || pending !== null} onClick={() => void recovery.decideAll(f.key, f.vms.length, 'retry')}>Retry all {f.vms.length}</button>
+                <button type="button" disabled={viewer || pending !== null} title="Each VM tries again every 30 s on its own until it succeeds; nothing asks you again" onClick={() => void recovery.decideAll(f.key, f.vms.length, 'wait')}>Wait and retry all</button>
+                <button type="button" disabled={viewer || pending !== null} onClick={() => void recovery.decideAll(f.key, f.vms.length, 'skip')}>Skip all {f.vms.length}</button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <ul>
         {items.slice(0, SHOWN).map((item) => (
           <li key={item.key} className={`attention-item attention-${item.kind}`} data-testid="attention-item">

@@ -35,8 +35,11 @@ export interface RecoveryStore {
   adopt(snapshot: RunSnapshot): void;
   confirm(stepId: string): Promise<void>;
   decide(target: { vm?: string; stepId?: string }, decision: Decision): Promise<void>;
+  /** One decision for every VM waiting on the same failure (failureReason key). */
+  decideAll(reasonKey: string, count: number, decision: 'retry' | 'skip' | 'wait'): Promise<void>;
   abort(): Promise<void>;
-  finish(action: FinishAction): Promise<void>;
+  /** whenReady: a reverse whose site is not ready waits for it instead of being refused. */
+  finish(action: FinishAction, options?: { whenReady?: boolean }): Promise<void>;
   dispose(): void;
 }
 
@@ -224,14 +227,18 @@ export function createRecoveryStore(client: Client, options: RecoveryStoreOption
     },
     decide(target, decision) {
       const what = target.vm ?? target.stepId ?? 'the run';
-      return act(`${decision === 'retry' ? 'Retrying' : decision === 'skip' ? 'Skipping' : 'Aborting'} ${what}`,
+      return act(`${decision === 'retry' ? 'Retrying' : decision === 'skip' ? 'Skipping' : decision === 'wait' ? 'Waiting for' : 'Aborting'} ${what}`,
         (runId) => client.request('recovery.decide', { runId, decision, ...(target.vm ? { vm: target.vm } : {}), ...(target.stepId ? { stepId: target.stepId } : {}) }));
     },
     abort() {
       return act('Aborting the run', (runId) => client.request('recovery.abort', { runId }));
     },
-    finish(action) {
-      return act(`Starting ${action}`, (runId) => client.request('recovery.finish', { runId, action }));
+    decideAll(reasonKey, count, decision) {
+      return act(`${decision === 'retry' ? 'Retrying' : decision === 'skip' ? 'Skipping' : 'Waiting for'} ${count} VMs`,
+        async (runId) => (await client.request('recovery.decideAll', { runId, reason: reasonKey, decision })).run);
+    },
+    finish(action, options = {}) {
+      return act(`Starting ${action}`, (runId) => client.request('recovery.finish', { runId, action, ...(options.whenReady ? { whenReady: true } : {}) }));
     },
     dispose() {
       unsubscribe?.();

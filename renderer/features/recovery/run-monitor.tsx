@@ -42,6 +42,7 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
       <div className="run-title-block">
         <h2 id="run-title">
           <span className={`type-badge badge-${run.type}`}>{RUN_TYPE_LABEL[run.type]}</span> {run.planName}
+          {run.target === 'extended' ? <span className="muted" data-testid="run-target"> · to the extended replica (third copy)</span> : null}
         </h2>
         <p className="run-meta muted">
           Started {formatClock(run.startedAt)} by {run.createdBy} · {policyLabel(run.policy, formatClock)}
@@ -63,7 +64,8 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
       <div className={`run-clock clock-${clockTone}`} data-testid="run-elapsed">
         <span className="run-clock-label">{run.mainEndedAt === null ? 'Elapsed' : 'Took'}</span>
         <span className="run-clock-value num">{formatClockSec(elapsed)}</span>
-        <span className="run-clock-target">of {formatDuration(run.rtoTargetSec)} target</span>
+        <span className="run-clock-target">of {formatDuration(run.rtoTargetSec)} target{run.clockStart && run.clockStart.basis !== 'run-start'
+          ? <span data-testid="run-clock-from" title={run.clockStart.detail}> · since the {run.clockStart.basis === 'site-lost' ? 'site loss' : 'first host down'} at {formatClock(run.clockStart.at)}</span> : null}</span>
         <span className="progress run-clock-bar" aria-hidden="true"><span className={`progress-fill fill-${clockTone}`} style={{ width: `${Math.min(1, fraction) * 100}%` }} /></span>
       </div>
       <div className="run-count">
@@ -105,10 +107,14 @@ const FINISH_ACTIONS: Record<RunSnapshot['type'], { action: FinishAction; label:
   'test-failover': [{ action: 'cleanup', label: 'Clean up test VMs', explain: 'Stops and deletes the test copies (Stop-VMFailover). Replication never stopped.', primary: true }],
   'unplanned-failover': [
     { action: 'commit', label: 'Commit', explain: 'Complete-VMFailover: keeps the chosen recovery point and deletes the others.', primary: true },
-    { action: 'reverse', label: 'Reverse replication', explain: 'Replicates back to the primary site once it is back, so you can fail back later.' },
+    { action: 'reverse', label: 'Reverse replication', explain: 'Replicates back to the primary site so you can fail back later. Checked first: the primary site must answer, its hosts be up and the former primaries off.' },
   ],
   'planned-failover': [],
   failback: [],
+};
+
+const FINISH_STATUS_LABEL: Record<RunSnapshot['finishes'][number]['status'], string> = {
+  waiting: 'Waiting until it can start', running: 'Running', done: 'Done', 'done-with-errors': 'Done with errors',
 };
 
 function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary | null }) {
@@ -121,7 +127,7 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
     <section className="finish" aria-labelledby="finish-title" data-testid="run-finish">
       <div className="finish-actions">
         <h3 id="finish-title">{run.status === 'aborted' ? `Aborted${run.abortedBy ? ` by ${run.abortedBy}` : ''}` : 'Failover done'} — next</h3>
-        {actions.length === 0 ? <p className="muted">Nothing left to do for a {RUN_TYPE_LABEL[run.type].toLowerCase()}: replication was reversed as part of it.</p> : null}
+        {actions.length === 0 ? <p className="muted" data-testid="finish-reversed">{reversedSentence(run, summary)}</p> : null}
         <ul>
           {actions.map((a) => {
             const record = run.finishes.findLast((f) => f.action === a.action);
@@ -131,8 +137,15 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
                   disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done'}
                   title={viewer ? VIEWER_NOTE : undefined}
                   onClick={() => void recovery.finish(a.action)}>{a.label}</button>
+                {a.action === 'reverse' ? (
+                  <button type="button" data-testid="finish-reverse-when-ready"
+                    disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done' || record?.status === 'waiting'}
+                    title={viewer ? VIEWER_NOTE : 'Standby checks every 30 s that the primary site answers and its hosts are up, then reverses'}
+                    onClick={() => void recovery.finish(a.action, { whenReady: true })}>Reverse when the primary is ready</button>
+                ) : null}
                 <span className="finish-explain">
-                  {record ? <strong data-testid={`finish-${a.action}-status`}>{record.status === 'done' ? 'Done' : record.status === 'done-with-errors' ? 'Done with errors' : 'Running'}{record.endedAt ? ` at ${formatClock(record.endedAt)}` : ''} ({record.by}). </strong> : null}
+                  {record ? <strong data-testid={`finish-${a.action}-status`}>{FINISH_STATUS_LABEL[record.status]}{record.endedAt ? ` at ${formatClock(record.endedAt)}` : ''} ({record.by}). </strong> : null}
+                  {record?.status === 'waiting' && record.waitingFor ? <span data-testid={`finish-${a.action}-waiting`}>Waiting for: {record.waitingFor} </span> : null}
                   {a.explain}
                 </span>
               </li>
@@ -146,27 +159,65 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
   );
 }
 
+/** What the rows say about the direction of replication: never "reversed" for VMs that were not. */
+function reversedSentence(run: RunSnapshot, summary: RunSummary | null): string {
+  const type = RUN_TYPE_LABEL[run.type].toLowerCase();
+  if (!summary) return `Nothing left to do for a ${type}.`;
+  const n = run.vms.length;
+  if (summary.vmsReversed === n) return `Nothing left to do for a ${type}: replication was reversed for all ${n} VMs as part of it.`;
+  if (summary.vmsReversed === 0) return `Replication was not reversed for any VM: the run stopped before that step. The ${n} VMs still replicate as they did before the run.`;
+  return `Replication was reversed for ${summary.vmsReversed} of ${n} VMs; the other ${n - summary.vmsReversed} still replicate as they did before the run.`;
+}
+
+function verdictSentence(run: RunSnapshot, summary: RunSummary): string {
+  const n = run.vms.length;
+  if (summary.vmsHealthy === n) return `All healthy: ${n} of ${n} VMs running with applications healthy`;
+  const parts = [`${summary.vmsHealthy} of ${n} VMs healthy`, `${summary.vmsFailedOver} failed over`];
+  if (summary.vmsSkipped > 0) parts.push(`${summary.vmsSkipped} skipped`);
+  if (summary.vmsNotRecovered > 0) parts.push(`${summary.vmsNotRecovered} not recovered`);
+  const untouched = n - summary.vmsFailedOver;
+  if (run.status === 'aborted' && untouched > 0) parts.push(`${untouched} not moved: still where they were before the run`);
+  return parts.join(' · ');
+}
+
+const CLOCK_BASIS_LABEL: Record<RunSummary['rtoFrom']['basis'], string> = {
+  'site-lost': 'counted from the site loss',
+  'hosts-down': 'counted from the first primary host down',
+  'run-start': 'counted from the run\'s start',
+};
+
+function rpoNote(run: RunSnapshot, summary: RunSummary): string {
+  if (run.type === 'test-failover') return summary.rpoBasis;
+  if (run.type === 'unplanned-failover') return `${summary.rpoBasis}; per VM in the list below`;
+  if (summary.dataLoss === 'none') return `no data lost: all ${summary.vmsFailedOver} VMs failed over sent their last changes first`;
+  if (summary.dataLoss === 'not-applicable') return 'nothing was failed over, so nothing was lost';
+  return `${summary.vmsPrepared} of ${summary.vmsFailedOver} VMs failed over sent their last changes first`;
+}
+
 function RunSummaryBlock({ run, summary }: { run: RunSnapshot; summary: RunSummary | null }) {
   if (!summary) return <div className="summary" data-testid="run-summary"><p className="muted">Loading the summary…</p></div>;
-  const allHealthy = summary.vmsNotRecovered === 0 && summary.vmsSkipped === 0 && summary.vmsHealthy === run.vms.length;
-  const met = summary.achievedRtoSec !== null && summary.achievedRtoSec <= summary.rtoTargetSec;
+  const allHealthy = summary.vmsHealthy === run.vms.length;
+  const verdict = summary.rtoVerdict;
   return (
     <div className="summary" data-testid="run-summary">
       <p className={`summary-verdict ${allHealthy ? 'is-ok' : 'is-bad'}`} data-testid="summary-verdict">
-        <StatusGlyph tone={allHealthy ? 'ok' : 'crit'} />{' '}
-        {allHealthy ? `All healthy: ${summary.vmsHealthy} of ${run.vms.length} VMs running with applications healthy`
-          : `${summary.vmsHealthy} of ${run.vms.length} VMs healthy · ${summary.vmsSkipped} skipped · ${summary.vmsNotRecovered} not recovered`}
+        <StatusGlyph tone={allHealthy ? 'ok' : 'crit'} /> {verdictSentence(run, summary)}
       </p>
       <dl className="summary-figures">
         <div data-testid="summary-rto">
           <dt>Achieved RTO</dt>
           <dd className="num">{summary.achievedRtoSec === null ? '— (not every VM recovered)' : formatDuration(summary.achievedRtoSec)}</dd>
-          <dd className={met ? 'ok-text' : 'crit-text'}>{summary.achievedRtoSec === null ? '' : met ? `within the ${formatDuration(summary.rtoTargetSec)} target` : `over the ${formatDuration(summary.rtoTargetSec)} target`}</dd>
+          <dd className={verdict === 'met' ? 'ok-text' : verdict === 'missed' ? 'crit-text' : 'muted'} data-testid="summary-rto-verdict">
+            {verdict === 'met' ? `within the ${formatDuration(summary.rtoTargetSec)} target`
+              : verdict === 'missed' ? `missed the ${formatDuration(summary.rtoTargetSec)} target (${summary.vmsMissed} VM${summary.vmsMissed === 1 ? '' : 's'} late, skipped or not recovered)`
+              : `still counting against the ${formatDuration(summary.rtoTargetSec)} target`}
+          </dd>
+          <dd className="muted" data-testid="summary-rto-from">{CLOCK_BASIS_LABEL[summary.rtoFrom.basis]} at {formatClock(summary.rtoFrom.at)}: {summary.rtoFrom.detail}</dd>
         </div>
         <div data-testid="summary-rpo">
           <dt>{run.type === 'unplanned-failover' ? 'Worst RPO (data lost)' : 'RPO'}</dt>
           <dd className="num">{summary.maxRpoSec === null ? '—' : formatDuration(summary.maxRpoSec)}</dd>
-          <dd className="muted">{run.type === 'planned-failover' ? 'no data lost: last changes sent first' : run.type === 'test-failover' ? 'age of the point the test copies started from' : 'per VM in the list below'}</dd>
+          <dd className="muted" data-testid="summary-rpo-basis">{rpoNote(run, summary)}</dd>
         </div>
       </dl>
       <table className="data-table summary-groups">
@@ -178,6 +229,22 @@ function RunSummaryBlock({ run, summary }: { run: RunSnapshot; summary: RunSumma
           ))}
         </tbody>
       </table>
+      {summary.tiers.length > 0 ? (
+        <table className="data-table summary-groups" data-testid="summary-tiers">
+          <caption className="visually-hidden">Per tier</caption>
+          <thead><tr><th scope="col">Tier</th><th scope="col">VMs healthy</th><th scope="col">RTO (last VM healthy)</th><th scope="col">Target</th></tr></thead>
+          <tbody>
+            {summary.tiers.map((t) => (
+              <tr key={t.tier}>
+                <th scope="row">Tier {t.tier}</th>
+                <td className="num">{t.vmsHealthy} / {t.vmCount}</td>
+                <td className="num">{t.rtoSec === null ? '—' : formatDuration(t.rtoSec)}</td>
+                <td className={t.verdict === 'met' ? 'ok-text' : t.verdict === 'missed' ? 'crit-text' : 'muted'}>{t.verdict === 'met' ? 'met' : t.verdict === 'missed' ? `missed (${t.vmsMissed})` : 'pending'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </div>
   );
 }

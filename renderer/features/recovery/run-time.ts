@@ -36,10 +36,13 @@ function latestTime(run: RunSnapshot): number {
   return t;
 }
 
-/** Elapsed seconds of the main phase: from start to the end of the failover itself. */
+/**
+ * Elapsed seconds against the RTO target: from where the core counts RTO (the primary's loss for an
+ * unplanned failover, the run's start otherwise) to the end of the failover itself.
+ */
 export function elapsedSec(run: RunSnapshot, now: number): number {
   const end = run.mainEndedAt ?? now;
-  return Math.max(0, (end - run.startedAt) / 1000);
+  return Math.max(0, (end - (run.clockStart?.at ?? run.startedAt)) / 1000);
 }
 
 /** Current or last step of a VM, for one short line in its row. */

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { PlanResolution } from '../../../shared/model/recovery-plan.ts';
-import type { RunType } from '../../../shared/model/recovery-run.ts';
+import type { FailoverTarget, RunType } from '../../../shared/model/recovery-run.ts';
 import { useServices } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { usePlans } from './recovery-context.ts';
 import { RUN_TYPE_EFFECT, RUN_TYPE_LABEL } from './run-labels.ts';
-import { useWizard } from './wizard-store.ts';
+import { targetOf, useWizard } from './wizard-store.ts';
 import { WizardNav } from './wizard-nav.tsx';
 
-const WIZARD_TYPES: RunType[] = ['test-failover', 'planned-failover', 'unplanned-failover'];
+const WIZARD_TYPES: RunType[] = ['test-failover', 'planned-failover', 'unplanned-failover', 'failback'];
 
 /** Step 1: the plan and the run type. */
 export function ChooseStep({ drillsOnly }: { drillsOnly: boolean }) {
@@ -23,7 +23,8 @@ export function ChooseStep({ drillsOnly }: { drillsOnly: boolean }) {
     if (planId === null && plans.length > 0) choose({ planId: (plans.find((p) => p.id === 'full-site') ?? plans[0]!).id });
   }, [planId, plans, choose]);
 
-  const resolution = useResolution(planId, type ?? 'unplanned-failover');
+  const target = useWizard((s) => s.target);
+  const resolution = useResolution(planId, type ?? 'unplanned-failover', target);
   const why = !planId ? 'Choose a plan.' : !type ? 'Choose a run type.' : null;
 
   return (
@@ -67,20 +68,38 @@ export function ChooseStep({ drillsOnly }: { drillsOnly: boolean }) {
         </div>
         {drillsOnly ? <p className="muted">Drills are test failovers. Planned and unplanned failovers start from the Failover view.</p> : null}
       </fieldset>
+      {type === 'unplanned-failover' ? (
+        <fieldset className="choice-set" data-testid="wizard-target">
+          <legend>Fail over to</legend>
+          <div className="choice-grid">
+            <label className={`choice-card${target === 'dr' ? ' is-chosen' : ''}`}>
+              <input type="radio" name="failover-target" value="dr" checked={target === 'dr'} onChange={() => choose({ target: 'dr' })} />
+              <span className="choice-title">The DR site</span>
+              <span className="choice-text">Start the replicas at the DR site. The usual answer to losing the primary site.</span>
+            </label>
+            <label className={`choice-card${target === 'extended' ? ' is-chosen' : ''}`}>
+              <input type="radio" name="failover-target" value="extended" checked={target === 'extended'} onChange={() => choose({ target: 'extended' })} />
+              <span className="choice-title"><StatusGlyph tone="crit" /> The extended replica (third copy)</span>
+              <span className="choice-text">Only when the DR site is lost too: start the extended replicas. They hold no application-consistent points and lag the DR copy by one extended cycle.</span>
+            </label>
+          </div>
+        </fieldset>
+      ) : null}
       <WizardNav from="choose" canNext={planId !== null && type !== null} why={why} />
     </>
   );
 }
 
-function useResolution(planId: string | null, type: RunType): PlanResolution | null {
+/** What the plan resolves to for a run type, from the core (direction, groups, problems). */
+export function useResolution(planId: string | null, type: RunType, target: FailoverTarget = 'dr'): PlanResolution | null {
   const { client } = useServices();
   const [resolution, setResolution] = useState<{ key: string; value: PlanResolution } | null>(null);
-  const key = `${planId}|${type}`;
+  const key = `${planId}|${type}|${target}`;
   useEffect(() => {
     if (!planId) return;
     let live = true;
-    client.request('plans.resolve', { id: planId, type }).then((value) => { if (live) setResolution({ key, value }); }, () => { /* preflight reports it */ });
+    client.request('plans.resolve', { id: planId, type, ...targetOf(type, target) }).then((value) => { if (live) setResolution({ key, value }); }, () => { /* preflight reports it */ });
     return () => { live = false; };
-  }, [client, planId, type, key]);
+  }, [client, planId, type, target, key]);
   return resolution?.key === key ? resolution.value : null;
 }

@@ -5,7 +5,7 @@ import { describeError } from '../../platform/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
 import { policyLabel, RUN_TYPE_EFFECT, RUN_TYPE_LABEL } from './run-labels.ts';
-import { needsPolicy, needsTypedName, useWizard } from './wizard-store.ts';
+import { needsPolicy, needsTypedName, targetOf, useWizard } from './wizard-store.ts';
 import { back } from './wizard-nav.tsx';
 
 /** Step 4: what will happen, the typed plan name where it is dangerous, and the start. */
@@ -32,7 +32,7 @@ export function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
     set({ starting: true, startError: null });
     try {
       const run = await client.request('recovery.start', {
-        id: planId, type, policy, acceptedWarnings: [...accepted], ...(typed ? { confirmText } : {}),
+        id: planId, type, policy, ...targetOf(type, useWizard.getState().target), acceptedWarnings: [...accepted], ...(typed ? { confirmText } : {}),
       });
       recovery.adopt(run);
       useWizard.getState().reset({ planId, type });

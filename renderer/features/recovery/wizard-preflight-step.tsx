@@ -4,7 +4,7 @@ import { formatBytes } from '../../../shared/format/bytes.ts';
 import { useServices } from '../../platform/services-context.tsx';
 import { describeError } from '../../platform/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useWizard } from './wizard-store.ts';
+import { targetOf, useWizard } from './wizard-store.ts';
 import { WizardNav } from './wizard-nav.tsx';
 
 const CHECK_LABEL: Record<PreflightCheck['check'], string> = {
@@ -29,7 +29,7 @@ export function PreflightStep() {
     if (!planId || !type) return;
     set({ preflightStatus: 'checking', preflightError: null });
     try {
-      const result = await client.request('recovery.preflight', { id: planId, type, policy });
+      const result = await client.request('recovery.preflight', { id: planId, type, policy, ...targetOf(type, useWizard.getState().target) });
       // Warnings accepted earlier stay accepted when they are still the same warnings.
       const keep = new Set([...useWizard.getState().accepted].filter((id) => result.warnings.some((w) => w.id === id)));
       set({ preflight: result, preflightStatus: 'done', accepted: keep });

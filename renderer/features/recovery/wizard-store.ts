@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PreflightReport, RecoveryPointPolicy, RunType } from '../../../shared/model/recovery-run.ts';
+import type { FailoverTarget, PreflightReport, RecoveryPointPolicy, RunType } from '../../../shared/model/recovery-run.ts';
 
 const WIZARD_STEPS = ['choose', 'policy', 'preflight', 'confirm'] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
@@ -15,6 +15,8 @@ export interface WizardState {
   step: WizardStep;
   planId: string | null;
   type: RunType | null;
+  /** Unplanned only: the DR replica, or the extended replica when the DR site is lost too. */
+  target: FailoverTarget;
   policy: RecoveryPointPolicy;
   preflight: PreflightReport | null;
   preflightStatus: 'idle' | 'checking' | 'done' | 'error';
@@ -27,12 +29,12 @@ export interface WizardState {
   startError: string | null;
   set(patch: Partial<Omit<WizardState, 'set' | 'reset' | 'choose'>>): void;
   /** A different plan or type invalidates everything after the first step. */
-  choose(patch: { planId?: string; type?: RunType }): void;
+  choose(patch: { planId?: string; type?: RunType; target?: FailoverTarget }): void;
   reset(keep?: { planId?: string | null; type?: RunType | null }): void;
 }
 
 const initial = {
-  step: 'choose' as WizardStep, planId: null, type: null, policy: { kind: 'latest' } as RecoveryPointPolicy,
+  step: 'choose' as WizardStep, planId: null, type: null, target: 'dr' as FailoverTarget, policy: { kind: 'latest' } as RecoveryPointPolicy,
   preflight: null, preflightStatus: 'idle' as const, preflightError: null, preflightNotice: null, accepted: new Set<string>(),
   confirmText: '', starting: false, startError: null,
 };
@@ -45,6 +47,7 @@ export const useWizard = create<WizardState>((set) => ({
     ...patch,
     preflight: null, preflightStatus: 'idle', preflightError: null, preflightNotice: null, accepted: new Set(), confirmText: '', startError: null,
     policy: patch.type !== undefined && patch.type !== s.type ? { kind: 'latest' } : s.policy,
+    target: patch.target ?? (patch.type !== undefined && patch.type !== 'unplanned-failover' ? 'dr' : s.target),
   })),
   reset: (keep) => set({ ...initial, accepted: new Set(), planId: keep?.planId ?? null, type: keep?.type ?? null }),
 }));
@@ -61,4 +64,9 @@ export function needsTypedName(type: RunType | null): boolean {
 
 export function stepsFor(type: RunType | null): WizardStep[] {
   return WIZARD_STEPS.filter((s) => s !== 'policy' || needsPolicy(type));
+}
+
+/** The target as the core wants it: only an unplanned failover names one, and only when it is not the DR site. */
+export function targetOf(type: RunType | null, target: FailoverTarget): { target?: FailoverTarget } {
+  return type === 'unplanned-failover' && target === 'extended' ? { target } : {};
 }
