@@ -35,8 +35,8 @@ export interface LivenessOptions {
 }
 
 export const HOUR_MS = 3_600_000;
-/** 360 points an hour: a line on a 4K wall has no use for more. */
-export const THROUGHPUT_BUCKET_MS = 10_000;
+/** The core's WAN history buckets (replication.wanHistory): 120 points an hour. */
+export const THROUGHPUT_BUCKET_MS = 30_000;
 
 /**
  * Whether the wall's data is current: every patch batch counts as an update (the lab sends one
@@ -79,17 +79,26 @@ export function createLivenessStore(context: StoreContext, inputs: LivenessInput
     if (series.push(summary.at, summary.wanThroughputBitsPerSec)) store.setState({ throughput: series.values() });
   };
 
+  /** The last hour as the core kept it, so a wall opened (or back) now draws the hour at once. */
+  const loadHistory = (replace: boolean) => context.client.request('replication.wanHistory', {}).then((history) => {
+    // After a reconnect the core's hour is the truth: it covers the gap, and a restarted lab's clock went back.
+    if (replace) series.clear();
+    series.seed(history.points.map((p) => ({ t: p.t, value: p.bitsPerSec })));
+    store.setState({ throughput: series.values() });
+  }, () => {});
+
   const offPatches = context.client.subscribe('estate.patches', noteUpdate);
   const offSummary = context.client.subscribe('replication.summary', onSummary);
+  void loadHistory(false);
   const timer = setInterval(check, options.tickMs ?? 1_000);
 
   return {
     store,
     check,
     reset() {
-      // Summaries published while the link was down are lost; the history keeps what it had (a
-      // restarted lab, its clock back at the start, clears it: see TimeSeries.push).
-      void context.client.request('replication.summary', {}).then(onSummary, () => {});
+      // Summaries published while the link was down are lost: the core's history fills the gap (a
+      // restarted lab, its clock back at the start, clears the series: see TimeSeries.push).
+      void loadHistory(true).then(() => context.client.request('replication.summary', {})).then(onSummary, () => {});
     },
     dispose() { clearInterval(timer); offPatches(); offSummary(); },
   };

@@ -53,4 +53,15 @@ describe('bounded time series', () => {
   it('refuses a window or bucket that is not positive', () => {
     expect(() => new TimeSeries(0, 10)).toThrow(/positive window and bucket/);
   });
+
+  it('is seeded from a history up to where the live points begin, still bounded', () => {
+    const s = new TimeSeries(60 * MIN, 30_000);
+    s.push(90 * MIN, 9);
+    s.seed(Array.from({ length: 200 }, (_, i) => ({ t: i * 30_000, value: i })));
+    const points = s.values();
+    expect(points.at(-1)).toEqual({ t: 90 * MIN, value: 9 });
+    expect(points.at(-2)).toEqual({ t: 90 * MIN - 30_000, value: 179 });
+    expect(points[0]).toEqual({ t: 30 * MIN, value: 60 });
+    expect(points.length).toBe(s.maxPoints);
+  });
 });

@@ -42,6 +42,18 @@ export class TimeSeries {
     return true;
   }
 
+  /**
+   * Fills the series from a history (the core's, when the wall opens or comes back): its points up
+   * to where the live ones begin, then the live ones. Points must be oldest first.
+   */
+  seed(history: readonly SeriesPoint[]): void {
+    const firstLive = this.points[0]?.t ?? Infinity;
+    const older = history.filter((p) => p.t < firstLive).map((p) => ({ t: Math.floor(p.t / this.bucketMs) * this.bucketMs, value: p.value }));
+    const merged = [...older, ...this.points];
+    const newest = merged.at(-1)?.t ?? 0;
+    this.points = merged.filter((p) => p.t >= newest - this.windowMs).slice(-this.maxPoints);
+  }
+
   values(): readonly SeriesPoint[] {
     return this.points;
   }

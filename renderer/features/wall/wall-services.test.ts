@@ -93,8 +93,19 @@ describe('the wall over a fake core', () => {
     const t0 = estate.clock.now;
     for (let i = 0; i < 2_000; i++) fake.emit('replication.summary', summary(t0 + i * 10_000, i));
     const points = wall.liveness.store.getState().throughput;
-    expect(points.length).toBe(361);
-    expect(points.at(-1)).toEqual({ t: t0 + 1_999 * 10_000 - ((t0 + 1_999 * 10_000) % 10_000), value: 1_999 });
+    expect(points.length).toBe(121);
+    expect(points.at(-1)).toEqual({ t: t0 + 1_999 * 10_000 - ((t0 + 1_999 * 10_000) % 30_000), value: 1_999 });
+  });
+
+  it('draws the core\'s last hour at once after a reconnect, then follows the stream', async () => {
+    const t0 = estate.clock.now - (estate.clock.now % 30_000);
+    fake.emit('replication.summary', summary(t0 - 3_600_000, 5));
+    fake.answer('replication.wanHistory', () => ({ bucketMs: 30_000, points: [{ t: t0 - 60_000, bitsPerSec: 1 }, { t: t0 - 30_000, bitsPerSec: 2 }] }));
+    fake.drop();
+    fake.restore();
+    await tick(0);
+    fake.emit('replication.summary', summary(t0, 3));
+    expect(wall.liveness.store.getState().throughput).toEqual([{ t: t0 - 60_000, value: 1 }, { t: t0 - 30_000, value: 2 }, { t: t0, value: 3 }]);
   });
 
   it('never sends an operate channel, whatever asks for one', async () => {

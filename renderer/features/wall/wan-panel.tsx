@@ -19,9 +19,10 @@ export function WanPanel({ remPx }: { remPx: number }) {
   return (
     <section className="wall-panel wall-wan" aria-label="WAN throughput" data-testid="wall-wan">
       <header className="wall-panel-head">
-        <h2>WAN throughput <span className="muted">· Mbit/s, last hour</span></h2>
+        <h2>WAN throughput</h2>
         <b className="wan-now num" data-testid="wall-wan-now">{current === null ? '—' : formatBits(current)}</b>
       </header>
+      <p className="wan-caption muted">Mbit/s over the last hour</p>
       <div className="wan-chart">
         <ResponsiveContainer width="100%" height="100%">
           <AreaChart data={data} margin={{ top: remPx * 0.3, right: remPx * 0.6, bottom: 0, left: 0 }}>
