@@ -7,9 +7,12 @@ import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/find-chromium.ts';
 import { connectToCore } from '../e2e/core-socket.ts';
 import { serveConsole, type ServedConsole } from '../e2e/serve-fixture.ts';
+import { buildIfStale } from './serve.mjs';
 
 const OUT = join(import.meta.dirname, '..', '.screenshots');
 mkdirSync(OUT, { recursive: true });
+// The fixture serves the builds as they are: shots of yesterday's renderer would mislead.
+buildIfStale();
 const served = await serveConsole({ args: ['--wall'] });
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 try {

@@ -27,7 +27,7 @@ export function WanPanel({ remPx }: { remPx: number }) {
         <ResponsiveContainer width="100%" height="100%">
           <AreaChart data={data} margin={{ top: remPx * 0.3, right: remPx * 0.6, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="4 4" stroke="var(--border)" />
-            <XAxis dataKey="t" type="number" domain={[end - HOUR_MS, end]} scale="time" tickFormatter={(t: number) => formatTime(t, false)} tick={tick} tickCount={5} stroke="var(--border-strong)" />
+            <XAxis dataKey="t" type="number" domain={[end - HOUR_MS, end]} scale="time" tickFormatter={(t: number) => formatTime(t, false)} tick={tick} tickCount={5} height={remPx * 1.5} stroke="var(--border-strong)" />
             <YAxis tick={tick} width={remPx * 2.6} stroke="var(--border-strong)" allowDecimals={false} />
             <Area type="stepAfter" dataKey="mbit" isAnimationActive={false} stroke="var(--info)" fill="var(--info)" fillOpacity={0.25} strokeWidth={Math.max(2, remPx / 10)} />
           </AreaChart>
