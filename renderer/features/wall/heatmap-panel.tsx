@@ -1,6 +1,7 @@
 import { memo, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { useEstate } from '../../platform/services-context.tsx';
-import { CELL_LABEL, CELL_STATUSES, cellStatus, groupHeatmap, tallyStatuses, type CellStatus, type HeatSite } from './heatmap-model.ts';
+import type { Vm } from '../../../shared/model/estate.ts';
+import { CELL_LABEL, CELL_STATUSES, cellStatus, groupHeatmap, tallyStatuses, type CellStatus, type HeatCluster, type HeatSite } from './heatmap-model.ts';
 import { fitHeatmap, type HeatmapFit } from './heatmap-layout.ts';
 
 /** The text cue in a cell, so the heatmap reads without colour (warning is striped, not-replicating hollow). */
@@ -34,15 +35,7 @@ export function HeatmapPanel() {
           <div className="heat-site" key={site.id}>
             <h3>{site.name}</h3>
             {site.clusters.map((cluster) => (
-              <div className="heat-cluster" key={cluster.id} data-testid="heat-cluster" data-cluster={cluster.name}>
-                <span className="heat-cluster-name">{cluster.name}</span>
-                <div className="heat-cells" style={{ gridTemplateColumns: `repeat(${fit.columns}, var(--cell))` }}>
-                  {cluster.vmIds.map((id) => {
-                    const vm = vms[id];
-                    return vm ? <HeatCell key={id} name={vm.name} status={cellStatus(vm)} /> : null;
-                  })}
-                </div>
-              </div>
+              <ClusterBlock key={cluster.id} cluster={cluster} columns={fit.columns} cells={clusterCells(cluster, vms)} />
             ))}
           </div>
         ))}
@@ -50,6 +43,31 @@ export function HeatmapPanel() {
     </section>
   );
 }
+
+/** A cluster's cells as one string (id, name and status per VM): the cluster re-renders only when it changes. */
+function clusterCells(cluster: HeatCluster, vms: Record<string, Vm>): string {
+  let out = '';
+  for (const id of cluster.vmIds) {
+    const vm = vms[id];
+    if (vm) out += `${id}\u0000${vm.name}\u0000${cellStatus(vm)}\u0001`;
+  }
+  return out;
+}
+
+const ClusterBlock = memo(function ClusterBlock({ cluster, columns, cells }: { cluster: HeatCluster; columns: number; cells: string }) {
+  return (
+    <div className="heat-cluster" data-testid="heat-cluster" data-cluster={cluster.name}>
+      <span className="heat-cluster-name">{cluster.name}</span>
+      <div className="heat-cells" style={{ gridTemplateColumns: `repeat(${columns}, var(--cell))` }}>
+        {cells.split('\u0001').map((cell) => {
+          if (cell === '') return null;
+          const [id, name, status] = cell.split('\u0000') as [string, string, CellStatus];
+          return <HeatCell key={id} name={name} status={status} />;
+        })}
+      </div>
+    </div>
+  );
+});
 
 const HeatCell = memo(function HeatCell({ name, status }: { name: string; status: CellStatus }) {
   return <span className={`heat-cell is-${status}`} data-status={status} data-vm={name} title={`${name}: ${CELL_LABEL[status]}`}>{CELL_MARK[status]}</span>;

@@ -49,12 +49,14 @@ export function createLivenessStore(context: StoreContext, inputs: LivenessInput
   const series = new TimeSeries(HOUR_MS, THROUGHPUT_BUCKET_MS);
   const store = createStore<LivenessState>(() => ({ staleness: { stale: true, reason: 'loading', silentMs: null }, lastUpdateWallAt: null, throughput: [], tickAt: now() }));
   let lastUpdateAt: number | null = null;
+  /** Kept here and published with the next check: at 600× batches come many times a second. */
+  let lastUpdateWallAt: number | null = null;
   let probing = false;
   let lastProbeAt = -Infinity;
 
   const noteUpdate = () => {
     lastUpdateAt = now();
-    store.setState({ lastUpdateWallAt: wallNow() });
+    lastUpdateWallAt = wallNow();
   };
 
   const check = () => {
@@ -72,7 +74,7 @@ export function createLivenessStore(context: StoreContext, inputs: LivenessInput
     // Only a change of verdict, or a new whole second of silence, is worth a render.
     const same = prev.stale === next.stale && (!next.stale || (prev.stale && prev.reason === next.reason
       && Math.floor((prev.silentMs ?? -1) / 1000) === Math.floor((next.silentMs ?? -1) / 1000)));
-    store.setState(same ? { tickAt: t } : { staleness: next, tickAt: t });
+    store.setState(same ? { tickAt: t, lastUpdateWallAt } : { staleness: next, tickAt: t, lastUpdateWallAt });
   };
 
   const onSummary = (summary: ReplicationSummary) => {

@@ -48,6 +48,7 @@ describe('the wall over a fake core', () => {
     expect(wall.services.estate.store.getState().status).toBe('ready');
     expect(staleness()).toEqual({ stale: false });
     expect(wall.liveness.store.getState().lastUpdateWallAt).toBe(Date.now() - 1_000);
+    expect(wall.liveness.store.getState().tickAt).toBe(performance.now());
   });
 
   it('goes stale a few seconds beyond the cadence without an update, and says for how long', async () => {

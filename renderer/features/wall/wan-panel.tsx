@@ -5,15 +5,15 @@ import { useStoreOf } from '../../platform/services-context.tsx';
 import { formatBits } from '../replication/summary-strip.tsx';
 import { replicationStores } from '../replication/replication-store.ts';
 import { HOUR_MS } from './liveness-store.ts';
-import { useLiveness, useWallEstateNow } from './wall-context.ts';
+import { useLiveness } from './wall-context.ts';
 import { formatTime } from './wall-time.ts';
 
 /** WAN throughput over the last hour of the estate clock, with the figure now. */
 export function WanPanel({ remPx }: { remPx: number }) {
   const points = useLiveness((s) => s.throughput);
   const current = useStore(useStoreOf(replicationStores).store, (s) => s.summary?.wanThroughputBitsPerSec ?? null);
-  const now = useWallEstateNow();
-  const end = points.at(-1)?.t ?? now ?? 0;
+  // The hour ends at the newest point, not the ticking clock: the chart redraws only when data comes.
+  const end = points.at(-1)?.t ?? 0;
   const data = useMemo(() => points.map((p) => ({ t: p.t, mbit: p.value / 1e6 })), [points]);
   const tick = { fontSize: remPx * 0.85, fill: 'var(--text-muted)' };
   return (
