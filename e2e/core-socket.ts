@@ -8,8 +8,8 @@ type ResponseFrame = { ok: boolean; body?: unknown; error?: { code: string; mess
  * The protocol spoken directly, as a script would: lab controls and checks of what the core reports.
  * Responses come back decoded from their wire form (the estate snapshot travels compact).
  */
-export async function connectToCore(served: ServedConsole) {
-  const url = new URL(served.operatorUrl);
+export async function connectToCore(served: Pick<ServedConsole, 'operatorUrl'>, link = served.operatorUrl) {
+  const url = new URL(link);
   const ws = new WebSocket(`ws://${url.host}/ws?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`);
   const waits = new Map<number, (frame: ResponseFrame) => void>();
   ws.on('message', (data) => {
@@ -29,6 +29,14 @@ export async function connectToCore(served: ServedConsole) {
       });
       if (!frame.ok) throw new Error(`${ch}: ${frame.error?.code}: ${frame.error?.message}`);
       return fromWire(ch, frame.body);
+    },
+    /** The answer as it came: ok with its body, or the error the core gave. */
+    async attempt(ch: string, body: unknown): Promise<ResponseFrame> {
+      const id = ++next;
+      return new Promise<ResponseFrame>((resolve) => {
+        waits.set(id, resolve);
+        ws.send(JSON.stringify({ t: 'req', id, ch, body }));
+      });
     },
     close() { ws.close(); },
   };

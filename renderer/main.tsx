@@ -7,15 +7,23 @@ import { chooseTransportForPage } from './transport/choose-transport.ts';
 import { createServices } from './platform/services.ts';
 import { ServicesContext } from './platform/services-context.tsx';
 import { App } from './app/app.tsx';
+import { isWallPage } from './features/wall/wall-route.ts';
 
-const services = createServices(chooseTransportForPage());
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
-createRoot(root).render(
-  <StrictMode>
-    <ServicesContext.Provider value={services}>
-      <App />
-    </ServicesContext.Provider>
-  </StrictMode>,
-);
+if (isWallPage(window.location.href)) {
+  // A wall nobody touches must come back quickly after a server restart: 2 s between tries at most
+  // (the console's 15 s cap spreads reconnects of many clients, and a wall is one of a few).
+  const transport = chooseTransportForPage({ maxBackoffMs: 2_000 });
+  void import('./features/wall/wall-entry.tsx').then(({ startWall }) => startWall(root, transport));
+} else {
+  const services = createServices(chooseTransportForPage());
+  createRoot(root).render(
+    <StrictMode>
+      <ServicesContext.Provider value={services}>
+        <App />
+      </ServicesContext.Provider>
+    </StrictMode>,
+  );
+}

@@ -1,4 +1,4 @@
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow, shell, type WebContents } from 'electron';
 import type { LoggerPort } from '../core/ports.ts';
 import { isSameOrigin } from './app-url.ts';
 import { EXTERNAL_HOSTS, isAllowedExternal } from './external-links.ts';
@@ -39,8 +39,17 @@ export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindo
     backgroundColor: '#101418',
     webPreferences: { ...CONSOLE_WEB_PREFERENCES, preload: options.preloadPath },
   });
-  const contents = window.webContents;
+  keepToAppPages(window.webContents, appUrl, logger);
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(appUrl).catch((error: unknown) => logger.error('The console page failed to load', { appUrl, error }));
+  return window;
+}
 
+/**
+ * The navigation policy of every window showing the app: it only ever shows the app's own page;
+ * links elsewhere leave the app (https only, in the user's browser) and everything else is refused.
+ */
+export function keepToAppPages(contents: WebContents, appUrl: string, logger: LoggerPort): void {
   const leave = (url: string, how: string) => {
     if (isAllowedExternal(url)) {
       void shell.openExternal(url).catch((error: unknown) => logger.warn('Could not open a link in the browser', { url, error }));
@@ -61,8 +70,4 @@ export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindo
     leave(url, 'a new window');
     return { action: 'deny' };
   });
-
-  window.once('ready-to-show', () => window.show());
-  void window.loadURL(appUrl).catch((error: unknown) => logger.error('The console page failed to load', { appUrl, error }));
-  return window;
 }

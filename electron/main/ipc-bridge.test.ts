@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { channels } from '../../shared/contract/channels.ts';
 import { ContractError } from '../../shared/contract/errors.ts';
 import { IPC_REQUEST_PREFIX, IPC_STREAM_PREFIX, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE } from '../../shared/contract/transport.ts';
+import { createDispatcher } from '../core/dispatcher.ts';
 import { createIpcBridge } from './ipc-bridge.ts';
 
 const APP_URL = 'app://standby/index.html';
@@ -83,6 +84,26 @@ describe('IPC bridge', () => {
     const result = await handlers.get(`${IPC_REQUEST_PREFIX}settings.update`)!(eventFrom(contents), { theme: 'dark' });
     expect(core.handle).toHaveBeenCalledWith('settings.update', { theme: 'dark' }, { role: 'operator', actor: 'CONTOSO\\alice' });
     expect(result).toEqual({ ok: true, body: { channel: 'settings.update', body: { theme: 'dark' } } });
+  });
+
+  it('trusts the NOC wall window as a viewer: the dispatcher refuses it every operate channel, and no handler runs', async () => {
+    const reached: string[] = [];
+    const handlersReached = new Proxy({}, { get: (_t, channel) => () => { reached.push(String(channel)); return {}; } });
+    const dispatch = createDispatcher(handlersReached as never);
+    const handlers = new Map<string, Listener>();
+    const ipcMain = { handle: (channel: string, handler: Listener) => { handlers.set(channel, handler); }, removeHandler: vi.fn(), on: vi.fn(), removeListener: vi.fn() };
+    const bridge = createIpcBridge({ ipcMain: ipcMain as never, core: { handle: dispatch, subscribe: vi.fn() } as never, logger: { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() }, actor: 'CONTOSO\\wall' });
+    const wall = fakeContents(7);
+    bridge.trust(wall as never, APP_URL, 'viewer');
+    const operate = Object.entries(channels).filter(([, def]) => def.access === 'operate').map(([name]) => name);
+    expect(operate.length).toBeGreaterThan(10);
+    for (const channel of operate) {
+      expect(await handlers.get(IPC_REQUEST_PREFIX + channel)!(eventFrom(wall), {}), channel).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(reached).toEqual([]);
+    // Reads still work.
+    expect(await handlers.get(`${IPC_REQUEST_PREFIX}settings.get`)!(eventFrom(wall), {})).toMatchObject({ ok: true });
+    expect(reached).toEqual(['settings.get']);
   });
 
   it('returns a ContractError as data instead of throwing across IPC', async () => {

@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNEL_NAMES } from '../../shared/contract/channels.ts';
+import { CHANNEL_NAMES, type Role } from '../../shared/contract/channels.ts';
 import {
   IPC_REQUEST_PREFIX, IPC_STREAM_PREFIX, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type BridgeResult,
 } from '../../shared/contract/transport.ts';
@@ -17,8 +17,8 @@ export interface IpcBridgeOptions {
 }
 
 export interface IpcBridge {
-  /** Accept calls from this webContents' main frame while it shows appUrl. */
-  trust(contents: WebContents, appUrl: string): void;
+  /** Accept calls from this webContents' main frame while it shows appUrl, with this role (the wall: viewer). */
+  trust(contents: WebContents, appUrl: string, role?: Role): void;
   dispose(): void;
 }
 
@@ -34,7 +34,8 @@ interface TrustedContents {
  * Connects the preload bridge to the core. Calls are accepted only from windows this app created,
  * from their main frame, while it shows the app's own page: a page that got navigated elsewhere or
  * an embedded frame gets `forbidden`, and the core never hears of it. The desktop user is the
- * operator of their own console, so every trusted window is a session with role operator. What a
+ * operator of their own console, so a trusted window is a session with role operator, except the
+ * NOC wall's kiosk window, which is a viewer. What a
  * request answers and which errors keep their text is the core's request envelope; this only frames.
  */
 export function createIpcBridge(options: IpcBridgeOptions): IpcBridge {
@@ -90,8 +91,8 @@ export function createIpcBridge(options: IpcBridgeOptions): IpcBridge {
   ipcMain.on(IPC_UNSUBSCRIBE, onUnsubscribe);
 
   return {
-    trust(contents, appUrl) {
-      trusted.set(contents.id, { contents, appUrl, session: openClientSession(core, { role: 'operator', actor }, logger) });
+    trust(contents, appUrl, role = 'operator') {
+      trusted.set(contents.id, { contents, appUrl, session: openClientSession(core, { role, actor }, logger) });
       const id = contents.id; // read now: properties of a destroyed webContents throw
       contents.once('destroyed', () => forget(id));
     },

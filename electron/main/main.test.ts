@@ -5,7 +5,7 @@ const fakes = vi.hoisted(() => ({
   lock: true,
   app: undefined as unknown as EventEmitter & Record<string, ReturnType<typeof vi.fn>>,
   createCore: vi.fn(),
-  windows: [] as { webPreferences: Record<string, unknown> }[],
+  windows: [] as { webPreferences: Record<string, unknown>; kiosk?: boolean; x?: number }[],
   notifications: [] as { options: { title: string; body: string; urgency: string }; shown: number }[],
 }));
 
@@ -26,6 +26,7 @@ vi.mock('electron', async () => {
     webContents = new WebContents();
     constructor(options: { webPreferences: Record<string, unknown> }) { super(); fakes.windows.push(options); }
     loadURL() { return Promise.resolve(); }
+    isDestroyed() { return false; }
   }
   class Notification {
     static isSupported = () => true;
@@ -43,6 +44,11 @@ vi.mock('electron', async () => {
     safeStorage: { isEncryptionAvailable: () => true, encryptString: vi.fn(), decryptString: vi.fn() },
     session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() }, setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     shell: { openExternal: vi.fn() },
+    screen: {
+      getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }, { id: 2, bounds: { x: 1920, y: 0, width: 3840, height: 2160 } }],
+      getPrimaryDisplay: () => ({ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }),
+    },
+    powerSaveBlocker: { start: vi.fn(() => 1), stop: vi.fn() },
   };
 });
 vi.mock('electron-store', () => ({ default: class { store = {}; } }));
@@ -93,6 +99,19 @@ describe('main entry', () => {
       dataDir: expect.stringMatching(/standby-test[\\/]userData[\\/]data$/),
     }));
     expect(fakes.windows[0]!.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+  });
+
+  it('with --wall, also opens the kiosk wall on the second display, trusted as a viewer', async () => {
+    fakes.lock = true;
+    const argv = process.argv;
+    process.argv = [...argv, '--wall'];
+    try {
+      await import('./main.ts');
+      await vi.waitFor(() => expect(fakes.windows).toHaveLength(2));
+    } finally {
+      process.argv = argv;
+    }
+    expect(fakes.windows[1]).toMatchObject({ kiosk: true, x: 1920, webPreferences: { sandbox: true, contextIsolation: true } });
   });
 
   it('disposes the core before the process quits', async () => {

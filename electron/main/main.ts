@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, safeStorage, screen, session } from 'electron';
 import ElectronStore from 'electron-store';
 import { createCore, type Core } from '../core/core.ts';
 import { systemClock } from '../core/ports.ts';
@@ -15,6 +15,7 @@ import { hardenAllWebContents, secureSession } from './session-security.ts';
 import { createSettingsStore } from './settings-store.ts';
 import { handleSquirrelEvent } from './squirrel-startup.ts';
 import { keepUnusableStoreFileAside } from './store-file.ts';
+import { chooseWallDisplay, createWallWindow, wallRequest } from './wall-window.ts';
 
 // Stack traces in standby.log should name the TypeScript sources (main.cjs.map ships alongside).
 process.setSourceMapsEnabled(true);
@@ -72,6 +73,13 @@ async function start(): Promise<void> {
     return window;
   };
   openConsole();
+  const wall = wallRequest(process.argv);
+  if (wall) {
+    const { display, problem } = chooseWallDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay(), wall.display);
+    if (problem) logger.warn(problem);
+    const window = createWallWindow({ display, preloadPath: path.join(buildDir, 'preload.cjs'), appUrl, logger });
+    bridge.trust(window.webContents, appUrl, 'viewer');
+  }
   const stopNotifier = await startAlertNotifier({
     core, logger,
     notifications: { isSupported: () => Notification.isSupported(), create: (o) => new Notification(o) },

@@ -6,6 +6,8 @@ export interface CliOptions {
   host: string;
   port: number;
   viewer: boolean;
+  /** Print the NOC wall's link (read-only; implies viewer). */
+  wall: boolean;
   dataDir: string;
   staticDir: string;
   /** Host names browsers may use besides loopback and --host (a DNS name of this machine). */
@@ -13,11 +15,12 @@ export interface CliOptions {
   help: boolean;
 }
 
-export const USAGE = `Usage: npm run serve -- [--port N] [--host ADDRESS] [--viewer] [--data-dir DIR]
+export const USAGE = `Usage: npm run serve -- [--port N] [--host ADDRESS] [--viewer] [--wall] [--data-dir DIR]
 
   --port N        TCP port (default 4280; 0 picks a free one)
   --host ADDRESS  address to listen on (default 127.0.0.1; anything else exposes the console to the network)
-  --viewer        also print a read-only link, e.g. for the NOC wall
+  --viewer        also print a read-only link
+  --wall          also print the NOC wall's link: a read-only full-screen view (implies --viewer)
   --data-dir DIR  where settings, runs and audit logs are kept (default ~/.standby)
   --allow-host NAME  a name browsers reach this machine by (repeatable); loopback and --host are always allowed
 
@@ -31,6 +34,7 @@ export function parseCliOptions(argv: string[], root: string): CliOptions {
       port: { type: 'string' },
       host: { type: 'string' },
       viewer: { type: 'boolean' },
+      wall: { type: 'boolean' },
       'data-dir': { type: 'string' },
       'static-dir': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
@@ -45,7 +49,8 @@ export function parseCliOptions(argv: string[], root: string): CliOptions {
   return {
     host: values.host ?? '127.0.0.1',
     port,
-    viewer: values.viewer ?? false,
+    viewer: (values.viewer ?? false) || (values.wall ?? false),
+    wall: values.wall ?? false,
     dataDir: resolve(values['data-dir'] ?? join(homedir(), '.standby')),
     staticDir: resolve(values['static-dir'] ?? join(root, 'dist', 'renderer')),
     allowedHosts: values['allow-host'] ?? [],

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/core.ts';
 import { memorySecrets, systemClock } from '../core/ports.ts';
 import { newToken, pinnedTokenProblem } from './access-tokens.ts';
+import { consoleLinks } from './console-links.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
 import { createConfSettings } from './conf-settings.ts';
 import { createConsoleLogger } from './console-logger.ts';
@@ -56,8 +57,7 @@ export async function main(argv: string[]): Promise<void> {
     await core.dispose();
     process.exit(1);
   }
-  process.stdout.write(`Standby is running. Open the console:\n  operator: ${server.origin}/?token=${tokens.operator}\n`);
-  if (tokens.viewer) process.stdout.write(`  viewer (read-only): ${server.origin}/?token=${tokens.viewer}\n`);
+  process.stdout.write(consoleLinks(server.origin, tokens, options.wall));
 
   let closing = false;
   const shutdown = async () => {

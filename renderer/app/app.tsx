@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { useAppliedTheme } from './use-applied-theme.ts';
+import { useAppliedTheme } from '../platform/use-applied-theme.ts';
 import { useUi, type ViewId } from '../platform/ui-store.ts';
 import { TopBar } from './top-bar.tsx';
 import { StatusBar } from './status-bar.tsx';

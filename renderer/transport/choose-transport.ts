@@ -46,21 +46,26 @@ export function takeToken(env: PageEnvironment): string {
   try { return env.session?.getItem(TOKEN_KEY) ?? ''; } catch { return ''; }
 }
 
-/** Electron window (preload bridge present) → IPC; any other browser → the server's WebSocket. */
-export function chooseTransport(env: PageEnvironment): Transport {
-  if (env.bridge) return createIpcTransport(env.bridge);
-  // An empty token still connects: the server answers 4401 and the status bar explains what to do.
-  return createWebSocketTransport({ url: webSocketUrl(env.href, takeToken(env)), createSocket: env.createSocket });
+/** How the WebSocket comes back after a drop; the NOC wall waits at most 2 s between tries. */
+export interface ReconnectPolicy {
+  maxBackoffMs?: number;
 }
 
-export function chooseTransportForPage(): Transport {
+/** Electron window (preload bridge present) → IPC; any other browser → the server's WebSocket. */
+export function chooseTransport(env: PageEnvironment, reconnect: ReconnectPolicy = {}): Transport {
+  if (env.bridge) return createIpcTransport(env.bridge);
+  // An empty token still connects: the server answers 4401 and the status bar explains what to do.
+  return createWebSocketTransport({ url: webSocketUrl(env.href, takeToken(env)), createSocket: env.createSocket, maxBackoffMs: reconnect.maxBackoffMs });
+}
+
+export function chooseTransportForPage(reconnect: ReconnectPolicy = {}): Transport {
   const candidate = (window as unknown as { standby?: unknown }).standby;
   return chooseTransport({
     bridge: isPreloadBridge(candidate) ? candidate : undefined,
     href: window.location.href,
     session: safeSessionStorage(),
     replaceHref: (href) => window.history.replaceState(window.history.state, '', href),
-  });
+  }, reconnect);
 }
 
 function safeSessionStorage(): Storage | undefined {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { request, stream } from './define.ts';
-import { AlertChangesSchema, AlertListSchema, HistoryPointSchema, HistoryRangeSchema, ReplicationSummarySchema } from '../model/replication.ts';
+import { AlertChangesSchema, AlertListSchema, HistoryPointSchema, HistoryRangeSchema, ReplicationSummarySchema, WanHistorySchema } from '../model/replication.ts';
 
 export const ReplicationActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('suspend') }),
@@ -33,6 +33,12 @@ export const replicationChannels = {
     summary: "One VM's replication lag, pending bytes and transfer sizes over the last hour or day",
     request: z.object({ vmId: z.string().min(1).max(400), range: HistoryRangeSchema }),
     response: z.object({ vmId: z.string(), range: HistoryRangeSchema, points: z.array(HistoryPointSchema) }),
+  }),
+  'replication.wanHistory': request({
+    access: 'read',
+    summary: 'WAN throughput of the whole estate over the last hour, per 30-second bucket (the NOC wall draws it, then follows the summary stream)',
+    request: z.object({}),
+    response: WanHistorySchema,
   }),
   'replication.act': request({
     access: 'operate',

@@ -24,6 +24,17 @@ export const ReplicationSummarySchema = z.object({
 });
 export type ReplicationSummary = z.infer<typeof ReplicationSummarySchema>;
 
+/**
+ * WAN throughput of the whole estate over the last hour of its clock: bytes the completed cycles
+ * shipped in each bucket, as bits per second. Complete buckets only, oldest first; none from before
+ * the console started.
+ */
+export const WanHistorySchema = z.object({
+  bucketMs: z.number().int().positive(),
+  points: z.array(z.object({ t: z.number(), bitsPerSec: z.number().nonnegative() })),
+});
+export type WanHistory = z.infer<typeof WanHistorySchema>;
+
 export const HistoryRangeSchema = z.enum(['hour', 'day']);
 export type HistoryRange = z.infer<typeof HistoryRangeSchema>;
 

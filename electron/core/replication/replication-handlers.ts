@@ -30,6 +30,7 @@ export function createReplicationHandlers(options: ReplicationHandlerOptions): R
       if (!points) throw new ContractError('not-found', `There is no VM with id "${vmId}" in the estate.`, 'vmId');
       return { vmId, range, points };
     },
+    'replication.wanHistory': () => replication.wanHistory(),
     'replication.act': async ({ vmIds, change }, ctx) => ({
       results: await runReplicationAction(auditedBackend(source, audit, { actor: ctx.actor, now: ports.clock.now, backendNow: () => estate.snapshotClock().now }), estate, vmIds, change),
     }),

@@ -1,5 +1,5 @@
 import type { PatchBatch, Tier, Vm } from '../../../shared/model/estate.ts';
-import type { Alert, AlertChanges, AlertList, HistoryPoint, HistoryRange, ReplicationSummary } from '../../../shared/model/replication.ts';
+import type { Alert, AlertChanges, AlertList, HistoryPoint, HistoryRange, ReplicationSummary, WanHistory } from '../../../shared/model/replication.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
 import { AlertBook } from './alert-book.ts';
@@ -20,6 +20,8 @@ export interface ReplicationMonitor {
   observe(batch: PatchBatch): void;
   summary(): ReplicationSummary;
   history(vmId: string, range: HistoryRange): HistoryPoint[] | null;
+  /** The estate's WAN throughput over the last hour, per complete bucket. */
+  wanHistory(): WanHistory;
   alerts(): Alert[];
   /** The list with the seq of the last alerts.changed it includes. */
   alertList(): AlertList;
@@ -52,6 +54,8 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
   const seen = new Map<string, Seen>();
   const rings = new Map<string, { hour: HistoryRing; day: HistoryRing }>();
   const shipped: { at: number; bytes: number }[] = [];
+  // Everything shipped, estate-wide, an hour of buckets: what a wall opened now draws at once.
+  const wan = new HistoryRing(RANGES.hour.bucketMs, RANGES.hour.windowMs / RANGES.hour.bucketMs + 1);
   let summaryTimer: TimerHandle | null = null;
   const interval = options.summaryIntervalMs ?? 1000;
 
@@ -64,6 +68,7 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
   for (const vm of store.vms()) if (isProtectedCopy(vm)) seen.set(vm.id, remember(vm));
 
   const now = () => store.snapshotClock().now;
+  const startedAt = now();
 
   function track(vm: Vm, at: number): boolean {
     const before = seen.get(vm.id);
@@ -73,7 +78,10 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
     if (before && after.lastReplicationTime !== null && after.lastReplicationTime !== before.lastReplicationTime) {
       // A completed cycle shipped what was pending before it, less what piled up during it.
       transfer = Math.max(0, before.pendingBytes - after.pendingBytes);
-      if (transfer > 0) shipped.push({ at, bytes: transfer });
+      if (transfer > 0) {
+        shipped.push({ at, bytes: transfer });
+        wan.record(at, 0, 0, transfer);
+      }
     }
     let ring = rings.get(vm.id);
     if (!ring) rings.set(vm.id, (ring = { hour: new HistoryRing(RANGES.hour.bucketMs, 120), day: new HistoryRing(RANGES.day.bucketMs, 144) }));
@@ -170,6 +178,17 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       if (!vm) return null;
       const current = vm.replication ? { lastReplicationTime: vm.replication.lastReplicationTime, pendingBytes: vm.replication.pendingBytes } : undefined;
       return (ring?.[range] ?? new HistoryRing(RANGES[range].bucketMs, 1)).points(now(), RANGES[range].windowMs, current);
+    },
+    wanHistory() {
+      const at = now();
+      const { bucketMs, windowMs } = RANGES.hour;
+      const shippedIn = new Map(wan.points(at, windowMs + bucketMs).map((p) => [p.t, p.transferBytes]));
+      const points: WanHistory['points'] = [];
+      // A bucket with nothing shipped is a zero (a cut link), not a gap; the running bucket is not complete.
+      for (let t = Math.floor(Math.max(at - windowMs, startedAt) / bucketMs) * bucketMs; t + bucketMs <= at; t += bucketMs) {
+        points.push({ t, bitsPerSec: Math.round(((shippedIn.get(t) ?? 0) * 8) / (bucketMs / 1000)) });
+      }
+      return { bucketMs, points };
     },
     alerts: () => book.list(),
     alertList: () => book.snapshot(),

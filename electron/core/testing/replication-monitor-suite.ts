@@ -106,6 +106,32 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
       monitor.dispose();
     });
 
+    it('keeps the whole estate\'s WAN throughput for the last hour: complete buckets, zeros where nothing shipped', () => {
+      const { store, monitor, clock, protectedVm: vm } = setup();
+      const replication = store.getVm(vm.id)!.replication!;
+      const start = store.snapshotClock().now;
+      const bucket = Math.floor(start / 30_000) * 30_000;
+      const tick = (now: number, value?: Partial<typeof replication>) => {
+        store.apply([{ op: 'clock', value: { source: 'lab', now, speed: 1 } }, ...(value ? [{ op: 'merge' as const, kind: 'vm' as const, id: vm.id, value: { replication: { ...replication, ...value } } }] : [])]);
+        clock.advance(250);
+      };
+      tick(bucket + 31_000, { pendingBytes: 300_000_000 });
+      tick(bucket + 35_000, { pendingBytes: 0, lastReplicationTime: bucket + 35_000 });
+      tick(bucket + 95_000);
+      const history = monitor.wanHistory();
+      expect(history.bucketMs).toBe(30_000);
+      // 300 MB in the bucket from +30 s: 80 Mbit/s over its 30 s; the one after shipped nothing.
+      expect(history.points.filter((p) => p.t > bucket)).toEqual([
+        { t: bucket + 30_000, bitsPerSec: 80_000_000 },
+        { t: bucket + 60_000, bitsPerSec: 0 },
+      ]);
+      tick(bucket + 2 * 3_600_000);
+      const later = monitor.wanHistory().points;
+      expect(later.length).toBe(120);
+      expect(later.every((p) => p.bitsPerSec === 0)).toBe(true);
+      monitor.dispose();
+    });
+
     it('keeps the lag chart growing while replication is stopped, and keeps the peak once it resumes', () => {
       const { store, monitor, clock, protectedVm: vm } = setup();
       const replication = store.getVm(vm.id)!.replication!;
