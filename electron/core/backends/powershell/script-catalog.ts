@@ -28,6 +28,13 @@ export const MUTATING_OPERATIONS: ReadonlySet<RemoteOperation> = new Set([
 /** Where the scripts are when running from source; a packaged app passes its resources path. */
 export const DEFAULT_SCRIPT_DIRECTORY = fileURLToPath(new URL('./scripts/', import.meta.url));
 
-export function scriptPath(directory: string, name: RemoteOperation | 'session'): string {
+/**
+ * scripts/host-preamble.ps1 is not an operation: session.ps1 composes every host script from it
+ * (param + preamble + try { $in = decoded argument; body } catch { error envelope }), so each
+ * operation's file holds only its body.
+ */
+export const HOST_PREAMBLE = 'host-preamble';
+
+export function scriptPath(directory: string, name: RemoteOperation | 'session' | typeof HOST_PREAMBLE): string {
   return join(directory, `${name}.ps1`);
 }

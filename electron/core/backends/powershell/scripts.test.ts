@@ -8,22 +8,45 @@ const PROMPTING_CMDLETS = /\b(?:Start-VMFailover|Stop-VMFailover|Complete-VMFail
 const CHANGING_CMDLETS = /\b(?:Start-VMFailover|Stop-VMFailover|Complete-VMFailover|Set-VMReplication|Suspend-VMReplication|Resume-VMReplication|Start-VM|Stop-VM|Set-VMHost|Suspend-ClusterNode|Resume-ClusterNode|Move-ClusterVirtualMachineRole)(?=\s)/;
 
 describe('PowerShell scripts', () => {
-  it('has one script per operation and nothing else', () => {
+  it('has one script per operation, the session script and the preamble, and nothing else', () => {
     const files = readdirSync(DEFAULT_SCRIPT_DIRECTORY).filter((f) => f.endsWith('.ps1')).map((f) => f.slice(0, -4)).sort();
-    expect(files).toEqual([...REMOTE_OPERATIONS, 'session'].sort());
+    expect(files).toEqual([...REMOTE_OPERATIONS, 'session', 'host-preamble'].sort());
   });
 
-  it.each([...REMOTE_OPERATIONS, 'session'])('%s is ASCII, takes one base64 argument and answers in compressed JSON', (name) => {
-    const text = read(name);
+  it.each([...REMOTE_OPERATIONS, 'session', 'host-preamble'])('%s is ASCII', (name) => {
     // Windows PowerShell reads BOM-less files in the ANSI code page: ASCII reads the same everywhere.
+    const text = read(name);
     expect([...text].every((c) => c === '\t' || c === '\n' || c === '\r' || (c >= ' ' && c <= '~'))).toBe(true);
-    expect(text).toMatch(/^param\(\[Parameter\(Mandatory = \$true\)\]\[string\]\$ArgumentsBase64\)$/m);
+  });
+
+  it('keeps the prelude and the error envelope in the preamble, once', () => {
+    const text = read('host-preamble');
     expect(text).toContain('[Convert]::FromBase64String($Encoded)');
     expect(text).toContain("$ProgressPreference = 'SilentlyContinue'");
     expect(text).toContain("$WarningPreference = 'SilentlyContinue'");
     expect(text).toContain("$ErrorActionPreference = 'Stop'");
     expect(text).toContain('[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false');
-    expect(text).toMatch(/ConvertTo-Json -Depth \d -Compress\s*\}?\s*$/);
+    expect(text).toMatch(/function ConvertTo-StandbyAnswer\(/);
+    expect(text).toMatch(/function ConvertTo-StandbyFailureAnswer\(/);
+    // A param block would make session.ps1's own dot-sourcing of the preamble prompt for it.
+    expect(text).not.toMatch(/^\s*param\s*\(/im);
+    // session.ps1 composes each host script from this file and wraps the body in the envelope.
+    const session = read('session');
+    expect(session).toContain("'host-preamble.ps1'");
+    expect(session).toContain('ConvertTo-StandbyFailureAnswer $_');
+    expect(session).toMatch(/^param\(\[Parameter\(Mandatory = \$true\)\]\[string\]\$ArgumentsBase64\)$/m);
+  });
+
+  it.each(REMOTE_OPERATIONS)('%s holds only its body: no param, no prelude, no envelope, one answer', (name) => {
+    const text = read(name);
+    expect(text).not.toMatch(/^\s*param\s*\(/im);
+    expect(text).not.toMatch(/function ConvertFrom-StandbyArgument|\$ErrorActionPreference|OutputEncoding/);
+    expect(text).not.toMatch(/^\} catch \{/m);
+    expect(text).not.toContain('$ArgumentsBase64');
+    // Its answer leaves through the preamble's one serializer, once, as the last statement.
+    expect(text.match(/ConvertTo-StandbyAnswer /g)).toHaveLength(1);
+    expect(text).toMatch(/^ConvertTo-StandbyAnswer \$\w+ -Depth \d\s*$/m);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^ConvertTo-StandbyAnswer /);
     // Dates leave the host as ISO text, never as ConvertTo-Json's /Date()/ form.
     for (const m of text.matchAll(/n = "(\w*Time)"; e = \{ ([^}]*) \}/g)) expect(m[2]).toContain('Format-StandbyDate');
   });
@@ -41,7 +64,7 @@ describe('PowerShell scripts', () => {
     }
   });
 
-  it.each([...REMOTE_OPERATIONS, 'session'])('%s never expands a value into PowerShell source', (name) => {
+  it.each([...REMOTE_OPERATIONS, 'session', 'host-preamble'])('%s never expands a value into PowerShell source', (name) => {
     const text = read(name);
     expect(text).not.toMatch(/Invoke-Expression|\biex\b|ExpandString/i);
     // ScriptBlock::Create only over our own files, in the session script.

@@ -1,51 +1,18 @@
 # In-flight migrations on this host, from WMI Msvm_MigrationJob.
-# Runs on a Hyper-V host through Invoke-Command; its one argument is base64 of UTF-8 JSON.
-param([Parameter(Mandatory = $true)][string]$ArgumentsBase64)
-
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$WarningPreference = 'SilentlyContinue'
-$InformationPreference = 'SilentlyContinue'
-try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
-
-function ConvertFrom-StandbyArgument([string]$Encoded) {
-    $json = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Encoded))
-    $options = @{}
-    if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) { $options['DateKind'] = 'String' }
-    $json | ConvertFrom-Json @options
-}
-
-function Format-StandbyDate($Value) {
-    if ($null -eq $Value) { return $null }
-    ([datetime]$Value).ToString('o')
-}
-
-try {
-    $in = ConvertFrom-StandbyArgument $ArgumentsBase64
-    $jobs = @(Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_MigrationJob' -ErrorAction SilentlyContinue)
-    $data = @($jobs | ForEach-Object {
-        [ordered]@{
-            InstanceId = [string]$_.InstanceID
-            VMName = [string]$_.VirtualSystemName
-            SourceHost = $env:COMPUTERNAME
-            DestinationHost = [string]$_.DestinationHost
-            MigrationType = [int]$_.MigrationType
-            JobState = [int]$_.JobState
-            PercentComplete = [int]$_.PercentComplete
-            StartTime = Format-StandbyDate $_.StartTime
-            ElapsedSec = [int64]([datetime]::Now - $(if ($_.StartTime) { $_.StartTime } else { [datetime]::Now })).TotalSeconds
-            ErrorDescription = $(if ($_.ErrorDescription) { [string]$_.ErrorDescription } else { $null })
-        }
-    })
-    [ordered]@{ ok = $true; data = $data } | ConvertTo-Json -Depth 4 -Compress
-} catch {
+# Body only: session.ps1 runs it on a Hyper-V host inside host-preamble.ps1 and the error envelope; $in is its decoded argument.
+$jobs = @(Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_MigrationJob' -ErrorAction SilentlyContinue)
+$data = @($jobs | ForEach-Object {
     [ordered]@{
-        ok = $false
-        error = [ordered]@{
-            id = [string]$_.FullyQualifiedErrorId
-            category = [string]$_.CategoryInfo.Category
-            message = [string]$_.Exception.Message
-            target = [string]$_.TargetObject
-        }
-    } | ConvertTo-Json -Depth 3 -Compress
-}
+        InstanceId = [string]$_.InstanceID
+        VMName = [string]$_.VirtualSystemName
+        SourceHost = $env:COMPUTERNAME
+        DestinationHost = [string]$_.DestinationHost
+        MigrationType = [int]$_.MigrationType
+        JobState = [int]$_.JobState
+        PercentComplete = [int]$_.PercentComplete
+        StartTime = Format-StandbyDate $_.StartTime
+        ElapsedSec = [int64]([datetime]::Now - $(if ($_.StartTime) { $_.StartTime } else { [datetime]::Now })).TotalSeconds
+        ErrorDescription = $(if ($_.ErrorDescription) { [string]$_.ErrorDescription } else { $null })
+    }
+})
+ConvertTo-StandbyAnswer $data -Depth 4

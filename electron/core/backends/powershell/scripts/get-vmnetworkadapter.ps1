@@ -1,32 +1,4 @@
 # A VM's network adapters and the switch each connects to in a test failover (Get-VMNetworkAdapter).
-# Runs on a Hyper-V host through Invoke-Command; its one argument is base64 of UTF-8 JSON.
-param([Parameter(Mandatory = $true)][string]$ArgumentsBase64)
-
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$WarningPreference = 'SilentlyContinue'
-$InformationPreference = 'SilentlyContinue'
-try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
-
-function ConvertFrom-StandbyArgument([string]$Encoded) {
-    $json = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Encoded))
-    $options = @{}
-    if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) { $options['DateKind'] = 'String' }
-    $json | ConvertFrom-Json @options
-}
-
-try {
-    $in = ConvertFrom-StandbyArgument $ArgumentsBase64
-    $data = @(Get-VMNetworkAdapter -VMName ([string]$in.vmName) | Select-Object 'VMName', 'Name', @{ n = 'TestReplicaSwitchName'; e = { if ([string]::IsNullOrEmpty($_.TestReplicaSwitchName)) { $null } else { [string]$_.TestReplicaSwitchName } } })
-    [ordered]@{ ok = $true; data = $data } | ConvertTo-Json -Depth 4 -Compress
-} catch {
-    [ordered]@{
-        ok = $false
-        error = [ordered]@{
-            id = [string]$_.FullyQualifiedErrorId
-            category = [string]$_.CategoryInfo.Category
-            message = [string]$_.Exception.Message
-            target = [string]$_.TargetObject
-        }
-    } | ConvertTo-Json -Depth 3 -Compress
-}
+# Body only: session.ps1 runs it on a Hyper-V host inside host-preamble.ps1 and the error envelope; $in is its decoded argument.
+$data = @(Get-VMNetworkAdapter -VMName ([string]$in.vmName) | Select-Object 'VMName', 'Name', @{ n = 'TestReplicaSwitchName'; e = { if ([string]::IsNullOrEmpty($_.TestReplicaSwitchName)) { $null } else { [string]$_.TestReplicaSwitchName } } })
+ConvertTo-StandbyAnswer $data -Depth 4

@@ -3,18 +3,24 @@
 # run on the hosts themselves (no second hop for reads) and one line from Node costs one round trip.
 param([Parameter(Mandatory = $true)][string]$ArgumentsBase64)
 
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$WarningPreference = 'SilentlyContinue'
-$InformationPreference = 'SilentlyContinue'
-try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
+# Only the settings are decoded here by hand: the preamble (and its ConvertFrom-StandbyArgument) is
+# found through them. They hold no date-like text, so ConvertFrom-Json's date guessing cannot bite.
+$settings = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($ArgumentsBase64)) | ConvertFrom-Json
+$StandbyPreamble = [IO.File]::ReadAllText((Join-Path ([string]$settings.scriptDirectory) 'host-preamble.ps1'))
+# The same preamble the host scripts get: preferences, UTF-8 output, ConvertFrom-StandbyArgument...
+. ([ScriptBlock]::Create($StandbyPreamble))
 
-function ConvertFrom-StandbyArgument([string]$Encoded) {
-    $json = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Encoded))
-    $options = @{}
-    # PowerShell 7 turns ISO-looking strings into dates unless told otherwise (a VM may be named so).
-    if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) { $options['DateKind'] = 'String' }
-    $json | ConvertFrom-Json @options
+# One host script = param + preamble + try { decoded argument; body } catch { error envelope }.
+# The body must parse on its own first, so it cannot close the try block it is placed in or carry
+# its own param block; a body that breaks either fails the session's start, not a call.
+function New-StandbyHostScript([string]$Name, [string]$Body) {
+    try { $null = [ScriptBlock]::Create($Body) } catch { throw "Script $Name does not parse: $($_.Exception.Message)" }
+    if ($Body -match '(?im)^\s*param\s*\(') { throw "Script $Name has a param block: the preamble gives it `$in." }
+    $nl = [Environment]::NewLine
+    $text = 'param([Parameter(Mandatory = $true)][string]$ArgumentsBase64)' + $nl + $StandbyPreamble + $nl +
+        'try {' + $nl + '$in = ConvertFrom-StandbyArgument $ArgumentsBase64' + $nl + $Body + $nl +
+        '} catch {' + $nl + 'ConvertTo-StandbyFailureAnswer $_' + $nl + '}' + $nl
+    [ScriptBlock]::Create($text)
 }
 
 function ConvertTo-StandbyError($Record, [string]$ComputerName) {
@@ -30,7 +36,6 @@ function ConvertTo-StandbyJsonString([string]$Value) {
     ConvertTo-Json -InputObject $Value -Compress
 }
 
-$settings = ConvertFrom-StandbyArgument $ArgumentsBase64
 $global:StandbySite = @{
     Scripts = @{}
     Sessions = @{}
@@ -41,7 +46,7 @@ $global:StandbySite = @{
 foreach ($name in @($settings.operations)) {
     if ($name -notmatch '^[a-z][a-z0-9-]{0,63}$') { throw "Not an operation name: $name" }
     $path = Join-Path $settings.scriptDirectory ($name + '.ps1')
-    $global:StandbySite.Scripts[$name] = [ScriptBlock]::Create([IO.File]::ReadAllText($path))
+    $global:StandbySite.Scripts[$name] = New-StandbyHostScript $name ([IO.File]::ReadAllText($path))
 }
 
 function New-StandbySessionOptions($Connection) {
