@@ -10,6 +10,11 @@ export interface LabEstateOptions {
   vmCount: number;
   /** Epoch ms the lab clock starts at. */
   startTime: number;
+  /**
+   * Hosts in every cluster of every site (default: 12 primary, 10 DR, 12 cloud). Tests that run a real
+   * process per host (PowerShell remoting over SSH to the cmdlet emulation) keep it small.
+   */
+  hostsPerCluster?: number;
 }
 
 /** Per-VM behaviour the simulation needs but Hyper-V does not report. Keyed by shared vmId. */
@@ -67,19 +72,19 @@ export function generateLabEstate(options: LabEstateOptions): LabEstate {
     id: 'site-pri', name: 'Northgate (primary)', role: 'primary', location: 'Northgate campus data center',
     clusterNames: Array.from({ length: primaryClusters }, (_, i) => `CL-${clusterLetter(i)}`),
     hostName: (c, h) => `HV-${clusterLetter(c)}${pad(h + 1, 2)}`,
-    hostsPerCluster: HOSTS_PER_PRIMARY_CLUSTER, logicalProcessors: 80, memoryGiB: 768, broker: (i) => `HVR-${clusterLetter(i)}`,
+    hostsPerCluster: options.hostsPerCluster ?? HOSTS_PER_PRIMARY_CLUSTER, logicalProcessors: 80, memoryGiB: 768, broker: (i) => `HVR-${clusterLetter(i)}`,
   });
   const dr = layoutSite(random, {
     id: 'site-dr', name: 'Riverside (DR)', role: 'dr', location: 'Riverside data center, 38 km',
     clusterNames: Array.from({ length: Math.ceil((primaryClusters * 2) / 3) }, (_, i) => `CL-DR${i + 1}`),
     hostName: (c, h) => `DRHV-${c + 1}${pad(h + 1, 2)}`,
-    hostsPerCluster: HOSTS_PER_DR_CLUSTER, logicalProcessors: 96, memoryGiB: 1024, broker: (i) => `HVR-DR${i + 1}`,
+    hostsPerCluster: options.hostsPerCluster ?? HOSTS_PER_DR_CLUSTER, logicalProcessors: 96, memoryGiB: 1024, broker: (i) => `HVR-DR${i + 1}`,
   });
   const cloud = layoutSite(random, {
     id: 'site-cloud', name: 'Cloud region (extended replica)', role: 'cloud', location: 'Hosted Hyper-V, West Europe',
     clusterNames: Array.from({ length: Math.ceil(primaryClusters / 3) }, (_, i) => `CL-CLOUD${i + 1}`),
     hostName: (c, h) => `CLDHV-${c + 1}${pad(h + 1, 2)}`,
-    hostsPerCluster: HOSTS_PER_CLOUD_CLUSTER, logicalProcessors: 128, memoryGiB: 1536, broker: (i) => `HVR-CLD${i + 1}`,
+    hostsPerCluster: options.hostsPerCluster ?? HOSTS_PER_CLOUD_CLUSTER, logicalProcessors: 128, memoryGiB: 1536, broker: (i) => `HVR-CLD${i + 1}`,
   });
 
   const vms: Vm[] = [];

@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 
 /** The emulated modules, found by PowerShell's module autoloading when this folder is on PSModulePath. */
 export const EMULATION_MODULES = fileURLToPath(new URL('./modules/', import.meta.url));
+/** The remote session's configuration: loads the emulation's plumbing (and the world's clock) first. */
+export const EMULATION_SESSION_CONFIGURATION = join(EMULATION_MODULES, 'standby-emulation.pssc');
 const TYPES_SOURCE = join(EMULATION_MODULES, 'StandbyEmulation', 'HyperVTypes.cs');
 
 let compiling: Promise<string> | null = null;

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,12 @@ import { promisify } from 'node:util';
 export interface SshLoopbackOptions {
   /** Node names, each given its own loopback address. */
   hosts: string[];
+  /** More names for a host (a cluster name that answers on one of its nodes). */
+  aliases?: Record<string, string>;
   /** Environment of every remote pwsh (the emulation's bridge URL, token, types, PSModulePath...). */
   remoteEnv: Record<string, string>;
+  /** A session configuration file (.pssc) for the remote pwsh (pwsh -ConfigurationFile). */
+  configurationFile?: string;
   /** pwsh executable (default: `pwsh` on PATH). */
   pwsh?: string;
 }
@@ -55,11 +59,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** An absolute path for a command name, as this process's PATH finds it. */
+function resolveExecutable(name: string): string {
+  if (name.includes('/')) return name;
+  const found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' }).stdout.trim();
+  return found || name;
+}
+
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
 export async function startSshLoopback(options: SshLoopbackOptions): Promise<SshLoopback> {
+  const pwsh = resolveExecutable(options.pwsh ?? 'pwsh');
   const dir = mkdtempSync(join(tmpdir(), 'standby-ssh-'));
   const sessionsDir = join(dir, 'sessions');
   const binDir = join(dir, 'bin');
@@ -84,9 +96,10 @@ export async function startSshLoopback(options: SshLoopbackOptions): Promise<Ssh
     'set -- $SSH_CONNECTION',
     `COMPUTERNAME=$(awk -v a="$3" '$1 == a { print $2 }' ${quote(join(dir, 'hostmap'))})`,
     'export COMPUTERNAME',
-    ...Object.entries(options.remoteEnv).map(([k, v]) => `export ${k}=${quote(v)}`),
+    // sshd gives a subsystem a bare PATH: pass on the one pwsh (a .NET global tool) and dotnet are found on.
+    ...Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...(process.env.DOTNET_ROOT ? { DOTNET_ROOT: process.env.DOTNET_ROOT } : {}), ...options.remoteEnv }).map(([k, v]) => `export ${k}=${quote(v)}`),
     `echo "$COMPUTERNAME" > ${quote(sessionsDir)}/$$`,
-    `exec ${quote(options.pwsh ?? 'pwsh')} -sshs -NoLogo -NoProfile`,
+    `exec ${quote(pwsh)} -sshs -NoLogo -NoProfile${options.configurationFile ? ` -ConfigurationFile ${quote(options.configurationFile)}` : ''}`,
     '',
   ].join('\n'));
   chmodSync(wrapper, 0o755);
@@ -113,7 +126,10 @@ export async function startSshLoopback(options: SshLoopbackOptions): Promise<Ssh
   ].join('\n'));
   const clientConfig = join(dir, 'ssh_config');
   writeFileSync(clientConfig, [
-    ...options.hosts.map((h) => `Host ${h}\n  HostName ${addresses.get(h.toLowerCase())}\n`),
+    // New-PSSession -HostName lower-cases the name before it runs ssh, and ssh's Host patterns are
+    // case-sensitive: list both spellings.
+    ...options.hosts.map((h) => `Host ${h} ${h.toLowerCase()}\n  HostName ${addresses.get(h.toLowerCase())}\n`),
+    ...Object.entries(options.aliases ?? {}).map(([alias, h]) => `Host ${alias} ${alias.toLowerCase()}\n  HostName ${addresses.get(h.toLowerCase())}\n`),
     'Host *',
     `  Port ${port}`,
     `  User ${userName}`,

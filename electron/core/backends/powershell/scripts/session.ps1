@@ -62,6 +62,26 @@ function New-StandbySessionOptions($Connection) {
     $options
 }
 
+# PowerShell 7 remoting over SSH (New-PSSession -HostName ... -SSHTransport): the host runs OpenSSH with a
+# `powershell` subsystem. Credentials are ssh's: a user name, a key file, or what the ssh config says.
+function New-StandbySshOptions($Connection) {
+    $options = @{ ErrorAction = 'Stop'; SSHTransport = $true; ConnectingTimeout = [int]$Connection.connectTimeoutMs }
+    $user = if ($Connection.sshUserName) { [string]$Connection.sshUserName } elseif ($Connection.username) { [string]$Connection.username } else { $null }
+    if ($user) { $options['UserName'] = $user }
+    if ($Connection.sshKeyFilePath) { $options['KeyFilePath'] = [string]$Connection.sshKeyFilePath }
+    if ($Connection.sshPort) { $options['Port'] = [int]$Connection.sshPort }
+    $options
+}
+
+function New-StandbyNodeSession([string]$Node, $Connection) {
+    if ([string]$Connection.transport -eq 'ssh') {
+        $ssh = New-StandbySshOptions $Connection
+        return New-PSSession -HostName $Node @ssh
+    }
+    $options = New-StandbySessionOptions $Connection
+    New-PSSession -ComputerName $Node @options
+}
+
 function Get-StandbyNodeStatus {
     foreach ($cluster in $global:StandbySite.NodesByCluster.Keys) {
         foreach ($node in $global:StandbySite.NodesByCluster[$cluster]) {
@@ -78,11 +98,10 @@ function Get-StandbyNodeStatus {
 }
 
 function Connect-StandbyNode([string]$Node, [string]$Cluster) {
-    $options = New-StandbySessionOptions $global:StandbySite.Connection
     try {
         $old = $global:StandbySite.Sessions[$Node]
         if ($null -ne $old) { Remove-PSSession -Session $old -ErrorAction SilentlyContinue }
-        $global:StandbySite.Sessions[$Node] = New-PSSession -ComputerName $Node @options
+        $global:StandbySite.Sessions[$Node] = New-StandbyNodeSession $Node $global:StandbySite.Connection
         $global:StandbySite.Errors[$Node] = $null
     } catch {
         $global:StandbySite.Sessions[$Node] = $null
@@ -95,9 +114,15 @@ function Connect-StandbySite($Request) {
     foreach ($endpoint in @($Request.clusters)) {
         $nodes = @($endpoint.nodes | Where-Object { $_ })
         if ($nodes.Count -eq 0) {
-            $options = New-StandbySessionOptions $Request
-            $options.Remove('SessionOption')
-            $nodes = @(Invoke-Command -ComputerName ([string]$endpoint.cluster) @options -ScriptBlock { @(Get-ClusterNode | ForEach-Object { [string]$_.Name }) })
+            $discover = { @(Get-ClusterNode | ForEach-Object { [string]$_.Name }) }
+            if ([string]$Request.transport -eq 'ssh') {
+                $options = New-StandbySshOptions $Request
+                $nodes = @(Invoke-Command -HostName ([string]$endpoint.cluster) @options -ScriptBlock $discover)
+            } else {
+                $options = New-StandbySessionOptions $Request
+                $options.Remove('SessionOption')
+                $nodes = @(Invoke-Command -ComputerName ([string]$endpoint.cluster) @options -ScriptBlock $discover)
+            }
         }
         $global:StandbySite.NodesByCluster[[string]$endpoint.cluster] = @($nodes | ForEach-Object { [string]$_ })
         foreach ($node in $nodes) { Connect-StandbyNode ([string]$node) ([string]$endpoint.cluster) }

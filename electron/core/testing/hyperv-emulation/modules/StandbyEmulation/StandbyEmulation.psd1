@@ -5,8 +5,8 @@
     Author = 'Standby tests'
     Description = 'Plumbing of the emulated Hyper-V and FailoverClusters modules (tests only).'
     PowerShellVersion = '7.0'
-    FunctionsToExport = @('Invoke-StandbyWorld', 'Test-StandbyRefusal', 'Get-StandbyClusterWorld', 'ConvertFrom-StandbyEpoch', 'New-StandbyErrorRecord', 'Get-StandbyEmulationHost')
+    FunctionsToExport = @('Get-StandbyWorldDate', 'Invoke-StandbyWorld', 'Test-StandbyRefusal', 'Get-StandbyClusterWorld', 'ConvertFrom-StandbyEpoch', 'New-StandbyErrorRecord', 'Get-StandbyEmulationHost')
     CmdletsToExport = @()
     VariablesToExport = @()
-    AliasesToExport = @()
+    AliasesToExport = @('Get-Date')
 }

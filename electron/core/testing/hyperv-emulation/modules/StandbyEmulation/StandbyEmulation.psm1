@@ -68,4 +68,15 @@ function New-StandbyErrorRecord {
     [System.Management.Automation.ErrorRecord]::new($Exception, $ErrorId, $Category, $Target)
 }
 
-Export-ModuleMember -Function Invoke-StandbyWorld, Test-StandbyRefusal, Get-StandbyClusterWorld, ConvertFrom-StandbyEpoch, New-StandbyErrorRecord, Get-StandbyEmulationHost
+# The host's clock is the world's: with STANDBY_EMULATION_CLOCK=world, Get-Date without arguments tells
+# the lab's time (as a local DateTime, as Get-Date does), so a script's collectedAt matches its data.
+function Get-StandbyWorldDate {
+    if ($args.Count -eq 0 -and -not $MyInvocation.ExpectingInput) { return ConvertFrom-StandbyEpoch (Invoke-StandbyWorld -Cmdlet 'Get-Date' -Op 'now') }
+    Microsoft.PowerShell.Utility\Get-Date @args
+}
+if ($env:STANDBY_EMULATION_CLOCK -eq 'world') {
+    Set-Alias -Name Get-Date -Value Get-StandbyWorldDate
+    Export-ModuleMember -Alias Get-Date
+}
+
+Export-ModuleMember -Function Get-StandbyWorldDate, Invoke-StandbyWorld, Test-StandbyRefusal, Get-StandbyClusterWorld, ConvertFrom-StandbyEpoch, New-StandbyErrorRecord, Get-StandbyEmulationHost
