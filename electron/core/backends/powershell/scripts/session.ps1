@@ -130,6 +130,12 @@ function Connect-StandbySite($Request) {
     [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); nodes = @(Get-StandbyNodeStatus) }
 }
 
+# The node name as the profile spells it: PSComputerName of an SSH session is the lower-cased host name.
+function Resolve-StandbyNodeName([string]$Name) {
+    foreach ($known in @($global:StandbySite.Sessions.Keys)) { if ($known -ieq $Name) { return [string]$known } }
+    $Name
+}
+
 function Select-StandbySessions($Route) {
     $names = @()
     switch ([string]$Route.kind) {
@@ -146,7 +152,7 @@ function Select-StandbySessions($Route) {
     $missing = @()
     foreach ($name in $names) {
         $session = $global:StandbySite.Sessions[$name]
-        if ($session -and $session.State -eq 'Opened') { $sessions += $session } else { $missing += [string]$name }
+        if ($session -and $session.State -eq 'Opened' -and [string]$session.Availability -eq 'Available') { $sessions += $session } else { $missing += [string]$name }
     }
     @{ Sessions = $sessions; Missing = $missing }
 }
@@ -160,6 +166,20 @@ function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
                 return ([ordered]@{ ok = $true; data = $data } | ConvertTo-Json -Depth 6 -Compress)
             }
             'site-status' {
+                # A session whose remote end died (process killed, server gone) still reads Opened until
+                # it is used: touch every open one, so the status below tells the truth.
+                # One at a time (a dead one throws for a whole batch); one that fails is dropped with its error.
+                foreach ($node in @($global:StandbySite.Sessions.Keys)) {
+                    $open = $global:StandbySite.Sessions[$node]
+                    if (-not $open -or $open.State -ne 'Opened') { continue }
+                    try {
+                        $null = Invoke-Command -Session $open -ScriptBlock { $true } -ErrorAction Stop
+                    } catch {
+                        $global:StandbySite.Errors[$node] = ConvertTo-StandbyError $_ $node
+                        Remove-PSSession -Session $open -ErrorAction SilentlyContinue
+                        $global:StandbySite.Sessions[$node] = $null
+                    }
+                }
                 foreach ($node in @($request.reconnect)) {
                     $cluster = @($global:StandbySite.NodesByCluster.Keys | Where-Object { $global:StandbySite.NodesByCluster[$_] -contains $node })[0]
                     if ($cluster) { Connect-StandbyNode ([string]$node) ([string]$cluster) }
@@ -183,15 +203,41 @@ function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
         $results = @()
         if ($selected.Sessions.Count -gt 0) {
             $remoteErrors = $null
-            $outputs = Invoke-Command -Session $selected.Sessions -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors
+            $outputs = @()
+            try {
+                $outputs = Invoke-Command -Session $selected.Sessions -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors
+            } catch {
+                # A session whose remote end died still reads Opened until used, and Invoke-Command then
+                # throws for the whole batch (InvalidRunspaceState) before running anything: those nodes
+                # fail, the batch is run again on the ones still open (only reads fan out to several).
+                $thrown = $_
+                $alive = @($selected.Sessions | Where-Object { $_.State -eq 'Opened' -and [string]$_.Availability -eq 'Available' })
+                foreach ($session in @($selected.Sessions | Where-Object { $alive -notcontains $_ })) {
+                    $failures += ConvertTo-StandbyError $thrown (Resolve-StandbyNodeName ([string]$session.ComputerName))
+                }
+                if ($alive.Count -eq $selected.Sessions.Count) { throw }
+                $remoteErrors = $null
+                if ($alive.Count -gt 0) { $outputs = Invoke-Command -Session $alive -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors }
+            }
             foreach ($output in @($outputs)) {
                 # Each host answers with one compressed JSON text; it is spliced in as is, so a broken
                 # answer breaks the whole line and the caller applies nothing from it.
-                $results += '{"computerName":' + (ConvertTo-StandbyJsonString ([string]$output.PSComputerName)) + ',"output":' + [string]$output + '}'
+                $results += '{"computerName":' + (ConvertTo-StandbyJsonString (Resolve-StandbyNodeName ([string]$output.PSComputerName))) + ',"output":' + [string]$output + '}'
             }
+            $named = @{}
             foreach ($record in @($remoteErrors)) {
                 if ($null -eq $record) { continue }
-                $failures += ConvertTo-StandbyError $record ([string]$record.OriginInfo.PSComputerName + [string]$record.TargetObject.ComputerName)
+                $computer = [string]$record.OriginInfo.PSComputerName + [string]$record.TargetObject.ComputerName
+                # A broken session's error comes with a second record that names no node: with one
+                # session it is that node's; otherwise it repeats a failure already named.
+                if ($computer -eq '') {
+                    if ($selected.Sessions.Count -ne 1) { continue }
+                    $computer = [string]$selected.Sessions[0].ComputerName
+                }
+                $computer = Resolve-StandbyNodeName $computer
+                if ($named.ContainsKey($computer)) { continue }
+                $named[$computer] = $true
+                $failures += ConvertTo-StandbyError $record $computer
             }
         }
         $failuresJson = if ($failures.Count -eq 0) { '[]' } else { ConvertTo-Json -InputObject @($failures) -Depth 3 -Compress }
