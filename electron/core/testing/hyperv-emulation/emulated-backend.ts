@@ -78,7 +78,7 @@ export async function startEmulatedBackend(options: EmulatedBackendOptions): Pro
     // Cluster names resolve to their first node, as a cluster name object answers on one node.
     hosts: hosts.map((h) => h.name),
     aliases: Object.fromEntries(clusters.map((c) => [c.name, hosts.find((h) => h.clusterId === c.id)!.name])),
-    remoteEnv: { ...bridge.env(), PSModulePath: EMULATION_MODULES, STANDBY_EMULATION_TYPES: types, STANDBY_EMULATION_CLOCK: simulated || live ? 'world' : 'system' },
+    remoteEnv: { ...bridge.env(), PSModulePath: EMULATION_MODULES, STANDBY_EMULATION_TYPES: types, STANDBY_EMULATION_CLOCK: 'world' },
     configurationFile: EMULATION_SESSION_CONFIGURATION,
     pwsh: PWSH,
   });

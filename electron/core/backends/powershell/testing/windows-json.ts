@@ -111,8 +111,9 @@ export function measureRow(flavor: PsFlavor, vm: Vm, host: HostInventory, rep: R
     MissedReplicationCount: missed,
     MonitoringStartTime: isoDate(now - 3_600_000),
     MonitoringEndTime: isoDate(now),
-    // 5.1 writes a one-item string[] pulled through Select-Object as the string itself.
-    ReplicationHealthDetails: flavor === '5.1' && details.length === 1 ? details[0] : details,
+    // A calculated property's @(...) is unrolled by Select-Object: none is null (PowerShell 7 and 5.1,
+    // as real pwsh + the cmdlet emulation show, double-pinned.test.ts), one item is the item on 5.1.
+    ReplicationHealthDetails: details.length === 0 ? null : flavor === '5.1' && details.length === 1 ? details[0] : details,
     LastReplicationType: rep.lastReplicationTime === null ? 0 : 1,
   };
 }
