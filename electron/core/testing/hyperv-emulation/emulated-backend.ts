@@ -64,6 +64,7 @@ export const PWSH_FOR_EMULATION = PWSH;
 
 export async function startEmulatedBackend(options: EmulatedBackendOptions): Promise<EmulatedBackend> {
   if (!PWSH) throw new Error('pwsh is not installed');
+  const pwsh = PWSH;
   const startTime = options.startTime ?? Date.UTC(2026, 10, 25, 3);
   const estate = generateLabEstate({ seed: options.seed, vmCount: options.vmCount, startTime, hostsPerCluster: options.hostsPerCluster ?? 2 });
   const sim = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime, estate });
@@ -121,7 +122,7 @@ export async function startEmulatedBackend(options: EmulatedBackendOptions): Pro
     shellFactory: () => {
       // Each local shell tags its remote sessions (ssh SendEnv) so the bridge can tell whose call waits.
       const tag = randomBytes(6).toString('hex');
-      const shell = counted(createNodePowerShell({ executable: PWSH, env: ssh.localEnv({ STANDBY_EMU_SHELL: tag }), ...(simulated ? { clock } : {}) }), tag);
+      const shell = counted(createNodePowerShell({ executable: pwsh, env: ssh.localEnv({ STANDBY_EMU_SHELL: tag }), ...(simulated ? { clock } : {}) }), tag);
       shells.push(shell);
       return shell;
     },

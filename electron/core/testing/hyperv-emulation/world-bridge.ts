@@ -7,6 +7,7 @@ import type { HostInventory } from '../../estate/host-usage.ts';
 import { hostSwitches, testSwitchOf } from '../../backends/lab/lab-network.ts';
 import type { RemoteOperation } from '../../backends/powershell/script-catalog.ts';
 import type { DoubleEstate } from '../../backends/powershell/testing/double-hub.ts';
+import type { VMRecoverySnapshot } from '../../backends/backend-port.ts';
 
 /**
  * The one simulated world behind the PowerShell cmdlet emulation (Hyper-V.psm1, FailoverClusters.psm1):
@@ -162,7 +163,8 @@ export class WorldBridge {
       case 'replications': return this.vmsOn(host).flatMap((vm) => relationshipsOf(vm).map((rep) => replicationRecord(vm, host, rep, estate.now)));
       case 'snapshots': {
         const vm = this.vmById(host, call.args.vmId);
-        let points;
+        let points: VMRecoverySnapshot[];
+        // Not a replica: no recovery points (Get-VMSnapshot -SnapshotType then finds none).
         try { points = this.estate.recoveryPoints(host, vm.name); } catch { points = []; }
         return points.map((p) => ({ Name: p.Name, VMName: p.VMName, VMId: vm.vmId, SnapshotType: p.SnapshotType, CreationTime: p.CreationTime }));
       }
