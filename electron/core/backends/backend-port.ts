@@ -99,8 +99,9 @@ export interface VMReplicationMeasure extends VMReplicationInfo {
   ReplicationErrors: number;
   SuccessfulReplicationCount: number;
   MissedReplicationCount: number;
-  MonitoringStartTime: number;
-  MonitoringEndTime: number;
+  /** Null while the host has no statistics for the VM (a new or just-resumed relationship). */
+  MonitoringStartTime: number | null;
+  MonitoringEndTime: number | null;
   ReplicationHealthDetails: string[];
   LastReplicationType: 'None' | 'Regular' | 'ApplicationConsistent' | 'Planned';
 }

@@ -10,9 +10,9 @@ const snapshots: VMRecoverySnapshot[] = [
   { Name: 'EHRDB01 - Application-consistent Replica - (11/25/2026 - 02:00:00)', VMName: 'EHRDB01', SnapshotType: 'AppConsistentReplica', CreationTime: 2 * HOUR },
 ];
 
-function backend(lastReceived: number | null): HyperVBackend {
+function backend(lastReceived: number | null, reads: string[] = []): HyperVBackend {
   return {
-    getVMSnapshot: async () => snapshots,
+    getVMSnapshot: async (_target: unknown, type?: string) => { reads.push(type ?? 'all'); return snapshots.filter((p) => !type || p.SnapshotType === type); },
     getVMReplication: async () => [{ VMName: 'EHRDB01', ReplicationMode: 'Replica', LastReplicationTime: lastReceived } as VMReplicationInfo],
   } as unknown as HyperVBackend;
 }
@@ -22,8 +22,20 @@ describe('recovery point policy', () => {
     expect(await chooseRecoveryPoint(backend(2 * HOUR + 25 * 60_000), vm, { kind: 'latest' })).toEqual({ name: null, at: 2 * HOUR + 25 * 60_000 });
   });
 
-  it('latest falls back to the newest snapshot when the replica reports no replication time', async () => {
-    expect(await chooseRecoveryPoint(backend(null), vm, { kind: 'latest' })).toEqual({ name: null, at: 2 * HOUR });
+  it('latest reads no recovery snapshot at all (Get-VMSnapshot is slow and may throw ObjectNotFound)', async () => {
+    const reads: string[] = [];
+    expect(await chooseRecoveryPoint(backend(2 * HOUR, reads), vm, { kind: 'latest' })).toEqual({ name: null, at: 2 * HOUR });
+    // Without a replication time the point's time is unknown; the failover still takes the latest.
+    expect(await chooseRecoveryPoint(backend(null, reads), vm, { kind: 'latest' })).toBeNull();
+    expect(reads).toEqual([]);
+  });
+
+  it('latest app-consistent asks only for app-consistent points, and says so when there are none', async () => {
+    const reads: string[] = [];
+    expect(await chooseRecoveryPoint(backend(null, reads), vm, { kind: 'latest-app-consistent' })).toEqual({ name: snapshots[1]!.Name, at: 2 * HOUR });
+    expect(reads).toEqual(['AppConsistentReplica']);
+    const none = { getVMSnapshot: async () => [], getVMReplication: async () => [] } as unknown as HyperVBackend;
+    await expect(chooseRecoveryPoint(none, vm, { kind: 'latest-app-consistent' })).rejects.toThrow(/has no application-consistent recovery point/);
   });
 
   it('a point in time picks the newest snapshot at or before it, by name', async () => {

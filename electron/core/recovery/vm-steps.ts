@@ -102,13 +102,15 @@ export async function isDone(kind: VmStepKind, ctx: StepContext): Promise<boolea
 
 /** The recovery point the policy asks for; null name means "the latest" (no -VMRecoverySnapshot). */
 export async function chooseRecoveryPoint(backend: HyperVBackend, vm: VmRun, policy: RecoveryPointPolicy): Promise<{ name: string | null; at: number } | null> {
-  const points = (await backend.getVMSnapshot(replicaTarget(vm))).slice().sort((a, b) => b.CreationTime - a.CreationTime);
   if (policy.kind === 'latest') {
-    // The latest point is the last replication received, newer than any retained recovery snapshot.
+    // The latest point is the last replication received, newer than any retained recovery snapshot:
+    // no snapshot read (slow on real hosts). Without a replication time the point's time is unknown.
     const received = (await backend.getVMReplication(replicaTarget(vm))).find((r) => r.ReplicationMode !== 'Primary')?.LastReplicationTime ?? null;
-    const at = Math.max(points[0]?.CreationTime ?? -Infinity, received ?? -Infinity);
-    return Number.isFinite(at) ? { name: null, at } : null;
+    return received === null ? null : { name: null, at: received };
   }
+  // Only the type the policy needs: a VM without app-consistent points has none (extended replicas never do).
+  const type = policy.kind === 'latest-app-consistent' ? 'AppConsistentReplica' : undefined;
+  const points = (await backend.getVMSnapshot(replicaTarget(vm), type)).slice().sort((a, b) => b.CreationTime - a.CreationTime);
   const pick = policy.kind === 'latest-app-consistent'
     ? points.find((p) => p.SnapshotType === 'AppConsistentReplica')
     : points.find((p) => p.CreationTime <= policy.at);

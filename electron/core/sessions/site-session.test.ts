@@ -125,7 +125,7 @@ describe('a site session through node-powershell and the double', () => {
     // It was applied once; the re-read shows it, and nothing sent it again.
     expect(hub.applied.filter((a) => a.operation === 'stop-vm')).toHaveLength(1);
     const after = await session.run('get-vm', { kind: 'node', computerName: host.name }, { vmName: vm.name });
-    expect(after.results[0]!.output).toMatchObject({ ok: true, data: [{ Name: vm.name, State: 3 }] });
+    expect(after.results[0]!.output).toMatchObject({ ok: true, data: [{ Name: vm.name, State: 'Off' }] });
   });
 
   it('sends lines queued behind a command whose shell died on a reopened shell, not failed unsent', async () => {
@@ -138,7 +138,7 @@ describe('a site session through node-powershell and the double', () => {
     const dying = session.run('stop-vm', { kind: 'node', computerName: host.name }, { vmName: vm.name }).catch((e: ContractError) => e);
     const queued = session.run('get-vm', { kind: 'node', computerName: host.name }, { vmName: vm.name });
     expect(await dying).toMatchObject({ code: 'backend', message: expect.stringMatching(/ended during stop-vm.*not repeated/) });
-    expect((await queued).results[0]!.output).toMatchObject({ ok: true, data: [{ Name: vm.name, State: 3 }] });
+    expect((await queued).results[0]!.output).toMatchObject({ ok: true, data: [{ Name: vm.name, State: 'Off' }] });
     expect(session.state()).toMatchObject({ state: 'connected', nextRetryAt: null });
     expect(hub.applied.filter((a) => a.operation === 'stop-vm')).toHaveLength(1);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapLine, encodeArgument } from './argument-encoding.ts';
 import { DEFAULT_SCRIPT_DIRECTORY, REMOTE_OPERATIONS, scriptPath } from './script-catalog.ts';
-import { markedJson, PWSH, PWSH_MISSING, psLiteral, runPwsh } from './testing/real-pwsh.ts';
+import { markedJson, PWSH, PWSH_MISSING, PWSH_TIMEOUT_MS, psLiteral, runPwsh } from './testing/real-pwsh.ts';
 
 /**
  * Issue 11 item 6: every host script is param + host-preamble.ps1 + try { $in; body } catch { envelope },
@@ -51,7 +51,7 @@ describe.skipIf(!PWSH)(`host scripts composed by session.ps1, in real PowerShell
     expect(run.stderr).toBe('');
     composed = markedJson(run, `C${MARK}`) as typeof composed;
     answers = markedJson(run, MARK);
-  });
+  }, PWSH_TIMEOUT_MS);
 
   it('composes every operation into text that parses, with one param block, the preamble once and the envelope last', () => {
     expect(composed.map((r) => r.name).sort()).toEqual([...REMOTE_OPERATIONS].sort());
@@ -84,5 +84,5 @@ describe.skipIf(!PWSH)(`host scripts composed by session.ps1, in real PowerShell
     writeFileSync(join(dir, 'ping.ps1'), '$data = 1\n} catch { }\ntry {\nConvertTo-StandbyAnswer $data\n');
     const run = runPwsh(`try { ${boot(dir)} } catch { Write-Output ('${MARK}' + (ConvertTo-Json -Compress -InputObject ([string]$_.Exception.Message))) }`);
     expect(markedJson(run, MARK)).toEqual([expect.stringContaining('Script ping does not parse')]);
-  });
+  }, PWSH_TIMEOUT_MS);
 });

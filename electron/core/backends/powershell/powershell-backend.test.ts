@@ -54,6 +54,25 @@ describe('the PowerShell backend through the double', () => {
     expect(fixed).toContainEqual({ op: 'merge', kind: 'vm', id: vm.id, value: expect.objectContaining({ state: 'Off' }) });
   });
 
+  it('keeps a host answer holding a VM state nobody listed: that VM reads Other, the operator is warned once', async () => {
+    await d.backend.refresh(true);
+    const vm = [...d.sim.world.vms.values()].find((v) => v.siteId === 'site-pri' && v.state === 'Running')!;
+    const events: string[] = [];
+    const stop = d.backend.onEvents((batch) => { for (const e of batch) if (e.severity === 'warning') events.push(e.message); });
+    // RunningCritical (32785): storage lost under a running VM, a state the model does not carry.
+    d.hub.rewrite = (operation, output) => (operation === 'get-inventory' ? output.replace(new RegExp(`("VMId":"${vm.vmId}","ComputerName":"[^"]*","State":)"Running"`), '$1"RunningCritical"') : output);
+    try {
+      const out = await d.backend.refresh(true);
+      expect(out).toContainEqual({ op: 'merge', kind: 'vm', id: vm.id, value: expect.objectContaining({ state: 'Other' }) });
+      expect(out.filter((p) => p.op === 'remove')).toEqual([]);
+      await d.backend.refresh(true);
+      expect(events.filter((m) => m.includes('RunningCritical'))).toHaveLength(1);
+    } finally {
+      d.hub.rewrite = null;
+      stop();
+    }
+  });
+
   it('runs a planned failover in Hyper-V order and reports what the re-reads show', async () => {
     const primary = [...d.sim.world.vms.values()].find((v) => v.id.startsWith('p:') && v.state === 'Running' && v.replication?.state === 'Replicating' && v.tier === 2)!;
     const primaryHost = d.sim.world.hosts.get(primary.hostId)!.name;

@@ -7,12 +7,13 @@ import type { BackendEvent, HyperVBackend, StartVMFailoverOptions, VmTarget } fr
 import type { Route, RunResult, SiteSession } from '../../sessions/site-session.ts';
 import type { JsonObject } from './argument-encoding.ts';
 import { applyReplicationAnswer, mapSiteInventory, type ClusterAnswer, type SiteInventory } from './inventory-mapper.ts';
-import { contractErrorOf, parseData } from './ps-output.ts';
+import { contractErrorOf, parseData as parseStrict } from './ps-output.ts';
 import {
   ClusterGroupRowSchema, ClusterNodeRowSchema, InventoryAnswerSchema, MeasureRowSchema, MigrationJobRowSchema,
   ReplicationAnswerSchema, ReplicationRowSchema, NetworkAdapterRowSchema, SnapshotRowSchema, SwitchRowSchema, toVMInfo, VmHostRowSchema, VmRowSchema,
 } from './ps-rows.ts';
-import { psList } from './ps-values.ts';
+import { psList, withValueWarnings } from './ps-values.ts';
+import type { z } from 'zod';
 import type { RemoteOperation } from './script-catalog.ts';
 
 /**
@@ -70,6 +71,25 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
     const full = { ...event, seq: ++eventSeq, at: options.clock.now() };
     for (const listener of listeners) listener([full]);
   };
+
+  /**
+   * Parses a host's answer, keeping it when a value in it is one nobody knows (a new VMState): that
+   * row reads as Other/Unknown and the operator is told once per distinct value, rather than the
+   * host's whole answer being refused and a site going blank during a disaster.
+   */
+  const warned = new Set<string>();
+  function parseData<T extends z.ZodType>(schema: T, data: unknown, what: string): z.output<T> {
+    const warnings: string[] = [];
+    const value = withValueWarnings(warnings, () => parseStrict(schema, data, what));
+    for (const message of warnings) {
+      const key = `${what.split(' ')[0]}: ${message}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      options.logger?.warn('PowerShell answer held a value Standby does not know', { what, message });
+      emit({ kind: 'powershell.unknown-value', severity: 'warning', message: `${what}: ${message}` });
+    }
+    return value;
+  }
 
   async function readCluster(session: SiteSession, cluster: string): Promise<ClusterAnswer> {
     const result = await run(session, 'get-inventory', { kind: 'cluster-nodes', cluster });

@@ -4,8 +4,8 @@ import { ContractError } from '../../../../shared/contract/errors.ts';
 import { generateLabEstate } from '../lab/estate-generator.ts';
 import { mapSiteInventory, parseNotes, type ClusterAnswer } from './inventory-mapper.ts';
 import { contractErrorOf, errorCodeOf, parseData, parseSessionEnvelope } from './ps-output.ts';
-import { InventoryAnswerSchema, MeasureRowSchema, ReplicationAnswerSchema, VmRowSchema } from './ps-rows.ts';
-import { psDate, psEnum, psList, psTimeSpan } from './ps-values.ts';
+import { InventoryAnswerSchema, MeasureRowSchema, ReplicationAnswerSchema, SnapshotRowSchema, VmRowSchema } from './ps-rows.ts';
+import { psDate, psEnum, psList, psStrings, psTimeSpan, withValueWarnings } from './ps-values.ts';
 import { VM_STATE } from '../../../../shared/model/hyperv-enums.ts';
 import { inventoryAnswer, remoteOk, replicationAnswer, sessionAnswer } from './testing/windows-json.ts';
 import { z } from 'zod';
@@ -57,6 +57,30 @@ describe('PowerShell value quirks', () => {
     expect(list.parse({ value: [1], Count: 1 })).toEqual([1]);
   });
 
+  it('reads string lists joined by the record separator, as the scripts emit them on 5.1 and 7, and the older forms', () => {
+    expect(psStrings.parse('a\u001eb')).toEqual(['a', 'b']);
+    expect(psStrings.parse('')).toEqual([]);
+    expect(psStrings.parse('one')).toEqual(['one']);
+    // Windows PowerShell 5.1's array-valued calculated property (PowerShell issue #3163).
+    expect(psStrings.parse({ value: ['a', 'b'], Count: 2 })).toEqual(['a', 'b']);
+    expect(psStrings.parse({ value: [], Count: 0 })).toEqual([]);
+    expect(psStrings.parse(['a', 'b'])).toEqual(['a', 'b']);
+    expect(psStrings.parse(null)).toEqual([]);
+  });
+
+  it("reads SnapshotType by Microsoft's numbers (Replica 6, AppConsistentReplica 7) and by name", () => {
+    const point = (SnapshotType: unknown) => SnapshotRowSchema.parse({ Name: 'p', VMName: 'SQL01', SnapshotType, CreationTime: '2026-12-03T09:00:00.0000000Z' }).SnapshotType;
+    expect([6, '6', 'Replica'].map(point)).toEqual(['Replica', 'Replica', 'Replica']);
+    expect([7, 'AppConsistentReplica'].map(point)).toEqual(['AppConsistentReplica', 'AppConsistentReplica']);
+    // 8 is SyncedReplica and 5 Missing: not recovery points to fail over to.
+    for (const other of [8, 5, 'SyncedReplica']) expect(SnapshotRowSchema.safeParse({ Name: 'p', VMName: 'SQL01', SnapshotType: other, CreationTime: '2026-12-03T09:00:00Z' }).success).toBe(false);
+  });
+
+  it('reads a monitoring window Windows leaves null (no statistics yet) as null', () => {
+    const [b01] = inventoryOf(fixture('ps51-lists-and-unknowns.json'));
+    expect(b01!.answer.measures[0]).toMatchObject({ MonitoringStartTime: null, MonitoringEndTime: null, AverageReplicationLatency: null });
+  });
+
   it('reads Standby tags out of VM Notes and ignores the rest', () => {
     expect(parseNotes('Owner: Radiology\nstandby: tier=0; workload=PACS; priority=High; disk=1024; tags=a, b')).toEqual({ tier: 0, workload: 'PACS', priority: 'High', diskBytes: 1024, tags: ['a', 'b'] });
     expect(parseNotes('nothing here')).toEqual({});
@@ -78,6 +102,30 @@ describe('PowerShell 5.1 and 7 fixtures', () => {
     expect(a02!.answer.measures).toEqual([]);
     expect(a02!.answer.groups).toEqual([null]);
     expect(a02!.answer.host.VirtualMachineMigrationPerformanceOption).toBe('TCPIP');
+  });
+
+  it('parses 5.1 {value,Count} lists of owners, anti-affinity classes and health details', () => {
+    const [b01] = inventoryOf(fixture('ps51-lists-and-unknowns.json'));
+    expect(b01!.answer.groups[0]).toMatchObject({ AntiAffinityClassNames: ['PACS'], PreferredOwners: ['HV-B01', 'HV-B02'], PossibleOwners: ['HV-B01', 'HV-B02'] });
+    expect(b01!.answer.measures[0]!.ReplicationHealthDetails).toEqual(['Replication is in warning state.', 'Missed 3 replication cycles.']);
+  });
+
+  it('reads a VM in a state the model lacks, or a value nobody knows, as Other/Unknown with a warning, and keeps the whole answer', () => {
+    const warnings: string[] = [];
+    const [b01] = withValueWarnings(warnings, () => inventoryOf(fixture('ps51-lists-and-unknowns.json')));
+    expect(b01!.answer.vms.map((v) => [v.Name, v.State, v.Heartbeat, v.ReplicationState])).toEqual([
+      ['PACS-01', 'Other', 'OkApplicationsUnknown', 'Replicating'],
+      ['LAB-02', 'Other', 'Unknown', 'Error'],
+    ]);
+    expect(warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(/RunningCritical.*Other/),
+      expect.stringMatching(/40000.*Other/),
+      expect.stringMatching(/42.*Unknown/),
+      expect.stringMatching(/99.*Error/),
+    ]));
+    // The site is not blanked: both VMs map.
+    const site = mapSiteInventory({ siteId: 'site-b', role: 'primary', name: 'B', location: '' }, [{ cluster: 'CL-B', hosts: [b01!] }]);
+    expect(site.vms.map((v) => v.name)).toEqual(['PACS-01', 'LAB-02']);
   });
 
   it('parses a 7 inventory: names, UTC ISO, TimeSpan text, never-replicated extended relationship', () => {

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import {
   CLUSTER_NODE_STATE, GROUP_PRIORITY, HEARTBEAT_STATUS, MIGRATION_PERFORMANCE, REPLICATION_HEALTH,
-  REPLICATION_MODE, REPLICATION_STATE, VM_STATE,
+  REPLICATION_MODE, REPLICATION_STATE, VM_STATES, type VmState,
 } from '../../../../shared/model/hyperv-enums.ts';
 import type {
   ClusterGroupInfo, ClusterNodeInfo, MigrationJobInfo, VMHostInfo, VMInfo, VMNetworkAdapterInfo, VMRecoverySnapshot, VMSwitchInfo,
   VMReplicationInfo, VMReplicationMeasure,
 } from '../backend-port.ts';
-import { psBool, psCount, psDate, psEnum, psList, psNumber, psRequiredDate, psStrings, psText, psTimeSpan } from './ps-values.ts';
+import { psBool, psCount, psDate, psEnum, psList, psNumber, psRequiredDate, psStrings, psText, psTimeSpan, warnValue } from './ps-values.ts';
 import {
   CLUSTER_GROUP_STATE, CLUSTER_GROUP_TYPE, CLUSTER_NODE_DRAIN_STATUS, MIGRATION_JOB_STATE,
-  REPLICATION_RELATIONSHIP_TYPE, REPLICATION_TYPE, SNAPSHOT_TYPE, SWITCH_TYPE, VM_OPERATIONAL_STATUS,
+  REPLICATION_RELATIONSHIP_TYPE, REPLICATION_TYPE, SNAPSHOT_TYPE, SWITCH_TYPE, VM_OPERATIONAL_STATUS, VM_STATE_WINDOWS,
 } from './windows-enums.ts';
 
 /**
@@ -18,27 +18,45 @@ import {
  * Property names are the cmdlets' own; a renamed property fails here, naming the field.
  */
 
-const operationalStatus = psList(z.union([z.number(), z.string()])).transform((values): VMInfo['OperationalStatus'] => {
-  const names = values.map((v) => (typeof v === 'number' ? VM_OPERATIONAL_STATUS[v as keyof typeof VM_OPERATIONAL_STATUS] : v));
+/** The scripts join the status list into one string; older payloads send integers or {value,Count}. */
+const operationalStatus = z.unknown().transform((raw): VMInfo['OperationalStatus'] => {
+  const wrapped = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { value?: unknown }).value : raw;
+  const values = typeof wrapped === 'string' ? wrapped.split('\u001e') : Array.isArray(wrapped) ? wrapped : wrapped === undefined || wrapped === null ? [] : [wrapped];
+  const names = values.map((v) => (typeof v === 'number' || /^\d+$/.test(String(v)) ? VM_OPERATIONAL_STATUS[Number(v) as keyof typeof VM_OPERATIONAL_STATUS] : String(v)));
   if (names.includes('MigratingVirtualMachine')) return 'MigratingVirtualMachine';
   if (names.includes('Degraded')) return 'Degraded';
   return 'Ok';
 });
 
+/**
+ * A VM's state: any of Windows' 29 (by name or number), then the model's; states the model lacks
+ * (the *Critical ones: storage lost) and values nobody knows read as Other, with a warning naming them.
+ */
+const MODEL_STATES = new Set<string>(VM_STATES);
+const vmState = psEnum(VM_STATE_WINDOWS, { fallback: 'Other', label: 'VM state' }).transform((name): VmState => {
+  if (MODEL_STATES.has(name)) return name as VmState;
+  warnValue(`VM state ${name} is not one the console shows; shown as Other.`);
+  return 'Other';
+});
+const heartbeat = psEnum(HEARTBEAT_STATUS, { fallback: 'Unknown', label: 'Heartbeat' }).nullable().transform((v) => v ?? 'Unknown');
+/** An unknown replication state asks for attention (Error) rather than passing for fine. */
+const replicationState = psEnum(REPLICATION_STATE, { fallback: 'Error', label: 'Replication state' });
+const replicationHealth = psEnum(REPLICATION_HEALTH, { fallback: 'Warning', label: 'Replication health' });
+
 export const VmRowSchema = z.object({
   Name: z.string(),
   VMId: z.string(),
   ComputerName: z.string(),
-  State: psEnum(VM_STATE),
-  Heartbeat: psEnum(HEARTBEAT_STATUS).nullable().transform((v) => v ?? 'Unknown'),
+  State: vmState,
+  Heartbeat: heartbeat,
   ProcessorCount: psNumber,
   MemoryStartup: psNumber,
   MemoryAssigned: psNumber.nullable().optional(),
   CPUUsage: psNumber.nullable().optional(),
   OperationalStatus: operationalStatus.optional().transform((v) => v ?? 'Ok'),
   ReplicationMode: psEnum(REPLICATION_MODE),
-  ReplicationState: psEnum(REPLICATION_STATE),
-  ReplicationHealth: psEnum(REPLICATION_HEALTH),
+  ReplicationState: replicationState,
+  ReplicationHealth: replicationHealth,
   Notes: psText.optional().transform((v) => v ?? ''),
   UptimeSec: psNumber.nullable().optional(),
 });
@@ -59,14 +77,14 @@ export const VmHostRowSchema = z.object({
   MaximumVirtualMachineMigrations: psNumber,
   MaximumStorageMigrations: psNumber,
   VirtualMachineMigrationEnabled: psBool,
-  VirtualMachineMigrationPerformanceOption: psEnum(MIGRATION_PERFORMANCE),
+  VirtualMachineMigrationPerformanceOption: psEnum(MIGRATION_PERFORMANCE, { fallback: 'TCPIP', label: 'Migration performance option' }),
 }).transform((row): VMHostInfo => row);
 
 export const ClusterNodeRowSchema = z.object({
   Name: z.string(),
   Cluster: z.string(),
-  State: psEnum(CLUSTER_NODE_STATE),
-  DrainStatus: psEnum(CLUSTER_NODE_DRAIN_STATUS),
+  State: psEnum(CLUSTER_NODE_STATE, { fallback: 'Unknown', label: 'Cluster node state' }),
+  DrainStatus: psEnum(CLUSTER_NODE_DRAIN_STATUS, { fallback: 'NotInitiated', label: 'Drain status' }),
 }).transform((row): ClusterNodeInfo => row);
 
 /** Roles other than VMs and the Replica Broker (core cluster group, storage) come out as null. */
@@ -74,14 +92,14 @@ export const ClusterGroupRowSchema = z.object({
   Name: z.string(),
   Cluster: z.string(),
   OwnerNode: psText,
-  State: psEnum(CLUSTER_GROUP_STATE),
-  Priority: psEnum(GROUP_PRIORITY),
+  State: psEnum(CLUSTER_GROUP_STATE, { fallback: 'Unknown', label: 'Cluster group state' }),
+  Priority: psEnum(GROUP_PRIORITY, { fallback: 'Medium', label: 'Cluster group priority' }),
   GroupType: z.union([z.number(), z.string()]),
   AntiAffinityClassNames: psStrings.optional(),
   PreferredOwners: psStrings.optional(),
   PossibleOwners: psStrings.optional(),
 }).transform((row): ClusterGroupInfo | null => {
-  const type = typeof row.GroupType === 'number' ? CLUSTER_GROUP_TYPE[row.GroupType as keyof typeof CLUSTER_GROUP_TYPE] : row.GroupType;
+  const type = typeof row.GroupType === 'number' || /^\d+$/.test(row.GroupType) ? CLUSTER_GROUP_TYPE[Number(row.GroupType) as keyof typeof CLUSTER_GROUP_TYPE] : row.GroupType;
   if (type !== 'VirtualMachine' && type !== 'VMReplicaBroker') return null;
   const { AntiAffinityClassNames, PreferredOwners, PossibleOwners, ...rest } = row;
   return {
@@ -96,8 +114,8 @@ const replicationFields = {
   ComputerName: z.string(),
   ReplicationMode: psEnum(REPLICATION_MODE),
   ReplicationRelationshipType: psEnum(REPLICATION_RELATIONSHIP_TYPE).optional().transform((v) => v ?? 'Simple'),
-  ReplicationState: psEnum(REPLICATION_STATE),
-  ReplicationHealth: psEnum(REPLICATION_HEALTH),
+  ReplicationState: replicationState,
+  ReplicationHealth: replicationHealth,
   ReplicationFrequencySec: psNumber,
   PrimaryServerName: psText,
   ReplicaServerName: psText,
@@ -130,10 +148,11 @@ export const MeasureRowSchema = z.object({
   ReplicationErrors: psCount,
   SuccessfulReplicationCount: psCount,
   MissedReplicationCount: psCount,
-  MonitoringStartTime: psRequiredDate,
-  MonitoringEndTime: psRequiredDate,
+  // Null until the host has statistics for the VM (DOMAIN.md, "What real hosts do").
+  MonitoringStartTime: psDate,
+  MonitoringEndTime: psDate,
   ReplicationHealthDetails: psStrings,
-  LastReplicationType: psEnum(REPLICATION_TYPE).nullable().optional().transform((v) => v ?? 'None'),
+  LastReplicationType: psEnum(REPLICATION_TYPE, { fallback: 'None', label: 'Last replication type' }).nullable().optional().transform((v) => v ?? 'None'),
 }).transform((row): VMReplicationMeasure => {
   const { ReplicationRelationshipType, ...rest } = row;
   return { ...rest, RelationshipType: ReplicationRelationshipType };
@@ -200,8 +219,8 @@ export const ReplicationAnswerSchema = z.object({
   vms: psList(z.object({
     Name: z.string(),
     VMId: z.string().transform((v) => v.toLowerCase()),
-    State: psEnum(VM_STATE),
-    Heartbeat: psEnum(HEARTBEAT_STATUS).nullable().transform((v) => v ?? 'Unknown'),
+    State: vmState,
+    Heartbeat: heartbeat,
     CPUUsage: psNumber.nullable().optional(),
     MemoryAssigned: psNumber.nullable().optional(),
     OperationalStatus: operationalStatus.optional().transform((v) => v ?? 'Ok'),

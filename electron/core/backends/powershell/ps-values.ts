@@ -9,11 +9,26 @@ import { z } from 'zod';
 type Table = Readonly<Record<number, string>>;
 
 /**
- * An enum as its name: accepts the integer, the name (any case), a numeric string, or {value}.
- * Each helper is one transform over unknown rather than a z.union: a refresh parses thousands of
- * these and unions cost several times more.
+ * Where lenient readers report what they could not read exactly (an enum value nobody knows): the
+ * caller of a parse collects them and tells the operator, while the answer itself is kept. Parsing is
+ * synchronous, so one sink at a time is enough.
  */
-export function psEnum<T extends Table>(table: T) {
+let warningSink: string[] | null = null;
+export function withValueWarnings<T>(sink: string[], read: () => T): T {
+  const previous = warningSink;
+  warningSink = sink;
+  try { return read(); } finally { warningSink = previous; }
+}
+export function warnValue(message: string): void { warningSink?.push(message); }
+
+/**
+ * An enum as its name: accepts the name (any case, what the scripts emit), the integer or a numeric
+ * string (older payloads, 5.1), or {value}. Each helper is one transform over unknown rather than a
+ * z.union: a refresh parses thousands of these and unions cost several times more.
+ * With `fallback`, a value the table lacks reads as the fallback and leaves a warning (a new Windows
+ * may add values: one VM in a state nobody listed must not reject a host's whole answer).
+ */
+export function psEnum<T extends Table>(table: T, lenient?: { fallback: T[keyof T]; label: string }) {
   const byName = new Map(Object.values(table).map((name) => [name.toLowerCase(), name]));
   const known = () => Object.entries(table).map(([k, v]) => `${v}=${k}`).join(', ');
   return z.unknown().transform((raw, ctx): T[keyof T] => {
@@ -22,6 +37,10 @@ export function psEnum<T extends Table>(table: T) {
     if (typeof value === 'number') name = table[value];
     else if (typeof value === 'string') name = /^-?\d+$/.test(value) ? table[Number(value)] : byName.get(value.trim().toLowerCase());
     if (name === undefined) {
+      if (lenient && (typeof value === 'number' || typeof value === 'string')) {
+        warnValue(`${lenient.label} ${JSON.stringify(value)} is not a value Standby knows; shown as ${lenient.fallback}.`);
+        return lenient.fallback;
+      }
       ctx.addIssue({ code: 'custom', message: `Unknown value ${JSON.stringify(value)}; known: ${known()}` });
       return z.NEVER;
     }
@@ -97,10 +116,20 @@ export const psText = z.unknown().transform((raw, ctx): string => {
   return z.NEVER;
 });
 
-/** 5.1 writes string[] holding one item as a plain string, and none as null. */
+/** The record separator the scripts join lists with (host-preamble.ps1, Join-StandbyList). */
+export const LIST_SEPARATOR = '\u001e';
+
+/**
+ * A list of strings in every form it arrives in: one string joined with LIST_SEPARATOR (what the
+ * scripts emit, the same on 5.1 and 7), an array (7), 5.1's {"value":[...],"Count":n} wrapper of an
+ * array-valued calculated property (PowerShell issue #3163), a lone string (5.1's one-item string[]),
+ * or null for none.
+ */
 export const psStrings = z.unknown().transform((raw, ctx): string[] => {
-  if (raw === undefined || raw === null) return [];
-  const list = Array.isArray(raw) ? raw : [raw];
+  if (raw === undefined || raw === null || raw === '') return [];
+  if (typeof raw === 'string') return raw.split(LIST_SEPARATOR).filter((s) => s !== '');
+  const wrapped = typeof raw === 'object' && !Array.isArray(raw) && Array.isArray((raw as { value?: unknown }).value) && 'Count' in raw;
+  const list = Array.isArray(raw) ? raw : wrapped ? (raw as unknown as { value: unknown[] }).value : [raw];
   if (list.every((v) => typeof v === 'string')) return list as string[];
   ctx.addIssue({ code: 'custom', message: 'Not a list of strings.' });
   return z.NEVER;

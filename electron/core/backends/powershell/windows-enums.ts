@@ -15,14 +15,30 @@ export const REPLICATION_RELATIONSHIP_TYPE = { 0: 'Simple', 1: 'Extended' } as c
 
 export const REPLICATION_TYPE = { 0: 'None', 1: 'Regular', 2: 'ApplicationConsistent', 3: 'Planned' } as const;
 
-/** VMOperationalStatus values the console cares about; anything else reads as Ok. */
+/** VMOperationalStatus values the console cares about; anything else (or a name) reads as itself, then as Ok. */
 export const VM_OPERATIONAL_STATUS = { 2: 'Ok', 3: 'Degraded', 32774: 'MigratingVirtualMachine' } as const;
 
-/** Microsoft.HyperV.PowerShell.SnapshotType (unverified beyond the names the cmdlet accepts). */
 /** Microsoft.HyperV.PowerShell.VMSwitchType. */
 export const SWITCH_TYPE = { 0: 'Private', 1: 'Internal', 2: 'External' } as const;
 
-export const SNAPSHOT_TYPE = { 0: 'Standard', 1: 'Recovery', 2: 'Planned', 3: 'Missing', 4: 'Replica', 5: 'AppConsistentReplica', 6: 'SyncedReplica' } as const;
+/**
+ * Microsoft.HyperV.PowerShell.SnapshotType, from the module's own type definitions (DOMAIN.md's table;
+ * the values 3 and 4 do not exist). The scripts emit names; the numbers serve older payloads.
+ */
+export const SNAPSHOT_TYPE = { 0: 'Standard', 1: 'Recovery', 2: 'Planned', 5: 'Missing', 6: 'Replica', 7: 'AppConsistentReplica', 8: 'SyncedReplica' } as const;
+
+/**
+ * Every VMState Windows has (DOMAIN.md; Windows Server 2016 numbers some differently, which is why the
+ * scripts emit names). The model keeps the first thirteen; the rest read as Other with a warning.
+ */
+export const VM_STATE_WINDOWS = {
+  1: 'Other', 2: 'Running', 3: 'Off', 4: 'Stopping', 6: 'Saved', 9: 'Paused', 10: 'Starting', 11: 'Reset',
+  32773: 'Saving', 32776: 'Pausing', 32777: 'Resuming', 32779: 'FastSaved', 32780: 'FastSaving',
+  32781: 'ForceShutdown', 32782: 'ForceReboot', 32783: 'Hibernated', 32784: 'ComponentServicing',
+  32785: 'RunningCritical', 32786: 'OffCritical', 32787: 'StoppingCritical', 32788: 'SavedCritical',
+  32789: 'PausedCritical', 32790: 'StartingCritical', 32791: 'ResetCritical', 32792: 'SavingCritical',
+  32793: 'PausingCritical', 32794: 'ResumingCritical', 32795: 'FastSavedCritical', 32796: 'FastSavingCritical',
+} as const;
 
 /** CIM_ConcreteJob.JobState as Msvm_MigrationJob reports it, folded into the port's four states. */
 export const MIGRATION_JOB_STATE = {

@@ -1,4 +1,4 @@
 # Get-ClusterGroup of the cluster this host belongs to.
 # Body only: session.ps1 runs it on a Hyper-V host inside host-preamble.ps1 and the error envelope; $in is its decoded argument.
-$data = @(Get-ClusterGroup | Select-Object 'Name', @{ n = "Cluster"; e = { [string]$_.Cluster } }, @{ n = "OwnerNode"; e = { [string]$_.OwnerNode } }, 'State', 'Priority', 'GroupType')
+$data = @(Get-ClusterGroup | Select-Object $StandbyClusterGroupSelect)
 ConvertTo-StandbyAnswer $data -Depth 4

@@ -1,6 +1,6 @@
 # Get-VMReplication of one VM on this host (simple and extended relationships).
 # Body only: session.ps1 runs it on a Hyper-V host inside host-preamble.ps1 and the error envelope; $in is its decoded argument.
 $name = [string]$in.vmName
-$data = @(Get-VMReplication -VMName $name | Select-Object 'VMName', @{ n = "VMId"; e = { [string]$_.VMId } }, 'ComputerName', 'ReplicationMode', 'ReplicationRelationshipType', 'ReplicationState', 'ReplicationHealth', 'ReplicationFrequencySec', 'PrimaryServerName', 'ReplicaServerName', 'CurrentReplicaServerName', @{ n = "LastReplicationTime"; e = { Format-StandbyDate $_.LastReplicationTime } }, 'RecoveryHistory', 'VSSSnapshotFrequencyHour')
-$data += @(Get-VMReplication -VMName $name -ReplicationRelationshipType Extended -ErrorAction SilentlyContinue | Select-Object 'VMName', @{ n = "VMId"; e = { [string]$_.VMId } }, 'ComputerName', 'ReplicationMode', 'ReplicationRelationshipType', 'ReplicationState', 'ReplicationHealth', 'ReplicationFrequencySec', 'PrimaryServerName', 'ReplicaServerName', 'CurrentReplicaServerName', @{ n = "LastReplicationTime"; e = { Format-StandbyDate $_.LastReplicationTime } }, 'RecoveryHistory', 'VSSSnapshotFrequencyHour')
+$data = @(Get-VMReplication -VMName $name | Select-Object ($StandbyReplicationSelect + @('RecoveryHistory', 'VSSSnapshotFrequencyHour')))
+$data += @(Get-VMReplication -VMName $name -ReplicationRelationshipType Extended -ErrorAction SilentlyContinue | Select-Object ($StandbyReplicationSelect + @('RecoveryHistory', 'VSSSnapshotFrequencyHour')))
 ConvertTo-StandbyAnswer $data -Depth 5

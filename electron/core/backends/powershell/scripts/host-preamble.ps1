@@ -17,10 +17,59 @@ function ConvertFrom-StandbyArgument([string]$Encoded) {
     $json | ConvertFrom-Json @options
 }
 
+# Hyper-V hands over local wall-clock times (Kind Unspecified or Local): ToString('o') of those has no
+# offset, and the console would read them in its own time zone. In UTC they carry their "Z".
 function Format-StandbyDate($Value) {
     if ($null -eq $Value) { return $null }
-    ([datetime]$Value).ToString('o')
+    ([datetime]$Value).ToUniversalTime().ToString('o')
 }
+
+# Enums leave as their names: ConvertTo-Json writes an enum as its integer on 5.1 and 7 alike, and
+# integers differ between Windows versions (DOMAIN.md); an object deserialized through remoting may
+# hold the name already. Null stays null.
+function ConvertTo-StandbyName($Value) {
+    if ($null -eq $Value) { return $null }
+    [string]$Value
+}
+
+# A list leaves as one string joined with the record separator (U+001E, never in a name or message):
+# Windows PowerShell 5.1 writes an array-valued calculated property as {"value":[...],"Count":n}
+# (PowerShell issue #3163) and 7 as an array; a string reads the same on both.
+function Join-StandbyList($Items) {
+    (@($Items) | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ }) -join [string][char]30
+}
+
+# The rows the scripts select, once. Property names are the cmdlets' own.
+$StandbyVmSelect = @(
+    'Name', @{ n = 'VMId'; e = { [string]$_.VMId } }, 'ComputerName',
+    @{ n = 'State'; e = { ConvertTo-StandbyName $_.State } }, @{ n = 'Heartbeat'; e = { ConvertTo-StandbyName $_.Heartbeat } },
+    'ProcessorCount', 'MemoryStartup', 'MemoryAssigned', 'CPUUsage', @{ n = 'OperationalStatus'; e = { Join-StandbyList $_.OperationalStatus } },
+    @{ n = 'ReplicationMode'; e = { ConvertTo-StandbyName $_.ReplicationMode } }, @{ n = 'ReplicationState'; e = { ConvertTo-StandbyName $_.ReplicationState } },
+    @{ n = 'ReplicationHealth'; e = { ConvertTo-StandbyName $_.ReplicationHealth } }, 'Notes', @{ n = 'UptimeSec'; e = { [int64]$_.Uptime.TotalSeconds } }
+)
+$StandbyReplicationSelect = @(
+    'VMName', @{ n = 'VMId'; e = { [string]$_.VMId } }, 'ComputerName',
+    @{ n = 'ReplicationMode'; e = { ConvertTo-StandbyName $_.ReplicationMode } }, @{ n = 'ReplicationRelationshipType'; e = { ConvertTo-StandbyName $_.ReplicationRelationshipType } },
+    @{ n = 'ReplicationState'; e = { ConvertTo-StandbyName $_.ReplicationState } }, @{ n = 'ReplicationHealth'; e = { ConvertTo-StandbyName $_.ReplicationHealth } },
+    'ReplicationFrequencySec', 'PrimaryServerName', 'ReplicaServerName', 'CurrentReplicaServerName',
+    @{ n = 'LastReplicationTime'; e = { Format-StandbyDate $_.LastReplicationTime } }
+)
+$StandbyMeasureSelect = $StandbyReplicationSelect + @(
+    'PendingReplicationSize', 'AverageReplicationSize', 'MaximumReplicationSize', 'AverageReplicationLatency',
+    'ReplicationErrors', 'SuccessfulReplicationCount', 'MissedReplicationCount',
+    @{ n = 'MonitoringStartTime'; e = { Format-StandbyDate $_.MonitoringStartTime } }, @{ n = 'MonitoringEndTime'; e = { Format-StandbyDate $_.MonitoringEndTime } },
+    @{ n = 'ReplicationHealthDetails'; e = { Join-StandbyList $_.ReplicationHealthDetails } }, @{ n = 'LastReplicationType'; e = { ConvertTo-StandbyName $_.LastReplicationType } }
+)
+$StandbyHostSelect = @(
+    @{ n = 'Name'; e = { $env:COMPUTERNAME } }, 'LogicalProcessorCount', 'MemoryCapacity', 'MaximumVirtualMachineMigrations', 'MaximumStorageMigrations',
+    'VirtualMachineMigrationEnabled', @{ n = 'VirtualMachineMigrationPerformanceOption'; e = { ConvertTo-StandbyName $_.VirtualMachineMigrationPerformanceOption } }
+)
+$StandbyClusterNodeSelect = @('Name', @{ n = 'Cluster'; e = { [string]$_.Cluster } }, @{ n = 'State'; e = { ConvertTo-StandbyName $_.State } }, @{ n = 'DrainStatus'; e = { ConvertTo-StandbyName $_.DrainStatus } })
+# Priority is a number (UInt32: 3000 High, 2000 Medium, 1000 Low, 0 NoAutoStart), not an enum.
+$StandbyClusterGroupSelect = @(
+    'Name', @{ n = 'Cluster'; e = { [string]$_.Cluster } }, @{ n = 'OwnerNode'; e = { [string]$_.OwnerNode } },
+    @{ n = 'State'; e = { ConvertTo-StandbyName $_.State } }, 'Priority', @{ n = 'GroupType'; e = { ConvertTo-StandbyName $_.GroupType } }
+)
 
 # The answer of a body: one compressed JSON text, {"ok":true,"data":...}.
 function ConvertTo-StandbyAnswer($Data, [int]$Depth = 4) {

@@ -4,5 +4,5 @@ $options = @{}
 if ($null -ne $in.maximumVirtualMachineMigrations) { $options['MaximumVirtualMachineMigrations'] = [int]$in.maximumVirtualMachineMigrations }
 if ($in.virtualMachineMigrationPerformanceOption) { $options['VirtualMachineMigrationPerformanceOption'] = [string]$in.virtualMachineMigrationPerformanceOption }
 Set-VMHost @options -Confirm:$false
-$data = Get-VMHost | Select-Object @{ n = "Name"; e = { $env:COMPUTERNAME } }, 'LogicalProcessorCount', 'MemoryCapacity', 'MaximumVirtualMachineMigrations', 'MaximumStorageMigrations', 'VirtualMachineMigrationEnabled', 'VirtualMachineMigrationPerformanceOption'
+$data = Get-VMHost | Select-Object $StandbyHostSelect
 ConvertTo-StandbyAnswer $data -Depth 4

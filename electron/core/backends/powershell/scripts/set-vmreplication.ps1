@@ -4,6 +4,6 @@ $name = [string]$in.vmName
 # On the primary host this changes primary->replica; on the replica host, replica->extended
 # replica. Hyper-V itself refuses frequencies a relationship does not support (30 s extended).
 Set-VMReplication -VMName $name -ReplicationFrequencySec ([int]$in.replicationFrequencySec) -Confirm:$false
-$data = @(Get-VMReplication -VMName $name | Select-Object 'VMName', @{ n = "VMId"; e = { [string]$_.VMId } }, 'ComputerName', 'ReplicationMode', 'ReplicationRelationshipType', 'ReplicationState', 'ReplicationHealth', 'ReplicationFrequencySec', 'PrimaryServerName', 'ReplicaServerName', 'CurrentReplicaServerName', @{ n = "LastReplicationTime"; e = { Format-StandbyDate $_.LastReplicationTime } }, 'RecoveryHistory', 'VSSSnapshotFrequencyHour')
-$data += @(Get-VMReplication -VMName $name -ReplicationRelationshipType Extended -ErrorAction SilentlyContinue | Select-Object 'VMName', @{ n = "VMId"; e = { [string]$_.VMId } }, 'ComputerName', 'ReplicationMode', 'ReplicationRelationshipType', 'ReplicationState', 'ReplicationHealth', 'ReplicationFrequencySec', 'PrimaryServerName', 'ReplicaServerName', 'CurrentReplicaServerName', @{ n = "LastReplicationTime"; e = { Format-StandbyDate $_.LastReplicationTime } }, 'RecoveryHistory', 'VSSSnapshotFrequencyHour')
+$data = @(Get-VMReplication -VMName $name | Select-Object ($StandbyReplicationSelect + @('RecoveryHistory', 'VSSSnapshotFrequencyHour')))
+$data += @(Get-VMReplication -VMName $name -ReplicationRelationshipType Extended -ErrorAction SilentlyContinue | Select-Object ($StandbyReplicationSelect + @('RecoveryHistory', 'VSSSnapshotFrequencyHour')))
 ConvertTo-StandbyAnswer $data -Depth 5

@@ -11,5 +11,5 @@ if ($in.prepare -eq $true) {
 } else {
     Start-VMFailover -VMName $name -Confirm:$false
 }
-$data = @(Get-VM -Name $name | Select-Object 'Name', @{ n = "VMId"; e = { [string]$_.VMId } }, 'ComputerName', 'State', 'Heartbeat', 'ProcessorCount', 'MemoryStartup', 'MemoryAssigned', 'CPUUsage', @{ n = "OperationalStatus"; e = { @($_.OperationalStatus | ForEach-Object { [int]$_ }) } }, 'ReplicationMode', 'ReplicationState', 'ReplicationHealth', 'Notes', @{ n = "UptimeSec"; e = { [int64]$_.Uptime.TotalSeconds } })
+$data = @(Get-VM -Name $name | Select-Object $StandbyVmSelect)
 ConvertTo-StandbyAnswer $data -Depth 4

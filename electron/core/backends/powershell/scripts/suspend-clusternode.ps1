@@ -4,5 +4,5 @@ $options = @{ Name = [string]$in.node }
 if ($in.drain -eq $true) { $options['Drain'] = $true }
 if ($in.wait -eq $true) { $options['Wait'] = $true }
 $null = Suspend-ClusterNode @options -Confirm:$false
-$data = Get-ClusterNode -Name ([string]$in.node) | Select-Object 'Name', @{ n = "Cluster"; e = { [string]$_.Cluster } }, 'State', 'DrainStatus'
+$data = Get-ClusterNode -Name ([string]$in.node) | Select-Object $StandbyClusterNodeSelect
 ConvertTo-StandbyAnswer $data -Depth 4

@@ -38,9 +38,6 @@ export interface DoubleEstate {
   recoveryPoints(host: HostInventory, vmName: string): VMRecoverySnapshot[];
 }
 
-/** 5.1's ConvertTo-Json writes enums as their integers. */
-const SWITCH_CODE = { Private: 0, Internal: 1, External: 2 } as const;
-
 /** Matches the next line for this operation (and, if given, routed to this cluster, for this VM). */
 type FaultMatch = { operation?: string; cluster?: string; vmName?: string };
 export type DoubleFault =
@@ -65,6 +62,8 @@ export class DoubleHub {
   readonly lines: string[] = [];
   /** Told of every change before it is applied on a host: what reached the hosts, whatever the caller heard. */
   onAttempt: ((change: Applied) => void) | null = null;
+  /** Rewrites a host's answer before it is sent (a value a newer Windows would write, say). */
+  rewrite: ((operation: RemoteOperation, output: string) => string) | null = null;
   /** Told whenever blockedLines() changes, so a driver waits for that instead of polling. */
   onBlockedChange: (() => void) | null = null;
   private readonly blockedByShell = new Map<string, number>();
@@ -262,7 +261,8 @@ export class DoubleHub {
         failures.push({ computerName: name, id: 'NoOpenSession', category: 'ConnectionError', message: 'No open session to this node.' });
         continue;
       }
-      results.push({ computerName: host.name, output: await this.onHost(shellId, operation, host, args) });
+      const output = await this.onHost(shellId, operation, host, args);
+      results.push({ computerName: host.name, output: this.rewrite ? this.rewrite(operation, output) : output });
     }
     return sessionAnswer(results, failures);
   }
@@ -299,7 +299,7 @@ export class DoubleHub {
         }
         case 'get-vmreplication': case 'set-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => replicationRow(f, vm, host, r))); }
         case 'measure-vmreplication': { const vm = named(); return remoteOk([vm.replication, vm.extendedReplication].filter((r) => r !== null).map((r) => measureRow(f, vm, host, r, estate.now))); }
-        case 'get-vmswitch': return remoteOk(hostSwitches(estate.sites.find((s) => s.id === host.siteId)?.role === 'dr').map((sw) => ({ Name: sw.Name, SwitchType: f === '5.1' ? SWITCH_CODE[sw.SwitchType] : sw.SwitchType })));
+        case 'get-vmswitch': return remoteOk(hostSwitches(estate.sites.find((s) => s.id === host.siteId)?.role === 'dr').map((sw) => ({ Name: sw.Name, SwitchType: sw.SwitchType })));
         case 'get-vmnetworkadapter': { const vm = named(); return remoteOk([{ VMName: vm.name, Name: 'Network Adapter', TestReplicaSwitchName: testSwitchOf(vm.name) ?? '' }]); }
         case 'get-vmsnapshot': {
           const wanted = typeof args.snapshotType === 'string' ? args.snapshotType : null;

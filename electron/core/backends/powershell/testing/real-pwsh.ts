@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 
 /**
  * A real PowerShell for tests that must prove PowerShell text parses and runs (issue 11): the
@@ -10,14 +10,19 @@ import { join } from 'node:path';
  * these tests with `PWSH_MISSING` as the reason, never passes them silently.
  */
 
+/** Found on PATH without starting it: a PowerShell start costs seconds on a shared machine. */
 function locate(): string | null {
-  const candidates = [process.env.STANDBY_PWSH, 'pwsh', join(process.env.HOME ?? '', '.dotnet', 'tools', 'pwsh')].filter((c): c is string => Boolean(c));
-  for (const candidate of candidates) {
-    const probe = spawnSync(candidate, ['-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.Major'], { encoding: 'utf8', timeout: 60_000 });
-    if (probe.status === 0 && /^\d+/.test(probe.stdout.trim())) return candidate;
+  if (process.env.STANDBY_PWSH) return existsSync(process.env.STANDBY_PWSH) ? process.env.STANDBY_PWSH : null;
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), join(homedir(), '.dotnet', 'tools')];
+  for (const dir of dirs) {
+    const candidate = join(dir, process.platform === 'win32' ? 'pwsh.exe' : 'pwsh');
+    if (dir && existsSync(candidate)) return candidate;
   }
   return null;
 }
+
+/** How long a test hook may wait for one pwsh run (start, load session.ps1, run): generous, CPUs are shared. */
+export const PWSH_TIMEOUT_MS = 120_000;
 
 export const PWSH: string | null = locate();
 export const PWSH_MISSING = 'pwsh (PowerShell 7) is not installed: `dotnet tool install --global PowerShell --version 7.6.10` (CI installs it and runs these tests)';
@@ -25,14 +30,14 @@ export const PWSH_MISSING = 'pwsh (PowerShell 7) is not installed: `dotnet tool 
 export interface PwshRun { stdout: string; stderr: string; status: number | null }
 
 /** Runs one script file in a fresh `pwsh -NoProfile -NonInteractive`. */
-export function runPwsh(script: string, timeoutMs = 60_000): PwshRun {
+export function runPwsh(script: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): PwshRun {
   if (!PWSH) throw new Error(PWSH_MISSING);
   const dir = mkdtempSync(join(tmpdir(), 'standby-pwsh-'));
   try {
     const file = join(dir, 'test.ps1');
     // A BOM so that any non-ASCII text in the test script reads as UTF-8.
     writeFileSync(file, `\uFEFF${script}`, 'utf8');
-    const result = spawnSync(PWSH, ['-NoProfile', '-NonInteractive', '-File', file], { encoding: 'utf8', timeout: timeoutMs });
+    const result = spawnSync(PWSH, ['-NoProfile', '-NonInteractive', '-File', file], { encoding: 'utf8', timeout: options.timeoutMs ?? PWSH_TIMEOUT_MS, env: { ...process.env, ...options.env } });
     return { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status };
   } finally {
     rmSync(dir, { recursive: true, force: true });

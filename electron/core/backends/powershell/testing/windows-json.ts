@@ -7,10 +7,15 @@ import type { HostInventory } from '../../../estate/host-usage.ts';
 import { REPLICATION_RELATIONSHIP_TYPE, SNAPSHOT_TYPE } from '../windows-enums.ts';
 
 /**
- * Writes the lab estate the way the scripts' ConvertTo-Json would on a host: property names of the
- * cmdlets, enums as integers (5.1) or names (7, or objects deserialized through remoting), dates as
- * ToString('o') with the host's offset, TimeSpans as objects, and 5.1's habit of writing a one-item
- * string[] as a plain string. Used by the double, the fixtures and the bench.
+ * Writes the lab estate the way the scripts' ConvertTo-Json does on a host, as the scripts are now
+ * (host-preamble.ps1): property names of the cmdlets; every enum as its name, because the scripts
+ * cast them ([string]) — ConvertTo-Json would write integers on 5.1 and 7 alike (DOMAIN.md, "What
+ * ConvertTo-Json really produces"); lists joined with U+001E into one string, because 5.1 wraps an
+ * array-valued calculated property as {"value":[...],"Count":n} (PowerShell issue #3163); dates as
+ * ToUniversalTime().ToString('o'), with their "Z" (a local DateTime without offset is read in the
+ * console's zone otherwise); null monitoring times without statistics (Measure-VMReplication docs);
+ * TimeSpans as objects. 5.1 still wraps a whole row list held in a hashtable as {value, Count}.
+ * Used by the double and the bench.
  */
 export type PsFlavor = '5.1' | '7';
 
@@ -28,15 +33,24 @@ const PRIORITY_INT = inverse(GROUP_PRIORITY);
 const RELATIONSHIP_INT = inverse(REPLICATION_RELATIONSHIP_TYPE);
 const SNAPSHOT_INT = inverse(SNAPSHOT_TYPE);
 
-export function enumValue(flavor: PsFlavor, table: Map<string, number>, name: string): number | string {
-  return flavor === '5.1' ? table.get(name)! : name;
+/** The scripts emit names on both flavors; `table` only proves the name is one Windows has. */
+export function enumValue(_flavor: PsFlavor, table: Map<string, number>, name: string): string {
+  if (!table.has(name)) throw new Error(`Not a value Windows has: ${name}`);
+  return name;
 }
 
-/** ToString('o') of a local DateTime on a host one hour east of UTC, as a hospital in Europe would be. */
+/** Join-StandbyList of host-preamble.ps1. */
+export const joinList = (items: readonly string[]) => items.join('\u001e');
+
+/** ToUniversalTime().ToString('o'), as Format-StandbyDate writes every date: 7 fraction digits and Z. */
 export function isoDate(ms: number | null): string | null {
   if (ms === null) return null;
-  const local = new Date(ms + 3_600_000).toISOString().replace('Z', '');
-  return `${local}0000+01:00`;
+  return new Date(ms).toISOString().replace('Z', '0000Z');
+}
+
+/** 5.1 writes an array held in a hashtable value as {value, Count} (PowerShell issue #3163). */
+function rows<T>(flavor: PsFlavor, list: T[]): T[] | { value: T[]; Count: number } {
+  return flavor === '5.1' && list.length > 0 ? { value: list, Count: list.length } : list;
 }
 
 export function timeSpan(seconds: number | null): Record<string, number> | null {
@@ -67,7 +81,7 @@ export function vmRow(flavor: PsFlavor, vm: Vm, host: HostInventory, migrating: 
     MemoryStartup: vm.memoryBytes,
     MemoryAssigned: vm.state === 'Running' ? vm.memoryBytes : 0,
     CPUUsage: Math.round(vm.cpuUsagePct),
-    OperationalStatus: migrating ? [32774, 2] : [2],
+    OperationalStatus: joinList(migrating ? ['MigratingVirtualMachine', 'Ok'] : ['Ok']),
     ReplicationMode: enumValue(flavor, MODE_INT, rep?.mode ?? 'None'),
     ReplicationState: enumValue(flavor, STATE_INT, rep?.state ?? 'Disabled'),
     ReplicationHealth: enumValue(flavor, HEALTH_INT, rep?.health ?? 'NotApplicable'),
@@ -89,7 +103,7 @@ export function replicationRow(flavor: PsFlavor, vm: Vm, host: HostInventory, re
     PrimaryServerName: rep.primaryServer,
     ReplicaServerName: rep.replicaServer,
     CurrentReplicaServerName: rep.replicaServer,
-    LastReplicationTime: isoDate(rep.lastReplicationTime) ?? '0001-01-01T00:00:00.0000000',
+    LastReplicationTime: isoDate(rep.lastReplicationTime) ?? '0001-01-01T00:00:00.0000000Z',
     RecoveryHistory: rep.additionalRecoveryPoints,
     VSSSnapshotFrequencyHour: rep.appConsistentIntervalHours,
   };
@@ -109,12 +123,11 @@ export function measureRow(flavor: PsFlavor, vm: Vm, host: HostInventory, rep: R
     ReplicationErrors: rep.health === 'Critical' ? 3 : 0,
     SuccessfulReplicationCount: cycles - missed,
     MissedReplicationCount: missed,
-    MonitoringStartTime: isoDate(now - 3_600_000),
-    MonitoringEndTime: isoDate(now),
-    // A calculated property's @(...) is unrolled by Select-Object: none is null (PowerShell 7 and 5.1,
-    // as real pwsh + the cmdlet emulation show, double-pinned.test.ts), one item is the item on 5.1.
-    ReplicationHealthDetails: details.length === 0 ? null : flavor === '5.1' && details.length === 1 ? details[0] : details,
-    LastReplicationType: rep.lastReplicationTime === null ? 0 : 1,
+    // No statistics before the first replication: Windows leaves the monitoring window null.
+    MonitoringStartTime: rep.lastReplicationTime === null ? null : isoDate(now - 3_600_000),
+    MonitoringEndTime: rep.lastReplicationTime === null ? null : isoDate(now),
+    ReplicationHealthDetails: joinList(details),
+    LastReplicationType: rep.lastReplicationTime === null ? 'None' : 'Regular',
   };
 }
 
@@ -140,7 +153,7 @@ export function clusterNodeRow(flavor: PsFlavor, host: HostInventory, cluster: C
     Name: host.name,
     Cluster: cluster.name,
     State: enumValue(flavor, NODE_INT, host.state),
-    DrainStatus: flavor === '5.1' ? (draining ? 1 : 0) : draining ? 'InProgress' : 'NotInitiated',
+    DrainStatus: draining ? 'InProgress' : 'NotInitiated',
   };
 }
 
@@ -151,13 +164,13 @@ export function vmGroupRow(flavor: PsFlavor, vm: Vm, host: HostInventory, cluste
     Name: vm.name,
     Cluster: cluster.name,
     OwnerNode: host.name,
-    State: flavor === '5.1' ? (vm.state === 'Running' ? 0 : 1) : vm.state === 'Running' ? 'Online' : 'Offline',
-    Priority: flavor === '5.1' ? PRIORITY_INT.get(vm.priority)! : vm.priority,
-    GroupType: flavor === '5.1' ? 111 : 'VirtualMachine',
-    // A one-item list is written as the bare string by 5.1's ConvertTo-Json of a pipeline; keep arrays here.
-    AntiAffinityClassNames: vm.antiAffinity ?? [],
-    PreferredOwners: (vm.preferredOwners ?? []).map(nameOf),
-    PossibleOwners: (vm.possibleOwners ?? nodes.map((h) => h.id)).map(nameOf),
+    State: vm.state === 'Running' ? 'Online' : 'Offline',
+    // Priority is a UInt32, not an enum: the scripts pass it through as a number.
+    Priority: PRIORITY_INT.get(vm.priority)!,
+    GroupType: 'VirtualMachine',
+    AntiAffinityClassNames: joinList(vm.antiAffinity ?? []),
+    PreferredOwners: joinList((vm.preferredOwners ?? []).map(nameOf)),
+    PossibleOwners: joinList((vm.possibleOwners ?? nodes.map((h) => h.id)).map(nameOf)),
   };
 }
 
@@ -166,9 +179,9 @@ export function brokerGroupRow(flavor: PsFlavor, cluster: Cluster, owner: HostIn
     Name: cluster.replicaBroker!,
     Cluster: cluster.name,
     OwnerNode: owner.name,
-    State: flavor === '5.1' ? 0 : 'Online',
-    Priority: flavor === '5.1' ? 2000 : 'Medium',
-    GroupType: flavor === '5.1' ? 115 : 'VMReplicaBroker',
+    State: 'Online',
+    Priority: 2000,
+    GroupType: 'VMReplicaBroker',
   };
 }
 
@@ -182,7 +195,7 @@ export function inventoryAnswer(flavor: PsFlavor, estate: { clusters: Cluster[];
   if (cluster.replicaBroker && clusterHosts.find((h) => h.state === 'Up')?.id === host.id) groups.push(brokerGroupRow(flavor, cluster, host));
   return {
     host: hostRow(flavor, host),
-    vms: vms.map((vm) => vmRow(flavor, vm, host, migrating.has(vm.id))),
+    vms: rows(flavor, vms.map((vm) => vmRow(flavor, vm, host, migrating.has(vm.id)))),
     replication: relationships.map(({ vm, rep }) => replicationRow(flavor, vm, host, rep)),
     measures: relationships.map(({ vm, rep }) => measureRow(flavor, vm, host, rep, now)),
     clusterNodes: clusterHosts.map((h) => clusterNodeRow(flavor, h, cluster, false)),
