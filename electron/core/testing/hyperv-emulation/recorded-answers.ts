@@ -60,7 +60,9 @@ const byName = (a: Row, b: Row) => `${String(a.Name ?? a.VMName)}|${String(a.Rep
 /** An answer as the comparison sees it: the rows of each list, sorted, made comparable. */
 export function comparableAnswer(data: unknown): unknown {
   const answer = data as Record<string, unknown>;
-  const rows = (list: unknown) => (Array.isArray(list) ? list : list ? [list] : []).map((r) => comparableRow(r as Row)).sort(byName);
+  // Windows PowerShell 5.1 may wrap an array as {"value":[...],"Count":n} (PowerShell issue #3163): the same list.
+  const unwrap = (list: unknown) => (list && typeof list === 'object' && !Array.isArray(list) && Array.isArray((list as Row).value) && 'Count' in list ? (list as Row).value : list);
+  const rows = (raw: unknown) => { const list = unwrap(raw); return (Array.isArray(list) ? list : list ? [list] : []).map((r) => comparableRow(r as Row)).sort(byName); };
   return {
     host: answer.host ? comparableRow(answer.host as Row) : null,
     vms: rows(answer.vms),
