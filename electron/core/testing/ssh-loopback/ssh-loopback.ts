@@ -153,6 +153,10 @@ export async function startSshLoopback(options: SshLoopbackOptions): Promise<Ssh
   const startServer = async () => {
     const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     sshd = child;
+    // Its own process group (so stopServer reaches its connections too): it must not outlive the tests.
+    const reap = () => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ } };
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     // Ready when every address accepts a connection.
