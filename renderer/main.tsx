@@ -4,8 +4,8 @@ import './styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { chooseTransportForPage } from './transport/choose-transport.ts';
-import { createServices } from './app/services.ts';
-import { ServicesContext } from './app/services-context.tsx';
+import { createServices } from './platform/services.ts';
+import { ServicesContext } from './platform/services-context.tsx';
 import { App } from './app/app.tsx';
 
 const services = createServices(chooseTransportForPage());

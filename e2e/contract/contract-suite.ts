@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../shared/contract/client.ts';
-import type { ContractError } from '../../shared/contract/errors.ts';
+import { ContractError } from '../../shared/contract/errors.ts';
 import type { Transport } from '../../shared/contract/transport.ts';
 import { applyPatches } from '../../shared/model/apply-patches.ts';
 import type { PatchBatch } from '../../shared/model/estate.ts';
+import type { Core } from '../../electron/core/core.ts';
 
 export interface Harness {
   transport: Transport;
@@ -80,6 +81,37 @@ export function contractSuite(name: string, start: () => Promise<Harness>, expec
     it('refuses a channel that is not in the contract', async () => {
       const error = await rejection(harness.transport.request('estate.dropAllTables', {}));
       expect(error.code).toBe('unknown-channel');
+    });
+  });
+}
+
+/** A core whose handlers fail: one with a message for the operator, one with text that is nobody's business. */
+export function failingCore(): Core {
+  return {
+    handle: (channel) => Promise.reject(channel === 'alerts.list'
+      ? new ContractError('not-found', 'There is no alert list on this console.')
+      : new Error('ENOENT: no such file, open C:\\Users\\alice\\AppData\\Standby\\secrets.bin')),
+    subscribe: () => () => {},
+    dispose: async () => {},
+  };
+}
+
+/** The error policy, the same over every transport: ContractError messages pass, internal text does not. */
+export function errorPolicySuite(name: string, start: (core: Core) => Promise<Harness>): void {
+  describe(`error policy over ${name}`, () => {
+    let harness: Harness;
+    beforeAll(async () => { harness = await start(failingCore()); });
+    afterAll(async () => { await harness.close(); });
+
+    it('passes a ContractError through with its code and message', async () => {
+      const error = await rejection(harness.transport.request('alerts.list', {}));
+      expect(error).toMatchObject({ code: 'not-found', message: 'There is no alert list on this console.' });
+    });
+
+    it('answers any other failure inside a handler with a generic message, never its text', async () => {
+      const error = await rejection(harness.transport.request('settings.get', {}));
+      expect(error).toMatchObject({ code: 'internal', message: 'The console failed to handle this request; details are in its log.' });
+      expect(error.message).not.toMatch(/ENOENT|secrets/);
     });
   });
 }

@@ -1,10 +1,10 @@
 import type { IpcMain, IpcRenderer, WebContents } from 'electron';
-import { createCore } from '../../electron/core/core.ts';
+import { createCore, type Core } from '../../electron/core/core.ts';
 import { memoryPorts, memorySettings, silentLogger } from '../../electron/core/testing/memory-ports.ts';
 import { createIpcBridge } from '../../electron/main/ipc-bridge.ts';
 import { createPreloadBridge } from '../../electron/preload/preload-bridge.ts';
 import { createIpcTransport } from '../../renderer/transport/ipc-transport.ts';
-import { contractSuite } from './contract-suite.ts';
+import { contractSuite, errorPolicySuite } from './contract-suite.ts';
 
 const APP_URL = 'http://localhost:5173/';
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
@@ -49,8 +49,8 @@ function fakeIpcPair() {
   return { ipcMain, ipcRenderer, contents };
 }
 
-contractSuite('IPC (Electron preload bridge)', async () => {
-  const core = await createCore(memoryPorts({ settings: memorySettings({ theme: 'system', rtoTargetMinutes: 60, lab: { seed: 11, vmCount: 60 } }) }), { patchBatchMs: 50 });
+/** The real bridge, trusted for the fake window, and the real preload bridge and transport over it. */
+function overIpc(core: Core) {
   const { ipcMain, ipcRenderer, contents } = fakeIpcPair();
   const bridge = createIpcBridge({ ipcMain, core, logger: silentLogger(), actor: 'tester' });
   bridge.trust(contents, APP_URL);
@@ -59,4 +59,9 @@ contractSuite('IPC (Electron preload bridge)', async () => {
     transport,
     async close() { transport.close(); bridge.dispose(); await core.dispose(); },
   };
-});
+}
+
+contractSuite('IPC (Electron preload bridge)', async () =>
+  overIpc(await createCore(memoryPorts({ settings: memorySettings({ theme: 'system', rtoTargetMinutes: 60, lab: { seed: 11, vmCount: 60 } }) }), { patchBatchMs: 50 })));
+
+errorPolicySuite('IPC (Electron preload bridge)', async (core) => overIpc(core));

@@ -9,27 +9,31 @@ import { createCore, type Core } from '../../electron/core/core.ts';
 import { memoryPorts, memorySettings, silentLogger } from '../../electron/core/testing/memory-ports.ts';
 import { startServer, type RunningServer } from '../../electron/server/server.ts';
 import { createWebSocketTransport } from '../../renderer/transport/websocket-transport.ts';
-import { contractSuite } from './contract-suite.ts';
+import { contractSuite, errorPolicySuite } from './contract-suite.ts';
 
 const LAB = { theme: 'system', rtoTargetMinutes: 60, lab: { seed: 11, vmCount: 60 } };
 const tokens = { operator: 'operator-token', viewer: 'viewer-token' };
 
-async function serve(): Promise<{ core: Core; server: RunningServer }> {
+async function serve(given?: Core): Promise<{ core: Core; server: RunningServer }> {
   const staticDir = mkdtempSync(join(tmpdir(), 'standby-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
-  const core = await createCore(memoryPorts({ settings: memorySettings(LAB) }), { patchBatchMs: 50 });
+  const core = given ?? await createCore(memoryPorts({ settings: memorySettings(LAB) }), { patchBatchMs: 50 });
   const server = await startServer({ core, host: '127.0.0.1', port: 0, staticDir, tokens, logger: silentLogger() });
   return { core, server };
 }
 
-contractSuite('WebSocket (browser server)', async () => {
-  const { core, server } = await serve();
+async function overWebSocket(given?: Core) {
+  const { core, server } = await serve(given);
   const transport = createWebSocketTransport({ url: `ws://127.0.0.1:${server.port}/ws?token=${tokens.operator}` });
   return {
     transport,
     async close() { transport.close(); await server.close(); await core.dispose(); },
   };
-});
+}
+
+contractSuite('WebSocket (browser server)', () => overWebSocket());
+
+errorPolicySuite('WebSocket (browser server)', (core) => overWebSocket(core));
 
 describe('WebSocket-only behaviour', () => {
   let core: Core;

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../shared/contract/errors.ts';
@@ -50,6 +51,30 @@ describe('createCore', () => {
     expect((settings.stored as { theme: string }).theme).toBe('dark');
     expect(seen).toEqual(['dark']);
     await core.dispose();
+  });
+
+  it('fails a settings change the store cannot save, with a sentence, and keeps the old settings', async () => {
+    const settings = memorySettings();
+    const core = await createCore(memoryPorts({ settings }));
+    settings.write = () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); };
+    const failed = await rejection(core.handle('settings.update', { theme: 'dark' }, operator));
+    expect(failed.message).toMatch(/^Could not save the settings: the disk is full/);
+    expect(((await core.handle('settings.get', {}, operator)) as { theme: string }).theme).not.toBe('dark');
+    await core.dispose();
+  });
+
+  it('fails a settings change whose audit record cannot be saved, with a sentence, and announces nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'standby-test-'));
+    mkdirSync(join(dataDir, 'audit'));
+    symlinkSync('/dev/full', join(dataDir, 'audit', 'audit.jsonl')); // every write: ENOSPC
+    const core = await createCore(memoryPorts({ dataDir }));
+    const seen: unknown[] = [];
+    core.subscribe('settings.changed', (s) => seen.push(s.theme));
+    const failed = await rejection(core.handle('settings.update', { theme: 'dark' }, operator));
+    expect(failed).toBeInstanceOf(ContractError);
+    expect(failed.message).toMatch(/^Could not save the audit log: the disk is full/);
+    expect(seen).toEqual([]);
+    await core.dispose().catch(() => {});
   });
 
   it('keeps the valid part of damaged stored settings and says so', async () => {

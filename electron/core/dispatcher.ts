@@ -16,11 +16,20 @@ export type Handlers = {
 
 export type Dispatch = (channel: string, body: unknown, ctx: CallContext) => Promise<unknown>;
 
+export interface DispatchOptions {
+  /**
+   * Runs after every handler, before its answer leaves: makes what the handler journaled (its audit
+   * records) durable. When it throws, a request that succeeded fails with its error instead.
+   */
+  settle?: () => void;
+}
+
 /**
  * The one entrance to the core. Unknown channels, viewers calling operate channels and requests
  * that do not match the contract are refused here, before any handler sees them.
  */
-export function createDispatcher(handlers: Handlers): Dispatch {
+export function createDispatcher(handlers: Handlers, options: DispatchOptions = {}): Dispatch {
+  const settle = options.settle ?? (() => {});
   return async (channel, body, ctx) => {
     if (!isChannelName(channel)) {
       throw new ContractError('unknown-channel', `There is no channel named "${String(channel).slice(0, 200)}".`);
@@ -35,6 +44,14 @@ export function createDispatcher(handlers: Handlers): Dispatch {
       throw new ContractError('bad-request', `${channel}: ${message}`, where);
     }
     const handler = handlers[channel] as (request: unknown, ctx: CallContext) => unknown;
-    return await handler(parsed.data, ctx);
+    let result: unknown;
+    try {
+      result = await handler(parsed.data, ctx);
+    } catch (error) {
+      try { settle(); } catch { /* the request fails anyway; the records stay queued for the next flush */ }
+      throw error;
+    }
+    settle();
+    return result;
   };
 }

@@ -47,3 +47,17 @@ export const systemClock: ClockPort = {
     return { cancel: () => clearTimeout(handle) };
   },
 };
+
+/**
+ * Secrets in memory only. The server keeps them so: there is no OS keychain to protect them, and a
+ * password must never be written in plain text. Credentials are entered again after a restart.
+ * Tests and benchmarks use it too.
+ */
+export function memorySecrets(): SecretPort {
+  const values = new Map<string, string>();
+  return {
+    get: async (name) => values.get(name) ?? null,
+    set: async (name, value) => { values.set(name, value); },
+    delete: async (name) => { values.delete(name); },
+  };
+}

@@ -1,8 +1,8 @@
 import type { EventOf, StreamName } from '../../shared/contract/channels.ts';
 
-export type Unsubscribe = () => void;
+type Unsubscribe = () => void;
 
-export interface StreamHub {
+interface StreamHub {
   publish<S extends StreamName>(stream: S, event: EventOf<S>): void;
   subscribe<S extends StreamName>(stream: S, listener: (event: EventOf<S>) => void): Unsubscribe;
   listenerCount(stream: StreamName): number;

@@ -94,8 +94,16 @@ describe('IPC bridge', () => {
     await expect(handler(eventFrom(contents), { theme: 'pink' })).resolves.toEqual({
       ok: false, error: { code: 'bad-request', message: 'theme: Invalid option', where: 'theme' },
     });
-    core.handle.mockRejectedValueOnce(new TypeError('boom'));
-    await expect(handler(eventFrom(contents), {})).resolves.toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+  });
+
+  it('keeps internal error text inside the console: anything but a ContractError reaches the renderer as a generic message', async () => {
+    const { handlers, core, bridge, logger } = setup();
+    const contents = fakeContents(1);
+    bridge.trust(contents as never, APP_URL);
+    core.handle.mockRejectedValueOnce(new TypeError("Cannot read properties of undefined (reading 'vms') at C:\\Standby\\core.js"));
+    const result = await handlers.get(`${IPC_REQUEST_PREFIX}settings.get`)!(eventFrom(contents), {});
+    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'The console failed to handle this request; details are in its log.' } });
+    expect(logger.error).toHaveBeenCalled();
   });
 
   it('forwards stream events to a trusted window only, once per stream, until it unsubscribes', () => {

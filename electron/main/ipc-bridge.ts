@@ -1,11 +1,11 @@
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNEL_NAMES, isStreamName, toWire, type StreamName } from '../../shared/contract/channels.ts';
-import { ContractError } from '../../shared/contract/errors.ts';
+import { CHANNEL_NAMES } from '../../shared/contract/channels.ts';
 import {
   IPC_REQUEST_PREFIX, IPC_STREAM_PREFIX, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type BridgeResult,
 } from '../../shared/contract/transport.ts';
 import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
+import { openClientSession, type ClientSession } from '../core/request-envelope.ts';
 import { isSameOrigin } from './app-url.ts';
 
 export interface IpcBridgeOptions {
@@ -27,14 +27,15 @@ type Sender = Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>;
 interface TrustedContents {
   contents: WebContents;
   appUrl: string;
-  subscriptions: Map<StreamName, () => void>;
+  session: ClientSession;
 }
 
 /**
  * Connects the preload bridge to the core. Calls are accepted only from windows this app created,
  * from their main frame, while it shows the app's own page: a page that got navigated elsewhere or
  * an embedded frame gets `forbidden`, and the core never hears of it. The desktop user is the
- * operator of their own console, so every accepted call carries role operator.
+ * operator of their own console, so every trusted window is a session with role operator. What a
+ * request answers and which errors keep their text is the core's request envelope; this only frames.
  */
 export function createIpcBridge(options: IpcBridgeOptions): IpcBridge {
   const { ipcMain, core, logger, actor } = options;
@@ -56,39 +57,31 @@ export function createIpcBridge(options: IpcBridgeOptions): IpcBridge {
   };
 
   const request = (channel: string) => async (event: IpcMainInvokeEvent, payload: unknown): Promise<BridgeResult> => {
-    if (!trustedSender(event, channel)) {
+    const entry = trustedSender(event, channel);
+    if (!entry) {
       return { ok: false, error: { code: 'forbidden', message: 'This page is not the Standby console, so it may not call the core.' } };
     }
-    try {
-      return { ok: true, body: toWire(channel, await core.handle(channel, payload, { role: 'operator', actor })) };
-    } catch (error) {
-      // Never throw across IPC: Electron replaces the error with a generic message.
-      if (error instanceof ContractError) return { ok: false, error: error.toData() };
-      logger.error('A request failed inside the core', { channel, error });
-      return { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
-    }
+    return entry.session.request(channel, payload);
   };
 
   const onSubscribe = (event: IpcMainEvent, stream: unknown) => {
     const entry = trustedSender(event, `subscribe ${String(stream).slice(0, 100)}`);
-    if (!entry || !isStreamName(stream) || entry.subscriptions.has(stream)) return;
+    if (!entry) return;
     const { contents } = entry;
-    entry.subscriptions.set(stream, core.subscribe(stream, (streamEvent) => {
-      if (!contents.isDestroyed()) contents.send(IPC_STREAM_PREFIX + stream, streamEvent);
-    }));
+    entry.session.subscribe(stream, (name, streamEvent) => {
+      if (!contents.isDestroyed()) contents.send(IPC_STREAM_PREFIX + name, streamEvent);
+    });
   };
 
   const onUnsubscribe = (event: IpcMainEvent, stream: unknown) => {
     const entry = trusted.get(event.sender.id);
-    if (!entry || !isStreamName(stream)) return;
-    entry.subscriptions.get(stream)?.();
-    entry.subscriptions.delete(stream);
+    entry?.session.unsubscribe(stream);
   };
 
   const forget = (id: number) => {
     const entry = trusted.get(id);
     if (!entry) return;
-    for (const unsubscribe of entry.subscriptions.values()) unsubscribe();
+    entry.session.close();
     trusted.delete(id);
   };
 
@@ -98,7 +91,7 @@ export function createIpcBridge(options: IpcBridgeOptions): IpcBridge {
 
   return {
     trust(contents, appUrl) {
-      trusted.set(contents.id, { contents, appUrl, subscriptions: new Map() });
+      trusted.set(contents.id, { contents, appUrl, session: openClientSession(core, { role: 'operator', actor }, logger) });
       const id = contents.id; // read now: properties of a destroyed webContents throw
       contents.once('destroyed', () => forget(id));
     },

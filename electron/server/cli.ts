@@ -1,12 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/core.ts';
-import { systemClock } from '../core/ports.ts';
+import { memorySecrets, systemClock } from '../core/ports.ts';
 import { newToken } from './access-tokens.ts';
 import { parseCliOptions, USAGE } from './cli-options.ts';
 import { createConfSettings } from './conf-settings.ts';
 import { createConsoleLogger } from './console-logger.ts';
-import { createMemorySecrets } from './memory-secrets.ts';
 import { startServer } from './server.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,7 +29,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const core = await createCore({
     settings: createConfSettings(options.dataDir, logger),
-    secrets: createMemorySecrets(),
+    secrets: memorySecrets(),
     clock: systemClock,
     logger,
     dataDir: options.dataDir,

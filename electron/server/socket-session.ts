@@ -1,9 +1,10 @@
 import type { WebSocket } from 'ws';
-import { channels, isChannelName, isStreamName, toWire, type Role } from '../../shared/contract/channels.ts';
-import { ContractError, describeZodError } from '../../shared/contract/errors.ts';
+import type { Role } from '../../shared/contract/channels.ts';
+import { describeZodError } from '../../shared/contract/errors.ts';
 import { ClientFrameSchema, type ServerFrame } from '../../shared/contract/wire.ts';
 import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
+import { openClientSession } from '../core/request-envelope.ts';
 import { STANDBY_VERSION } from '../core/version.ts';
 
 /**
@@ -16,11 +17,12 @@ const CLOSE_TRY_AGAIN_LATER = 1013;
 const CLOSE_PROTOCOL_ERROR = 1008;
 
 /**
- * One browser connection: requests answered in any order, stream subscriptions forwarded, the
- * viewer role refused on operate channels here, before the core is asked.
+ * One browser connection: frames in and out, requests answered in any order. Who may do what, what
+ * a request answers and which errors keep their text is the core's request envelope (a viewer is
+ * refused operate channels there, before any handler sees the request); this only frames.
  */
 export function runSocketSession(socket: WebSocket, core: Core, role: Role, actor: string, logger: LoggerPort): void {
-  const subscriptions = new Map<string, () => void>();
+  const session = openClientSession(core, { role, actor }, logger);
   let behindSince: number | null = null;
   const send = (frame: ServerFrame) => {
     if (socket.readyState !== socket.OPEN) return;
@@ -64,39 +66,20 @@ export function runSocketSession(socket: WebSocket, core: Core, role: Role, acto
     const frame = parsed.data;
     switch (frame.t) {
       case 'req': {
-        if (isChannelName(frame.ch) && channels[frame.ch].access === 'operate' && role !== 'operator') {
-          send({ t: 'res', id: frame.id, ok: false, error: new ContractError('forbidden', `${frame.ch} needs the operator role; this console was opened with a read-only viewer link.`).toData() });
-          return;
-        }
-        // Encoded inside the chain: a body the wire form refuses is reported like any failure, not thrown.
-        core.handle(frame.ch, frame.body, { role, actor }).then((body) => toWire(frame.ch, body)).then(
-          (body) => send({ t: 'res', id: frame.id, ok: true, body }),
-          (error: unknown) => {
-            const data = error instanceof ContractError ? error.toData() : { code: 'internal' as const, message: 'The console failed to handle this request; details are in its log.' };
-            if (!(error instanceof ContractError)) logger.error(`${frame.ch} failed`, { error: String((error as Error)?.stack ?? error) });
-            send({ t: 'res', id: frame.id, ok: false, error: data });
-          },
-        );
+        void session.request(frame.ch, frame.body).then((result) => send({ t: 'res', id: frame.id, ...result }));
         return;
       }
       case 'sub': {
-        if (!isStreamName(frame.stream)) return refuseFrame(`unknown stream ${frame.stream.slice(0, 100)}`);
-        if (subscriptions.has(frame.stream)) return;
-        const stream = frame.stream;
-        subscriptions.set(stream, core.subscribe(stream, (body) => send({ t: 'evt', stream, body })));
+        if (!session.subscribe(frame.stream, (stream, body) => send({ t: 'evt', stream, body }))) return refuseFrame(`unknown stream ${frame.stream.slice(0, 100)}`);
         return;
       }
       case 'unsub': {
-        subscriptions.get(frame.stream)?.();
-        subscriptions.delete(frame.stream);
+        session.unsubscribe(frame.stream);
         return;
       }
     }
   });
 
-  socket.on('close', () => {
-    for (const unsubscribe of subscriptions.values()) unsubscribe();
-    subscriptions.clear();
-  });
+  socket.on('close', () => session.close());
   socket.on('error', (error) => logger.warn(`Connection error from ${actor}: ${error.message}`));
 }

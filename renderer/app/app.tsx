@@ -1,18 +1,17 @@
 import { lazy, Suspense } from 'react';
 import { useAppliedTheme } from './use-applied-theme.ts';
-import { useUi, type ViewId } from './ui-store.ts';
+import { useUi, type ViewId } from '../platform/ui-store.ts';
 import { TopBar } from './top-bar.tsx';
 import { StatusBar } from './status-bar.tsx';
-import { NotBuiltPanel } from './not-built-panel.tsx';
 import { EstateGate } from './estate-gate.tsx';
 import { TopologyView } from '../features/topology/topology-view.tsx';
 import { ReplicationView } from '../features/replication/replication-view.tsx';
-import { OverlayLayer } from '../features/alerts/alerts-layer.tsx';
+import { OverlayLayer } from './overlay-layer.tsx';
 import './app-frame.css';
 
 // Loaded when first opened: the views a console opens on (topology, replication) should not wait
 // for the browser to compile the failover wizard, the migration planner and their charts.
-const FailoverView = lazy(() => import('../features/failover/failover-view.tsx').then((m) => ({ default: m.FailoverView })));
+const FailoverView = lazy(() => import('../features/recovery/failover-view.tsx').then((m) => ({ default: m.FailoverView })));
 const ConnectionsView = lazy(() => import('../features/connections/connections-view.tsx').then((m) => ({ default: m.ConnectionsView })));
 const MigrationsView = lazy(() => import('../features/migrations/migrations-view.tsx').then((m) => ({ default: m.MigrationsView })));
 
@@ -41,6 +40,5 @@ function CurrentView({ view }: { view: ViewId }) {
   if (view === 'migrations') return <MigrationsView />;
   if (view === 'failover') return <FailoverView />;
   if (view === 'drills') return <FailoverView drills key="drills" />;
-  if (view === 'connections') return <ConnectionsView />;
-  return <NotBuiltPanel view={view} />;
+  return <ConnectionsView />;
 }

@@ -1,6 +1,6 @@
 import type { ConnectionState } from '../../shared/contract/transport.ts';
 import { StatusGlyph, type Tone } from '../ui/status-glyph.tsx';
-import { useConnection, useEstate } from './services-context.tsx';
+import { useConnection, useEstate } from '../platform/services-context.tsx';
 
 const VIEW: Record<ConnectionState, { tone: Tone; text: string }> = {
   connecting: { tone: 'info', text: 'Connecting' },

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { StatusGlyph } from '../ui/status-glyph.tsx';
-import { useConnection, useEstate, useServices } from './services-context.tsx';
+import { useConnection, useEstate, useServices } from '../platform/services-context.tsx';
 
 /** Shows the views once there is an estate; until then, says plainly what is happening and what to do. */
 export function EstateGate({ children }: { children: ReactNode }) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { clockSpeedLabel, extrapolateClock, formatClock } from './clock-extrapolation.ts';
-import { useConnection, useEstate } from './services-context.tsx';
+import { clockSpeedLabel, extrapolateClock, formatClock } from '../platform/clock-extrapolation.ts';
+import { useConnection, useEstate } from '../platform/services-context.tsx';
 
 export function LabClock() {
   const clock = useEstate((s) => s.snapshot?.clock);

@@ -1,4 +1,4 @@
-import { useUi, VIEWS, type ViewId } from './ui-store.ts';
+import { useUi, VIEWS, type ViewId } from '../platform/ui-store.ts';
 
 const LABEL: Record<ViewId, string> = {
   topology: 'Topology', replication: 'Replication', migrations: 'Migrations', failover: 'Failover', drills: 'Drills', connections: 'Connections',

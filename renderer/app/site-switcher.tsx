@@ -1,5 +1,5 @@
-import { useEstate } from './services-context.tsx';
-import { useUi } from './ui-store.ts';
+import { useEstate } from '../platform/services-context.tsx';
+import { useUi } from '../platform/ui-store.ts';
 import { SITE_ROLE_LABEL } from '../ui/hyperv-labels.ts';
 import type { Site } from '../../shared/model/estate.ts';
 

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { LabClock } from './lab-clock.tsx';
-import { useConnection, useEstate } from './services-context.tsx';
+import { useConnection, useEstate } from '../platform/services-context.tsx';
 import { AlertsCounter } from '../features/alerts/alerts-counter.tsx';
 import { LabStatusItem } from '../features/lab/lab-status-item.tsx';
 import './status-bar.css';

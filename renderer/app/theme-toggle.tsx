@@ -1,7 +1,7 @@
 import type { Theme } from '../../shared/model/settings.ts';
-import { chosenTheme, resolveTheme } from '../stores/settings-store.ts';
+import { chosenTheme, resolveTheme } from '../platform/settings-store.ts';
 import { StatusGlyph } from '../ui/status-glyph.tsx';
-import { useConnection, useServices, useSettings } from './services-context.tsx';
+import { useConnection, useServices, useSettings } from '../platform/services-context.tsx';
 
 const OPTIONS: Array<{ theme: Theme; label: string }> = [
   { theme: 'system', label: 'System' },

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { resolveTheme } from '../stores/settings-store.ts';
-import { useSettings } from './services-context.tsx';
+import { resolveTheme } from '../platform/settings-store.ts';
+import { useSettings } from '../platform/services-context.tsx';
 
 /** Puts the resolved theme on <html data-theme>, where the tokens stylesheet picks it up. */
 export function useAppliedTheme(): void {

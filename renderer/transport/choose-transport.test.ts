@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PreloadBridge } from '../../shared/contract/transport.ts';
 import { chooseTransport, isPreloadBridge, takeToken, webSocketUrl } from './choose-transport.ts';
-import { socketFactory } from './fake-socket.test-helper.ts';
+import { socketFactory } from '../testing/fake-socket.ts';
 
 const bridge: PreloadBridge = { invoke: async () => ({ ok: true, body: null }), on: () => () => {} };
 

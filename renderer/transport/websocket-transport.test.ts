@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ContractError } from '../../shared/contract/errors.ts';
 import type { ConnectionState } from '../../shared/contract/transport.ts';
 import { backoffDelay, createWebSocketTransport } from './websocket-transport.ts';
-import { socketFactory } from './fake-socket.test-helper.ts';
+import { socketFactory } from '../testing/fake-socket.ts';
 
 function setup(timeoutMs = 5_000) {
   const factory = socketFactory();

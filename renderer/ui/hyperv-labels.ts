@@ -1,4 +1,4 @@
-import type { Host, Replication, Site, Vm } from '../../shared/model/estate.ts';
+import type { Replication, Site, Vm } from '../../shared/model/estate.ts';
 import type { ClusterNodeState, HeartbeatStatus, ReplicationHealth, ReplicationMode, VmState } from '../../shared/model/hyperv-enums.ts';
 import { formatDuration } from '../../shared/format/duration.ts';
 import type { Tone } from './status-glyph.tsx';
@@ -34,12 +34,8 @@ export function vmIsActive(vm: Vm): boolean {
   return vm.state !== 'Off' && vm.state !== 'Saved' && vm.state !== 'FastSaved';
 }
 
-export function hostStateLabel(host: Host): string {
-  return host.state === 'Up' ? 'Up' : host.state;
-}
-
 /** T0 30 s, T1 5 min, T2 15 min — read from the replication frequency actually configured. */
-export function tierOf(vm: Vm): 0 | 1 | 2 {
+function tierOf(vm: Vm): 0 | 1 | 2 {
   const freq = vm.replication?.frequencySec;
   if (freq === undefined) return vm.tier;
   return freq <= 30 ? 0 : freq <= 300 ? 1 : 2;

@@ -38,6 +38,19 @@ const FORBIDDEN_PACKAGES = {
   main: [],
 };
 
+// Renderer inner walls (DESIGN.md rule 9, STRUCTURE.md "Renderer moves"), judged on repository paths:
+// [importer matches, target matches, why]. Test files (*.test.ts(x)) and renderer/testing/ may use testing/.
+const repoPath = (file, root) => path.relative(root, file).split(path.sep).join('/');
+const isRendererTest = (rel) => /\.test\.tsx?$/.test(rel) || rel.startsWith('renderer/testing/');
+const RENDERER_WALLS = [
+  [(rel) => rel.startsWith('renderer/features/'), (to) => to.startsWith('renderer/app/'), 'renderer features never import the app shell; window-wide services live in renderer/platform/'],
+  [(rel) => /^renderer\/(platform|ui)\//.test(rel), (to) => /^renderer\/(app|features)\//.test(to), 'renderer/platform/ and renderer/ui/ are the floor below the features and the shell'],
+  [(rel) => rel.startsWith('renderer/') && !isRendererTest(rel), (to) => to.startsWith('renderer/testing/'), 'production code never imports test code (renderer/testing/); only *.test.ts(x) files may'],
+];
+function rendererWallViolations(fromRel, toRel) {
+  return RENDERER_WALLS.filter(([importer, target]) => importer(fromRel) && target(toRel)).map(([, , why]) => why);
+}
+
 export function layerOf(file, root) {
   const rel = path.relative(root, file).split(path.sep).join('/');
   // Build configuration (vite.config.ts beside the renderer) runs in Node at build time.
@@ -63,6 +76,9 @@ export const layeringRule = {
         const target = layerOf(path.resolve(path.dirname(file), specifier), root);
         if (target && !ALLOWED[from].includes(target)) {
           context.report({ node, message: `Layer "${from}" must not import from "${target}" (${specifier}). Allowed: ${ALLOWED[from].join(', ')}. See DESIGN.md, rule 1.` });
+        }
+        for (const why of rendererWallViolations(repoPath(file, root), repoPath(path.resolve(path.dirname(file), specifier), root))) {
+          context.report({ node, message: `${specifier}: ${why}. See DESIGN.md, rule 9.` });
         }
         return;
       }

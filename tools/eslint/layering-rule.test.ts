@@ -31,6 +31,26 @@ describe('layering lint (DESIGN.md rule 1)', () => {
     expect(await lint('renderer/x.ts', "import { channels } from '../shared/contract/channels.ts';\nexport const x = channels;\n")).toEqual([]);
   });
 
+  describe('renderer inner walls (DESIGN.md rule 9)', () => {
+    it('fails a feature that imports the app shell', async () => {
+      expect(await lint('renderer/features/lab/x.tsx', "import { App } from '../../app/app.tsx';\nexport const x = App;\n"))
+        .toEqual([expect.stringContaining('renderer features never import the app shell')]);
+    });
+    it('fails the platform floor importing a feature', async () => {
+      expect(await lint('renderer/platform/x.ts', "import { labStores } from '../features/lab/lab-store.ts';\nexport const x = labStores;\n")).toHaveLength(1);
+    });
+    it('fails production renderer code that imports renderer/testing, and lets test files do it', async () => {
+      const code = "import { twoSiteEstate } from '../../testing/estate-fixture.ts';\nexport const x = twoSiteEstate;\n";
+      expect(await lint('renderer/features/topology/x.ts', code)).toEqual([expect.stringContaining('production code never imports test code')]);
+      expect(await lint('renderer/features/topology/x.test.ts', code)).toEqual([]);
+      expect(await lint('renderer/app/x.tsx', "import { fakeTransport } from '../testing/fake-transport.ts';\nexport const x = fakeTransport;\n")).toHaveLength(1);
+    });
+    it('allows features to stand on platform/ and ui/, and the shell to compose features', async () => {
+      expect(await lint('renderer/features/lab/x.ts', "import { useStoreOf } from '../../platform/services-context.tsx';\nimport { useRemPx } from '../../ui/use-rem-px.ts';\nexport const x = [useStoreOf, useRemPx];\n")).toEqual([]);
+      expect(await lint('renderer/app/x.tsx', "import { LabPanel } from '../features/lab/lab-panel.tsx';\nexport const x = LabPanel;\n")).toEqual([]);
+    });
+  });
+
   it('the repository itself is clean', async () => {
     const results = await eslint.lintFiles(['shared', 'electron', 'renderer']);
     const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'standby/layering').map((m) => `${r.filePath}: ${m.message}`));

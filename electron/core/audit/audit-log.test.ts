@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { HyperVBackend } from '../backends/backend-port.ts';
+import { auditedBackend } from './audited-backend.ts';
 import { createAuditLog } from './audit-log.ts';
 
 describe('audit log', () => {
@@ -18,5 +20,35 @@ describe('audit log', () => {
     expect(log.read({ limit: 1 })[0]!.actor).toBe('bob');
     log.close();
     expect(createAuditLog(file).read()).toHaveLength(2);
+  });
+});
+
+describe('audit log after a crash or a full disk', () => {
+  it('keeps the first entry written after a crash tore the last line', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'standby-audit-')), 'audit.jsonl');
+    const first = createAuditLog(file);
+    first.append({ at: 1, actor: 'ann', action: 'Start-VM', target: 'A', result: 'ok' });
+    first.close();
+    appendFileSync(file, '{"at":2,"actor":"ann","act'); // killed mid-write
+    const second = createAuditLog(file);
+    second.append({ at: 3, actor: 'bob', action: 'Stop-VM', target: 'B', result: 'ok' });
+    second.close();
+    expect(createAuditLog(file).read().map((e) => e.at)).toEqual([1, 3]);
+  });
+
+  it('a write that fails is an error with a sentence for the caller, not a log line', () => {
+    const log = createAuditLog('/dev/full'); // every write: ENOSPC
+    log.append({ at: 1, actor: 'ann', action: 'Start-VM', target: 'A', result: 'ok' });
+    expect(() => log.flush()).toThrow(/^Could not save the audit log: the disk is full/);
+  });
+});
+
+describe('audited backend on a full disk', () => {
+  it('does not make a call whose started record could not be saved, and says why', async () => {
+    const calls: string[] = [];
+    const backend = { startVM: async (target: unknown) => { calls.push(JSON.stringify(target)); } } as unknown as HyperVBackend;
+    const audited = auditedBackend(backend, createAuditLog('/dev/full'), { actor: 'ann', now: () => 1 });
+    await expect(audited.startVM({ vmName: 'A', computerName: 'H' })).rejects.toThrow(/^Could not save the audit log: the disk is full/);
+    expect(calls).toEqual([]);
   });
 });

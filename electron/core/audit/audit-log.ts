@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openDurableAppend } from '../journal/durable-append.ts';
+import { readJsonLines } from '../journal/read-json-lines.ts';
 
 /** One thing someone did to the estate: who, what, to which target, how it ended, when. */
 export interface AuditEntry {
@@ -29,70 +29,37 @@ export interface AuditLog {
   /** Durable (fsync) before the current macrotask ends; entries that arrive together share one fsync. */
   append(entry: AuditEntry): void;
   read(filter?: AuditFilter): AuditEntry[];
-  /** Writes what is still buffered now. */
+  /**
+   * Writes what is still buffered now. Throws a SaveError ("Could not save the audit log:
+   * the disk is full (ENOSPC).") for the request to fail with: call it before telling anyone.
+   */
   flush(): void;
   close(): void;
 }
 
 /**
  * Append-only JSONL. Entries are buffered only until the end of the current microtask burst so a
- * failover touching hundreds of VMs at once costs a handful of fsyncs, not hundreds.
+ * failover touching hundreds of VMs at once costs a handful of fsyncs, not hundreds. A torn last
+ * line is kept as evidence and ended with a newline; readers skip it. A write that fails at the
+ * end of a burst, with nobody waiting, goes to `onError` and is tried again with the next flush.
  */
-export function createAuditLog(file: string, onError: (error: unknown) => void = () => {}): AuditLog {
-  mkdirSync(dirname(file), { recursive: true });
-  let fd: number | null = openSync(file, 'a');
-  let buffer: string[] = [];
-  let scheduled = false;
-
-  function flush(): void {
-    scheduled = false;
-    if (buffer.length === 0 || fd === null) return;
-    const text = buffer.join('');
-    buffer = [];
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } catch (error) {
-      onError(error);
-    }
-  }
-
+export function createAuditLog(file: string, onError: (error: Error) => void = () => {}): AuditLog {
+  const journal = openDurableAppend<AuditEntry>({ file, what: 'the audit log', tornTail: 'newline', onError });
   return {
-    append(entry) {
-      if (fd === null) throw new Error('The audit log is closed.');
-      buffer.push(`${JSON.stringify(entry)}\n`);
-      if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(flush);
-      }
-    },
+    append: (entry) => journal.append(entry),
     read(filter = {}) {
-      flush();
-      if (!existsSync(file)) return [];
-      const out: AuditEntry[] = [];
+      journal.flush();
       const target = filter.target?.toLowerCase();
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line) continue;
-        let entry: AuditEntry;
-        try {
-          entry = JSON.parse(line) as AuditEntry;
-        } catch {
-          continue; // a torn last line after a crash: everything before it still counts
-        }
-        if (filter.since !== undefined && entry.at < filter.since) continue;
-        if (filter.until !== undefined && entry.at > filter.until) continue;
-        if (filter.actor !== undefined && entry.actor !== filter.actor) continue;
-        if (filter.action !== undefined && entry.action !== filter.action) continue;
-        if (target !== undefined && !entry.target.toLowerCase().includes(target)) continue;
-        out.push(entry);
-      }
+      // A torn line after a crash is skipped: everything before and after it still counts.
+      const out = readJsonLines(file, (value) => value as AuditEntry).records.filter((entry) =>
+        (filter.since === undefined || entry.at >= filter.since)
+        && (filter.until === undefined || entry.at <= filter.until)
+        && (filter.actor === undefined || entry.actor === filter.actor)
+        && (filter.action === undefined || entry.action === filter.action)
+        && (target === undefined || entry.target.toLowerCase().includes(target)));
       return filter.limit !== undefined ? out.slice(-filter.limit) : out;
     },
-    flush,
-    close() {
-      flush();
-      if (fd !== null) closeSync(fd);
-      fd = null;
-    },
+    flush: () => journal.flush(),
+    close: () => journal.close(),
   };
 }

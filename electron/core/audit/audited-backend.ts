@@ -1,24 +1,7 @@
-import type { HyperVBackend, VmTarget } from '../backends/backend-port.ts';
+import { MUTATING_CALLS, type HyperVBackend, type VmTarget } from '../backends/backend-port.ts';
 import type { AuditEntry, AuditLog } from './audit-log.ts';
 
-/** The backend calls that change the estate; each one is audited. */
-const MUTATING = {
-  suspendVMReplication: 'Suspend-VMReplication',
-  resumeVMReplication: 'Resume-VMReplication',
-  setVMReplication: 'Set-VMReplication',
-  startVMFailover: 'Start-VMFailover',
-  stopVMFailover: 'Stop-VMFailover',
-  completeVMFailover: 'Complete-VMFailover',
-  reverseVMReplication: 'Set-VMReplication -Reverse',
-  startVM: 'Start-VM',
-  stopVM: 'Stop-VM',
-  moveClusterVirtualMachineRole: 'Move-ClusterVirtualMachineRole',
-  suspendClusterNode: 'Suspend-ClusterNode',
-  resumeClusterNode: 'Resume-ClusterNode',
-  setVMHost: 'Set-VMHost',
-} as const satisfies Partial<Record<keyof HyperVBackend, string>>;
-
-export interface AuditContext {
+interface AuditContext {
   actor: string;
   /** Wall clock for `at`; the backend's clock, when given, is recorded beside it. */
   now(): number;
@@ -34,8 +17,8 @@ export function auditedBackend(backend: HyperVBackend, audit: AuditLog, who: Aud
   return new Proxy(backend, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof property !== 'string' || !Object.hasOwn(MUTATING, property) || typeof value !== 'function') return value;
-      const action = MUTATING[property as keyof typeof MUTATING];
+      if (typeof property !== 'string' || !Object.hasOwn(MUTATING_CALLS, property) || typeof value !== 'function') return value;
+      const action = MUTATING_CALLS[property as keyof typeof MUTATING_CALLS];
       return (...args: unknown[]) => {
         const record = (result: 'started' | 'ok' | 'error', detail?: string) => {
           const options = args[1] && typeof args[1] === 'object' ? ` ${JSON.stringify(args[1])}` : '';
@@ -48,7 +31,11 @@ export function auditedBackend(backend: HyperVBackend, audit: AuditLog, who: Aud
         // On disk before the call leaves: if the console dies while the host acts, the record
         // still shows the call was made, and the resumed run proves it was not made twice.
         record('started');
-        audit.flush();
+        try {
+          audit.flush();
+        } catch (error) {
+          return Promise.reject(error as Error); // not on disk: the call does not go out
+        }
         const promise = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         promise.then(() => record('ok'), (error: unknown) => record('error', error instanceof Error ? error.message : String(error)));
         return promise;

@@ -221,3 +221,24 @@ export interface SiteReach {
   /** In plain words, with what to do when there is something to do. */
   problem: string | null;
 }
+
+/**
+ * The backend calls that change the estate, with the cmdlet each one stands for: each one is
+ * audited, never retried automatically and verified by a re-read.
+ */
+export const MUTATING_CALLS = {
+  suspendVMReplication: 'Suspend-VMReplication',
+  resumeVMReplication: 'Resume-VMReplication',
+  setVMReplication: 'Set-VMReplication',
+  startVMFailover: 'Start-VMFailover',
+  stopVMFailover: 'Stop-VMFailover',
+  completeVMFailover: 'Complete-VMFailover',
+  reverseVMReplication: 'Set-VMReplication -Reverse',
+  startVM: 'Start-VM',
+  stopVM: 'Stop-VM',
+  moveClusterVirtualMachineRole: 'Move-ClusterVirtualMachineRole',
+  suspendClusterNode: 'Suspend-ClusterNode',
+  resumeClusterNode: 'Resume-ClusterNode',
+  setVMHost: 'Set-VMHost',
+} as const satisfies Partial<Record<keyof HyperVBackend, string>>;
+export type MutatingCall = keyof typeof MUTATING_CALLS;

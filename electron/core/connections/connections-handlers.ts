@@ -7,12 +7,12 @@ import type { CorePorts } from '../ports.ts';
 import { ConnectionsService, type ConnectionsServiceOptions } from './connections-service.ts';
 
 type ConnectionsChannels = typeof connectionsChannels;
-export type ConnectionsHandlers = {
+type ConnectionsHandlers = {
   [C in keyof ConnectionsChannels]: (request: z.output<ConnectionsChannels[C]['request']>, ctx: CallContext) => Promise<z.output<ConnectionsChannels[C]['response']>>;
 };
 type StreamName = keyof typeof connectionsStreams;
 
-export interface ConnectionsHandlerOptions extends Partial<Omit<ConnectionsServiceOptions, 'ports' | 'onSessions'>> {
+interface ConnectionsHandlerOptions extends Partial<Omit<ConnectionsServiceOptions, 'ports' | 'onSessions'>> {
   ports: CorePorts;
   publish(stream: StreamName, event: SessionsStateEvent): void;
 }

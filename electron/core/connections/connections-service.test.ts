@@ -4,9 +4,9 @@ import { ConnectionProfileSchema, type ConnectionProfile, type SessionsStateEven
 import { LabSimulation } from '../backends/lab/simulation.ts';
 import { DoubleHub, FAKE_POWERSHELL } from '../backends/powershell/testing/double-hub.ts';
 import { labDoubleEstate } from '../backends/powershell/testing/lab-double-estate.ts';
-import { memoryPorts, memorySecrets, memorySettings } from '../testing/memory-ports.ts';
+import { memoryPorts, memorySettings } from '../testing/memory-ports.ts';
 import type { CallContext } from '../dispatcher.ts';
-import type { CorePorts } from '../ports.ts';
+import { memorySecrets, type CorePorts } from '../ports.ts';
 import { createConnectionsHandlers, type ConnectionsModule } from './connections-handlers.ts';
 import { credentialRefFor } from './connections-service.ts';
 import { profileFilePath } from './profile-file.ts';

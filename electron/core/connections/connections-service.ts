@@ -39,7 +39,7 @@ export interface ConnectionsServiceOptions {
   maxConcurrentTests?: number;
 }
 
-export function defaultExecutable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+function defaultExecutable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const configured = env.STANDBY_POWERSHELL?.trim();
   if (configured) return configured;
   return platform === 'win32' ? 'powershell' : 'pwsh';

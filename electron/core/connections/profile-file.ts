@@ -10,15 +10,15 @@ import { describeZodError } from '../../../shared/contract/errors.ts';
  * fsync and rename, so a crash leaves either the old file or the new one.
  */
 
-export const PROFILE_FILE_VERSION = 1;
+const PROFILE_FILE_VERSION = 1;
 
-export interface ProfileFileContent {
+interface ProfileFileContent {
   /** null: not chosen on the Connections screen; settings (or the lab default) decide. */
   backend: BackendKind | null;
   profiles: ConnectionProfile[];
 }
 
-export interface LoadedProfiles extends ProfileFileContent {
+interface LoadedProfiles extends ProfileFileContent {
   /** Profiles or fields that did not validate: kept out, reported once in the log. */
   problems: string[];
 }

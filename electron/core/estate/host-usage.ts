@@ -1,7 +1,7 @@
 import type { Host, Vm } from '../../../shared/model/estate.ts';
 
 export type HostInventory = Omit<Host, DerivedHostField>;
-export type DerivedHostField = 'memoryAssignedBytes' | 'vcpuAssigned' | 'cpuUsagePct' | 'vmCount' | 'runningVmCount';
+type DerivedHostField = 'memoryAssignedBytes' | 'vcpuAssigned' | 'cpuUsagePct' | 'vmCount' | 'runningVmCount';
 export type HostUsage = Pick<Host, DerivedHostField>;
 
 /** States in which a VM holds memory on its host (Saved VMs release it to disk). */

@@ -60,7 +60,7 @@ export interface PlannerInput {
   maxVcpuPerLp?: number;
 }
 
-export interface ScheduleJob {
+interface ScheduleJob {
   sourceId: string;
   destId: string;
   memoryBytes: number;
@@ -138,7 +138,7 @@ function insertByEnd(list: { end: number; index: number }[], entry: { end: numbe
 }
 
 /** The mutable view of destinations while a plan is built. */
-export interface PlacementState {
+interface PlacementState {
   hosts: Map<string, { host: PlannerHost; used: number; vcpu: number; busy: number; movesIn: number; bytesIn: number; classes: Map<string, number> }>;
 }
 
@@ -227,12 +227,12 @@ function placementWhy(vm: PlannerVm, s: PlacementState['hosts'] extends Map<stri
   return parts.join('; ');
 }
 
-export function migrationTypeFor(vm: Pick<PlannerVm, 'running' | 'priority'>, options: Pick<DrainOptions, 'liveMigrateLowPriority'>): MigrationType {
+function migrationTypeFor(vm: Pick<PlannerVm, 'running' | 'priority'>, options: Pick<DrainOptions, 'liveMigrateLowPriority'>): MigrationType {
   if (!vm.running) return 'offline';
   return vm.priority === 'Low' && !options.liveMigrateLowPriority ? 'quick' : 'live';
 }
 
-export function scheduleHosts(hosts: readonly PlannerHost[], m: MigrationModel): Map<string, ScheduleHost> {
+function scheduleHosts(hosts: readonly PlannerHost[], m: MigrationModel): Map<string, ScheduleHost> {
   return new Map(hosts.map((h) => [h.id, { limit: h.maxVmMigrations, bytesPerSec: m.bytesPerSec[h.performance] }]));
 }
 

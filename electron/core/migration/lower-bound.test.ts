@@ -3,7 +3,7 @@ import type { Host } from '../../../shared/model/estate.ts';
 import { liveMigrationMs, MIGRATION_MODEL } from '../backends/lab/live-migration.ts';
 import { drainLowerBoundSec, liveLowerBound, type PlannerHost } from './drain-planner.ts';
 import { DEFAULT_MIGRATION_MODEL, minLiveBytes } from './migration-model.ts';
-import { rollingAvoid } from './migration-service.ts';
+import { rollingAvoid } from './rolling-run.ts';
 
 const GiB = 1024 ** 3;
 const R = DEFAULT_MIGRATION_MODEL.bytesPerSec.Compression;

@@ -35,7 +35,7 @@ export interface EngineItem extends MigrationItem {
   excluded: Set<string>;
 }
 
-export interface NewItem {
+interface NewItem {
   vmId: string;
   destHostId: string;
   type: MigrationType;
@@ -48,7 +48,7 @@ export interface NewItem {
   front?: boolean;
 }
 
-export interface EngineOptions {
+interface EngineOptions {
   backend: HyperVBackend;
   estate: EstateView;
   clock: RecoveryClock;

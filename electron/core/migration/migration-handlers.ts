@@ -18,7 +18,7 @@ export type MigrationHandlers = {
 type StreamName = keyof typeof migrationStreams;
 type StreamEvent<S extends StreamName> = z.output<(typeof migrationStreams)[S]['event']>;
 
-export interface MigrationHandlerOptions {
+interface MigrationHandlerOptions {
   backend: HyperVBackend;
   estate: EstateView;
   ports: CorePorts;

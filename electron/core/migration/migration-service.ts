@@ -1,7 +1,7 @@
 import type { Host } from '../../../shared/model/estate.ts';
 import type {
-  DrainOperation, DrainOptions, DrainPlan, HostMigrationSettings, HostSettingsChange, MigrationItem, MigrationOperations,
-  MigrationQueue, OperationEvent, PatchStep, PlanWarning, RollingOperation, RollingPlan,
+  DrainOptions, DrainPlan, HostMigrationSettings, HostSettingsChange, MigrationItem, MigrationOperations,
+  MigrationQueue, PatchStep, PlanWarning, RollingOperation, RollingPlan,
 } from '../../../shared/model/migration.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -10,16 +10,19 @@ import type { HyperVBackend } from '../backends/backend-port.ts';
 import type { ClockPort } from '../ports.ts';
 import type { RecoveryClock } from '../recovery/backend-clock.ts';
 import {
-  planDrain, placementState, placeVm, simulateSchedule, liveLowerBound, type PlannerInput, type ScheduleHost,
+  planDrain, simulateSchedule, liveLowerBound, type PlannerInput, type ScheduleHost,
 } from './drain-planner.ts';
 import {
   CONSTRAINT_NOTES, classCounts, clusterHosts, clusterOf, placementRulesKnown, plannerHost, plannerVm, vmsByHost, type EstateView,
 } from './estate-view.ts';
-import { MigrationEngine, type EngineItem, type ItemOwner } from './migration-engine.ts';
-import type { DrainEntry, JournalEntry, OperationJournal, RollingEntry } from './operation-journal.ts';
+import { MigrationEngine, type EngineItem } from './migration-engine.ts';
+import type { JournalEntry, OperationJournal } from './operation-journal.ts';
 import { DEFAULT_MIGRATION_MODEL, type MigrationModel } from './migration-model.ts';
+import { DrainRun } from './drain-run.ts';
+import { isFinal, type ParentRun } from './run-context.ts';
+import { rollingAvoid, RollingRun, type RollingContext } from './rolling-run.ts';
 
-export interface MigrationServiceOptions {
+interface MigrationServiceOptions {
   backend: HyperVBackend;
   estate: EstateView;
   audit: AuditLog;
@@ -34,14 +37,11 @@ export interface MigrationServiceOptions {
   journal?: OperationJournal;
 }
 
-const MAX_ATTEMPTS = 3;
-const KEEP_EVENTS = 300;
-
 /**
  * Drains, failbacks and rolling maintenance on top of the migration queue. Operations live in the
  * core and carry on while no console is connected; a console that comes back reads them again.
  */
-export class MigrationService {
+export class MigrationService implements RollingContext {
   readonly engine: MigrationEngine;
   private readonly o: MigrationServiceOptions;
   private readonly model: MigrationModel;
@@ -293,7 +293,7 @@ export class MigrationService {
 
   // Operations -------------------------------------------------------------------------------------
 
-  async startDrain(hostId: string, options: DrainOptions, actor: string, acceptQuick: boolean, parent: RollingRun | null = null): Promise<DrainRun> {
+  async startDrain(hostId: string, options: DrainOptions, actor: string, acceptQuick: boolean, parent: ParentRun | null = null): Promise<DrainRun> {
     const host = this.host(hostId);
     if (host.state === 'Down') throw new ContractError('invalid-state', `${host.name} is down: there is nothing to drain (the cluster restarts its VMs).`, host.name);
     for (const d of this.drains.values()) {
@@ -361,23 +361,7 @@ export class MigrationService {
   }
 }
 
-function isFinal(status: DrainOperation['status']): boolean {
-  return status === 'completed' || status === 'failed' || status === 'cancelled';
-}
-
-/**
- * Destinations a rolling maintenance's drain of node k avoids: the nodes out or failing back
- * (k-lanes..k-1), and the nodes that start draining before node k's failback is over
- * (k+1..k+2·lanes-1): a VM parked there would be a failback source on a node busy sending its own
- * VMs away, and both would share that node's bandwidth and migration slots.
- */
-export function rollingAvoid(order: readonly Host[], k: number, lanes: number): string[] {
-  const out: string[] = [];
-  for (let j = Math.max(0, k - lanes); j <= Math.min(order.length - 1, k + 2 * lanes - 1); j++) if (j !== k) out.push(order[j]!.id);
-  return out;
-}
-
-export function rollingOrder(estate: EstateView, clusterId: string, hostIds?: readonly string[]): Host[] {
+function rollingOrder(estate: EstateView, clusterId: string, hostIds?: readonly string[]): Host[] {
   const hosts = clusterHosts(estate, clusterId);
   if (!hostIds || hostIds.length === 0) return hosts;
   return hostIds.map((id) => {
@@ -395,7 +379,7 @@ function settingsOf(h: Host): HostMigrationSettings {
   };
 }
 
-export function publicItem(item: EngineItem): MigrationItem {
+function publicItem(item: EngineItem): MigrationItem {
   return {
     id: item.id, vmId: item.vmId, vmName: item.vmName, clusterId: item.clusterId, sourceHostId: item.sourceHostId,
     destHostId: item.destHostId, type: item.type, state: item.state, operationId: item.operationId, purpose: item.purpose,
@@ -405,558 +389,3 @@ export function publicItem(item: EngineItem): MigrationItem {
     message: item.message,
   };
 }
-
-// Drain ---------------------------------------------------------------------------------------------
-
-export class DrainRun implements ItemOwner {
-  readonly op: DrainOperation;
-  private readonly svc: MigrationService;
-  private readonly backend: HyperVBackend;
-  private readonly options: DrainOptions;
-  readonly parent: RollingRun | null;
-  private readonly items: EngineItem[] = [];
-  private paused = false;
-  private stopped = false;
-  private sweeps = 0;
-  private resolveDone!: (op: DrainOperation) => void;
-  readonly done: Promise<DrainOperation>;
-  /** VMs this drain moved off the node (for failback), by VM record id. */
-  readonly moved = new Set<string>();
-  /** Moves settled before a restart (their engine items are gone): counted on top of this run's. */
-  private prior: DrainOperation['counts'] = { total: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, skipped: 0 };
-  private readonly plan: DrainPlan | null;
-  journaledFinal = false;
-
-  private constructor(svc: MigrationService, op: DrainOperation, plan: DrainPlan | null, options: DrainOptions, parent: RollingRun | null) {
-    this.svc = svc;
-    this.plan = plan;
-    this.options = options;
-    this.parent = parent;
-    this.op = op;
-    this.backend = svc.backendFor(op.actor, op.id);
-    this.done = new Promise((resolve) => { this.resolveDone = resolve; });
-  }
-
-  static start(svc: MigrationService, host: Host, plan: DrainPlan, options: DrainOptions, actor: string, parent: RollingRun | null): DrainRun {
-    return new DrainRun(svc, {
-      id: svc.newId('drain'), kind: 'drain', hostId: host.id, hostName: host.name, clusterId: host.clusterId, parentId: parent?.op.id ?? null,
-      status: 'running', actor, startedAt: svc.clock.now(), finishedAt: null,
-      predictedDurationSec: plan.predictedDurationSec, lowerBoundSec: plan.lowerBoundSec,
-      counts: { total: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, skipped: 0 }, itemIds: [], events: [],
-    }, plan, options, parent);
-  }
-
-  /** A drain from the journal: as it was last written. `reconcile()` carries an unfinished one on. */
-  static restore(svc: MigrationService, entry: DrainEntry, parent: RollingRun | null): DrainRun {
-    const run = new DrainRun(svc, { ...entry.op, counts: { ...entry.op.counts }, itemIds: [...entry.op.itemIds], events: [...entry.op.events] }, null, entry.options, parent);
-    for (const id of entry.moved) run.moved.add(id);
-    const c = entry.op.counts;
-    // Moves that were queued or running when the console stopped are settled again by reconcile.
-    run.prior = { total: c.completed + c.failed + c.cancelled + c.skipped, queued: 0, running: 0, completed: c.completed, failed: c.failed, cancelled: c.cancelled, skipped: c.skipped };
-    run.paused = entry.op.status === 'paused';
-    if (isFinal(entry.op.status)) run.resolveDone(run.op);
-    return run;
-  }
-
-  journalEntry(): DrainEntry {
-    return { kind: 'drain', op: this.view(), options: this.options, moved: [...this.moved] };
-  }
-
-  stop(): void { this.stopped = true; }
-
-  /**
-   * Carries on an unfinished drain after a restart. What the hosts did meanwhile is the truth:
-   * migrations still running are waited for, VMs that left count as moved, a node that is Up again
-   * is paused again, and whatever is still on the node is planned and moved anew.
-   */
-  async reconcile(): Promise<void> {
-    const host = this.svc.estate.getHost(this.op.hostId);
-    this.event('warning', `The console restarted during this drain (last recorded: ${this.prior.completed} VMs moved). Reconciling with what ${this.op.hostName} did meanwhile.`);
-    this.count();
-    if (!host) { this.finish('failed', 'error', `${this.op.hostName} is no longer in the estate: the drain cannot carry on.`); return; }
-    let waited = false;
-    for (;;) {
-      if (this.stopped || isFinal(this.op.status)) return;
-      let jobs: Awaited<ReturnType<HyperVBackend['getMigrationJobs']>>;
-      try { jobs = await this.svc.backendRaw.getMigrationJobs(); } catch (error) {
-        this.event('warning', `Could not read the migration jobs (${error instanceof Error ? error.message : String(error)}); trying again.`);
-        await this.svc.clock.sleep(this.svc.engine.pollMs);
-        continue;
-      }
-      const startedAt = this.op.startedAt;
-      for (const job of jobs) {
-        if (job.SourceHost.toLowerCase() !== host.name.toLowerCase() || job.JobState !== 'Completed' || (job.StartTime ?? 0) < startedAt) continue;
-        const vm = [...this.svc.estate.vms()].find((v) => v.name.toLowerCase() === job.VMName.toLowerCase());
-        if (vm && vm.hostId !== host.id && !this.moved.has(vm.id)) {
-          this.moved.add(vm.id);
-          this.prior.completed += 1;
-          this.prior.total += 1;
-        }
-      }
-      const inFlight = jobs.filter((j) => j.SourceHost.toLowerCase() === host.name.toLowerCase() && (j.JobState === 'Running' || j.JobState === 'Queued'));
-      if (inFlight.length === 0) break;
-      if (!waited) this.event('info', `${inFlight.length} migrations the hosts were still running (${inFlight.slice(0, 5).map((j) => j.VMName).join(', ')}${inFlight.length > 5 ? '…' : ''}): waiting for them.`);
-      waited = true;
-      await this.svc.clock.sleep(this.svc.engine.pollMs);
-    }
-    const now = this.svc.estate.getHost(this.op.hostId)!;
-    if (now.state === 'Down') {
-      this.finish('failed', 'error', `${now.name} went down while the console was stopped: the cluster restarted its VMs on the other nodes.`);
-      return;
-    }
-    if (now.state === 'Up') {
-      this.event('warning', `${now.name} was Up again: pausing it before carrying on.`);
-      await this.backend.suspendClusterNode(now.name, { drain: false });
-    }
-    const plan = planDrain(this.svc.plannerInput(now, this.options), now.name);
-    const left = [...this.svc.estate.vms()].filter((v) => v.hostId === now.id).length;
-    this.event('info', `${this.moved.size} VMs have left ${now.name}; ${left} are still on it${this.paused ? ' (the drain stays paused until resumed)' : ''}.`);
-    for (const u of plan.unplaced) this.event('error', `'${u.vmName}' cannot be moved: ${u.reason}.`);
-    this.enqueue(plan.moves.map((m) => ({ vmId: m.vmId, destHostId: m.destHostId, type: m.type, order: m.order, predictedSec: m.predictedEndSec - m.predictedStartSec })));
-    this.check();
-    this.svc.operationsChanged();
-  }
-
-  event(severity: OperationEvent['severity'], message: string): void {
-    this.op.events.push({ at: this.svc.clock.now(), severity, message });
-    if (this.op.events.length > KEEP_EVENTS) this.op.events.splice(0, this.op.events.length - KEEP_EVENTS);
-    this.parent?.event(severity, message);
-  }
-
-  async begin(): Promise<void> {
-    if (!this.plan) throw new Error('A restored drain carries on with reconcile(), not begin().');
-    const host = this.svc.estate.getHost(this.op.hostId)!;
-    const quick = this.plan.moves.filter((m) => m.type === 'quick').length;
-    this.event('info', `Draining ${host.name}: ${this.plan.moves.length} VMs, predicted ${fmtSec(this.plan.predictedDurationSec)} (lower bound ${fmtSec(this.plan.lowerBoundSec)}).${quick > 0 ? ` ${quick} Low-priority VMs are quick-migrated (downtime).` : ''}`);
-    for (const u of this.plan.unplaced) this.event('error', `'${u.vmName}' cannot be moved: ${u.reason}.`);
-    if (host.state === 'Up') {
-      // Paused first, so the cluster places nothing new on the node while it empties.
-      await this.backend.suspendClusterNode(host.name, { drain: false });
-    }
-    this.enqueue(this.plan.moves.map((m) => ({ vmId: m.vmId, destHostId: m.destHostId, type: m.type, order: m.order, predictedSec: m.predictedEndSec - m.predictedStartSec })));
-    this.check();
-  }
-
-  private enqueue(moves: { vmId: string; destHostId: string; type: EngineItem['type']; order: number; predictedSec: number; attempt?: number; excluded?: Set<string>; front?: boolean }[]): void {
-    if (moves.length === 0) return;
-    const created = this.svc.engine.enqueue(moves.map((m) => ({ ...m, operationId: this.op.id, purpose: 'drain' as const })), this.backend, this);
-    for (const item of created) { this.items.push(item); this.op.itemIds.push(item.id); }
-    this.count();
-  }
-
-  held(): boolean {
-    return this.paused || (this.parent?.isPaused() ?? false) || isFinal(this.op.status);
-  }
-
-  redirect(item: EngineItem, why: string): string | null {
-    const host = this.svc.estate.getHost(this.op.hostId)!;
-    const input = this.svc.plannerInput(host, this.options);
-    const vm = this.svc.estate.getVm(item.vmId);
-    if (!vm) return null;
-    const state = placementState(input);
-    // This item's own memory is counted as incoming to its old destination: take it out.
-    const old = state.hosts.get(item.destHostId);
-    if (old) old.used -= item.memoryBytes;
-    const p = placeVm(plannerVm(vm, this.svc.rulesKnown), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: item.excluded });
-    if (p.hostId) this.event('warning', `'${item.vmName}': ${why}; sending it to ${this.svc.estate.getHost(p.hostId)?.name ?? p.hostId} instead.`);
-    return p.hostId;
-  }
-
-  retarget(item: EngineItem, busy: ReadonlySet<string>): string | null {
-    const host = this.svc.estate.getHost(this.op.hostId);
-    const vm = this.svc.estate.getVm(item.vmId);
-    if (!host || !vm) return null;
-    const state = placementState(this.svc.plannerInput(host, this.options));
-    const old = state.hosts.get(item.destHostId);
-    if (old) old.used -= item.memoryBytes;
-    const p = placeVm(plannerVm(vm, this.svc.rulesKnown), host.id, state, { avoid: new Set(this.options.avoidHostIds), exclude: new Set([...item.excluded, ...busy]) });
-    // Only a destination the plan would accept anyway: not one it avoids, not one that breaks anti-affinity.
-    if (!p.hostId || p.avoided || p.antiAffinity) return null;
-    return p.hostId;
-  }
-
-  settled(item: EngineItem): void {
-    const source = this.svc.estate.getHost(this.op.hostId);
-    if (item.state === 'completed') this.moved.add(item.vmId);
-    if (item.state === 'failed') {
-      const sourceDown = source?.state === 'Down';
-      if (!sourceDown && item.attempt < MAX_ATTEMPTS && !isFinal(this.op.status)) {
-        item.excluded.add(item.destHostId);
-        const other = this.redirect(item, `migration to ${this.svc.estate.getHost(item.destHostId)?.name ?? item.destHostId} failed (${item.message ?? 'unknown error'})`);
-        if (other) {
-          this.enqueue([{ vmId: item.vmId, destHostId: other, type: item.type, order: item.order, predictedSec: item.predictedSec, attempt: item.attempt + 1, excluded: item.excluded, front: true }]);
-        } else {
-          this.event('error', `'${item.vmName}' could not be migrated: ${item.message ?? 'failed'}; no other node has room.`);
-        }
-      } else if (!sourceDown) {
-        this.event('error', `'${item.vmName}' could not be migrated after ${item.attempt} attempts: ${item.message ?? 'failed'}.`);
-      }
-    }
-    this.count();
-    this.check();
-    this.svc.operationsChanged();
-  }
-
-  private count(): void {
-    const p = this.prior;
-    const c = { total: p.total + this.items.length, queued: 0, running: 0, completed: p.completed, failed: p.failed, cancelled: p.cancelled, skipped: p.skipped };
-    for (const item of this.items) c[item.state] += 1;
-    // A failed attempt that was retried is not a failure of the drain.
-    const retried = new Set(this.items.filter((i) => i.attempt > 1).map((i) => `${i.vmId}#${i.attempt - 1}`));
-    c.failed -= this.items.filter((i) => i.state === 'failed' && retried.has(`${i.vmId}#${i.attempt}`)).length;
-    this.op.counts = c;
-  }
-
-  private check(): void {
-    if (isFinal(this.op.status) || this.stopped) return;
-    if (this.items.some((i) => i.state === 'queued' || i.state === 'running')) return;
-    const host = this.svc.estate.getHost(this.op.hostId);
-    if (host?.state === 'Down') {
-      const left = this.items.filter((i) => i.state !== 'completed' && !this.moved.has(i.vmId));
-      const leftVms = new Set(left.map((i) => i.vmName));
-      this.finish('failed', 'error', `${host.name} went down during the drain: ${this.moved.size} VMs had been migrated; ${leftVms.size} had not and were restarted by the cluster on the other nodes.`);
-      return;
-    }
-    // A sweep catches VMs that arrived during the drain or whose move was skipped.
-    const remaining = host ? [...this.svc.estate.vms()].filter((vm) => vm.hostId === host.id) : [];
-    if (remaining.length > 0 && this.sweeps < 2 && this.op.status !== 'cancelled') {
-      this.sweeps += 1;
-      const plan = planDrain(this.svc.plannerInput(host!, this.options), host!.name);
-      if (plan.moves.length > 0) {
-        this.event('info', `${plan.moves.length} VMs are still on ${host!.name}; migrating them too.`);
-        this.enqueue(plan.moves.map((m) => ({ vmId: m.vmId, destHostId: m.destHostId, type: m.type, order: this.items.length + m.order, predictedSec: m.predictedEndSec - m.predictedStartSec })));
-        return;
-      }
-    }
-    if (remaining.length === 0) {
-      this.finish('completed', 'info', `${host?.name ?? this.op.hostName} is drained: 0 VMs, node paused. Took ${fmtSec((this.svc.clock.now() - this.op.startedAt) / 1000)} (predicted ${fmtSec(this.op.predictedDurationSec)}).`);
-    } else {
-      this.finish('failed', 'error', `${host?.name ?? this.op.hostName} still holds ${remaining.length} VMs: ${remaining.slice(0, 8).map((v) => v.name).join(', ')}${remaining.length > 8 ? '…' : ''}.`);
-    }
-  }
-
-  private finish(status: 'completed' | 'failed' | 'cancelled', severity: OperationEvent['severity'], message: string): void {
-    this.op.status = status;
-    this.op.finishedAt = this.svc.clock.now();
-    this.event(severity, message);
-    this.svc.auditAction(this.op.actor, `drain ${status}`, this.op.hostName, status === 'completed' ? 'ok' : 'error', message);
-    this.svc.operationsChanged();
-    this.resolveDone(this.op);
-  }
-
-  setPaused(paused: boolean): string {
-    if (isFinal(this.op.status)) throw new ContractError('invalid-state', `The drain of ${this.op.hostName} is ${this.op.status}.`, this.op.id);
-    this.paused = paused;
-    this.op.status = paused ? 'paused' : 'running';
-    this.event('info', paused ? 'Paused: running migrations finish, no new ones start.' : 'Resumed.');
-    return this.op.status;
-  }
-
-  abort(_actor: string): string {
-    if (isFinal(this.op.status)) return this.op.status;
-    for (const item of this.items) if (item.state === 'queued') this.svc.engine.cancel(item.id, 'the drain was stopped');
-    if (this.items.some((i) => i.state === 'running')) {
-      this.op.status = 'cancelled';
-      this.event('warning', 'Stopped: queued migrations cancelled; the ones running finish. The node stays paused.');
-      void this.waitRunning().then(() => { this.op.finishedAt = this.svc.clock.now(); this.resolveDone(this.op); this.svc.operationsChanged(); });
-    } else {
-      this.finish('cancelled', 'warning', 'Stopped: queued migrations cancelled. The node stays paused.');
-    }
-    return this.op.status;
-  }
-
-  private async waitRunning(): Promise<void> {
-    while (this.items.some((i) => i.state === 'running')) await this.svc.clock.sleep(1000);
-  }
-
-  view(): DrainOperation {
-    return { ...this.op, counts: { ...this.op.counts }, itemIds: [...this.op.itemIds], events: this.op.events.slice(-100) };
-  }
-}
-
-// Rolling maintenance --------------------------------------------------------------------------------
-
-class FailbackBatch implements ItemOwner {
-  private readonly run: RollingRun;
-  readonly items: EngineItem[] = [];
-  private resolveDone!: () => void;
-  readonly done: Promise<void>;
-  constructor(run: RollingRun) {
-    this.run = run;
-    this.done = new Promise((resolve) => { this.resolveDone = resolve; });
-  }
-  held(): boolean { return this.run.isPaused(); }
-  redirect(): string | null { return null; }
-  settled(item: EngineItem): void {
-    if (item.state === 'failed') this.run.event('warning', `Failback of '${item.vmName}' failed (${item.message ?? 'unknown'}); it stays where it is.`);
-    this.check();
-  }
-  check(): void {
-    if (this.items.every((i) => i.state !== 'queued' && i.state !== 'running')) this.resolveDone();
-  }
-}
-
-export class RollingRun {
-  readonly op: RollingOperation;
-  private readonly svc: MigrationService;
-  private readonly backend: HyperVBackend;
-  private paused = false;
-  private stopped = false;
-  private confirmations = new Map<string, () => void>();
-  private resumeWaiters: (() => void)[] = [];
-  readonly done: Promise<RollingOperation>;
-  private resolveDone!: (op: RollingOperation) => void;
-  private readonly order: Host[];
-  private readonly drainsRunning = new Set<DrainRun>();
-  journaledFinal = false;
-
-  private constructor(svc: MigrationService, op: RollingOperation, order: Host[]) {
-    this.svc = svc;
-    this.order = order;
-    this.op = op;
-    this.backend = svc.backendFor(op.actor, op.id);
-    this.done = new Promise((resolve) => { this.resolveDone = resolve; });
-  }
-
-  static start(svc: MigrationService, plan: RollingPlan, order: Host[], patch: PatchStep, actor: string): RollingRun {
-    return new RollingRun(svc, {
-      id: svc.newId('rolling'), kind: 'rolling', clusterId: plan.clusterId, clusterName: plan.clusterName, status: 'running', actor, patch, nodesAtOnce: plan.nodesAtOnce,
-      nodes: order.map((h, k) => ({
-        hostId: h.id, hostName: h.name, phase: 'pending', drainId: null, failbackItemIds: [], vmCount: h.vmCount,
-        predictedDrainSec: plan.nodes[k]?.predictedDrainSec ?? 0, startedAt: null, finishedAt: null,
-      })),
-      startedAt: svc.clock.now(), finishedAt: null, predictedDurationSec: plan.predictedDurationSec, lowerBoundSec: plan.lowerBoundSec, events: [],
-    }, order);
-  }
-
-  /** A rolling maintenance from the journal; `resume()` carries an unfinished one on. */
-  static restore(svc: MigrationService, entry: RollingEntry): RollingRun {
-    const op: RollingOperation = { ...entry.op, nodes: entry.op.nodes.map((n) => ({ ...n, failbackItemIds: [...n.failbackItemIds] })), events: [...entry.op.events] };
-    // A node no longer in the estate keeps its place in the order; maintain() reports it skipped.
-    const order = op.nodes.map((n) => svc.estate.getHost(n.hostId) ?? ({ id: n.hostId, name: n.hostName } as Host));
-    const run = new RollingRun(svc, op, order);
-    run.paused = op.status === 'paused';
-    if (isFinal(op.status)) run.resolveDone(op);
-    return run;
-  }
-
-  journalEntry(): RollingEntry {
-    return { kind: 'rolling', op: this.view() };
-  }
-
-  /**
-   * Carries on after a restart: nodes in flight pick up at their phase (a drain reconciles, a patch
-   * step is asked for again, a paused node is resumed, a failback re-queues what is not home yet),
-   * then the pending nodes follow as planned.
-   */
-  async resume(): Promise<void> {
-    const inFlight = this.op.nodes.map((n, k) => ({ n, k })).filter(({ n }) => n.phase === 'draining' || n.phase === 'patching' || n.phase === 'resuming');
-    const failingBack = this.op.nodes.map((n, k) => ({ n, k })).filter(({ n }) => n.phase === 'failing-back');
-    const firstPending = this.op.nodes.findIndex((n) => n.phase === 'pending');
-    this.event('warning', `The console restarted during this maintenance: ${inFlight.map(({ n }) => `${n.hostName} (${n.phase})`).join(', ') || 'no node in flight'}${failingBack.length > 0 ? `; failing back ${failingBack.map(({ n }) => n.hostName).join(', ')}` : ''}. Carrying on.`);
-    if (this.op.status === 'waiting-operator') this.op.status = this.paused ? 'paused' : 'running';
-    const failbacks: Promise<void>[] = [];
-    for (const { n } of failingBack) {
-      const drain = n.drainId ? this.svc.drain(n.drainId) : undefined;
-      const host = this.svc.estate.getHost(n.hostId);
-      if (!drain || !host) { n.phase = 'done'; n.finishedAt = this.svc.clock.now(); this.event('warning', `${n.hostName}: no record of what it had; its VMs stay where they are.`); continue; }
-      failbacks.push(this.startFailback(n, host, drain));
-    }
-    await this.run({ failbacks, inFlight: inFlight.map(({ k }) => k), next: firstPending < 0 ? this.order.length : firstPending });
-  }
-
-  event(severity: OperationEvent['severity'], message: string): void {
-    this.op.events.push({ at: this.svc.clock.now(), severity, message });
-    if (this.op.events.length > KEEP_EVENTS) this.op.events.splice(0, this.op.events.length - KEEP_EVENTS);
-  }
-
-  isPaused(): boolean { return this.paused; }
-
-  stop(): void { this.stopped = true; }
-
-  setPaused(paused: boolean): string {
-    if (isFinal(this.op.status)) throw new ContractError('invalid-state', `The rolling maintenance is ${this.op.status}.`, this.op.id);
-    this.paused = paused;
-    if (this.op.status !== 'waiting-operator') this.op.status = paused ? 'paused' : 'running';
-    this.event('info', paused ? 'Paused: running migrations finish, nothing new starts.' : 'Resumed.');
-    if (!paused) { const waiters = this.resumeWaiters; this.resumeWaiters = []; for (const w of waiters) w(); }
-    return this.op.status;
-  }
-
-  abort(actor: string): string {
-    if (isFinal(this.op.status)) return this.op.status;
-    this.stopped = true;
-    for (const drain of this.drainsRunning) drain.abort(actor);
-    this.op.status = 'cancelled';
-    this.op.finishedAt = this.svc.clock.now();
-    this.event('warning', 'Stopped by the operator. Nodes already paused stay paused.');
-    for (const resolve of this.confirmations.values()) resolve();
-    const waiters = this.resumeWaiters; this.resumeWaiters = []; for (const w of waiters) w();
-    this.resolveDone(this.op);
-    return this.op.status;
-  }
-
-  confirm(hostId: string, _actor: string): void {
-    const node = this.op.nodes.find((n) => n.hostId === hostId || n.hostName.toLowerCase() === hostId.toLowerCase());
-    if (!node) throw new ContractError('not-found', `"${hostId}" is not part of this rolling maintenance.`, 'hostId');
-    const resolve = this.confirmations.get(node.hostId);
-    if (!resolve || node.phase !== 'patching') throw new ContractError('invalid-state', `${node.hostName} is not waiting for patching (it is ${node.phase}).`, 'hostId');
-    this.confirmations.delete(node.hostId);
-    this.event('info', `${node.hostName}: patching confirmed.`);
-    resolve();
-  }
-
-  private async whileHeld(): Promise<void> {
-    while (this.paused && !this.stopped) await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
-  }
-
-  async run(from: { failbacks: Promise<void>[]; inFlight: number[]; next: number } = { failbacks: [], inFlight: [], next: 0 }): Promise<void> {
-    const failbacks = from.failbacks;
-    let next = from.next;
-    let failed = false;
-    const carried = [...from.inFlight];
-    const lane = async (): Promise<void> => {
-      const k = carried.shift();
-      if (k !== undefined && !(await this.maintain(k, failbacks, this.op.nodes[k]!.phase))) { failed = true; return; }
-      for (;;) {
-        await this.whileHeld();
-        if (this.stopped || failed) return;
-        const k = next++;
-        if (k >= this.order.length) return;
-        if (!(await this.maintain(k, failbacks))) { failed = true; return; }
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: Math.max(1, carried.length, Math.min(this.op.nodesAtOnce, this.order.length)) }, lane));
-      if (this.stopped) return;
-      if (failed) {
-        const bad = this.op.nodes.find((n) => n.phase === 'failed');
-        this.finish('failed', 'error', `${bad?.hostName ?? 'A node'} could not be drained; the maintenance stops here and the node stays paused.`);
-        return;
-      }
-      await Promise.all(failbacks);
-      if (this.stopped) return;
-      const actual = (this.svc.clock.now() - this.op.startedAt) / 1000;
-      this.finish('completed', 'info', `Rolling maintenance of ${this.op.clusterName} completed in ${fmtSec(actual)} (predicted ${fmtSec(this.op.predictedDurationSec)}).`);
-    } catch (error) {
-      if (!isFinal(this.op.status)) this.finish('failed', 'error', `Rolling maintenance stopped: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  /**
-   * One node: drain, patch, resume, failback (not awaited). False when it could not be drained.
-   * `from` is the phase to pick up at: 'pending' for a fresh node, later phases after a restart.
-   */
-  private async maintain(k: number, failbacks: Promise<void>[], from: RollingOperation['nodes'][number]['phase'] = 'pending'): Promise<boolean> {
-    const node = this.op.nodes[k]!;
-    const host = this.svc.estate.getHost(node.hostId);
-    let drain = from !== 'pending' && node.drainId ? this.svc.drain(node.drainId) : undefined;
-    if (from !== 'pending' && !drain) {
-      this.event('warning', `${node.hostName}: the journal has no record of its drain; draining it again.`);
-      from = 'pending';
-    }
-    if (from === 'pending') node.startedAt = this.svc.clock.now();
-    if (!host || host.state === 'Down') {
-      node.phase = 'skipped';
-      this.event('warning', `${node.hostName} is ${host ? 'down' : 'no longer in the estate'}: skipped.`);
-      this.svc.operationsChanged();
-      return true;
-    }
-    if (from === 'pending') {
-      node.phase = 'draining';
-      this.svc.operationsChanged();
-      const busy = this.op.nodes.filter((n) => n.hostId !== node.hostId && (n.phase === 'draining' || n.phase === 'patching' || n.phase === 'resuming' || n.phase === 'failing-back')).map((n) => n.hostId);
-      const avoid = [...new Set([...rollingAvoid(this.order, k, this.op.nodesAtOnce), ...busy])];
-      drain = await this.svc.startDrain(host.id, { liveMigrateLowPriority: true, avoidHostIds: avoid }, this.op.actor, false, this);
-      node.drainId = drain.op.id;
-      this.svc.operationsChanged();
-    }
-    if (from === 'pending' || from === 'draining') {
-      this.drainsRunning.add(drain!);
-      const result = await drain!.done;
-      this.drainsRunning.delete(drain!);
-      if (this.stopped) return true;
-      if (result.status !== 'completed') {
-        node.phase = 'failed';
-        node.finishedAt = this.svc.clock.now();
-        return false;
-      }
-    }
-    if (from === 'resuming') return this.resumeNode(node, host, drain!, failbacks);
-    node.phase = 'patching';
-    this.svc.operationsChanged();
-    if (this.op.patch.kind === 'operator') {
-      this.op.status = 'waiting-operator';
-      this.event('info', `${node.hostName} is drained and paused: patch it, then confirm.`);
-      this.svc.operationsChanged();
-      await new Promise<void>((resolve) => this.confirmations.set(node.hostId, resolve));
-      if (this.stopped) return true;
-      this.op.status = this.confirmations.size > 0 ? 'waiting-operator' : this.paused ? 'paused' : 'running';
-    } else if (this.op.patch.seconds > 0) {
-      this.event('info', `${node.hostName}: patch step running (${fmtSec(this.op.patch.seconds)}).`);
-      await this.svc.clock.sleep(this.op.patch.seconds * 1000);
-    }
-    return this.resumeNode(node, host, drain!, failbacks);
-  }
-
-  private async resumeNode(node: RollingOperation['nodes'][number], host: Host, drain: DrainRun, failbacks: Promise<void>[]): Promise<boolean> {
-    await this.whileHeld();
-    if (this.stopped) return true;
-    node.phase = 'resuming';
-    this.svc.operationsChanged();
-    if (this.svc.estate.getHost(host.id)?.state !== 'Up') {
-      const back = await this.backend.resumeClusterNode(node.hostName);
-      if (back.State !== 'Up') throw new ContractError('backend', `Resume-ClusterNode ${node.hostName} returned, but the node reads back ${back.State}.`, node.hostName);
-    }
-    // Failback: its VMs come home while the next node drains.
-    failbacks.push(this.startFailback(node, host, drain));
-    return true;
-  }
-
-  private startFailback(node: RollingOperation['nodes'][number], host: Host, drain: DrainRun): Promise<void> {
-    node.phase = 'failing-back';
-    const batch = this.failback(host, drain);
-    node.failbackItemIds = batch.items.map((i) => i.id);
-    this.event('info', `${node.hostName} resumed; failing back ${batch.items.length} VMs.`);
-    this.svc.operationsChanged();
-    return batch.done.then(() => {
-      node.phase = 'done';
-      node.finishedAt = this.svc.clock.now();
-      this.svc.operationsChanged();
-    });
-  }
-
-  private failback(host: Host, drain: DrainRun): FailbackBatch {
-    const batch = new FailbackBatch(this);
-    const vms = [...drain.moved].map((id) => this.svc.estate.getVm(id)).filter((vm) => vm !== undefined && vm.hostId !== host.id && vm.clusterId === host.clusterId);
-    vms.sort((a, b) => b!.memoryBytes - a!.memoryBytes);
-    const specs = vms.map((vm, i) => {
-      const type = vm!.state === 'Off' || vm!.state === 'Saved' ? 'offline' as const : 'live' as const;
-      return { vmId: vm!.id, destHostId: host.id, type, operationId: this.op.id, purpose: 'failback' as const, order: i, predictedSec: this.svc.engine.predictSec(vm!.memoryBytes, vm!.tier, type, vm!.hostId) };
-    });
-    batch.items.push(...this.svc.engine.enqueue(specs, this.backend, batch));
-    batch.check();
-    return batch;
-  }
-
-  private finish(status: 'completed' | 'failed', severity: OperationEvent['severity'], message: string): void {
-    this.op.status = status;
-    this.op.finishedAt = this.svc.clock.now();
-    this.event(severity, message);
-    this.svc.auditAction(this.op.actor, `rolling maintenance ${status}`, this.op.clusterName, status === 'completed' ? 'ok' : 'error', message);
-    this.svc.operationsChanged();
-    this.resolveDone(this.op);
-  }
-
-  view(): RollingOperation {
-    return { ...this.op, nodes: this.op.nodes.map((n) => ({ ...n, failbackItemIds: [...n.failbackItemIds] })), events: this.op.events.slice(-100) };
-  }
-}
-
-export function fmtSec(sec: number): string {
-  const s = Math.round(sec);
-  if (s < 90) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 90 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-

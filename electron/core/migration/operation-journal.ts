@@ -1,6 +1,9 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { describeZodError } from '../../../shared/contract/errors.ts';
+import { openDurableAppend, type DurableAppend } from '../journal/durable-append.ts';
+import { readJsonLines } from '../journal/read-json-lines.ts';
 import { DrainOperationSchema, DrainOptionsSchema, RollingOperationSchema } from '../../../shared/model/migration.ts';
 
 /**
@@ -37,81 +40,60 @@ export function operationsJournalFile(dataDir: string): string {
 }
 
 export class OperationJournal {
-  readonly file: string;
-  private fd: number | null;
+  private readonly journal: DurableAppend<JournalEntry>;
   private seq: number;
-  private readonly pending = new Map<string, JournalEntry>();
-  private scheduled = false;
-  private readonly now: () => number;
-  syncs = 0;
 
   /** Opens (and compacts) the journal; `entries` is what it held, the last state of each operation. */
   constructor(file: string, now: () => number) {
-    this.file = file;
-    this.now = now;
     mkdirSync(dirname(file), { recursive: true });
     const { entries, seq } = readOperationsJournal(file);
     this.entries = entries;
     this.seq = seq;
     compact(file, entries, now());
-    this.fd = openSync(file, 'a');
+    this.journal = openDurableAppend<JournalEntry>({
+      // Compaction already rewrote the file whole; a torn tail can only be one a failed write left.
+      file, what: 'the migration journal', tornTail: 'cut', afterClose: 'ignore',
+      key: (entry) => entry.op.id,
+      encode: (entries) => {
+        const wrote = now();
+        return entries.map((entry, i) => `${JSON.stringify({ seq: this.seq + i + 1, wrote, entry })}\n`).join('');
+      },
+      onDurable: (entries) => { this.seq += entries.length; },
+    });
   }
 
   readonly entries: JournalEntry[];
 
+  get file(): string { return this.journal.file; }
+  get syncs(): number { return this.journal.syncs; }
+
   record(entry: JournalEntry): void {
-    if (this.fd === null) return;
-    const trimmed = { ...entry, op: { ...entry.op, events: entry.op.events.slice(-JOURNAL_EVENTS) } } as JournalEntry;
-    this.pending.delete(entry.op.id);
-    this.pending.set(entry.op.id, trimmed);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => this.flush());
-    }
+    this.journal.append({ ...entry, op: { ...entry.op, events: entry.op.events.slice(-JOURNAL_EVENTS) } } as JournalEntry);
   }
 
   flush(): void {
-    this.scheduled = false;
-    if (this.pending.size === 0 || this.fd === null) return;
-    const wrote = this.now();
-    let text = '';
-    for (const entry of this.pending.values()) text += `${JSON.stringify({ seq: ++this.seq, wrote, entry })}\n`;
-    this.pending.clear();
-    writeSync(this.fd, text);
-    fsyncSync(this.fd);
-    this.syncs += 1;
+    this.journal.flush();
   }
 
   /** Stops writing. Without flush, what was not yet written is lost, as in a crash. */
   close(options: { flush: boolean } = { flush: true }): void {
-    if (options.flush) this.flush();
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-    this.pending.clear();
+    this.journal.close(options);
   }
 }
 
 /** The last state of every operation in the file; a torn last line (killed mid-write) is dropped. */
 export function readOperationsJournal(file: string): { entries: JournalEntry[]; seq: number } {
-  if (!existsSync(file)) return { entries: [], seq: 0 };
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const { records } = readJsonLines(file, (value) => {
+    const record = RecordSchema.safeParse(value);
+    if (!record.success) throw new Error(describeZodError(record.error).message);
+    return record.data;
+  }, { badLines: 'strict', what: 'a migration journal record' });
   const last = new Map<string, JournalEntry>();
   let seq = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      if (lines.slice(i + 1).some((l) => l.length > 0)) throw new Error(`${file}: line ${i + 1} is not JSON, and records follow it.`);
-      break;
-    }
-    const record = RecordSchema.safeParse(parsed);
-    if (!record.success) throw new Error(`${file}: line ${i + 1} is not a migration journal record (${record.error.issues[0]?.path.join('.') ?? ''}: ${record.error.issues[0]?.message ?? 'invalid'}).`);
-    seq = Math.max(seq, record.data.seq);
-    last.delete(record.data.entry.op.id);
-    last.set(record.data.entry.op.id, record.data.entry);
+  for (const record of records) {
+    seq = Math.max(seq, record.seq);
+    last.delete(record.entry.op.id);
+    last.set(record.entry.op.id, record.entry);
   }
   return { entries: [...last.values()], seq };
 }

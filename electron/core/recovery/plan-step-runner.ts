@@ -9,7 +9,7 @@ export type ScriptRunner = (script: string, timeoutMs: number) => Promise<{ exit
 /** Is something listening on host:port (TCP connect)? */
 export type TcpProbe = (host: string, port: number) => Promise<boolean>;
 
-export interface PlanStepEnvironment {
+interface PlanStepEnvironment {
   backend: HyperVBackend;
   clock: RecoveryClock;
   scripts: ScriptRunner;

@@ -9,7 +9,7 @@ import {
 } from '../../../shared/model/recovery-plan.ts';
 import { DEFAULT_PLAN_ID, fullSitePlan } from './default-plan.ts';
 
-export interface LoadedPlans {
+interface LoadedPlans {
   plans: { plan: RecoveryPlan; file: string }[];
   invalid: PlanFileError[];
 }
@@ -151,11 +151,11 @@ export class PlanStore {
   }
 }
 
-export function serialize(plan: RecoveryPlan): string {
+function serialize(plan: RecoveryPlan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
-export function parsePlanText(text: string, file: string): { ok: true; plan: RecoveryPlan } | { ok: false; errors: PlanFileError[] } {
+function parsePlanText(text: string, file: string): { ok: true; plan: RecoveryPlan } | { ok: false; errors: PlanFileError[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -12,7 +12,7 @@ const FAILOVER_FROM = new Set(['Replicating', 'Suspended', 'Error', 'WaitingForS
 const VCPU_RATIO_WARNING = 4;
 const LIST_MAX = 8;
 
-export interface PreflightInput {
+interface PreflightInput {
   plan: RecoveryPlan;
   resolved: ResolvedPlan;
   estate: EstateSnapshot;

@@ -15,12 +15,12 @@ import { RecoveryService } from './recovery-service.ts';
 import { summarize } from './run-summary.ts';
 
 type RecoveryChannels = typeof recoveryChannels;
-export type RecoveryHandlers = {
+type RecoveryHandlers = {
   [C in keyof RecoveryChannels]: (request: z.output<RecoveryChannels[C]['request']>, ctx: CallContext) => Promise<z.output<RecoveryChannels[C]['response']>>;
 };
 type StreamName = keyof typeof recoveryStreams;
 
-export interface RecoveryHandlerOptions {
+interface RecoveryHandlerOptions {
   backend: HyperVBackend;
   estate: { snapshot(): EstateSnapshot };
   ports: CorePorts;

@@ -18,7 +18,7 @@ import { journalFile, listJournals, readJournal, RunJournal } from './run-journa
 import { newStep, RunExecutor } from './run-executor.ts';
 import { MAIN_STEPS } from './vm-steps.ts';
 
-export interface RecoveryServiceOptions {
+interface RecoveryServiceOptions {
   backend: HyperVBackend;
   /** The current estate (the estate store satisfies this). */
   estate: { snapshot(): EstateSnapshot };
@@ -33,7 +33,7 @@ export interface RecoveryServiceOptions {
   durationModel?: DurationModel;
 }
 
-export interface StartRunRequest {
+interface StartRunRequest {
   plan: RecoveryPlan;
   type: RunType;
   policy: RecoveryPointPolicy;
@@ -259,7 +259,7 @@ function headerOf(snapshot: RunSnapshot) {
 }
 
 /** Replays a journal: each change replaces the part it names. */
-export function fold(changes: readonly RunChange[], seq: number): RunSnapshot | null {
+function fold(changes: readonly RunChange[], seq: number): RunSnapshot | null {
   let header: ReturnType<typeof headerOf> | null = null;
   const groups = new Map<number, GroupRun>();
   const vms = new Map<string, VmRun>();

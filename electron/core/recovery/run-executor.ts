@@ -12,12 +12,12 @@ import type { RunJournal } from './run-journal.ts';
 import { act, bootTarget, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
 
 /** Per-kind defaults (seconds) when the plan sets none: generous, a boot storm is slow. */
-export const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
+const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
   'shutdown-primary': 900, prepare: 3600, failover: 900, 'test-failover': 900, reverse: 900,
   start: 600, heartbeat: 3600, commit: 600, cleanup: 600,
 };
 
-export interface ExecutorEnvironment {
+interface ExecutorEnvironment {
   /** Already audited for this run's actor. */
   backend: HyperVBackend;
   clock: RecoveryClock;

@@ -27,8 +27,8 @@ export interface StepOutcome {
 
 const FAILED_OVER = new Set(['FailedOverWaitingCompletion', 'FailedOver']);
 
-export function sourceTarget(vm: VmRun): VmTarget { return { vmName: vm.name, computerName: vm.sourceHost }; }
-export function replicaTarget(vm: VmRun): VmTarget { return { vmName: vm.name, computerName: vm.targetHost }; }
+function sourceTarget(vm: VmRun): VmTarget { return { vmName: vm.name, computerName: vm.sourceHost }; }
+function replicaTarget(vm: VmRun): VmTarget { return { vmName: vm.name, computerName: vm.targetHost }; }
 /** The VM that ends up running: the test copy in a drill, the replica otherwise. */
 export function bootTarget(vm: VmRun, type: RunType): VmTarget {
   return type === 'test-failover' ? { vmName: `${vm.name} - Test`, computerName: vm.targetHost } : replicaTarget(vm);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AlertSchema, compareAlerts, type Alert, type AlertChanges } from '../../../shared/model/replication.ts';
-import { openAppendOnlyFile, readJsonLines, type AppendOnlyFile } from '../journal/append-only-file.ts';
+import { openDurableAppend, type DurableAppend } from '../journal/durable-append.ts';
+import { readJsonLines } from '../journal/read-json-lines.ts';
 import type { LoggerPort } from '../ports.ts';
 
 const JournalRecordSchema = z.discriminatedUnion('type', [
@@ -17,12 +18,13 @@ const KEEP = 2000;
 
 /**
  * Alerts raised by the replication monitor, journaled (append-only, fsync) before anyone is told,
- * so they survive a restart along with who acknowledged them.
+ * so they survive a restart along with who acknowledged them. Records of one burst share one fsync:
+ * every way out (takeChanges, list, acknowledge) flushes first, and throws if the disk refuses.
  */
 export class AlertBook {
   private readonly alerts = new Map<string, Alert>();
   private readonly open = new Map<string, string>();
-  private readonly journal: AppendOnlyFile<JournalRecord>;
+  private readonly journal: DurableAppend<JournalRecord>;
   private nextId: number;
   /** Number of the last change handed out by takeChanges. */
   private seq = 0;
@@ -37,7 +39,8 @@ export class AlertBook {
     for (const record of records) this.replay(record);
     this.removed.clear();
     this.nextId = this.alerts.size + 1;
-    this.journal = openAppendOnlyFile(file);
+    // A torn last line (killed mid-write, so nobody was told) is cut: it was warned about above.
+    this.journal = openDurableAppend<JournalRecord>({ file, what: 'the alert journal', tornTail: 'cut' });
   }
 
   /** The list as of the last change handed out; call takeChanges first so the two agree. */
@@ -47,6 +50,7 @@ export class AlertBook {
 
   /** What changed since the last call, numbered; null when nothing did. */
   takeChanges(): AlertChanges | null {
+    this.journal.flush();
     if (this.changed.size === 0 && this.removed.size === 0) return null;
     const changed = [...this.changed].map((id) => this.alerts.get(id)).filter((a): a is Alert => a !== undefined);
     const removed = [...this.removed];
@@ -57,6 +61,7 @@ export class AlertBook {
   }
 
   list(): Alert[] {
+    this.journal.flush();
     return [...this.alerts.values()].sort(compareAlerts);
   }
 
@@ -90,6 +95,7 @@ export class AlertBook {
       if (!alert) { missing.push(id); continue; }
       if (!alert.acknowledged) this.commit({ type: 'acknowledged', id, by, at });
     }
+    this.journal.flush();
     return missing;
   }
 
@@ -98,7 +104,7 @@ export class AlertBook {
   }
 
   private commit(record: JournalRecord): void {
-    this.journal.append(record);
+    this.journal.append(record); // written, with the rest of this burst, before anyone is told
     this.replay(record);
     const id = record.type === 'raised' ? record.alert.id : record.id;
     if (this.alerts.has(id)) this.changed.add(id);

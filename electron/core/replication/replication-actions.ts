@@ -5,7 +5,7 @@ import type { EstateStore } from '../estate/estate-store.ts';
 import type { Vm } from '../../../shared/model/estate.ts';
 import { isProtectedCopy } from './rpo-status.ts';
 
-export interface ActionResult {
+interface ActionResult {
   vmId: string;
   vmName: string;
   outcome: 'done' | 'failed';

@@ -27,7 +27,7 @@ export interface ReplicationMonitor {
   dispose(): void;
 }
 
-export interface ReplicationMonitorOptions {
+interface ReplicationMonitorOptions {
   store: EstateStore;
   dataDir: string;
   clock: ClockPort;

@@ -1,9 +1,11 @@
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsUpdate } from '../../../shared/model/settings.ts';
 import { describeZodError } from '../../../shared/contract/errors.ts';
+import { SaveError } from '../journal/durable-append.ts';
 import type { LoggerPort, SettingsPort } from '../ports.ts';
 
 export interface SettingsService {
   get(): Settings;
+  /** Stored, then current; a store that cannot save throws SaveError and nothing changes. */
   update(change: SettingsUpdate): Settings;
 }
 
@@ -22,7 +24,11 @@ export function createSettingsService(port: SettingsPort, logger: LoggerPort): S
         ...change,
         lab: { ...current.lab, ...(change.lab ?? {}) },
       });
-      port.write(next);
+      try {
+        port.write(next);
+      } catch (error) {
+        throw new SaveError('the settings', 'settings', error);
+      }
       current = next;
       return current;
     },

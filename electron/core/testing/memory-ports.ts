@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClockPort, CorePorts, LoggerPort, SecretPort, SettingsPort, TimerHandle } from '../ports.ts';
-import { systemClock } from '../ports.ts';
+import type { ClockPort, CorePorts, LoggerPort, SettingsPort, TimerHandle } from '../ports.ts';
+import { memorySecrets, systemClock } from '../ports.ts';
 
 /** In-memory ports for tests and benchmarks; the real ones live in electron/main and electron/server. */
 export function memorySettings(initial?: unknown): SettingsPort & { stored: unknown } {
@@ -12,15 +12,6 @@ export function memorySettings(initial?: unknown): SettingsPort & { stored: unkn
     write: (value: unknown) => { port.stored = structuredClone(value); },
   };
   return port;
-}
-
-export function memorySecrets(): SecretPort {
-  const values = new Map<string, string>();
-  return {
-    get: async (name) => values.get(name) ?? null,
-    set: async (name, value) => { values.set(name, value); },
-    delete: async (name) => { values.delete(name); },
-  };
 }
 
 export function silentLogger(): LoggerPort & { lines: string[] } {

@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
-import { useUi } from '../../app/ui-store.ts';
+import { useUi } from '../../platform/ui-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useReplicationUi } from '../replication/replication-ui-store.ts';
 import { useAlerts, useAlertsStore } from './use-alerts.ts';
-import { useSheet } from './alerts-ui-store.ts';
+import { useSheet } from '../../platform/sheet-store.ts';
 
 const TOAST_MS = 12_000;
 

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useAlerts } from './use-alerts.ts';
-import { useSheet } from './alerts-ui-store.ts';
+import { useSheet } from '../../platform/sheet-store.ts';
 import './alerts.css';
 
 /** The status bar's unacknowledged-alert count; opens the alert list. */

@@ -1,13 +1,13 @@
 import { useMemo, useState } from 'react';
 import type { Alert } from '../../../shared/model/replication.ts';
 import { formatAgo } from '../../../shared/format/duration.ts';
-import { useConnection, useEstate, useServices, useSettings } from '../../app/services-context.tsx';
+import { useConnection, useEstate, useServices, useSettings } from '../../platform/services-context.tsx';
 import { isPreloadBridge } from '../../transport/choose-transport.ts';
-import { useUi } from '../../app/ui-store.ts';
+import { useUi } from '../../platform/ui-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useReplicationUi } from '../replication/replication-ui-store.ts';
 import { useAlerts, useAlertsStore } from './use-alerts.ts';
-import { useSheet } from './alerts-ui-store.ts';
+import { useSheet } from '../../platform/sheet-store.ts';
 
 type Show = 'unacknowledged' | 'open' | 'all';
 

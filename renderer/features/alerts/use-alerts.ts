@@ -1,10 +1,9 @@
 import { useStore } from 'zustand';
-import { useServices } from '../../app/services-context.tsx';
-import { alertsStoreOf, type AlertsStore, type AlertsStoreState } from '../../stores/alerts-store.ts';
+import { useStoreOf } from '../../platform/services-context.tsx';
+import { alertsStores, type AlertsStore, type AlertsStoreState } from './alerts-store.ts';
 
 export function useAlertsStore(): AlertsStore {
-  const { client, connection } = useServices();
-  return alertsStoreOf(client, connection.onReconnect);
+  return useStoreOf(alertsStores);
 }
 
 export function useAlerts<T>(selector: (state: AlertsStoreState) => T): T {

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SiteRole } from '../../../shared/model/estate.ts';
-import { useConnection, useEstate, useServices } from '../../app/services-context.tsx';
-import { connectionsStoreOf, type ConnectionsStoreState } from '../../stores/connections-store.ts';
+import { useConnection, useEstate, useStoreOf } from '../../platform/services-context.tsx';
+import { connectionsStores, type ConnectionsStoreState } from './connections-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { SiteCard } from './site-card.tsx';
 import './connections.css';
@@ -23,8 +23,7 @@ function useNow(periodMs = 1000): number {
  * do about a failure, the profile form, Test connection and Reconnect now.
  */
 export function ConnectionsView() {
-  const services = useServices();
-  const connections = useMemo(() => connectionsStoreOf(services.transport, (l) => services.connection.onReconnect(l)), [services]);
+  const connections = useStoreOf(connectionsStores);
   const use = <T,>(selector: (s: ConnectionsStoreState) => T) => useStore(connections.store, selector);
   const status = use((s) => s.status);
   const error = use((s) => s.error);

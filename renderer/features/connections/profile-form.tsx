@@ -1,7 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { ConnectionProfile } from '../../../shared/model/connections.ts';
 import { SiteRoleSchema } from '../../../shared/model/estate.ts';
-import type { ActionOutcome } from '../../stores/connections-store.ts';
+import type { ActionOutcome } from './connections-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { ROLE_LABEL } from './connection-labels.ts';
 import { AUTHENTICATIONS, fieldOf, parseDraft, type DraftErrors, type DraftField, type ProfileDraft } from './profile-draft.ts';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { formatAgo } from '../../../shared/format/duration.ts';
 import type { ConnectionEntry, ConnectionProfile, NodeSessionState, RemotingFailure, SessionStateName, SiteSessionState } from '../../../shared/model/connections.ts';
 import type { SiteRole } from '../../../shared/model/estate.ts';
-import type { ActionOutcome, SiteTest } from '../../stores/connections-store.ts';
+import type { ActionOutcome, SiteTest } from './connections-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { clockTime, FAILURE_TITLE, ROLE_LABEL, STATE_LABEL, STATE_TONE } from './connection-labels.ts';
 import { FailureAdvice } from './failure-advice.tsx';

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { LabFaultSpecInput, LabLinkId, LabSpeed } from '../../../shared/model/lab.ts';
 import { formatAgo } from '../../../shared/format/duration.ts';
-import { useConnection, useEstate } from '../../app/services-context.tsx';
-import { formatClock } from '../../app/clock-extrapolation.ts';
+import { useConnection, useEstate } from '../../platform/services-context.tsx';
+import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useSheet } from '../alerts/alerts-ui-store.ts';
+import { useSheet } from '../../platform/sheet-store.ts';
 import { formatBits } from '../replication/summary-strip.tsx';
 import { FAULT_KINDS, LINK_LABEL, type FaultKind } from './fault-kinds.ts';
 import { useLab, useLabStore } from './use-lab.ts';

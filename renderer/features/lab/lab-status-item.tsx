@@ -1,5 +1,5 @@
-import { useEstate } from '../../app/services-context.tsx';
-import { useSheet } from '../alerts/alerts-ui-store.ts';
+import { useEstate } from '../../platform/services-context.tsx';
+import { useSheet } from '../../platform/sheet-store.ts';
 import { useLab } from './use-lab.ts';
 
 /** Status bar button opening the lab controls; shows how many faults are active. */

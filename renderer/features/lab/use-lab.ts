@@ -1,10 +1,9 @@
 import { useStore } from 'zustand';
-import { useServices } from '../../app/services-context.tsx';
-import { labStoreOf, type LabStore, type LabStoreState } from '../../stores/lab-store.ts';
+import { useStoreOf } from '../../platform/services-context.tsx';
+import { labStores, type LabStore, type LabStoreState } from './lab-store.ts';
 
 export function useLabStore(): LabStore {
-  const { client, connection } = useServices();
-  return labStoreOf(client, connection.onReconnect);
+  return useStoreOf(labStores);
 }
 
 export function useLab<T>(selector: (state: LabStoreState) => T): T {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationItem, MigrationQueue } from '../../../shared/model/migration.ts';
 import { fmtBytes, fmtDuration, fmtRate, sections, throughputSeries } from './queue-model.ts';
-import { hostsFromLanes } from '../../stores/migration-store.ts';
+import { hostsFromLanes } from './migration-store.ts';
 
 function item(id: string, state: MigrationItem['state'], over: Partial<MigrationItem> = {}): MigrationItem {
   return {

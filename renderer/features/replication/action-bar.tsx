@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReplicationAction } from '../../../shared/contract/replication-channels.ts';
 import { EXTENDED_REPLICATION_FREQUENCIES_SEC, REPLICATION_FREQUENCIES_SEC } from '../../../shared/model/hyperv-enums.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
-import { useConnection } from '../../app/services-context.tsx';
+import { useConnection } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import type { ReplicationRow } from './replication-rows.ts';
 import { useReplicationUi } from './replication-ui-store.ts';

@@ -17,7 +17,7 @@ export function csvField(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'Name', 'Tier', 'Site', 'Cluster', 'Primary host', 'Replica host', 'Replication state', 'Health',
   'Frequency (s)', 'Last replication (UTC)', 'Age of last replication (s)', 'Pending (bytes)',
   'RPO target (s)', 'RPO met', 'Extended replication state', 'Extended replication health',

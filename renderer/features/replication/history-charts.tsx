@@ -3,11 +3,11 @@ import { Area, AreaChart, Bar, BarChart, CartesianGrid, Line, LineChart, Referen
 import type { HistoryPoint, HistoryRange } from '../../../shared/model/replication.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
-import { useServices } from '../../app/services-context.tsx';
-import { describeError } from '../../stores/describe-error.ts';
+import { useServices } from '../../platform/services-context.tsx';
+import { describeError } from '../../platform/describe-error.ts';
 import { useReplicationUi } from './replication-ui-store.ts';
 import { useReplication } from './use-replication.ts';
-import { useRemPx } from '../topology/use-rem-px.ts';
+import { useRemPx } from '../../ui/use-rem-px.ts';
 
 /** Refetched when the core publishes a new summary, at most every few seconds while the drawer is open. */
 const HISTORY_REFRESH_MS = 5_000;

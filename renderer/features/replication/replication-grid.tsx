@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRemPx } from '../topology/use-rem-px.ts';
+import { useCallback, useMemo, type KeyboardEvent, type MouseEvent } from 'react';
+import { useRovingVirtualList } from '../../ui/use-roving-virtual-list.ts';
 import type { GridItem, ReplicationRow, SortKey } from './replication-rows.ts';
 import { useReplicationUi } from './replication-ui-store.ts';
 import { COLUMNS, GridRow, GroupRow } from './grid-row.tsx';
@@ -20,54 +19,20 @@ const ROW_REM = 1.875;
  * shown, Enter opens the details, Escape clears the selection.
  */
 export function ReplicationGrid({ items, rows, now }: Props) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const remPx = useRemPx();
-  const rowPx = Math.round(remPx * ROW_REM);
   const sort = useReplicationUi((s) => s.sort);
   const selected = useReplicationUi((s) => s.selected);
   const focusedId = useReplicationUi((s) => s.focusedId);
   const drawerId = useReplicationUi((s) => s.drawerId);
   const anchorId = useReplicationUi((s) => s.anchorId);
   const { sortBy, setSelection, toggleSelected, focus, openDrawer, toggleGroup } = useReplicationUi.getState();
-  const pendingFocus = useRef<string | null>(null);
-
-  const positions = useMemo(() => {
-    const map = new Map<string, number>();
-    items.forEach((it, i) => map.set(it.key, i));
-    return map;
-  }, [items]);
+  const { scrollRef, rowPx, positions, tabStopKey: tabStop, virtualizer, moveFocus } = useRovingVirtualList({
+    items, focusedKey: focusedId, focus, rowRem: ROW_REM, overscan: 12, keyAttribute: 'data-row-id',
+  });
   const rowOrder = useMemo(() => {
     const map = new Map<string, number>();
     rows.forEach((r, i) => map.set(r.id, i));
     return map;
   }, [rows]);
-  const tabStop = focusedId !== null && positions.has(focusedId) ? focusedId : items[0]?.key ?? null;
-
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowPx,
-    overscan: 12,
-    getItemKey: (i) => items[i]?.key ?? i,
-    scrollMargin: rowPx,
-    scrollPaddingStart: rowPx,
-  });
-  useLayoutEffect(() => { virtualizer.measure(); }, [rowPx, virtualizer]);
-
-  useEffect(() => {
-    const key = pendingFocus.current;
-    if (key === null) return;
-    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-row-id="${CSS.escape(key)}"]`);
-    if (el) { pendingFocus.current = null; el.focus({ preventScroll: true }); }
-  });
-
-  const moveFocus = useCallback((key: string) => {
-    const at = positions.get(key);
-    if (at === undefined) return;
-    focus(key);
-    pendingFocus.current = key;
-    virtualizer.scrollToIndex(at, { align: 'auto' });
-  }, [positions, focus, virtualizer]);
 
   /** Rows between the anchor and `id` in display order (the range a shift-click selects). */
   const rangeTo = useCallback((id: string): string[] => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cluster, estate, host, replication, site, vm } from '../../test-support/estate-fixture.ts';
+import { cluster, estate, host, replication, site, vm } from '../../testing/estate-fixture.ts';
 import { arrangeRows, buildRows, EMPTY_FILTER, filterRows, layoutReplication, sortRows, type RowCache } from './replication-rows.ts';
 import { csvField, neutraliseFormula, rowsToCsv } from './csv-export.ts';
 

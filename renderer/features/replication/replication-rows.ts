@@ -39,7 +39,7 @@ export interface ReplicationRow {
 }
 
 /** The protected copy of a VM: primary side of the Simple relationship. */
-export function isProtectedCopy(vm: Vm): boolean {
+function isProtectedCopy(vm: Vm): boolean {
   return vm.replication !== null && vm.replication.mode === 'Primary' && vm.replication.relationship === 'Simple';
 }
 
@@ -156,8 +156,7 @@ export function filterRows(rows: ReplicationRow[], f: RowFilter): ReplicationRow
 
 // ---- sort ----
 
-export const SORT_KEYS = ['name', 'tier', 'host', 'replicaHost', 'state', 'health', 'frequency', 'lastReplication', 'pending', 'rpo', 'extended'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+export type SortKey = 'name' | 'tier' | 'host' | 'replicaHost' | 'state' | 'health' | 'frequency' | 'lastReplication' | 'pending' | 'rpo' | 'extended';
 export interface RowSort { key: SortKey; dir: 'asc' | 'desc' }
 
 const HEALTH_RANK: Record<ReplicationHealth, number> = { Critical: 3, Warning: 2, Normal: 1, NotApplicable: 0 };

@@ -1,6 +1,7 @@
-import { useDeferredValue, useEffect, useMemo, useRef } from 'react';
-import { useEstate } from '../../app/services-context.tsx';
-import { useUi } from '../../app/ui-store.ts';
+import { useDeferredValue, useMemo, useRef } from 'react';
+import { useEstate } from '../../platform/services-context.tsx';
+import { useUi } from '../../platform/ui-store.ts';
+import { SearchField } from '../../ui/search-field.tsx';
 import { REPLICATION_STATES } from '../../../shared/model/hyperv-enums.ts';
 import { splitWords } from '../../ui/hyperv-labels.ts';
 import {
@@ -90,38 +91,19 @@ function Toolbar({ tables, shown, total, onExport }: { tables: EstateTables; sho
     .filter((c) => (filter.siteId ? c.siteId === filter.siteId : primarySites.some((s) => s.id === c.siteId)))
     .sort((a, b) => a.name.localeCompare(b.name)), [tables.clusters, filter.siteId, primarySites]);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const t = event.target as HTMLElement | null;
-      const typing = !!t && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
-      if (((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') || (event.key === '/' && !typing)) {
-        event.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   const filtering = isFiltering(filter);
   return (
     <div className="repl-toolbar" role="toolbar" aria-label="Filter, group and export">
-      <div className="search-field repl-search">
-        <svg className="search-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><circle cx="7" cy="7" r="4.5" /><path d="M10.5 10.5l3.5 3.5" /></svg>
-        <input
-          ref={searchRef}
-          type="search"
-          data-testid="replication-search"
-          aria-label="Filter VMs by name or host"
-          placeholder="Filter by VM or host name"
-          spellCheck={false}
-          autoComplete="off"
-          value={filter.text}
-          onChange={(e) => setFilter({ text: e.target.value })}
-          onKeyDown={(e) => { if (e.key === 'Escape' && filter.text) { e.preventDefault(); setFilter({ text: '' }); } }}
-        />
-      </div>
+      <SearchField
+        inputRef={searchRef}
+        fieldClassName="repl-search"
+        data-testid="replication-search"
+        aria-label="Filter VMs by name or host"
+        placeholder="Filter by VM or host name"
+        value={filter.text}
+        onChange={(e) => setFilter({ text: e.target.value })}
+        onKeyDown={(e) => { if (e.key === 'Escape' && filter.text) { e.preventDefault(); setFilter({ text: '' }); } }}
+      />
       <label className="tb-field"><span className="visually-hidden">Health</span>
         <select value={filter.health} onChange={(e) => setFilter({ health: e.target.value as HealthFilter })} data-testid="filter-health" aria-label="Health">
           {HEALTH_OPTIONS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}

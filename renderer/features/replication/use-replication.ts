@@ -1,10 +1,9 @@
 import { useStore } from 'zustand';
-import { useServices } from '../../app/services-context.tsx';
-import { replicationStoreOf, type ReplicationStore, type ReplicationStoreState } from '../../stores/replication-store.ts';
+import { useStoreOf } from '../../platform/services-context.tsx';
+import { replicationStores, type ReplicationStore, type ReplicationStoreState } from './replication-store.ts';
 
 export function useReplicationStore(): ReplicationStore {
-  const { client, connection } = useServices();
-  return replicationStoreOf(client, connection.onReconnect);
+  return useStoreOf(replicationStores);
 }
 
 export function useReplication<T>(selector: (state: ReplicationStoreState) => T): T {

@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useRef, type ReactNode } from 'reac
 import type { Replication } from '../../../shared/model/estate.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import { formatAgo, formatDuration } from '../../../shared/format/duration.ts';
-import { useEstate } from '../../app/services-context.tsx';
+import { useEstate } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { HEALTH_LABEL, HEALTH_TONE, splitWords } from '../../ui/hyperv-labels.ts';
 import { useAlerts } from '../alerts/use-alerts.ts';

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Host, Replication, Site, Vm } from '../../../shared/model/estate.ts';
 import { formatBytes, formatBytesPair } from '../../../shared/format/bytes.ts';
 import { formatAgo, formatDuration } from '../../../shared/format/duration.ts';
-import { useEstate } from '../../app/services-context.tsx';
+import { useEstate } from '../../platform/services-context.tsx';
 import { Meter } from '../../ui/meter.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cluster, estate, host, site, twoSiteEstate, vm } from '../../test-support/estate-fixture.ts';
+import { cluster, estate, host, site, twoSiteEstate, vm } from '../../testing/estate-fixture.ts';
 import { buildTopologyIndex, matchVms } from './topology-index.ts';
 import { DEFAULT_EXPANSION, flattenTree, treeKeyAction, type Expansion } from './flatten-tree.ts';
 

@@ -28,7 +28,7 @@ export function nodeKey(kind: NodeKind, id: string): string {
   return `${kind}:${id}`;
 }
 
-export function isExpanded(expansion: Expansion, key: string, kind: NodeKind): boolean {
+function isExpanded(expansion: Expansion, key: string, kind: NodeKind): boolean {
   const own = expansion.overrides.get(key);
   if (own !== undefined) return own;
   if (expansion.base === 'all') return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cluster, estate, host, replication, site, twoSiteEstate, vm } from '../../test-support/estate-fixture.ts';
+import { cluster, estate, host, replication, site, twoSiteEstate, vm } from '../../testing/estate-fixture.ts';
 import { ReplicationOverlay, buildTopologyIndex } from './topology-index.ts';
 
 const GiB = 1024 ** 3;

@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, type KeyboardEvent } from 'react';
 import type { ClusterTotals, CopyLinks, EstateTables, ReplicationOverlay, TopologyIndex } from './topology-index.ts';
 import { treeKeyAction, type TreeRow as Row } from './flatten-tree.ts';
 import { TreeRow, type RowEntity, type VmPair } from './tree-row.tsx';
 import { useTopologyUi } from './topology-ui-store.ts';
-import { useRemPx } from './use-rem-px.ts';
+import { useRovingVirtualList } from '../../ui/use-roving-virtual-list.ts';
 
 interface Props {
   rows: Row[];
@@ -24,54 +23,11 @@ const ROW_REM = 1.875;
  * estate, so aria-level/posinset/setsize carry the structure for assistive technology.
  */
 export function TopologyTree({ rows, index, totals, overlay, tables, query, focusRequest }: Props) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const remPx = useRemPx();
-  const rowPx = Math.round(remPx * ROW_REM);
   const selectedKey = useTopologyUi((s) => s.selectedKey);
   const focusedKey = useTopologyUi((s) => s.focusedKey);
   const { toggle, select, focus } = useTopologyUi.getState();
-  /** Key to move DOM focus to after the next render (keyboard navigation only, never on data updates). */
-  const pendingFocus = useRef<string | null>(null);
-
-  const positions = useMemo(() => {
-    const map = new Map<string, number>();
-    rows.forEach((r, i) => map.set(r.key, i));
-    return map;
-  }, [rows]);
-  const tabStopKey = focusedKey !== null && positions.has(focusedKey) ? focusedKey : rows[0]?.key ?? null;
-
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowPx,
-    overscan: 16,
-    getItemKey: (i) => rows[i]?.key ?? i,
-    scrollMargin: rowPx,
-    scrollPaddingStart: rowPx,
-  });
-  useLayoutEffect(() => { virtualizer.measure(); }, [rowPx, virtualizer]);
-
-  const moveFocus = useCallback((key: string) => {
-    const at = positions.get(key);
-    if (at === undefined) return;
-    focus(key);
-    pendingFocus.current = key;
-    virtualizer.scrollToIndex(at, { align: 'auto' });
-  }, [positions, focus, virtualizer]);
-
-  useEffect(() => {
-    if (focusRequest) moveFocus(focusRequest.key);
-    // Only a new request moves focus, not a re-render with new rows: moveFocus is left out on purpose.
-  }, [focusRequest]);
-
-  useEffect(() => {
-    const key = pendingFocus.current;
-    if (key === null) return;
-    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
-    if (el) {
-      pendingFocus.current = null;
-      el.focus({ preventScroll: true });
-    }
+  const { scrollRef, rowPx, positions, tabStopKey, virtualizer, moveFocus } = useRovingVirtualList({
+    items: rows, focusedKey, focus, rowRem: ROW_REM, overscan: 16, keyAttribute: 'data-key', focusRequest,
   });
 
   const onToggle = useCallback((row: Row) => {

@@ -1,6 +1,7 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useEstate } from '../../app/services-context.tsx';
-import { useUi } from '../../app/ui-store.ts';
+import { useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEstate } from '../../platform/services-context.tsx';
+import { useUi } from '../../platform/ui-store.ts';
+import { SearchField } from '../../ui/search-field.tsx';
 import type { EstateTables } from './topology-index.ts';
 import { ReplicationOverlay, buildTopologyIndex, clusterTotalsOf, layoutVms, matchVms } from './topology-index.ts';
 import { flattenTree } from './flatten-tree.ts';
@@ -51,20 +52,6 @@ export function TopologyView() {
     return rows.reduce((n, r) => n + (r.kind === 'vm' ? 1 : 0), 0);
   }, [rows, matches]);
 
-  useEffect(() => {
-    const onKey = (event: globalThis.KeyboardEvent) => {
-      const typing = isTypingTarget(event.target);
-      const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
-      if (ctrlK || (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey)) {
-        event.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Escape') {
       if (query !== '') { event.preventDefault(); setQuery(''); }
@@ -85,23 +72,17 @@ export function TopologyView() {
   return (
     <div className={`topology-view${selectedKey ? ' has-detail' : ''}`} data-testid="view-topology">
       <div className="topology-toolbar" role="toolbar" aria-label="Topology">
-        <div className="search-field">
-          <svg className="search-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><circle cx="7" cy="7" r="4.5" /><path d="M10.5 10.5l3.5 3.5" /></svg>
-          <input
-            ref={searchRef}
-            type="search"
-            data-testid="topology-search"
-            aria-label="Find VMs by name"
-            aria-controls="topology-tree"
-            placeholder="Find VM by name"
-            spellCheck={false}
-            autoComplete="off"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={onSearchKey}
-          />
-          <kbd className="search-hint" aria-hidden="true">Ctrl K</kbd>
-        </div>
+        <SearchField
+          inputRef={searchRef}
+          hint="Ctrl K"
+          data-testid="topology-search"
+          aria-label="Find VMs by name"
+          aria-controls="topology-tree"
+          placeholder="Find VM by name"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onSearchKey}
+        />
         <span className="search-result" role="status" aria-live="polite">
           {searching ? (matchCount === 0 ? `No VM name contains “${deferredQuery.trim()}”` : `${matchCount.toLocaleString()} matching VM${matchCount === 1 ? '' : 's'}`) : ''}
         </span>
@@ -116,9 +97,4 @@ export function TopologyView() {
       </div>
     </div>
   );
-}
-
-function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
 }

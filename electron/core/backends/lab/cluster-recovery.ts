@@ -8,7 +8,7 @@ import type { ReplicationEngine } from './replication-engine.ts';
 import type { VmPower } from './vm-power.ts';
 
 /** Failover Clustering notices a dead node after missed heartbeats (SameSubnetThreshold × delay). */
-export const CLUSTER_MODEL = { detectionMs: 10_000 } as const;
+const CLUSTER_MODEL = { detectionMs: 10_000 } as const;
 
 const PRIORITY_ORDER: Record<GroupPriority, number> = { High: 0, Medium: 1, Low: 2, NoAutoStart: 3 };
 

@@ -1,3 +1,5 @@
+import { BinaryHeap } from '../../util/binary-heap.ts';
+
 /**
  * The lab's simulated clock and its agenda: a binary min-heap ordered by (time, insertion order).
  * Ties break by insertion order so the same commands always produce the same event order.
@@ -21,7 +23,7 @@ class Entry implements ScheduledEvent {
 }
 
 export class EventQueue {
-  private heap: Entry[] = [];
+  private readonly heap = new BinaryHeap<Entry>();
   private seq = 0;
   private current: number;
   /** Events run so far (cancelled ones excluded): the bench's and the status's busy-ness figure. */
@@ -32,12 +34,12 @@ export class EventQueue {
   }
 
   get now(): number { return this.current; }
-  get size(): number { return this.heap.length; }
+  get size(): number { return this.heap.size; }
 
   /** Runs fn at simulated time `at` (never earlier than now); times are whole milliseconds. */
   at(at: number, fn: () => void): ScheduledEvent {
     const entry = new Entry(Math.max(this.current, Math.ceil(at)), this.seq++, fn);
-    this.push(entry);
+    this.heap.push(entry, entry.at, entry.seq);
     return entry;
   }
 
@@ -47,15 +49,15 @@ export class EventQueue {
 
   /** Time of the next live event, or null. */
   peek(): number | null {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap.length > 0 ? this.heap[0]!.at : null;
+    while (this.heap.size > 0 && this.heap.peek()!.cancelled) this.heap.pop();
+    return this.heap.size > 0 ? this.heap.peekKey()! : null;
   }
 
   /** Runs every event due up to and including `until`, then leaves the clock at `until`. */
   runUntil(until: number): void {
     const heap = this.heap;
-    while (heap.length > 0 && heap[0]!.at <= until) {
-      const entry = this.pop()!;
+    while (heap.size > 0 && heap.peekKey()! <= until) {
+      const entry = heap.pop()!;
       if (entry.cancelled) continue;
       this.current = entry.at;
       this.processed += 1;
@@ -63,41 +65,4 @@ export class EventQueue {
     }
     if (until > this.current) this.current = until;
   }
-
-  private push(entry: Entry): void {
-    const heap = this.heap;
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(entry, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = entry;
-  }
-
-  private pop(): Entry | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length === 0 || !last) return top;
-    let i = 0;
-    const n = heap.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const child = r < n && before(heap[r]!, heap[l]!) ? r : l;
-      if (!before(heap[child]!, last)) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
-    return top;
-  }
-}
-
-function before(a: Entry, b: Entry): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }

@@ -3,7 +3,8 @@ import type { Vm } from '../../../../shared/model/estate.ts';
 import type { ReplicationState } from '../../../../shared/model/hyperv-enums.ts';
 import { ContractError } from '../../../../shared/contract/errors.ts';
 import type { LabWorld } from './lab-world.ts';
-import type { RecoveryPoint, Relationship, ReplicationEngine } from './replication-engine.ts';
+import type { ReplicationEngine } from './replication-engine.ts';
+import type { RecoveryPoint, Relationship } from './replication-relationship.ts';
 import type { VmPower } from './vm-power.ts';
 
 /** How long the replica host takes to apply a recovery point and to build a test VM. (Modelling.) */
@@ -20,7 +21,7 @@ export const FAILOVER_MODEL = {
 /** States from which the replica can be failed over (unplanned failover tolerates a broken link). */
 const FAILOVER_FROM = new Set<ReplicationState>(['Replicating', 'Suspended', 'Error', 'WaitingForStartResynchronize', 'ResynchronizeSuspended']);
 
-export interface FailoverOutcome {
+interface FailoverOutcome {
   vm: Vm;
   /** Changes written on the primary after the chosen point: lost unless it was a planned failover. */
   dataLossBytes: number;

@@ -21,7 +21,7 @@ const CRITICAL_STATES = new Set<ReplicationState>(['Error', 'WaitingForStartResy
 /** States in which cycles are expected, so staleness and missed cycles count. */
 const CYCLING_STATES = new Set<ReplicationState>(['Replicating', 'Suspended', 'Resynchronizing']);
 
-export interface HealthInput {
+interface HealthInput {
   state: ReplicationState;
   now: number;
   /** Last successful cycle, or when the relationship began if none yet. */

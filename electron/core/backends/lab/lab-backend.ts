@@ -10,12 +10,12 @@ import type {
 } from '../backend-port.ts';
 import { hostSwitches, testSwitchOf } from './lab-network.ts';
 import { fqdnOf } from './lab-world.ts';
-import type { RecoveryPoint, Relationship } from './replication-engine.ts';
+import type { RecoveryPoint, Relationship } from './replication-relationship.ts';
 import type { LabSimulation } from './simulation.ts';
 import { TimeDriver } from './time-driver.ts';
 
 /** A call that hangs (backend-timeout fault) is given up after this much simulated time. */
-export const CALL_TIMEOUT_MS = 60_000;
+const CALL_TIMEOUT_MS = 60_000;
 
 /** The lab's own controls, on top of the backend port. */
 export interface LabControl {

@@ -42,6 +42,22 @@ describe('lab journal', () => {
     expect(second.logger.lines.some((l) => /2 commands replayed/.test(l))).toBe(true);
   });
 
+  it('keeps the first command given after a crash tore the last line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'standby-labj-'));
+    const first = lab(dir);
+    const estate = await first.source.load();
+    const vms = estate.vms.filter((v) => v.replication?.mode === 'Primary').slice(0, 2);
+    const target = (vm: (typeof vms)[number]) => ({ vmName: vm.name, computerName: estate.hosts.find((h) => h.id === vm.hostId)!.name });
+    await first.source.suspendVMReplication(target(vms[0]!));
+    appendFileSync(join(dir, readdirSync(dir)[0]!), '{"at":17953'); // killed mid-write
+    const second = lab(dir);
+    await second.source.load();
+    await second.source.suspendVMReplication(target(vms[1]!));
+    const third = lab(dir);
+    const restored = await third.source.load();
+    expect(vms.map((vm) => restored.vms.find((v) => v.id === vm.id)!.replication!.state)).toEqual(['Suspended', 'Suspended']);
+  });
+
   it('without a journal the lab starts fresh from its seed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'standby-labj-'));
     const { source } = lab(dir);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openAppendOnlyFile, readJsonLines, type AppendOnlyFile } from '../../journal/append-only-file.ts';
+import { openDurableAppend, type DurableAppend } from '../../journal/durable-append.ts';
+import { readJsonLines } from '../../journal/read-json-lines.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
 import type { LabBackend } from './lab-backend.ts';
 import type { LabSimulation } from './simulation.ts';
@@ -33,12 +34,14 @@ export interface LabJournalOptions {
 export function journaledLab(backend: LabBackend, sim: LabSimulation, options: LabJournalOptions): LabBackend {
   mkdirSync(options.dir, { recursive: true });
   const file = join(options.dir, `lab-seed${options.seed}-vms${options.vmCount}.jsonl`);
-  let journal: AppendOnlyFile<JournalRecord> | null = null;
+  let journal: DurableAppend<JournalRecord> | null = null;
   let checkpoint: TimerHandle | null = null;
   let lastWritten = sim.now;
 
+  // On disk before the command acts: a command that was never written never happened.
   const write = (record: JournalRecord) => {
     journal?.append(record);
+    journal?.flush();
     lastWritten = record.at;
   };
 
@@ -72,7 +75,8 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
       if (property === 'load') {
         return async () => {
           await replay();
-          journal = openAppendOnlyFile<JournalRecord>(file);
+          // A torn last line (killed mid-write, before its command acted) is cut: replay warned of it.
+          journal = openDurableAppend<JournalRecord>({ file, what: 'the lab journal', tornTail: 'cut' });
           lastWritten = sim.now;
           return target.load();
         };

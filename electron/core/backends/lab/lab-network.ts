@@ -5,8 +5,8 @@
  * (the test VM starts unplugged) and the production switch set (the test VM joins production next
  * to its running primary). Derived from names so the lab and the PowerShell double agree.
  */
-export const PRODUCTION_SWITCH = 'vSwitch-Prod';
-export const TEST_SWITCH = 'DR-Test-Isolated';
+const PRODUCTION_SWITCH = 'vSwitch-Prod';
+const TEST_SWITCH = 'DR-Test-Isolated';
 
 export type SwitchType = 'Private' | 'Internal' | 'External';
 

@@ -231,7 +231,7 @@ function structuredCopy<T>(value: T): T {
   return Array.isArray(value) ? (value.slice() as T) : ({ ...value } as T);
 }
 
-export const DOMAIN_SUFFIX = '.corp.hospital.local';
+const DOMAIN_SUFFIX = '.corp.hospital.local';
 export function fqdnOf(name: string): string {
   return `${name.toLowerCase()}${DOMAIN_SUFFIX}`;
 }

@@ -30,7 +30,7 @@ export const MIGRATION_MODEL = {
 
 export type MigrationType = 'Live' | 'Quick';
 
-export interface MigrationJob {
+interface MigrationJob {
   id: string;
   vmId: string;
   vmName: string;

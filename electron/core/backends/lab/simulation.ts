@@ -14,7 +14,7 @@ import { ReplicationEngine } from './replication-engine.ts';
 import { VmPower } from './vm-power.ts';
 import { WanLink } from './wan-link.ts';
 
-export interface LabSimulationOptions {
+interface LabSimulationOptions {
   seed: number;
   vmCount: number;
   /** Epoch ms the simulated clock starts at. */
@@ -24,7 +24,7 @@ export interface LabSimulationOptions {
 }
 
 /** Default links; bandwidth grows with the estate so a 10,000-VM lab is not hopelessly behind. */
-export const WAN_MODEL = {
+const WAN_MODEL = {
   primaryDrBitsPer600Vms: 1e9,
   primaryDrLatencyMs: 2,
   /** The cloud link is the thinner one. */

@@ -1,7 +1,7 @@
 import type { LabSpeed } from '../../../../shared/model/lab.ts';
 import type { ClockPort, TimerHandle } from '../../ports.ts';
 
-export interface Steppable {
+interface Steppable {
   readonly now: number;
   runUntil(time: number): void;
   nextEventAt(): number | null;

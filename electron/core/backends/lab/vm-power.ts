@@ -177,7 +177,7 @@ export class VmPower {
 }
 
 /** A guest's boot booting alone, before sharing slows it. */
-export function bootWorkMs(vm: Pick<Vm, 'memoryBytes'>): number {
+function bootWorkMs(vm: Pick<Vm, 'memoryBytes'>): number {
   return POWER_MODEL.osBootBaseMs + (vm.memoryBytes / GiB) * POWER_MODEL.osBootPerGiBMs;
 }
 

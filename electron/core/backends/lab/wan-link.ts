@@ -1,4 +1,5 @@
 import type { LabLink, LabLinkId } from '../../../../shared/model/lab.ts';
+import { BinaryHeap } from '../../util/binary-heap.ts';
 import type { EventQueue, ScheduledEvent } from './event-queue.ts';
 
 export interface Transfer {
@@ -14,7 +15,7 @@ interface Flow extends Transfer {
   live: boolean;
 }
 
-export interface WanLinkSpec {
+interface WanLinkSpec {
   id: LabLinkId;
   name: string;
   bitsPerSec: number;
@@ -37,7 +38,7 @@ export class WanLink {
   private cuts = 0;
   private virtual = 0;
   private updatedAt: number;
-  private flows: Flow[] = [];
+  private readonly flows = new BinaryHeap<Flow>();
   private active = 0;
   private next: ScheduledEvent | null = null;
   private readonly queue: EventQueue;
@@ -76,11 +77,11 @@ export class WanLink {
       this.queue.after(0, () => fail(`${this.name} is down`));
       return flow;
     }
-    heapPush(this.flows, flow);
+    this.flows.push(flow, flow.finishV);
     this.active += 1;
     // An arrival only delays the others; the pending wake-up is still early enough unless the
     // newcomer itself finishes first. Waking early is harmless: complete() reschedules.
-    if (!this.next || this.flows[0] === flow) this.reschedule();
+    if (!this.next || this.flows.peek() === flow) this.reschedule();
     return flow;
   }
 
@@ -89,8 +90,7 @@ export class WanLink {
     this.advance();
     this.cuts += 1;
     if (this.cuts > 1) return;
-    const failed = this.flows.filter((f) => f.live);
-    this.flows = [];
+    const failed = this.flows.clear().filter((f) => f.live);
     this.active = 0;
     this.next?.cancel();
     this.next = null;
@@ -132,8 +132,8 @@ export class WanLink {
   private reschedule(): void {
     this.next?.cancel();
     this.next = null;
-    while (this.flows.length > 0 && !this.flows[0]!.live) heapPop(this.flows);
-    const first = this.flows[0];
+    while (this.flows.size > 0 && !this.flows.peek()!.live) this.flows.pop();
+    const first = this.flows.peek();
     if (!first || !this.up) return;
     const seconds = ((first.finishV - this.virtual) * this.active) / this.bytesPerSec;
     // At least a millisecond: at epoch-scale times a smaller step would not move the clock at all.
@@ -145,8 +145,8 @@ export class WanLink {
     this.advance();
     // Whole milliseconds on the clock leave a sub-byte remainder; count it as delivered.
     const done: Flow[] = [];
-    while (this.flows.length > 0 && this.flows[0]!.finishV <= this.virtual + 1) {
-      const flow = heapPop(this.flows)!;
+    while (this.flows.size > 0 && this.flows.peek()!.finishV <= this.virtual + 1) {
+      const flow = this.flows.pop()!;
       if (!flow.live) continue;
       flow.live = false;
       this.active -= 1;
@@ -157,35 +157,4 @@ export class WanLink {
     const latency = this.latencyMs;
     for (const flow of done) this.queue.after(latency, flow.done);
   }
-}
-
-function heapPush(heap: Flow[], flow: Flow): void {
-  heap.push(flow);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent]!.finishV <= flow.finishV) break;
-    heap[i] = heap[parent]!;
-    i = parent;
-  }
-  heap[i] = flow;
-}
-
-function heapPop(heap: Flow[]): Flow | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length === 0 || !last) return top;
-  let i = 0;
-  const n = heap.length;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= n) break;
-    const r = l + 1;
-    const child = r < n && heap[r]!.finishV < heap[l]!.finishV ? r : l;
-    if (heap[child]!.finishV >= last.finishV) break;
-    heap[i] = heap[child]!;
-    i = child;
-  }
-  heap[i] = last;
-  return top;
 }

@@ -12,11 +12,11 @@ import type { InventoryAnswer, ReplicationAnswer, ReplicationRow, VmRow } from '
 
 const GiB = 1024 ** 3;
 /** Not reported by Hyper-V (it is a registry setting); the common default reserve. (Unverified.) */
-export const HOST_RESERVE_BYTES = 8 * GiB;
+const HOST_RESERVE_BYTES = 8 * GiB;
 const TIER_BY_FREQUENCY: Record<number, Tier> = { 30: 0, 300: 1, 900: 2 };
 const PREFIX_BY_ROLE = { primary: 'p', dr: 'r', cloud: 'x' } as const;
 
-export interface HostAnswer { computerName: string; answer: InventoryAnswer }
+interface HostAnswer { computerName: string; answer: InventoryAnswer }
 export interface ClusterAnswer { cluster: string; hosts: HostAnswer[] }
 
 export interface SiteInventory {
@@ -27,13 +27,13 @@ export interface SiteInventory {
   collectedAt: number;
 }
 
-export const clusterIdOf = (siteId: string, cluster: string) => `${siteId}/${cluster}`;
-export const hostIdOf = (clusterId: string, host: string) => `${clusterId}/${host}`;
+const clusterIdOf = (siteId: string, cluster: string) => `${siteId}/${cluster}`;
+const hostIdOf = (clusterId: string, host: string) => `${clusterId}/${host}`;
 /**
  * Stable over failovers (a copy keeps its id when its replication mode flips), as the lab does:
  * by site role; a VM that is not replicated is its own primary; a drill's test VM hangs off its replica.
  */
-export function vmIdOf(role: Site['role'], name: string, mode: Replication['mode'] | null): string {
+function vmIdOf(role: Site['role'], name: string, mode: Replication['mode'] | null): string {
   if (mode === null || mode === 'None') return `p:${name}`;
   if (mode === 'TestReplica') return `test:${PREFIX_BY_ROLE[role]}:${name.replace(/ - Test$/, '')}`;
   return `${PREFIX_BY_ROLE[role]}:${name}`;

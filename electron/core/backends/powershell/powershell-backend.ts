@@ -22,7 +22,7 @@ import type { RemoteOperation } from './script-catalog.ts';
  * followed by a re-read of the cluster it touched, and only what that re-read shows is reported.
  */
 
-export interface PowerShellBackendOptions {
+interface PowerShellBackendOptions {
   sessions: SiteSession[];
   clock: ClockPort;
   logger?: LoggerPort;

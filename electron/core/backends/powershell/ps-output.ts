@@ -7,7 +7,7 @@ import { ContractError, describeZodError, type ErrorCode } from '../../../../sha
  * with code 'backend' that quotes the start of what came back, and nothing from it is applied.
  */
 
-export const PsErrorSchema = z.object({
+const PsErrorSchema = z.object({
   id: z.string().nullable().default(''),
   category: z.string().nullable().default(''),
   message: z.string().nullable().default(''),
@@ -31,7 +31,7 @@ const SessionEnvelopeSchema = z.union([
   z.object({ ok: z.literal(true), data: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: PsErrorSchema }),
 ]);
-export type SessionEnvelope = z.infer<typeof SessionEnvelopeSchema>;
+type SessionEnvelope = z.infer<typeof SessionEnvelopeSchema>;
 
 function quote(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
@@ -39,7 +39,7 @@ function quote(text: string): string {
 }
 
 /** One JSON document or a clear refusal. */
-export function parseJsonOutput(stdout: string, what: string): unknown {
+function parseJsonOutput(stdout: string, what: string): unknown {
   const text = stdout.replace(/^\uFEFF/, '').trim();
   if (text === '') throw new ContractError('backend', `${what}: PowerShell printed nothing (the script did not finish).`, what);
   const lines = text.split(/\r?\n/);

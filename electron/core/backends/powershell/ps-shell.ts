@@ -8,7 +8,7 @@ import { systemClock, type ClockPort, type TimerHandle } from '../../ports.ts';
  * because the caller must treat them differently (a timed-out command may still be running).
  */
 
-export type ShellFailureKind = 'timeout' | 'exited' | 'spawn-failed';
+type ShellFailureKind = 'timeout' | 'exited' | 'spawn-failed';
 
 export class ShellFailure extends Error {
   readonly kind: ShellFailureKind;
@@ -19,7 +19,7 @@ export class ShellFailure extends Error {
   }
 }
 
-export interface ShellOutput { stdout: string; stderr: string; elapsedMs: number }
+interface ShellOutput { stdout: string; stderr: string; elapsedMs: number }
 
 export interface PsShell {
   invoke(line: string, timeoutMs: number): Promise<ShellOutput>;
@@ -29,7 +29,7 @@ export interface PsShell {
   dispose(): Promise<void>;
 }
 
-export interface PsShellOptions {
+interface PsShellOptions {
   /** 'powershell' (Windows PowerShell 5.1), 'pwsh', or a path (the double in tests). */
   executable: string;
   env?: NodeJS.ProcessEnv;

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import type { MutatingCall } from '../backend-port.ts';
 
 /**
  * Every operation the PowerShell backend can run, one .ps1 each under scripts/. The session script
@@ -16,14 +17,17 @@ export type RemoteOperation = (typeof REMOTE_OPERATIONS)[number];
 
 /** Handled by session.ps1 in the local shell itself. */
 export const LOCAL_OPERATIONS = ['connect-site', 'site-status', 'disconnect-site'] as const;
-export type LocalOperation = (typeof LOCAL_OPERATIONS)[number];
+
+/** The script behind each backend call that changes the estate. */
+const SCRIPT_OF_MUTATING_CALL: Record<MutatingCall, RemoteOperation> = {
+  suspendVMReplication: 'suspend-vmreplication', resumeVMReplication: 'resume-vmreplication', setVMReplication: 'set-vmreplication',
+  startVMFailover: 'start-vmfailover', stopVMFailover: 'stop-vmfailover', completeVMFailover: 'complete-vmfailover',
+  reverseVMReplication: 'reverse-vmreplication', startVM: 'start-vm', stopVM: 'stop-vm', moveClusterVirtualMachineRole: 'move-vmrole',
+  suspendClusterNode: 'suspend-clusternode', resumeClusterNode: 'resume-clusternode', setVMHost: 'set-vmhost',
+};
 
 /** Operations that change the estate: never retried automatically, always verified by a re-read. */
-export const MUTATING_OPERATIONS: ReadonlySet<RemoteOperation> = new Set([
-  'suspend-vmreplication', 'resume-vmreplication', 'set-vmreplication', 'start-vmfailover', 'stop-vmfailover',
-  'complete-vmfailover', 'reverse-vmreplication', 'start-vm', 'stop-vm', 'move-vmrole',
-  'suspend-clusternode', 'resume-clusternode', 'set-vmhost',
-]);
+export const MUTATING_OPERATIONS: ReadonlySet<RemoteOperation> = new Set(Object.values(SCRIPT_OF_MUTATING_CALL));
 
 /** Where the scripts are when running from source; a packaged app passes its resources path. */
 export const DEFAULT_SCRIPT_DIRECTORY = fileURLToPath(new URL('./scripts/', import.meta.url));

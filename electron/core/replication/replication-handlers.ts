@@ -1,0 +1,43 @@
+import type { replicationChannels } from '../../../shared/contract/replication-channels.ts';
+import { ContractError } from '../../../shared/contract/errors.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditedBackend } from '../audit/audited-backend.ts';
+import type { HyperVBackend } from '../backends/backend-port.ts';
+import type { Handlers } from '../dispatcher.ts';
+import type { EstateStore } from '../estate/estate-store.ts';
+import type { CorePorts } from '../ports.ts';
+import { runReplicationAction } from './replication-actions.ts';
+import type { ReplicationMonitor } from './replication-monitor.ts';
+
+type ReplicationHandlers = Pick<Handlers, keyof typeof replicationChannels>;
+
+interface ReplicationHandlerOptions {
+  /** Watches the estate store (the composition root feeds it every patch batch). */
+  replication: ReplicationMonitor;
+  backend: HyperVBackend;
+  estate: EstateStore;
+  audit: AuditLog;
+  ports: CorePorts;
+}
+
+/** The replication.* and alerts.* channels: the monitor's summary, history and alerts, and audited actions. */
+export function createReplicationHandlers(options: ReplicationHandlerOptions): ReplicationHandlers {
+  const { replication, backend: source, estate, audit, ports } = options;
+  return {
+    'replication.summary': () => replication.summary(),
+    'replication.history': ({ vmId, range }) => {
+      const points = replication.history(vmId, range);
+      if (!points) throw new ContractError('not-found', `There is no VM with id "${vmId}" in the estate.`, 'vmId');
+      return { vmId, range, points };
+    },
+    'replication.act': async ({ vmIds, change }, ctx) => ({
+      results: await runReplicationAction(auditedBackend(source, audit, { actor: ctx.actor, now: ports.clock.now, backendNow: () => estate.snapshotClock().now }), estate, vmIds, change),
+    }),
+    'alerts.list': () => replication.alertList(),
+    'alerts.acknowledge': ({ ids }, ctx) => {
+      const missing = replication.acknowledge(ids, ctx.actor);
+      if (missing.length > 0) throw new ContractError('not-found', `No alert with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}; the others were acknowledged.`, 'ids');
+      return replication.alertList();
+    },
+  };
+}
