@@ -31,7 +31,7 @@ if (PWSH) {
       transport,
       async close() { transport.close(); await server.close(); await core.dispose(); await emulated.dispose(); },
     };
-  }, { backend: 'powershell' });
+  }, { backend: 'powershell', patchWithinMs: 60_000 });
 } else {
   describe.skip(`contract on real PowerShell (${PWSH_MISSING})`, () => {});
 }
