@@ -108,6 +108,10 @@ export class SiteSession {
         configurationName: profile.configurationName,
         authentication: profile.authentication,
         useSsl: profile.useSsl,
+        transport: profile.transport,
+        sshUserName: profile.ssh.userName,
+        sshKeyFilePath: profile.ssh.keyFilePath,
+        sshPort: profile.ssh.port,
         connectTimeoutMs: timeouts.connectMs,
         operationTimeoutMs: timeouts.operationMs,
       };

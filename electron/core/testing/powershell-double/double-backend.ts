@@ -1,5 +1,6 @@
 import { ConnectionProfileSchema, type ConnectionProfile, type ConnectionTimeouts } from '../../../../shared/model/connections.ts';
 import { systemClock, type ClockPort } from '../../ports.ts';
+import { generateLabEstate } from '../../backends/lab/estate-generator.ts';
 import { LabSimulation } from '../../backends/lab/simulation.ts';
 import { SiteSession } from '../../backends/powershell/site-session.ts';
 import { createPowerShellBackend, type PowerShellBackend } from '../../backends/powershell/powershell-backend.ts';
@@ -50,6 +51,10 @@ export interface DoubleBackendOptions {
   refreshMs?: number;
   /** Keep-alives and reconnect with backoff, as the app runs them (off by default: tests step by hand). */
   autoReconnect?: boolean;
+  /** A smaller topology with the same VMs (see generateLabEstate), to compare with real PowerShell. */
+  hostsPerCluster?: number;
+  /** List each cluster's nodes in the profiles (as startEmulatedBackend does) instead of discovering them. */
+  profileNodes?: boolean;
 }
 
 /** Wall-clock time passing from the estate's start time; timers are the system's. */
@@ -59,7 +64,9 @@ function liveClock(start: number): ClockPort {
 }
 
 export async function startDoubleBackend(options: DoubleBackendOptions): Promise<DoubleBackend> {
-  const sim = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime: options.startTime ?? Date.UTC(2026, 10, 25, 3) });
+  const startTime = options.startTime ?? Date.UTC(2026, 10, 25, 3);
+  const estate = options.hostsPerCluster === undefined ? undefined : generateLabEstate({ seed: options.seed, vmCount: options.vmCount, startTime, hostsPerCluster: options.hostsPerCluster });
+  const sim = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime, ...(estate ? { estate } : {}) });
   const simulated = options.time === 'simulated';
   const live = options.time === 'live' ? liveClock(sim.now) : null;
   const hub = new DoubleHub(labDoubleEstate(sim, { time: simulated ? 'external' : 'self', ...(live ? { live } : {}) }));
@@ -67,7 +74,10 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
   const clock = simulated ? simulationClock(sim) : live ?? options.clock ?? systemClock;
   const profiles = [...sim.world.sites.values()].map((site) => ConnectionProfileSchema.parse({
     siteId: site.id, role: site.role, name: site.name, location: site.location,
-    clusters: site.clusterIds.map((id) => ({ cluster: sim.world.clusters.get(id)!.name })),
+    clusters: site.clusterIds.map((id) => ({
+      cluster: sim.world.clusters.get(id)!.name,
+      ...(options.profileNodes ? { nodes: sim.world.clusters.get(id)!.hostIds.map((h) => sim.world.hosts.get(h)!.name) } : {}),
+    })),
     timeouts: { connectMs: 15_000, commandMs: 15_000, operationMs: 60_000, keepAliveMs: 60_000, ...options.timeouts },
   }));
   let pending = 0;
