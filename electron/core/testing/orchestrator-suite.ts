@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it as vitestIt } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { heartbeatIsUp } from '../../../shared/model/recovery-plan.ts';
 import { journalFile } from '../recovery/run-journal.ts';
 import { settled, severable, testPlan, type RecoveryRig, type RigFactory } from './recovery-rig.ts';
@@ -12,9 +12,7 @@ const ACTOR = 'tester';
  * The orchestrator's behaviour, once, for every backend: the lab calls it with its rig, the
  * PowerShell backend with a rig that runs every call through the process-boundary double.
  */
-export function orchestratorSuite(name: string, factory: RigFactory, options: { timeoutMs?: number; only?: RegExp } = {}): void {
-  // A costly rig (real PowerShell) may run a chosen part of the suite; the rest is reported skipped.
-  const it = (title: string, fn: () => Promise<void>) => (options.only && !options.only.test(title) ? vitestIt.skip : vitestIt)(title, fn);
+export function orchestratorSuite(name: string, factory: RigFactory, options: { timeoutMs?: number } = {}): void {
   describe(`recovery orchestrator on ${name}`, { timeout: options.timeoutMs }, () => {
     const rigs: RecoveryRig[] = [];
     const create: RigFactory = async (options) => { const rig = await factory(options); rigs.push(rig); return rig; };

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Vm } from '../../../../shared/model/estate.ts';
 import { generateLabEstate } from '../../backends/lab/estate-generator.ts';
 import { LabSimulation } from '../../backends/lab/simulation.ts';
+import { createNodePowerShell, type PsShell } from '../../backends/powershell/ps-shell.ts';
 import { labDoubleEstate } from '../powershell-double/lab-double-estate.ts';
 import { PWSH, PWSH_MISSING } from '../powershell-double/real-pwsh.ts';
 import { EMULATION_MODULES, emulationTypesAssembly } from './emulation-types.ts';
@@ -15,16 +14,17 @@ import { WorldBridge } from './world-bridge.ts';
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 /**
- * The emulated cmdlets themselves, in one local pwsh per check (no SSH): the behaviours DOMAIN.md lists
- * under "What real hosts do that a double easily forgets", each from Microsoft's documentation.
- * Every check prints `@@` + one JSON line.
+ * The emulated cmdlets themselves, in one local pwsh (no SSH; each check tells which host it is with
+ * COMPUTERNAME, as the SSH subsystem wrapper does): the behaviours DOMAIN.md lists under "What real
+ * hosts do that a double easily forgets", each from Microsoft's documentation. Every check prints
+ * `@@` + one JSON line.
  */
 describe.skipIf(!PWSH)(`Hyper-V / FailoverClusters cmdlet emulation${PWSH ? '' : ` (${PWSH_MISSING})`}`, () => {
   const start = Date.UTC(2026, 10, 25, 3);
   const sim = new LabSimulation({ seed: 11, vmCount: 30, startTime: start, estate: generateLabEstate({ seed: 11, vmCount: 30, startTime: start, hostsPerCluster: 1 }) });
   const bridge = new WorldBridge(labDoubleEstate(sim));
-  let types = '';
   let dir = '';
+  let shell: PsShell;
   const vms = () => [...sim.world.vms.values()];
   const hostOf = (vm: Vm) => sim.world.hosts.get(vm.hostId)!.name;
   const extended = vms().find((v) => v.replication?.mode === 'Replica' && v.extendedReplication?.mode === 'Primary')!;
@@ -33,16 +33,20 @@ describe.skipIf(!PWSH)(`Hyper-V / FailoverClusters cmdlet emulation${PWSH ? '' :
 
   beforeAll(async () => {
     await bridge.listen();
-    types = await emulationTypesAssembly(PWSH!);
+    const types = await emulationTypesAssembly(PWSH!);
     dir = mkdtempSync(join(tmpdir(), 'standby-emulation-'));
+    shell = createNodePowerShell({ executable: PWSH!, env: { ...process.env, ...bridge.env(), PSModulePath: EMULATION_MODULES, STANDBY_EMULATION_TYPES: types } });
   });
-  afterAll(async () => { await bridge.close(); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => { await shell?.dispose(); await bridge.close(); rmSync(dir, { recursive: true, force: true }); });
 
   async function onHost(computerName: string, script: string): Promise<unknown[]> {
     const file = join(dir, `check-${Math.random().toString(36).slice(2)}.ps1`);
-    writeFileSync(file, `$ErrorActionPreference = 'Stop'\nfunction Out-Check($Value) { '@@' + (ConvertTo-Json -InputObject $Value -Depth 5 -Compress) }\n${script}\n`);
-    const env = { ...process.env, ...bridge.env(), TERM: 'dumb', PSModulePath: EMULATION_MODULES, STANDBY_EMULATION_TYPES: types, COMPUTERNAME: computerName };
-    const { stdout } = await promisify(execFile)(PWSH!, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', file], { env, encoding: 'utf8' });
+    writeFileSync(file, `$ErrorActionPreference = 'Stop'\n$env:COMPUTERNAME = '${computerName}'\nfunction Out-Check($Value) { '@@' + (ConvertTo-Json -InputObject $Value -Depth 5 -Compress) }\n${script}\n`);
+    // stderr is not checked: a caught non-terminating error is still displayed there; a check that
+    // fails prints no `@@` line, and its expectation fails.
+    // Dot-sourced, as `pwsh -File` runs a script: in the global scope, whose $ErrorActionPreference the
+    // emulated cmdlets (script modules) see; a child scope's would not reach them.
+    const { stdout } = await shell.invoke(`. '${file}'`, 120_000);
     return stdout.split('\n').filter((l) => l.startsWith('@@')).map((l) => JSON.parse(l.slice(2)) as unknown);
   }
 

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ConnectionProfileSchema, type ConnectionProfile, type ConnectionTimeouts } from '../../../../shared/model/connections.ts';
-import { generateLabEstate } from '../../backends/lab/estate-generator.ts';
+import { generateLabEstate, type LabEstate } from '../../backends/lab/estate-generator.ts';
 import { LabSimulation } from '../../backends/lab/simulation.ts';
 import { createPowerShellBackend, type PowerShellBackend } from '../../backends/powershell/powershell-backend.ts';
 import { createNodePowerShell, type PsShell } from '../../backends/powershell/ps-shell.ts';
 import { DEFAULT_SCRIPT_DIRECTORY } from '../../backends/powershell/script-catalog.ts';
 import { labDoubleEstate } from '../powershell-double/lab-double-estate.ts';
+import { InFlight } from '../powershell-double/in-flight.ts';
 import { PWSH } from '../powershell-double/real-pwsh.ts';
 import { simulationClock } from '../powershell-double/sim-clock.ts';
 import { systemClock, type ClockPort } from '../../ports.ts';
@@ -51,6 +52,12 @@ export interface EmulatedBackendOptions {
   autoReconnect?: boolean;
   /** Per-cmdlet latency of the emulation, ms. */
   latencyMs?: Record<string, number>;
+  /**
+   * false: the same estate without its third copies (no extended replication A->B->C). Hyper-V refuses
+   * Set-VMReplication -Reverse on B while B replicates to C, so a planned failover that reverses needs
+   * an estate of two sites (the orchestrator does not yet offer the extended-replication choice).
+   */
+  thirdCopy?: boolean;
   /** Let session.ps1 discover each cluster's nodes with Get-ClusterNode (one more session per cluster). */
   discoverNodes?: boolean;
 }
@@ -62,11 +69,22 @@ function liveClock(start: number): ClockPort {
 
 export const PWSH_FOR_EMULATION = PWSH;
 
+function withoutThirdCopies(estate: LabEstate): LabEstate {
+  const cloud = new Set(estate.sites.filter((s) => s.role === 'cloud').map((s) => s.id));
+  const kept = <T extends { siteId: string }>(items: T[]) => items.filter((i) => !cloud.has(i.siteId));
+  return {
+    ...estate,
+    sites: estate.sites.filter((s) => !cloud.has(s.id)), clusters: kept(estate.clusters), hosts: kept(estate.hosts),
+    vms: kept(estate.vms).map((v) => (v.extendedReplication ? { ...v, extendedReplication: null } : v)),
+  };
+}
+
 export async function startEmulatedBackend(options: EmulatedBackendOptions): Promise<EmulatedBackend> {
   if (!PWSH) throw new Error('pwsh is not installed');
   const pwsh = PWSH;
   const startTime = options.startTime ?? Date.UTC(2026, 10, 25, 3);
-  const estate = generateLabEstate({ seed: options.seed, vmCount: options.vmCount, startTime, hostsPerCluster: options.hostsPerCluster ?? 2 });
+  const generated = generateLabEstate({ seed: options.seed, vmCount: options.vmCount, startTime, hostsPerCluster: options.hostsPerCluster ?? 2 });
+  const estate = options.thirdCopy === false ? withoutThirdCopies(generated) : generated;
   const sim = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime, estate });
   const simulated = options.time === 'simulated';
   const live = options.time === 'live' ? liveClock(sim.now) : null;
@@ -94,35 +112,16 @@ export async function startEmulatedBackend(options: EmulatedBackendOptions): Pro
     ssh: { userName: ssh.userName, keyFilePath: ssh.keyFile, port: ssh.port },
     timeouts: { connectMs: 120_000, commandMs: 120_000, operationMs: 180_000, keepAliveMs: 60_000, ...options.timeouts },
   }));
-  let pending = 0;
-  const pendingByShell = new Map<string, number>();
-  let waiters: (() => void)[] = [];
-  const wake = () => { const woken = waiters; waiters = []; for (const w of woken) w(); };
-  bridge.onBlockedChange = wake;
+  // Keyed by the tag each local shell passes to its remote sessions (the bridge counts by it).
+  const inFlight = new InFlight<string>();
+  bridge.onBlockedChange = inFlight.wake;
   const shells: PsShell[] = [];
-  const counted = (shell: PsShell, tag: string): PsShell => ({
-    get alive() { return shell.alive; },
-    get pid() { return shell.pid; },
-    async invoke(line, timeoutMs) {
-      pending += 1;
-      pendingByShell.set(tag, (pendingByShell.get(tag) ?? 0) + 1);
-      try {
-        return await shell.invoke(line, timeoutMs);
-      } finally {
-        pending -= 1;
-        const left = pendingByShell.get(tag)! - 1;
-        if (left === 0) pendingByShell.delete(tag); else pendingByShell.set(tag, left);
-        wake();
-      }
-    },
-    dispose: () => shell.dispose(),
-  });
   const sessions = profiles.map((profile) => new SiteSession({
     profile, password: async () => null, scriptDirectory: DEFAULT_SCRIPT_DIRECTORY, clock, autoReconnect: options.autoReconnect === true,
     shellFactory: () => {
       // Each local shell tags its remote sessions (ssh SendEnv) so the bridge can tell whose call waits.
       const tag = randomBytes(6).toString('hex');
-      const shell = counted(createNodePowerShell({ executable: pwsh, env: ssh.localEnv({ STANDBY_EMU_SHELL: tag }), ...(simulated ? { clock } : {}) }), tag);
+      const shell = inFlight.track(createNodePowerShell({ executable: pwsh, env: ssh.localEnv({ STANDBY_EMU_SHELL: tag }), ...(simulated ? { clock } : {}) }), tag);
       shells.push(shell);
       return shell;
     },
@@ -131,9 +130,9 @@ export async function startEmulatedBackend(options: EmulatedBackendOptions): Pro
   const backend = createPowerShellBackend({ sessions, clock, ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}) });
   return {
     sim, bridge, ssh, backend, sessions, profiles, shells,
-    inFlight: () => pending,
-    waitingOnlyOnTime: () => [...pendingByShell].every(([tag, n]) => bridge.blocked(tag) >= n),
-    activity: () => new Promise<void>((resolve) => { waiters.push(resolve); }),
+    inFlight: () => inFlight.count,
+    waitingOnlyOnTime: () => inFlight.waitingOnlyOnTime((tag) => bridge.blocked(tag)),
+    activity: () => inFlight.activity(),
     async dispose() {
       await backend.dispose();
       await Promise.all(shells.map((s) => s.dispose().catch(() => {})));

@@ -7,6 +7,7 @@ import { createPowerShellBackend, type PowerShellBackend } from '../../backends/
 import { createNodePowerShell, type PsShell } from '../../backends/powershell/ps-shell.ts';
 import { DEFAULT_SCRIPT_DIRECTORY } from '../../backends/powershell/script-catalog.ts';
 import { DoubleHub, FAKE_POWERSHELL } from './double-hub.ts';
+import { InFlight } from './in-flight.ts';
 import { labDoubleEstate } from './lab-double-estate.ts';
 import { simulationClock } from './sim-clock.ts';
 
@@ -80,28 +81,10 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
     })),
     timeouts: { connectMs: 15_000, commandMs: 15_000, operationMs: 60_000, keepAliveMs: 60_000, ...options.timeouts },
   }));
-  let pending = 0;
-  const pendingByShell = new Map<PsShell, number>();
-  let waiters: (() => void)[] = [];
-  const wake = () => { const woken = waiters; waiters = []; for (const w of woken) w(); };
-  hub.onBlockedChange = wake;
-  const counted = (shell: PsShell): PsShell => ({
-    get alive() { return shell.alive; },
-    get pid() { return shell.pid; },
-    async invoke(line, timeoutMs) {
-      pending += 1;
-      pendingByShell.set(shell, (pendingByShell.get(shell) ?? 0) + 1);
-      try {
-        return await shell.invoke(line, timeoutMs);
-      } finally {
-        pending -= 1;
-        const left = pendingByShell.get(shell)! - 1;
-        if (left === 0) pendingByShell.delete(shell); else pendingByShell.set(shell, left);
-        wake();
-      }
-    },
-    dispose: () => shell.dispose(),
-  });
+  // Keyed by the fake shell's process id, which is how the hub knows whose line waits on time.
+  const inFlight = new InFlight<PsShell>();
+  hub.onBlockedChange = inFlight.wake;
+  const counted = (shell: PsShell): PsShell => inFlight.track(shell, shell);
   const sessions = profiles.map((profile) => new SiteSession({
     profile, password: async () => null, scriptDirectory: DEFAULT_SCRIPT_DIRECTORY, clock, autoReconnect: options.autoReconnect === true,
     shellFactory: () => counted(createNodePowerShell({ executable: FAKE_POWERSHELL, env: hub.env(), ...(simulated ? { clock } : {}) })),
@@ -110,9 +93,9 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
   const backend = createPowerShellBackend({ sessions, clock, ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}) });
   return {
     sim, hub, backend, sessions, profiles,
-    inFlight: () => pending,
-    waitingOnlyOnTime: () => [...pendingByShell].every(([shell, n]) => shell.pid !== undefined && hub.blockedFor(shell.pid) >= n),
-    activity: () => new Promise<void>((resolve) => { waiters.push(resolve); }),
+    inFlight: () => inFlight.count,
+    waitingOnlyOnTime: () => inFlight.waitingOnlyOnTime((shell) => (shell.pid === undefined ? -1 : hub.blockedFor(shell.pid))),
+    activity: () => inFlight.activity(),
     async dispose() { await backend.dispose(); await hub.close(); },
   };
 }

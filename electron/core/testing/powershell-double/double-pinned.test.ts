@@ -6,7 +6,7 @@ import { startDoubleBackend, type DoubleBackend } from './double-backend.ts';
 /**
  * Two fakes that drift are worse than one: the double must answer the host scripts' reads as real
  * PowerShell + the cmdlet emulation did for the same estate (fixtures/emulation-answers.json, recorded
- * by recorded-answers.pwsh.test.ts): the same rows and keys, the same lab values, enums by name, dates
+ * by emulated-estate.pwsh.test.ts): the same rows and keys, the same lab values, enums by name, dates
  * as instants; values both fakes make up (backlog sizes, uptime) are held to their JSON kind only.
  */
 describe('the double pinned to the emulation\'s recorded answers', () => {

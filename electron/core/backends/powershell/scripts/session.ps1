@@ -207,17 +207,21 @@ function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
             try {
                 $outputs = Invoke-Command -Session $selected.Sessions -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors
             } catch {
-                # A session whose remote end died still reads Opened until used, and Invoke-Command then
-                # throws for the whole batch (InvalidRunspaceState) before running anything: those nodes
-                # fail, the batch is run again on the ones still open (only reads fan out to several).
-                $thrown = $_
-                $alive = @($selected.Sessions | Where-Object { $_.State -eq 'Opened' -and [string]$_.Availability -eq 'Available' })
-                foreach ($session in @($selected.Sessions | Where-Object { $alive -notcontains $_ })) {
-                    $failures += ConvertTo-StandbyError $thrown (Resolve-StandbyNodeName ([string]$session.ComputerName))
+                # A session whose remote end died may still read Opened until used, and Invoke-Command then
+                # throws for the whole batch (InvalidRunspaceState) before running anything. Run it again
+                # one session at a time, so that only the dead ones fail: for each, this is its first run
+                # (only reads fan out to several sessions).
+                $outputs = @()
+                $remoteErrors = @()
+                foreach ($session in @($selected.Sessions)) {
+                    $one = $null
+                    try {
+                        $outputs += @(Invoke-Command -Session $session -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable one)
+                        $remoteErrors += @($one)
+                    } catch {
+                        $failures += ConvertTo-StandbyError $_ (Resolve-StandbyNodeName ([string]$session.ComputerName))
+                    }
                 }
-                if ($alive.Count -eq $selected.Sessions.Count) { throw }
-                $remoteErrors = $null
-                if ($alive.Count -gt 0) { $outputs = Invoke-Command -Session $alive -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors }
             }
             foreach ($output in @($outputs)) {
                 # Each host answers with one compressed JSON text; it is spliced in as is, so a broken
