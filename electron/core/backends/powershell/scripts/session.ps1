@@ -214,6 +214,11 @@ function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
                 $outputs = @()
                 $remoteErrors = @()
                 foreach ($session in @($selected.Sessions)) {
+                    # By now a dead one may read Broken: it fails as a node without a session, as above.
+                    if ($session.State -ne 'Opened' -or [string]$session.Availability -ne 'Available') {
+                        $failures += [ordered]@{ computerName = (Resolve-StandbyNodeName ([string]$session.ComputerName)); id = 'NoOpenSession'; category = 'ConnectionError'; message = 'The session to this node ended (' + [string]$session.State + ').' }
+                        continue
+                    }
                     $one = $null
                     try {
                         $outputs += @(Invoke-Command -Session $session -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable one)
