@@ -4,6 +4,9 @@ import { parseData, parseSessionEnvelope } from '../electron/core/backends/power
 import { ReplicationAnswerSchema } from '../electron/core/backends/powershell/ps-rows.ts';
 import { remoteOk, replicationAnswer, sessionAnswer } from '../electron/core/testing/powershell-double/windows-json.ts';
 import { startDoubleBackend } from '../electron/core/testing/powershell-double/double-backend.ts';
+import type { PowerShellBackend } from '../electron/core/backends/powershell/powershell-backend.ts';
+import { PWSH, PWSH_MISSING } from '../electron/core/testing/powershell-double/real-pwsh.ts';
+import { startEmulatedBackend } from '../electron/core/testing/hyperv-emulation/emulated-backend.ts';
 import { DEFAULT_SETTINGS } from '../shared/model/settings.ts';
 import { median, round, type Emit } from './bench-result.ts';
 
@@ -67,5 +70,64 @@ export async function run(emit: Emit): Promise<void> {
     emit({ name: 'powershell.round-trips-per-inventory', value: double.hub.totalRoundTrips(), unit: 'round trips', bound: { op: '<=', value: clusters }, clusters, inventoryMs: round(inventoryMs, 1), firstLoadMs: round(loadMs, 1) });
   } finally {
     await double.dispose();
+  }
+
+  await realPowerShell(emit, seed, vmCount);
+}
+
+/** One replication refresh and one inventory: round trips counted by the backend, wall ms. */
+async function measure(backend: PowerShellBackend): Promise<{ refreshMs: number; refreshTrips: number; inventoryMs: number; inventoryTrips: number; firstLoadMs: number }> {
+  let t = performance.now();
+  await backend.load();
+  const firstLoadMs = performance.now() - t;
+  // Warm: the first calls pay module loading and JIT on every host, as a console does once.
+  await backend.refresh();
+  let trips = backend.roundTrips();
+  t = performance.now();
+  await backend.refresh();
+  const refreshMs = performance.now() - t;
+  const refreshTrips = backend.roundTrips() - trips;
+  trips = backend.roundTrips();
+  t = performance.now();
+  await backend.refresh(true);
+  const inventoryMs = performance.now() - t;
+  return { refreshMs, refreshTrips, inventoryMs, inventoryTrips: backend.roundTrips() - trips, firstLoadMs };
+}
+
+/**
+ * The default estate's VMs through real PowerShell: pwsh per site, PSSessions over SSH to loopback
+ * hosts, the host scripts against the cmdlet emulation; next to the same through the double. Every
+ * host is a pwsh process, so the topology is cut to STANDBY_BENCH_PWSH_HOSTS hosts per cluster
+ * (default 2; the VMs stay the default estate's 600 + replicas).
+ */
+async function realPowerShell(emit: Emit, seed: number, vmCount: number): Promise<void> {
+  if (!PWSH) {
+    emit({ name: 'powershell.pwsh.skipped', value: 0, unit: 'n/a', baseline: { name: PWSH_MISSING, value: 0 } });
+    return;
+  }
+  const hostsPerCluster = Number(process.env.STANDBY_BENCH_PWSH_HOSTS ?? 2);
+  const double = await startDoubleBackend({ seed, vmCount, hostsPerCluster });
+  let viaDouble;
+  try { viaDouble = await measure(double.backend); } finally { await double.dispose(); }
+  const emulated = await startEmulatedBackend({ seed, vmCount, hostsPerCluster });
+  try {
+    const real = await measure(emulated.backend);
+    const hosts = emulated.sim.world.hosts.size;
+    const clusters = emulated.sim.world.clusters.size;
+    emit({
+      name: 'powershell.pwsh.refresh-replication', value: round(real.refreshMs, 1), unit: 'ms',
+      baseline: { name: 'through the double', value: round(viaDouble.refreshMs, 1) },
+      roundTrips: real.refreshTrips, doubleRoundTrips: viaDouble.refreshTrips, clusters, hosts, vms: emulated.sim.world.vms.size,
+    });
+    emit({
+      name: 'powershell.pwsh.round-trips-per-refresh', value: real.refreshTrips, unit: 'round trips', bound: { op: '<=', value: clusters }, clusters,
+    });
+    emit({
+      name: 'powershell.pwsh.inventory', value: round(real.inventoryMs, 1), unit: 'ms',
+      baseline: { name: 'through the double', value: round(viaDouble.inventoryMs, 1) },
+      roundTrips: real.inventoryTrips, firstLoadMs: round(real.firstLoadMs, 1), doubleFirstLoadMs: round(viaDouble.firstLoadMs, 1), clusters, hosts,
+    });
+  } finally {
+    await emulated.dispose();
   }
 }

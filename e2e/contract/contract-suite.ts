@@ -20,7 +20,7 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
  * The same behaviour over every transport: what the renderer can rely on whether it runs in the
  * Electron window (IPC) or in a browser (WebSocket). The core behind it is real; only the carrier differs.
  */
-export function contractSuite(name: string, start: () => Promise<Harness>, expected: { backend: 'lab' | 'powershell' } = { backend: 'lab' }): void {
+export function contractSuite(name: string, start: () => Promise<Harness>, expected: { backend: 'lab' | 'powershell'; patchWithinMs?: number } = { backend: 'lab' }): void {
   describe(`contract over ${name}`, () => {
     let harness: Harness;
     let client: Client;
@@ -46,7 +46,8 @@ export function contractSuite(name: string, start: () => Promise<Harness>, expec
       const batches: PatchBatch[] = [];
       const unsubscribe = client.subscribe('estate.patches', (batch) => batches.push(batch));
       const snapshot = await client.request('estate.snapshot', {});
-      const deadline = Date.now() + 5000;
+      // A refresh through real PowerShell (remoting round trips per cluster) takes seconds, not ms.
+      const deadline = Date.now() + (expected.patchWithinMs ?? 5000);
       while (!batches.some((b) => b.seq > snapshot.seq) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       unsubscribe();
       const later = batches.filter((b) => b.seq > snapshot.seq).reduce(applyPatches, snapshot);

@@ -22,6 +22,24 @@ export type ClusterEndpoint = z.infer<typeof ClusterEndpointSchema>;
 export const RemotingAuthenticationSchema = z.enum(['Default', 'Kerberos', 'Negotiate', 'CredSSP']);
 export type RemotingAuthentication = z.infer<typeof RemotingAuthenticationSchema>;
 
+/**
+ * How sessions to the nodes are opened: WinRM (New-PSSession -ComputerName), or PowerShell 7's remoting
+ * over SSH (New-PSSession -HostName ... -SSHTransport) to hosts running OpenSSH with a `powershell`
+ * subsystem. SSH needs PowerShell 7 (pwsh) on the console's machine.
+ */
+export const RemotingTransportSchema = z.enum(['winrm', 'ssh']);
+export type RemotingTransport = z.infer<typeof RemotingTransportSchema>;
+
+export const SshOptionsSchema = z.object({
+  /** -UserName; absent: the profile's username, else what ssh's config says. */
+  userName: z.string().max(256).nullable().default(null),
+  /** -KeyFilePath: a private key file on the console's machine; absent: ssh's agent or config. */
+  keyFilePath: z.string().max(1024).nullable().default(null),
+  /** -Port; absent: 22 or ssh's config. */
+  port: z.number().int().min(1).max(65_535).nullable().default(null),
+});
+export type SshOptions = z.infer<typeof SshOptionsSchema>;
+
 export const ConnectionTimeoutsSchema = z.object({
   connectMs: z.number().int().min(1_000).max(300_000).default(30_000),
   /** Reads (inventory, replication); a whole cluster's inventory must fit in it. */
@@ -47,6 +65,9 @@ export const ConnectionProfileSchema = z.object({
   configurationName: z.string().max(128).regex(/^[A-Za-z0-9._-]+$/).nullable().default(null),
   authentication: RemotingAuthenticationSchema.default('Default'),
   useSsl: z.boolean().default(false),
+  transport: RemotingTransportSchema.default('winrm'),
+  /** Used with transport 'ssh' only. */
+  ssh: SshOptionsSchema.default({ userName: null, keyFilePath: null, port: null }),
   timeouts: ConnectionTimeoutsSchema.default({ connectMs: 30_000, commandMs: 60_000, operationMs: 600_000, keepAliveMs: 60_000 }),
 });
 export type ConnectionProfile = z.infer<typeof ConnectionProfileSchema>;

@@ -1,4 +1,6 @@
 import { LAB_EPOCH } from '../backends/lab/lab-source.ts';
+import type { LabSimulation } from '../backends/lab/simulation.ts';
+import type { PowerShellBackend } from '../backends/powershell/powershell-backend.ts';
 import type { RemoteOperation } from '../backends/powershell/script-catalog.ts';
 import { startDoubleBackend, type DoubleBackend } from './powershell-double/double-backend.ts';
 import { createEstateStore } from '../estate/estate-store.ts';
@@ -19,6 +21,23 @@ export interface DoubleRig extends RecoveryRig {
   double: DoubleBackend;
 }
 
+/**
+ * A PowerShell backend whose hosts live in a lab simulation that only the test's driver moves: the
+ * double's (startDoubleBackend), or real pwsh + SSH + the cmdlet emulation's (startEmulatedBackend).
+ */
+export interface SimulatedPowerShell {
+  sim: LabSimulation;
+  backend: PowerShellBackend;
+  /** True when every line in flight waits on simulated time. */
+  waitingOnlyOnTime(): boolean;
+  /** Resolves when that may have changed. */
+  activity(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A mutating call as it reaches a host, whoever answers it. */
+type Attempt = { operation: RemoteOperation; args: Record<string, unknown> };
+
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -27,7 +46,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * answer that never comes). Checked over two turns so an answer that is on its way back, and the
  * next line its caller sends at once, are not missed.
  */
-async function quiet(d: DoubleBackend): Promise<void> {
+async function quiet(d: SimulatedPowerShell): Promise<void> {
   for (let stable = 0; stable < 2;) {
     await turn();
     if (d.waitingOnlyOnTime()) stable += 1;
@@ -47,13 +66,13 @@ async function quiet(d: DoubleBackend): Promise<void> {
  * only when the real round trips it caused have come back, so the recovery service, the sessions'
  * timeouts and keep-alives, the refresh period and the estate share one timeline.
  */
-export async function driveDouble(d: DoubleBackend, done: () => boolean, limitMs = 24 * 3600_000): Promise<void> {
+async function drive(d: SimulatedPowerShell, done: () => boolean, limitMs = 24 * 3600_000): Promise<void> {
   const end = d.sim.now + limitMs;
   for (;;) {
     await quiet(d);
     if (done()) return;
     const next = d.sim.world.queue.peek();
-    if (next === null || next > end) throw new Error(`The double ran ${Math.round(limitMs / 60_000)} simulated minutes without the run reaching its goal.`);
+    if (next === null || next > end) throw new Error(`The simulation ran ${Math.round(limitMs / 60_000)} simulated minutes without the run reaching its goal.`);
     d.sim.runUntil(next);
   }
 }
@@ -63,7 +82,7 @@ export async function driveDouble(d: DoubleBackend, done: () => boolean, limitMs
  * PowerShell a preflight's reads queue behind the cmdlets a running drill has in flight on the same
  * site, and those finish only as (simulated) time goes by. On the lab they answer at once.
  */
-function patient(double: DoubleBackend, service: RecoveryService): RecoveryService {
+function patient(world: SimulatedPowerShell, service: RecoveryService): RecoveryService {
   const waits = new Set<PropertyKey>(['preflight', 'start']);
   return new Proxy(service, {
     get(target, property) {
@@ -74,7 +93,7 @@ function patient(double: DoubleBackend, service: RecoveryService): RecoveryServi
         const pending = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         let answered = false;
         pending.then(() => { answered = true; }, () => { answered = true; });
-        await driveDouble(double, () => answered, 3600_000);
+        await drive(world, () => answered, 3600_000);
         return pending;
       };
     },
@@ -82,42 +101,51 @@ function patient(double: DoubleBackend, service: RecoveryService): RecoveryServi
 }
 
 /**
- * The recovery service on the PowerShell backend: real node-powershell, one fake shell process per
- * site, scripts answered by the hub from a lab simulation that nothing but the test's driver moves.
- * Sessions run as the app runs them (keep-alives, reconnect with backoff) on simulated time.
+ * The recovery service on a simulated PowerShell backend. Sessions run as the app runs them
+ * (keep-alives, reconnect with backoff) on simulated time; `listen` hands the rig a counter to call
+ * with every mutating call as it reaches a host.
  */
-export async function createDoubleRig(options: RigOptions = {}): Promise<DoubleRig> {
-  const double = await startDoubleBackend({ seed: options.seed ?? 7, vmCount: options.vmCount ?? 30, startTime: LAB_EPOCH, time: 'simulated', autoReconnect: true,
-    // The profile defaults: a guest shutdown or a boot storm takes minutes of (simulated) time.
-    timeouts: { connectMs: 30_000, commandMs: 60_000, operationMs: 600_000 } });
-  const { sim, hub, backend } = double;
+export async function simulatedPowerShellRig(world: SimulatedPowerShell, listen: (count: (change: Attempt) => void) => void, options: RigOptions = {}): Promise<RecoveryRig> {
+  const { sim, backend } = world;
   const wall = manualClock(Date.UTC(2026, 0, 1));
   const estate = createEstateStore(await backend.load(), { clock: wall, batchMs: 100, publish: () => {} });
   backend.start((patches) => estate.apply(patches));
   const { dataDir, audit, events, make } = serviceFactory({ estate, clock: simulatedBackendClock(sim), wall });
   // Counted where they reach a host: a call whose caller died is still counted, one never sent is not.
   const calls = new Map<string, number>();
-  hub.onAttempt = (change) => {
+  listen((change) => {
     const key = `${METHOD_OF[change.operation] ?? change.operation} ${typeof change.args.vmName === 'string' ? change.args.vmName : ''}`;
     calls.set(key, (calls.get(key) ?? 0) + 1);
-  };
-  const rig: DoubleRig = {
-    sim, double, backend, estate, dataDir, audit, events, calls,
-    service: patient(double, make(options.backend ? options.backend(backend) : backend)),
-    restart(next = backend) { rig.service = patient(double, make(next)); return rig.service; },
-    settle: () => quiet(double),
+  });
+  const rig: RecoveryRig = {
+    sim, backend, estate, dataDir, audit, events, calls,
+    service: patient(world, make(options.backend ? options.backend(backend) : backend)),
+    restart(next = backend) { rig.service = patient(world, make(next)); return rig.service; },
+    settle: () => quiet(world),
     injectFault: (spec) => sim.faults.inject(spec),
     clearFault: (id) => { sim.faults.clear(id); },
     async advance(ms) {
       const target = sim.now + ms;
-      await driveDouble(double, () => (sim.world.queue.peek() ?? Infinity) > target, ms + 1);
+      await drive(world, () => (sim.world.queue.peek() ?? Infinity) > target, ms + 1);
       sim.runUntil(target);
-      await quiet(double);
+      await quiet(world);
       // What a console on real hosts knows: the estate as of its latest inventory.
       estate.apply(await backend.refresh(true));
     },
-    drive: (done, limitMs) => driveDouble(double, done, limitMs),
-    dispose: () => double.dispose(),
+    drive: (done, limitMs) => drive(world, done, limitMs),
+    dispose: () => world.dispose(),
   };
   return rig;
+}
+
+/**
+ * The recovery service on the PowerShell backend: real node-powershell, one fake shell process per
+ * site, scripts answered by the hub from a lab simulation that nothing but the test's driver moves.
+ */
+export async function createDoubleRig(options: RigOptions = {}): Promise<DoubleRig> {
+  const double = await startDoubleBackend({ seed: options.seed ?? 7, vmCount: options.vmCount ?? 30, startTime: LAB_EPOCH, time: 'simulated', autoReconnect: true,
+    // The profile defaults: a guest shutdown or a boot storm takes minutes of (simulated) time.
+    timeouts: { connectMs: 30_000, commandMs: 60_000, operationMs: 600_000 } });
+  const rig = await simulatedPowerShellRig(double, (count) => { double.hub.onAttempt = count; }, options);
+  return Object.assign(rig, { double });
 }

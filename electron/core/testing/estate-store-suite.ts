@@ -9,9 +9,9 @@ import { createEstateStore } from '../estate/estate-store.ts';
  * The estate store's behaviour on an inventory from each backend: the lab's own, and the same lab
  * estate as the PowerShell backend reads it through the scripts (seed 3, 60 VMs, clock at 0).
  */
-export function estateStoreSuite(name: string, source: () => Promise<EstateInventory>): void {
+export function estateStoreSuite(name: string, source: () => Promise<EstateInventory>, options: { sourceTimeoutMs?: number } = {}): void {
   let base: EstateInventory;
-  beforeAll(async () => { base = await source(); }, 60_000);
+  beforeAll(async () => { base = await source(); }, options.sourceTimeoutMs ?? 60_000);
 
   function setup() {
     const clock = manualClock(1000);

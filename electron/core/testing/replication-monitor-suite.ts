@@ -15,9 +15,9 @@ export const MONITOR_START = Date.UTC(2026, 10, 25, 3);
  * as the PowerShell backend reads it through the scripts, so tiers, targets and replication times
  * that come through Windows-shaped JSON are held to the same numbers.
  */
-export function replicationMonitorSuite(name: string, source: () => Promise<EstateInventory>): void {
+export function replicationMonitorSuite(name: string, source: () => Promise<EstateInventory>, options: { sourceTimeoutMs?: number } = {}): void {
   let base: EstateInventory;
-  beforeAll(async () => { base = await source(); }, 60_000);
+  beforeAll(async () => { base = await source(); }, options.sourceTimeoutMs ?? 60_000);
 
   function setup(dataDir = mkdtempSync(join(tmpdir(), 'standby-repl-'))) {
     const clock = manualClock(0);

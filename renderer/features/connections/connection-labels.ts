@@ -1,4 +1,4 @@
-import type { RemotingFailureKind, SessionStateName } from '../../../shared/model/connections.ts';
+import type { RemotingFailureKind, RemotingTransport, SessionStateName } from '../../../shared/model/connections.ts';
 import type { SiteRole } from '../../../shared/model/estate.ts';
 import type { Tone } from '../../ui/status-glyph.tsx';
 
@@ -13,6 +13,8 @@ export const STATE_LABEL: Record<SessionStateName, string> = {
 export const STATE_TONE: Record<SessionStateName, Tone> = {
   connected: 'ok', degraded: 'warn', lost: 'crit', connecting: 'info', disconnected: 'none',
 };
+
+export const TRANSPORT_LABEL: Record<RemotingTransport, string> = { winrm: 'WinRM', ssh: 'SSH (PowerShell 7)' };
 
 export const ROLE_LABEL: Record<SiteRole, string> = { primary: 'Primary', dr: 'DR', cloud: 'Extended (cloud)' };
 

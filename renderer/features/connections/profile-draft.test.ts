@@ -17,6 +17,24 @@ describe('the connection form', () => {
     expect(result).toEqual({ ok: true, profile: { ...profile, credentialRef: null } });
   });
 
+  it('round-trips a profile that reaches its hosts over SSH, with its user, key file and port', () => {
+    const profile = ConnectionProfileSchema.parse({ siteId: 'site-dr', role: 'dr', name: 'Riverside', clusters: [{ cluster: 'CL-DR1', nodes: ['DRHV-101'] }], transport: 'ssh', ssh: { userName: 'corp\\svc-standby', keyFilePath: '/home/ops/.ssh/standby_ed25519', port: 2222 } });
+    const draft = draftFromProfile(profile);
+    expect(draft).toMatchObject({ transport: 'ssh', sshUserName: 'corp\\svc-standby', sshKeyFilePath: '/home/ops/.ssh/standby_ed25519', sshPort: '2222' });
+    expect(parseDraft(draft)).toEqual({ ok: true, profile: { ...profile, credentialRef: null } });
+    expect(parseDraft({ ...draft, sshUserName: '', sshKeyFilePath: '', sshPort: '' })).toMatchObject({ ok: true, profile: { transport: 'ssh', ssh: { userName: null, keyFilePath: null, port: null } } });
+  });
+
+  it('refuses SSH fields it cannot use, saying which and why', () => {
+    const ssh = { ...newDraft(site, ['CL-A']), transport: 'ssh' as const };
+    expect(parseDraft({ ...ssh, sshPort: '70000' })).toMatchObject({ ok: false, errors: { sshPort: expect.stringMatching(/1 to 65535/) } });
+    expect(parseDraft({ ...ssh, sshUserName: 'ops team' })).toMatchObject({ ok: false, errors: { sshUserName: expect.stringMatching(/no spaces/) } });
+    // New-PSSession -HostName takes no -Credential: a password cannot be passed to ssh.
+    expect(parseDraft({ ...ssh, username: 'CORP\\svc' }, 'pw')).toMatchObject({ ok: false, errors: { password: expect.stringMatching(/key/) } });
+    expect(fieldOf('profile.ssh.keyFilePath')).toBe('sshKeyFilePath');
+    expect(fieldOf('profile.transport')).toBe('transport');
+  });
+
   it('names the field at fault with a sentence a person can act on', () => {
     const bad = { ...newDraft(site), siteId: '', name: ' ', clusters: 'CL A', username: 'bob', configurationName: 'a b', connectS: '0', keepAliveS: 'x' };
     const result = parseDraft(bad, 'pw');

@@ -1,5 +1,6 @@
 import {
-  ComputerNameSchema, ConnectionProfileSchema, RemotingAuthenticationSchema, type ConnectionProfile, type RemotingAuthentication,
+  ComputerNameSchema, ConnectionProfileSchema, RemotingAuthenticationSchema, RemotingTransportSchema,
+  type ConnectionProfile, type RemotingAuthentication, type RemotingTransport,
 } from '../../../shared/model/connections.ts';
 import type { SiteRole } from '../../../shared/model/estate.ts';
 
@@ -18,6 +19,11 @@ export interface ProfileDraft {
   configurationName: string;
   authentication: RemotingAuthentication;
   useSsl: boolean;
+  /** WinRM, or PowerShell 7's remoting over SSH (then the three ssh fields below; empty: ssh's own config). */
+  transport: RemotingTransport;
+  sshUserName: string;
+  sshKeyFilePath: string;
+  sshPort: string;
   connectS: string;
   commandS: string;
   operationS: string;
@@ -28,6 +34,7 @@ export type DraftErrors = Partial<Record<DraftField, string>>;
 export type DraftResult = { ok: true; profile: ConnectionProfile } | { ok: false; errors: DraftErrors };
 
 export const AUTHENTICATIONS = RemotingAuthenticationSchema.options;
+export const TRANSPORTS = RemotingTransportSchema.options;
 
 const seconds = (ms: number) => String(Math.round(ms / 1000));
 
@@ -39,6 +46,8 @@ export function draftFromProfile(profile: ConnectionProfile): ProfileDraft {
     configurationName: profile.configurationName ?? '',
     authentication: profile.authentication,
     useSsl: profile.useSsl,
+    transport: profile.transport,
+    sshUserName: profile.ssh.userName ?? '', sshKeyFilePath: profile.ssh.keyFilePath ?? '', sshPort: profile.ssh.port === null ? '' : String(profile.ssh.port),
     connectS: seconds(profile.timeouts.connectMs), commandS: seconds(profile.timeouts.commandMs),
     operationS: seconds(profile.timeouts.operationMs), keepAliveS: seconds(profile.timeouts.keepAliveMs),
   };
@@ -49,6 +58,7 @@ export function newDraft(site: { id: string; name: string; role: SiteRole; locat
   return {
     siteId: site?.id ?? '', role: site?.role ?? 'primary', name: site?.name ?? '', location: site?.location ?? '',
     clusters: clusterNames.join('\n'), username: '', configurationName: '', authentication: 'Default', useSsl: false,
+    transport: 'winrm', sshUserName: '', sshKeyFilePath: '', sshPort: '',
     connectS: '30', commandS: '60', operationS: '600', keepAliveS: '60',
   };
 }
@@ -59,6 +69,18 @@ const TIMEOUTS = [
   ['operationS', 'operationMs', 1, 3600, 'Operation'],
   ['keepAliveS', 'keepAliveMs', 5, 600, 'Keep-alive'],
 ] as const;
+
+function parseSsh(draft: ProfileDraft, errors: DraftErrors): ConnectionProfile['ssh'] {
+  const userName = draft.sshUserName.trim();
+  const keyFilePath = draft.sshKeyFilePath.trim();
+  const portText = draft.sshPort.trim();
+  if (userName.length > 256) errors.sshUserName = 'At most 256 characters.';
+  else if (/\s/.test(userName)) errors.sshUserName = 'An SSH user name has no spaces (e.g. svc-standby or corp\\svc-standby).';
+  if (keyFilePath.length > 1024) errors.sshKeyFilePath = 'At most 1024 characters.';
+  const port = Number(portText);
+  if (portText !== '' && (!Number.isInteger(port) || port < 1 || port > 65_535)) errors.sshPort = 'SSH port: a whole number from 1 to 65535, or empty for 22.';
+  return { userName: userName || null, keyFilePath: keyFilePath || null, port: portText === '' ? null : port };
+}
 
 function parseClusters(text: string, errors: DraftErrors): { cluster: string; nodes: string[] }[] {
   const out: { cluster: string; nodes: string[] }[] = [];
@@ -93,7 +115,10 @@ export function parseDraft(draft: ProfileDraft, password = ''): DraftResult {
   const username = draft.username.trim();
   if (username.length > 256) errors.username = 'At most 256 characters.';
   else if (username !== '' && !/^[^\\@\s]+\\[^\\@\s]+$|^[^\\@\s]+@[^\\@\s]+$/.test(username)) errors.username = 'Write the user as DOMAIN\\user or user@domain, or leave it empty to use the signed-in Windows user.';
-  if (password !== '' && username === '') errors.password = 'A password needs a user name; leave both empty to connect as the signed-in Windows user.';
+  const ssh = parseSsh(draft, errors);
+  // New-PSSession -HostName takes no -Credential: over SSH, only keys (or ssh's agent) authenticate.
+  if (draft.transport === 'ssh' && password !== '') errors.password = 'SSH sessions sign in with a key file or ssh\'s agent; PowerShell cannot pass a password to ssh. Leave the password empty.';
+  else if (password !== '' && username === '') errors.password = 'A password needs a user name; leave both empty to connect as the signed-in Windows user.';
   const configurationName = draft.configurationName.trim();
   if (configurationName !== '' && !/^[A-Za-z0-9._-]{1,128}$/.test(configurationName)) errors.configurationName = 'A session configuration name: letters, digits, dots, hyphens and underscores.';
   const timeouts: Record<string, number> = {};
@@ -108,13 +133,12 @@ export function parseDraft(draft: ProfileDraft, password = ''): DraftResult {
     siteId, role: draft.role, name: draft.name.trim(), location: draft.location.trim(), clusters,
     username: username === '' ? null : username, credentialRef: null,
     configurationName: configurationName === '' ? null : configurationName,
-    authentication: draft.authentication, useSsl: draft.useSsl, timeouts,
+    authentication: draft.authentication, useSsl: draft.useSsl, transport: draft.transport, ssh, timeouts,
   });
   if (!parsed.success) {
     // Anything the checks above missed, attached to the nearest field.
     const issue = parsed.error.issues[0]!;
-    const top = String(issue.path[0] ?? 'name');
-    const field = (top === 'timeouts' ? 'connectS' : top in draft ? top : 'name') as DraftField;
+    const field = fieldOf(issue.path.map(String).join('.')) ?? 'name';
     return { ok: false, errors: { [field]: issue.message } };
   }
   return { ok: true, profile: parsed.data };
@@ -125,7 +149,8 @@ export function fieldOf(where: string | undefined): DraftField | null {
   if (!where) return null;
   if (where === 'password') return 'password';
   const parts = where.replace(/^profile\./, '').split('.');
+  if (parts[0] === 'ssh') return ({ userName: 'sshUserName', keyFilePath: 'sshKeyFilePath', port: 'sshPort' } as Record<string, DraftField>)[parts[1] ?? ''] ?? 'transport';
   if (parts[0] === 'timeouts') return ({ connectMs: 'connectS', commandMs: 'commandS', operationMs: 'operationS', keepAliveMs: 'keepAliveS' } as Record<string, DraftField>)[parts[1] ?? ''] ?? 'connectS';
-  const known: DraftField[] = ['siteId', 'role', 'name', 'location', 'clusters', 'username', 'configurationName', 'authentication', 'useSsl'];
+  const known: DraftField[] = ['siteId', 'role', 'name', 'location', 'clusters', 'username', 'configurationName', 'authentication', 'useSsl', 'transport'];
   return known.includes(parts[0] as DraftField) ? (parts[0] as DraftField) : null;
 }

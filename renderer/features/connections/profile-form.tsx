@@ -3,8 +3,8 @@ import type { ConnectionProfile } from '../../../shared/model/connections.ts';
 import { SiteRoleSchema } from '../../../shared/model/estate.ts';
 import type { ActionOutcome } from './connections-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { ROLE_LABEL } from './connection-labels.ts';
-import { AUTHENTICATIONS, fieldOf, parseDraft, type DraftErrors, type DraftField, type ProfileDraft } from './profile-draft.ts';
+import { ROLE_LABEL, TRANSPORT_LABEL } from './connection-labels.ts';
+import { AUTHENTICATIONS, TRANSPORTS, fieldOf, parseDraft, type DraftErrors, type DraftField, type ProfileDraft } from './profile-draft.ts';
 
 export interface ProfileFormProps {
   initial: ProfileDraft;
@@ -79,7 +79,7 @@ export function ProfileForm({ initial, existing, hasPassword, disabled, testing,
     'data-testid': `field-${name}`,
     disabled: disabled || busy,
   });
-  const text = (name: Exclude<keyof ProfileDraft, 'role' | 'authentication' | 'useSsl'>, hint = false, extra: Record<string, unknown> = {}) => (
+  const text = (name: Exclude<keyof ProfileDraft, 'role' | 'authentication' | 'useSsl' | 'transport'>, hint = false, extra: Record<string, unknown> = {}) => (
     <input type="text" value={draft[name]} onChange={(e) => set(name, e.target.value)} spellCheck={false} autoComplete="off" {...aria(name, hint)} {...extra} />
   );
 
@@ -98,20 +98,35 @@ export function ProfileForm({ initial, existing, hasPassword, disabled, testing,
         {field('clusters', 'Clusters', (
           <textarea rows={3} value={draft.clusters} onChange={(e) => set('clusters', e.target.value)} spellCheck={false} {...aria('clusters', true)} />
         ), 'One cluster per line. Nodes are found with Get-ClusterNode, or list them: CL-A: HV-A01, HV-A02')}
-        {field('username', 'User', text('username', true, { placeholder: 'DOMAIN\\user' }), 'Empty: the signed-in Windows user (Kerberos).')}
-        {field('password', 'Password', (
-          <input type="password" value={password} onChange={(e) => { setPassword(e.target.value); setErrors((er) => { const { password: _p, ...rest } = er; return rest; }); }}
-            autoComplete="new-password" placeholder={hasPassword ? 'Stored · type to replace' : ''} {...aria('password', true)} />
-        ), hasPassword ? 'A password is stored; it is never shown. Leave empty to keep it.' : 'Kept in the secret store, never shown again.')}
-        {field('configurationName', 'Session configuration', text('configurationName', true, { placeholder: 'microsoft.powershell' }), 'Optional -ConfigurationName of a FullLanguage endpoint. JEA (NoLanguage) endpoints are not supported: they refuse the scripts Standby sends.')}
-        {field('authentication', 'Authentication', (
-          <select value={draft.authentication} onChange={(e) => set('authentication', AUTHENTICATIONS.find((a) => a === e.target.value) ?? 'Default')} {...aria('authentication', true)}>
-            {AUTHENTICATIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+        {field('transport', 'Transport', (
+          <select value={draft.transport} onChange={(e) => set('transport', TRANSPORTS.find((t) => t === e.target.value) ?? 'winrm')} {...aria('transport', true)}>
+            {TRANSPORTS.map((t) => <option key={t} value={t}>{TRANSPORT_LABEL[t]}</option>)}
           </select>
-        ), 'CredSSP lets hosts act on their peers (second hop).')}
-        <div className="form-field field-useSsl">
-          <label className="check"><input type="checkbox" checked={draft.useSsl} onChange={(e) => set('useSsl', e.target.checked)} data-testid="field-useSsl" /> HTTPS (WinRM on 5986)</label>
-        </div>
+        ), draft.transport === 'ssh' ? 'PowerShell 7 remoting over SSH: each host runs OpenSSH with a powershell subsystem; this console needs pwsh.' : 'Windows Remote Management (New-PSSession -ComputerName).')}
+        {draft.transport === 'ssh' ? (
+          <>
+            {field('sshUserName', 'SSH user', text('sshUserName', true, { placeholder: 'svc-standby' }), 'Empty: the user your ssh config names.')}
+            {field('sshKeyFilePath', 'Key file', text('sshKeyFilePath', true, { placeholder: '~/.ssh/id_ed25519' }), 'A private key on this machine. Empty: ssh\'s agent or config.')}
+            {field('sshPort', 'SSH port', text('sshPort', true, { inputMode: 'numeric', placeholder: '22' }), 'Empty: 22 or what your ssh config says.')}
+          </>
+        ) : (
+          <>
+            {field('username', 'User', text('username', true, { placeholder: 'DOMAIN\\user' }), 'Empty: the signed-in Windows user (Kerberos).')}
+            {field('password', 'Password', (
+              <input type="password" value={password} onChange={(e) => { setPassword(e.target.value); setErrors((er) => { const { password: _p, ...rest } = er; return rest; }); }}
+                autoComplete="new-password" placeholder={hasPassword ? 'Stored · type to replace' : ''} {...aria('password', true)} />
+            ), hasPassword ? 'A password is stored; it is never shown. Leave empty to keep it.' : 'Kept in the secret store, never shown again.')}
+            {field('configurationName', 'Session configuration', text('configurationName', true, { placeholder: 'microsoft.powershell' }), 'Optional -ConfigurationName of a FullLanguage endpoint. JEA (NoLanguage) endpoints are not supported: they refuse the scripts Standby sends.')}
+            {field('authentication', 'Authentication', (
+              <select value={draft.authentication} onChange={(e) => set('authentication', AUTHENTICATIONS.find((a) => a === e.target.value) ?? 'Default')} {...aria('authentication', true)}>
+                {AUTHENTICATIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+              </select>
+            ), 'CredSSP lets hosts act on their peers (second hop).')}
+            <div className="form-field field-useSsl">
+              <label className="check"><input type="checkbox" checked={draft.useSsl} onChange={(e) => set('useSsl', e.target.checked)} data-testid="field-useSsl" /> HTTPS (WinRM on 5986)</label>
+            </div>
+          </>
+        )}
         <div className="form-field field-timeouts">
           <span className="timeouts-label">Timeouts (seconds)</span>
           <div className="timeouts">

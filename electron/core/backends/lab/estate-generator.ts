@@ -10,6 +10,12 @@ export interface LabEstateOptions {
   vmCount: number;
   /** Epoch ms the lab clock starts at. */
   startTime: number;
+  /**
+   * Hosts in every cluster of every site (default: 12 primary, 10 DR, 12 cloud). Tests that run a real
+   * process per host (PowerShell remoting over SSH to the cmdlet emulation) keep it small; the VMs,
+   * their names and settings stay those of the full estate (only their placement differs).
+   */
+  hostsPerCluster?: number;
 }
 
 /** Per-VM behaviour the simulation needs but Hyper-V does not report. Keyed by shared vmId. */
@@ -67,19 +73,19 @@ export function generateLabEstate(options: LabEstateOptions): LabEstate {
     id: 'site-pri', name: 'Northgate (primary)', role: 'primary', location: 'Northgate campus data center',
     clusterNames: Array.from({ length: primaryClusters }, (_, i) => `CL-${clusterLetter(i)}`),
     hostName: (c, h) => `HV-${clusterLetter(c)}${pad(h + 1, 2)}`,
-    hostsPerCluster: HOSTS_PER_PRIMARY_CLUSTER, logicalProcessors: 80, memoryGiB: 768, broker: (i) => `HVR-${clusterLetter(i)}`,
+    hostsPerCluster: HOSTS_PER_PRIMARY_CLUSTER, keepHosts: options.hostsPerCluster, logicalProcessors: 80, memoryGiB: 768, broker: (i) => `HVR-${clusterLetter(i)}`,
   });
   const dr = layoutSite(random, {
     id: 'site-dr', name: 'Riverside (DR)', role: 'dr', location: 'Riverside data center, 38 km',
     clusterNames: Array.from({ length: Math.ceil((primaryClusters * 2) / 3) }, (_, i) => `CL-DR${i + 1}`),
     hostName: (c, h) => `DRHV-${c + 1}${pad(h + 1, 2)}`,
-    hostsPerCluster: HOSTS_PER_DR_CLUSTER, logicalProcessors: 96, memoryGiB: 1024, broker: (i) => `HVR-DR${i + 1}`,
+    hostsPerCluster: HOSTS_PER_DR_CLUSTER, keepHosts: options.hostsPerCluster, logicalProcessors: 96, memoryGiB: 1024, broker: (i) => `HVR-DR${i + 1}`,
   });
   const cloud = layoutSite(random, {
     id: 'site-cloud', name: 'Cloud region (extended replica)', role: 'cloud', location: 'Hosted Hyper-V, West Europe',
     clusterNames: Array.from({ length: Math.ceil(primaryClusters / 3) }, (_, i) => `CL-CLOUD${i + 1}`),
     hostName: (c, h) => `CLDHV-${c + 1}${pad(h + 1, 2)}`,
-    hostsPerCluster: HOSTS_PER_CLOUD_CLUSTER, logicalProcessors: 128, memoryGiB: 1536, broker: (i) => `HVR-CLD${i + 1}`,
+    hostsPerCluster: HOSTS_PER_CLOUD_CLUSTER, keepHosts: options.hostsPerCluster, logicalProcessors: 128, memoryGiB: 1536, broker: (i) => `HVR-CLD${i + 1}`,
   });
 
   const vms: Vm[] = [];
@@ -185,6 +191,8 @@ function layoutSite(random: Random, spec: {
   id: string; name: string; role: Site['role']; location: string; clusterNames: string[];
   hostName: (cluster: number, host: number) => string; hostsPerCluster: number;
   logicalProcessors: number; memoryGiB: number; broker: (cluster: number) => string;
+  /** Build only this many hosts per cluster; the random draws stay those of hostsPerCluster. */
+  keepHosts?: number;
 }): SiteLayout {
   const clusters: Cluster[] = [];
   const hosts: HostInventory[] = [];
@@ -192,6 +200,9 @@ function layoutSite(random: Random, spec: {
     const clusterId = `${spec.id}/${clusterName}`;
     const hostIds: string[] = [];
     for (let h = 0; h < spec.hostsPerCluster; h++) {
+      // Fewer hosts must not change the rest of the estate: the host's draw is taken either way.
+      const tcpip = random.next() < 0.08;
+      if (spec.keepHosts !== undefined && h >= spec.keepHosts) continue;
       const name = spec.hostName(c, h);
       const id = `${clusterId}/${name}`;
       hostIds.push(id);
@@ -200,7 +211,7 @@ function layoutSite(random: Random, spec: {
         logicalProcessors: spec.logicalProcessors, memoryBytes: spec.memoryGiB * GiB, hostReserveBytes: DEFAULT_HOST_RESERVE_BYTES,
         maxVmMigrations: 2, maxStorageMigrations: 2,
         // Hyper-V's default is Compression; a few hosts left on TCP/IP is what audits usually find.
-        migrationPerformance: random.next() < 0.08 ? 'TCPIP' : 'Compression',
+        migrationPerformance: tcpip ? 'TCPIP' : 'Compression',
       });
     }
     clusters.push({ id: clusterId, siteId: spec.id, name: clusterName, hostIds, replicaBroker: spec.broker(c) });

@@ -181,6 +181,25 @@ describe('output that must not be believed', () => {
     expect((error as ContractError).message).toMatch(message);
   });
 
+  it('drops a malformed VM or replication row with a warning naming it, and keeps the rest of the host\'s answer', () => {
+    const estate = generateLabEstate({ seed: 7, vmCount: 60, startTime: Date.UTC(2026, 10, 25, 3) });
+    const replicated = (h: { id: string }) => estate.vms.filter((v) => v.hostId === h.id && v.replication).length;
+    const host = [...estate.hosts].sort((a, b) => replicated(b) - replicated(a))[0]!;
+    expect(replicated(host)).toBeGreaterThanOrEqual(2);
+    const data = inventoryAnswer('7', estate, host, Date.UTC(2026, 10, 25, 3)) as { vms: Record<string, unknown>[]; replication: Record<string, unknown>[] };
+    const [broken, ...rest] = data.vms;
+    delete broken!.VMId;
+    data.replication[0]!.ReplicationFrequencySec = 'often';
+    const warnings: string[] = [];
+    const [answer] = withValueWarnings(warnings, () => inventoryOf(sessionAnswer([{ computerName: host.name, output: remoteOk(data) }])));
+    expect(answer!.answer.vms.map((v) => v.Name)).toEqual(rest.map((v) => v.Name));
+    expect(answer!.answer.replication).toHaveLength(data.replication.length - 1);
+    expect(warnings).toEqual([
+      expect.stringMatching(new RegExp(`vms: the row of '${String(broken!.Name)}' was left out: VMId`)),
+      expect.stringMatching(/replication: the row of '.+' was left out: ReplicationFrequencySec/),
+    ]);
+  });
+
   it('names the field when a row does not match the schema', () => {
     expect(() => parseData(VmRowSchema, { Name: 'x' }, 'get-vm')).toThrow(/get-vm: VMId: .*nothing was applied/);
     expect(() => parseData(MeasureRowSchema, {}, 'measure')).toThrow(ContractError);

@@ -7,7 +7,7 @@ import type {
   ClusterGroupInfo, ClusterNodeInfo, MigrationJobInfo, VMHostInfo, VMInfo, VMNetworkAdapterInfo, VMRecoverySnapshot, VMSwitchInfo,
   VMReplicationInfo, VMReplicationMeasure,
 } from '../backend-port.ts';
-import { psBool, psCount, psDate, psEnum, psList, psNumber, psRequiredDate, psStrings, psText, psTimeSpan, warnValue } from './ps-values.ts';
+import { psBool, psCount, psDate, psEnum, psList, psNumber, psRequiredDate, psRows, psStrings, psText, psTimeSpan, warnValue } from './ps-values.ts';
 import {
   CLUSTER_GROUP_STATE, CLUSTER_GROUP_TYPE, CLUSTER_NODE_DRAIN_STATUS, MIGRATION_JOB_STATE,
   REPLICATION_RELATIONSHIP_TYPE, REPLICATION_TYPE, SNAPSHOT_TYPE, SWITCH_TYPE, VM_OPERATIONAL_STATUS, VM_STATE_WINDOWS,
@@ -204,9 +204,9 @@ export const MigrationJobRowSchema = z.object({
 /** What get-inventory answers per host. */
 export const InventoryAnswerSchema = z.object({
   host: VmHostRowSchema,
-  vms: psList(VmRowSchema),
-  replication: psList(ReplicationRowSchema),
-  measures: psList(MeasureRowSchema),
+  vms: psRows('vms', VmRowSchema),
+  replication: psRows('replication', ReplicationRowSchema),
+  measures: psRows('measures', MeasureRowSchema),
   clusterNodes: psList(ClusterNodeRowSchema),
   groups: psList(ClusterGroupRowSchema),
   collectedAt: psRequiredDate,
@@ -215,8 +215,8 @@ export type InventoryAnswer = z.output<typeof InventoryAnswerSchema>;
 
 /** What get-replication answers per host. */
 export const ReplicationAnswerSchema = z.object({
-  measures: psList(MeasureRowSchema),
-  vms: psList(z.object({
+  measures: psRows('measures', MeasureRowSchema),
+  vms: psRows('vms', z.object({
     Name: z.string(),
     VMId: z.string().transform((v) => v.toLowerCase()),
     State: vmState,

@@ -49,7 +49,9 @@ export function createNodePowerShell(options: PsShellOptions): PsShell {
     throwOnInvocationError: false,
     invocationTimeout: 0,
     executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
-    spawnOptions: options.env ? { env: options.env } : {},
+    // TERM=dumb: started from a terminal, pwsh's console writes keypad-mode escape sequences
+    // (ESC[?1h ESC[?1l) around each command's output, which would break every answer's JSON.
+    spawnOptions: { env: { ...(options.env ?? process.env), TERM: 'dumb' } },
   });
   const child = (shell as unknown as { process: ChildProcess }).process;
   child.once('exit', (code, signal) => { exited = true; exitReason = signal ? `signal ${signal}` : `exit code ${code}`; });

@@ -98,6 +98,26 @@ export function psList<T extends z.ZodType>(row: T) {
   }, z.array(row));
 }
 
+/**
+ * A list of per-VM rows where one row that does not read is left out with a warning naming the VM and
+ * the field, instead of rejecting the host's whole answer: one odd VM must not blank a host (or a
+ * site, during a disaster). The list itself must still be a list.
+ */
+export function psRows<T extends z.ZodType>(label: string, row: T) {
+  return psList(z.unknown()).transform((rows) => {
+    const kept: z.output<T>[] = [];
+    for (const [i, raw] of rows.entries()) {
+      const parsed = row.safeParse(raw);
+      if (parsed.success) { kept.push(parsed.data); continue; }
+      const record = raw !== null && typeof raw === 'object' ? raw as Record<string, unknown> : {};
+      const name = typeof record.Name === 'string' ? record.Name : typeof record.VMName === 'string' ? record.VMName : `#${i + 1}`;
+      const issue = parsed.error.issues[0]!;
+      warnValue(`${label}: the row of '${name}' was left out: ${issue.path.join('.') || '(row)'}: ${issue.message}`);
+    }
+    return kept;
+  });
+}
+
 /** 64-bit values (sizes, some enums) may arrive as strings. */
 export const psNumber = z.unknown().transform((raw, ctx): number => {
   if (typeof raw === 'number') return raw;

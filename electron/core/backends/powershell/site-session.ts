@@ -38,7 +38,7 @@ export interface SiteSessionOptions {
   autoReconnect?: boolean;
 }
 
-const NODE_LOST = /NoOpenSession|PSSessionStateBroken|ConnectionError|OpenError|WinRM/i;
+const NODE_LOST = /NoOpenSession|PSSessionStateBroken|InvalidRunspaceState|ConnectionError|OpenError|WinRM/i;
 
 export class SiteSession {
   private readonly options: SiteSessionOptions;
@@ -108,6 +108,10 @@ export class SiteSession {
         configurationName: profile.configurationName,
         authentication: profile.authentication,
         useSsl: profile.useSsl,
+        transport: profile.transport,
+        sshUserName: profile.ssh.userName,
+        sshKeyFilePath: profile.ssh.keyFilePath,
+        sshPort: profile.ssh.port,
         connectTimeoutMs: timeouts.connectMs,
         operationTimeoutMs: timeouts.operationMs,
       };

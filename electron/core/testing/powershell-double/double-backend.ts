@@ -1,11 +1,13 @@
 import { ConnectionProfileSchema, type ConnectionProfile, type ConnectionTimeouts } from '../../../../shared/model/connections.ts';
 import { systemClock, type ClockPort } from '../../ports.ts';
+import { generateLabEstate } from '../../backends/lab/estate-generator.ts';
 import { LabSimulation } from '../../backends/lab/simulation.ts';
 import { SiteSession } from '../../backends/powershell/site-session.ts';
 import { createPowerShellBackend, type PowerShellBackend } from '../../backends/powershell/powershell-backend.ts';
 import { createNodePowerShell, type PsShell } from '../../backends/powershell/ps-shell.ts';
 import { DEFAULT_SCRIPT_DIRECTORY } from '../../backends/powershell/script-catalog.ts';
 import { DoubleHub, FAKE_POWERSHELL } from './double-hub.ts';
+import { InFlight } from './in-flight.ts';
 import { labDoubleEstate } from './lab-double-estate.ts';
 import { simulationClock } from './sim-clock.ts';
 
@@ -50,6 +52,10 @@ export interface DoubleBackendOptions {
   refreshMs?: number;
   /** Keep-alives and reconnect with backoff, as the app runs them (off by default: tests step by hand). */
   autoReconnect?: boolean;
+  /** A smaller topology with the same VMs (see generateLabEstate), to compare with real PowerShell. */
+  hostsPerCluster?: number;
+  /** List each cluster's nodes in the profiles (as startEmulatedBackend does) instead of discovering them. */
+  profileNodes?: boolean;
 }
 
 /** Wall-clock time passing from the estate's start time; timers are the system's. */
@@ -59,7 +65,9 @@ function liveClock(start: number): ClockPort {
 }
 
 export async function startDoubleBackend(options: DoubleBackendOptions): Promise<DoubleBackend> {
-  const sim = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime: options.startTime ?? Date.UTC(2026, 10, 25, 3) });
+  const startTime = options.startTime ?? Date.UTC(2026, 10, 25, 3);
+  const estate = options.hostsPerCluster === undefined ? undefined : generateLabEstate({ seed: options.seed, vmCount: options.vmCount, startTime, hostsPerCluster: options.hostsPerCluster });
+  const sim = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime, ...(estate ? { estate } : {}) });
   const simulated = options.time === 'simulated';
   const live = options.time === 'live' ? liveClock(sim.now) : null;
   const hub = new DoubleHub(labDoubleEstate(sim, { time: simulated ? 'external' : 'self', ...(live ? { live } : {}) }));
@@ -67,31 +75,16 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
   const clock = simulated ? simulationClock(sim) : live ?? options.clock ?? systemClock;
   const profiles = [...sim.world.sites.values()].map((site) => ConnectionProfileSchema.parse({
     siteId: site.id, role: site.role, name: site.name, location: site.location,
-    clusters: site.clusterIds.map((id) => ({ cluster: sim.world.clusters.get(id)!.name })),
+    clusters: site.clusterIds.map((id) => ({
+      cluster: sim.world.clusters.get(id)!.name,
+      ...(options.profileNodes ? { nodes: sim.world.clusters.get(id)!.hostIds.map((h) => sim.world.hosts.get(h)!.name) } : {}),
+    })),
     timeouts: { connectMs: 15_000, commandMs: 15_000, operationMs: 60_000, keepAliveMs: 60_000, ...options.timeouts },
   }));
-  let pending = 0;
-  const pendingByShell = new Map<PsShell, number>();
-  let waiters: (() => void)[] = [];
-  const wake = () => { const woken = waiters; waiters = []; for (const w of woken) w(); };
-  hub.onBlockedChange = wake;
-  const counted = (shell: PsShell): PsShell => ({
-    get alive() { return shell.alive; },
-    get pid() { return shell.pid; },
-    async invoke(line, timeoutMs) {
-      pending += 1;
-      pendingByShell.set(shell, (pendingByShell.get(shell) ?? 0) + 1);
-      try {
-        return await shell.invoke(line, timeoutMs);
-      } finally {
-        pending -= 1;
-        const left = pendingByShell.get(shell)! - 1;
-        if (left === 0) pendingByShell.delete(shell); else pendingByShell.set(shell, left);
-        wake();
-      }
-    },
-    dispose: () => shell.dispose(),
-  });
+  // Keyed by the fake shell's process id, which is how the hub knows whose line waits on time.
+  const inFlight = new InFlight<PsShell>();
+  hub.onBlockedChange = inFlight.wake;
+  const counted = (shell: PsShell): PsShell => inFlight.track(shell, shell);
   const sessions = profiles.map((profile) => new SiteSession({
     profile, password: async () => null, scriptDirectory: DEFAULT_SCRIPT_DIRECTORY, clock, autoReconnect: options.autoReconnect === true,
     shellFactory: () => counted(createNodePowerShell({ executable: FAKE_POWERSHELL, env: hub.env(), ...(simulated ? { clock } : {}) })),
@@ -100,9 +93,9 @@ export async function startDoubleBackend(options: DoubleBackendOptions): Promise
   const backend = createPowerShellBackend({ sessions, clock, ...(options.refreshMs ? { refreshMs: options.refreshMs } : {}) });
   return {
     sim, hub, backend, sessions, profiles,
-    inFlight: () => pending,
-    waitingOnlyOnTime: () => [...pendingByShell].every(([shell, n]) => shell.pid !== undefined && hub.blockedFor(shell.pid) >= n),
-    activity: () => new Promise<void>((resolve) => { waiters.push(resolve); }),
+    inFlight: () => inFlight.count,
+    waitingOnlyOnTime: () => inFlight.waitingOnlyOnTime((shell) => (shell.pid === undefined ? -1 : hub.blockedFor(shell.pid))),
+    activity: () => inFlight.activity(),
     async dispose() { await backend.dispose(); await hub.close(); },
   };
 }

@@ -62,6 +62,26 @@ function New-StandbySessionOptions($Connection) {
     $options
 }
 
+# PowerShell 7 remoting over SSH (New-PSSession -HostName ... -SSHTransport): the host runs OpenSSH with a
+# `powershell` subsystem. Credentials are ssh's: a user name, a key file, or what the ssh config says.
+function New-StandbySshOptions($Connection) {
+    $options = @{ ErrorAction = 'Stop'; SSHTransport = $true; ConnectingTimeout = [int]$Connection.connectTimeoutMs }
+    $user = if ($Connection.sshUserName) { [string]$Connection.sshUserName } elseif ($Connection.username) { [string]$Connection.username } else { $null }
+    if ($user) { $options['UserName'] = $user }
+    if ($Connection.sshKeyFilePath) { $options['KeyFilePath'] = [string]$Connection.sshKeyFilePath }
+    if ($Connection.sshPort) { $options['Port'] = [int]$Connection.sshPort }
+    $options
+}
+
+function New-StandbyNodeSession([string]$Node, $Connection) {
+    if ([string]$Connection.transport -eq 'ssh') {
+        $ssh = New-StandbySshOptions $Connection
+        return New-PSSession -HostName $Node @ssh
+    }
+    $options = New-StandbySessionOptions $Connection
+    New-PSSession -ComputerName $Node @options
+}
+
 function Get-StandbyNodeStatus {
     foreach ($cluster in $global:StandbySite.NodesByCluster.Keys) {
         foreach ($node in $global:StandbySite.NodesByCluster[$cluster]) {
@@ -78,11 +98,10 @@ function Get-StandbyNodeStatus {
 }
 
 function Connect-StandbyNode([string]$Node, [string]$Cluster) {
-    $options = New-StandbySessionOptions $global:StandbySite.Connection
     try {
         $old = $global:StandbySite.Sessions[$Node]
         if ($null -ne $old) { Remove-PSSession -Session $old -ErrorAction SilentlyContinue }
-        $global:StandbySite.Sessions[$Node] = New-PSSession -ComputerName $Node @options
+        $global:StandbySite.Sessions[$Node] = New-StandbyNodeSession $Node $global:StandbySite.Connection
         $global:StandbySite.Errors[$Node] = $null
     } catch {
         $global:StandbySite.Sessions[$Node] = $null
@@ -95,14 +114,26 @@ function Connect-StandbySite($Request) {
     foreach ($endpoint in @($Request.clusters)) {
         $nodes = @($endpoint.nodes | Where-Object { $_ })
         if ($nodes.Count -eq 0) {
-            $options = New-StandbySessionOptions $Request
-            $options.Remove('SessionOption')
-            $nodes = @(Invoke-Command -ComputerName ([string]$endpoint.cluster) @options -ScriptBlock { @(Get-ClusterNode | ForEach-Object { [string]$_.Name }) })
+            $discover = { @(Get-ClusterNode | ForEach-Object { [string]$_.Name }) }
+            if ([string]$Request.transport -eq 'ssh') {
+                $options = New-StandbySshOptions $Request
+                $nodes = @(Invoke-Command -HostName ([string]$endpoint.cluster) @options -ScriptBlock $discover)
+            } else {
+                $options = New-StandbySessionOptions $Request
+                $options.Remove('SessionOption')
+                $nodes = @(Invoke-Command -ComputerName ([string]$endpoint.cluster) @options -ScriptBlock $discover)
+            }
         }
         $global:StandbySite.NodesByCluster[[string]$endpoint.cluster] = @($nodes | ForEach-Object { [string]$_ })
         foreach ($node in $nodes) { Connect-StandbyNode ([string]$node) ([string]$endpoint.cluster) }
     }
     [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); nodes = @(Get-StandbyNodeStatus) }
+}
+
+# The node name as the profile spells it: PSComputerName of an SSH session is the lower-cased host name.
+function Resolve-StandbyNodeName([string]$Name) {
+    foreach ($known in @($global:StandbySite.Sessions.Keys)) { if ($known -ieq $Name) { return [string]$known } }
+    $Name
 }
 
 function Select-StandbySessions($Route) {
@@ -121,7 +152,7 @@ function Select-StandbySessions($Route) {
     $missing = @()
     foreach ($name in $names) {
         $session = $global:StandbySite.Sessions[$name]
-        if ($session -and $session.State -eq 'Opened') { $sessions += $session } else { $missing += [string]$name }
+        if ($session -and $session.State -eq 'Opened' -and [string]$session.Availability -eq 'Available') { $sessions += $session } else { $missing += [string]$name }
     }
     @{ Sessions = $sessions; Missing = $missing }
 }
@@ -135,6 +166,20 @@ function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
                 return ([ordered]@{ ok = $true; data = $data } | ConvertTo-Json -Depth 6 -Compress)
             }
             'site-status' {
+                # A session whose remote end died (process killed, server gone) still reads Opened until
+                # it is used: touch every open one, so the status below tells the truth.
+                # One at a time (a dead one throws for a whole batch); one that fails is dropped with its error.
+                foreach ($node in @($global:StandbySite.Sessions.Keys)) {
+                    $open = $global:StandbySite.Sessions[$node]
+                    if (-not $open -or $open.State -ne 'Opened') { continue }
+                    try {
+                        $null = Invoke-Command -Session $open -ScriptBlock { $true } -ErrorAction Stop
+                    } catch {
+                        $global:StandbySite.Errors[$node] = ConvertTo-StandbyError $_ $node
+                        Remove-PSSession -Session $open -ErrorAction SilentlyContinue
+                        $global:StandbySite.Sessions[$node] = $null
+                    }
+                }
                 foreach ($node in @($request.reconnect)) {
                     $cluster = @($global:StandbySite.NodesByCluster.Keys | Where-Object { $global:StandbySite.NodesByCluster[$_] -contains $node })[0]
                     if ($cluster) { Connect-StandbyNode ([string]$node) ([string]$cluster) }
@@ -158,15 +203,50 @@ function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
         $results = @()
         if ($selected.Sessions.Count -gt 0) {
             $remoteErrors = $null
-            $outputs = Invoke-Command -Session $selected.Sessions -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors
+            $outputs = @()
+            try {
+                $outputs = Invoke-Command -Session $selected.Sessions -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable remoteErrors
+            } catch {
+                # A session whose remote end died may still read Opened until used, and Invoke-Command then
+                # throws for the whole batch (InvalidRunspaceState) before running anything. Run it again
+                # one session at a time, so that only the dead ones fail: for each, this is its first run
+                # (only reads fan out to several sessions).
+                $outputs = @()
+                $remoteErrors = @()
+                foreach ($session in @($selected.Sessions)) {
+                    # By now a dead one may read Broken: it fails as a node without a session, as above.
+                    if ($session.State -ne 'Opened' -or [string]$session.Availability -ne 'Available') {
+                        $failures += [ordered]@{ computerName = (Resolve-StandbyNodeName ([string]$session.ComputerName)); id = 'NoOpenSession'; category = 'ConnectionError'; message = 'The session to this node ended (' + [string]$session.State + ').' }
+                        continue
+                    }
+                    $one = $null
+                    try {
+                        $outputs += @(Invoke-Command -Session $session -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable one)
+                        $remoteErrors += @($one)
+                    } catch {
+                        $failures += ConvertTo-StandbyError $_ (Resolve-StandbyNodeName ([string]$session.ComputerName))
+                    }
+                }
+            }
             foreach ($output in @($outputs)) {
                 # Each host answers with one compressed JSON text; it is spliced in as is, so a broken
                 # answer breaks the whole line and the caller applies nothing from it.
-                $results += '{"computerName":' + (ConvertTo-StandbyJsonString ([string]$output.PSComputerName)) + ',"output":' + [string]$output + '}'
+                $results += '{"computerName":' + (ConvertTo-StandbyJsonString (Resolve-StandbyNodeName ([string]$output.PSComputerName))) + ',"output":' + [string]$output + '}'
             }
+            $named = @{}
             foreach ($record in @($remoteErrors)) {
                 if ($null -eq $record) { continue }
-                $failures += ConvertTo-StandbyError $record ([string]$record.OriginInfo.PSComputerName + [string]$record.TargetObject.ComputerName)
+                $computer = [string]$record.OriginInfo.PSComputerName + [string]$record.TargetObject.ComputerName
+                # A broken session's error comes with a second record that names no node: with one
+                # session it is that node's; otherwise it repeats a failure already named.
+                if ($computer -eq '') {
+                    if ($selected.Sessions.Count -ne 1) { continue }
+                    $computer = [string]$selected.Sessions[0].ComputerName
+                }
+                $computer = Resolve-StandbyNodeName $computer
+                if ($named.ContainsKey($computer)) { continue }
+                $named[$computer] = $true
+                $failures += ConvertTo-StandbyError $record $computer
             }
         }
         $failuresJson = if ($failures.Count -eq 0) { '[]' } else { ConvertTo-Json -InputObject @($failures) -Depth 3 -Compress }
