@@ -70,6 +70,10 @@ function New-StandbySshOptions($Connection) {
     if ($user) { $options['UserName'] = $user }
     if ($Connection.sshKeyFilePath) { $options['KeyFilePath'] = [string]$Connection.sshKeyFilePath }
     if ($Connection.sshPort) { $options['Port'] = [int]$Connection.sshPort }
+    # ssh's own diagnostics ("Connection refused" while a host is down) reach the console's stdout late, inside
+    # the next answer, which then reads as corrupt and loses the site; PowerShell's error record still says the
+    # connection failed. -Options passes ssh_config settings (PowerShell 7.3+, about_Remote_Requirements).
+    $options['Options'] = @{ LogLevel = 'QUIET' }
     $options
 }
 
