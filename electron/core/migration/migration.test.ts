@@ -188,3 +188,48 @@ describe('rolling maintenance on the lab', () => {
     for (const hostId of order) expect(r.estate.getHost(hostId)!.state).toBe('Up');
   });
 });
+
+describe('migration slots', () => {
+  it('a host limited to 2 concurrent migrations never runs 3 (source and destination counted together)', async () => {
+    rig = await createMigrationRig();
+    const r = rig;
+    const source = [...r.estate.hosts()].filter((h) => h.siteId === 'site-pri').sort((a, b) => b.vmCount - a.vmCount)[0]!;
+    const op = await r.handlers['migration.startDrain']({ hostId: source.id, options: { liveMigrateLowPriority: true, avoidHostIds: [] }, acceptQuickMigrations: false }, OPERATOR);
+    let worst = 0;
+    const over: string[] = [];
+    await waitFor(r, () => {
+      const counts = new Map<string, number>();
+      for (const i of r.service.engine.items.values()) {
+        if (i.state !== 'running' || i.type === 'offline') continue;
+        for (const h of [i.sourceHostId, i.destHostId]) counts.set(h, (counts.get(h) ?? 0) + 1);
+      }
+      for (const [h, n] of counts) {
+        worst = Math.max(worst, n);
+        const limit = r.estate.getHost(h)!.maxVmMigrations;
+        if (n > limit) over.push(`${r.estate.getHost(h)!.name}: ${n} > ${limit}`);
+      }
+      return finished(r.service.drain(op.id)?.op);
+    });
+    expect(over.slice(0, 3)).toEqual([]);
+    expect(worst).toBe(2);
+  });
+});
+
+describe('rolling maintenance, several nodes at a time', () => {
+  it('three at a time over the whole busiest cluster finishes: every node back Up, every VM home', async () => {
+    rig = await createMigrationRig();
+    const r = rig;
+    const clusters = Object.values(r.estate.snapshot().clusters).filter((c) => c.siteId === 'site-pri');
+    const cluster = clusters.sort((a, b) => b.hostIds.length - a.hostIds.length)[0]!;
+    const home = new Map([...r.estate.vms()].filter((v) => v.clusterId === cluster.id).map((v) => [v.id, v.hostId]));
+    const op = await r.handlers['migration.startRolling']({ clusterId: cluster.id, patch: { kind: 'wait', seconds: 300 }, nodesAtOnce: 3 }, OPERATOR);
+    let view: RollingOperation | undefined;
+    await waitFor(r, () => finished(view = r.service.rolling(op.id)!.op));
+    expect(view!.events.filter((e) => e.severity === 'error').map((e) => e.message)).toEqual([]);
+    expect(view!.status).toBe('completed');
+    expect(view!.nodes.every((n) => n.phase === 'done')).toBe(true);
+    for (const hostId of cluster.hostIds) expect(r.estate.getHost(hostId)!.state).toBe('Up');
+    const away = [...home].filter(([vmId, hostId]) => r.estate.getVm(vmId)!.hostId !== hostId);
+    expect(away).toEqual([]);
+  }, 180_000);
+});
