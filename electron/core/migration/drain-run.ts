@@ -145,6 +145,8 @@ export class DrainRun implements ItemOwner {
     this.count();
   }
 
+  isPaused(): boolean { return this.paused; }
+
   held(): boolean {
     return this.paused || (this.parent?.isPaused() ?? false) || isFinal(this.op.status);
   }
@@ -294,4 +296,21 @@ export class FailbackBatch implements ItemOwner {
   check(): void {
     if (this.items.every((i) => i.state !== 'queued' && i.state !== 'running')) this.resolveDone();
   }
+}
+
+/**
+ * Queues the moves that bring a resumed node's VMs home: those of `movedIds` still in its cluster,
+ * not home yet and not already on their way; largest first (they take longest).
+ */
+export function failbackBatch(svc: RunContext, backend: HyperVBackend, parent: ParentRun, host: Host, movedIds: Iterable<string>): FailbackBatch {
+  const batch = new FailbackBatch(parent);
+  const vms = [...movedIds].map((id) => svc.estate.getVm(id)).filter((vm) => vm !== undefined && vm.hostId !== host.id && vm.clusterId === host.clusterId && !svc.engine.hasActive(vm.id));
+  vms.sort((a, b) => b!.memoryBytes - a!.memoryBytes);
+  const specs = vms.map((vm, i) => {
+    const type = vm!.state === 'Off' || vm!.state === 'Saved' ? 'offline' as const : 'live' as const;
+    return { vmId: vm!.id, destHostId: host.id, type, operationId: parent.op.id, purpose: 'failback' as const, order: i, predictedSec: svc.engine.predictSec(vm!.memoryBytes, vm!.tier, type, vm!.hostId) };
+  });
+  batch.items.push(...svc.engine.enqueue(specs, backend, batch));
+  batch.check();
+  return batch;
 }

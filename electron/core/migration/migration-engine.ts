@@ -136,6 +136,12 @@ export class MigrationEngine {
     return item;
   }
 
+  /** A migration of this VM is queued or running. */
+  hasActive(vmId: string): boolean {
+    for (const item of this.items.values()) if (item.vmId === vmId && (item.state === 'queued' || item.state === 'running')) return true;
+    return false;
+  }
+
   /** Memory of migrations still on their way into a host (not yet shown there by the estate). */
   incomingBytes(hostId: string): number {
     let bytes = 0;
