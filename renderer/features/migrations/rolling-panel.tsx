@@ -13,6 +13,7 @@ export function RollingPanel({ store }: { store: MigrationStore }) {
   const [atOnce, setAtOnce] = useState(1);
   // The core refuses to start what would not fit; say so before the click.
   const unfit = plan?.warnings.find((w) => w.kind === 'no-capacity' && w.vmId === null);
+  const notes = plan?.warnings.filter((w) => w !== unfit) ?? [];
   const patch: PatchStep = patchKind === 'operator' ? { kind: 'operator' } : { kind: 'wait', seconds: Math.max(0, Math.round(minutes * 60)) };
   return (
     <section className="mig-panel" aria-label="Rolling maintenance">
@@ -31,7 +32,7 @@ export function RollingPanel({ store }: { store: MigrationStore }) {
           <p><strong>Predicted {fmtDuration(plan.predictedDurationSec)}</strong> for {plan.nodes.length} nodes
             {plan.includesPatchSec > 0 ? ` (includes ${fmtDuration(plan.includesPatchSec)} of patch steps${plan.nodesAtOnce > 1 ? `, ${plan.nodesAtOnce} running side by side` : ''})` : ' (plus the time patching takes)'}; lower bound {fmtDuration(plan.lowerBoundSec)}.</p>
           <ol className="mig-moves">{plan.nodes.map((n) => <li key={n.hostId}>{n.hostName}: {n.vmCount} VMs, {fmtBytes(n.bytesToMove)}, drain ~{fmtDuration(n.predictedDrainSec)} (at least {fmtDuration(n.lowerBoundSec)})</li>)}</ol>
-          {plan.warnings.length > 0 ? <ul className="mig-notes">{plan.warnings.slice(0, 8).map((w, i) => <li key={i}>{w.message}</li>)}</ul> : null}
+          {notes.length > 0 ? <ul className="mig-notes">{notes.slice(0, 8).map((w, i) => <li key={i}>{w.message}</li>)}</ul> : null}
           {unfit ? <p className="mig-refusal" role="alert" data-testid="rolling-unfit">{unfit.message}</p> : null}
           <button type="button" data-testid="rolling-start" disabled={busy || !!unfit} title={unfit?.message} onClick={() => void store.startRolling(patch, atOnce)}>Start rolling maintenance</button>
         </div>
