@@ -19,6 +19,7 @@ export class DrainRun implements ItemOwner {
   private paused = false;
   private stopped = false;
   private sweeps = 0;
+  private rechecking = false;
   private resolveDone!: (op: DrainOperation) => void;
   readonly done: Promise<DrainOperation>;
   /** VMs this drain moved off the node (for failback), by VM record id. */
@@ -222,6 +223,16 @@ export class DrainRun implements ItemOwner {
     }
     // A sweep catches VMs that arrived during the drain or whose move was skipped.
     const remaining = host ? [...this.svc.estate.vms()].filter((vm) => vm.hostId === host.id) : [];
+    // VMs another operation is already taking off the node (a failback queued before this drain
+    // began, from a rolling maintenance's earlier wave) leave on their own: wait for them rather
+    // than report them left behind.
+    if (remaining.length > 0 && remaining.every((vm) => this.svc.engine.hasActive(vm.id))) {
+      if (!this.rechecking) {
+        this.rechecking = true;
+        void this.svc.clock.sleep(this.svc.engine.pollMs).then(() => { this.rechecking = false; this.check(); });
+      }
+      return;
+    }
     if (remaining.length > 0 && this.sweeps < 2 && this.op.status !== 'cancelled') {
       this.sweeps += 1;
       const plan = planDrain(this.svc.plannerInput(host!, this.options), host!.name);

@@ -188,6 +188,8 @@ export class RollingRun {
       }
       await Promise.all(failbacks);
       if (this.stopped) return;
+      await this.homecoming();
+      if (this.stopped) return;
       const actual = (this.svc.clock.now() - this.op.startedAt) / 1000;
       this.finish('completed', 'info', `Rolling maintenance of ${this.op.clusterName} completed in ${fmtSec(actual)} (predicted ${fmtSec(this.op.predictedDurationSec)}).`);
     } catch (error) {
@@ -254,6 +256,27 @@ export class RollingRun {
   }
 
   /**
+   * A VM on its way home can be taken on by a later drain (its failback was queued while the node
+   * it sat on was already draining): once every node is back, such VMs are failed back again.
+   */
+  private async homecoming(): Promise<void> {
+    for (let pass = 0; pass < 2 && !this.stopped; pass++) {
+      const batches: { name: string; batch: FailbackBatch }[] = [];
+      this.op.nodes.forEach((n, k) => {
+        const drain = n.phase === 'done' && n.drainId ? this.svc.drain(n.drainId) : undefined;
+        const host = this.svc.estate.getHost(n.hostId);
+        if (!drain || !host || host.state !== 'Up') return;
+        const batch = this.failback(host, drain);
+        if (batch.items.length > 0) batches.push({ name: this.order[k]!.name, batch });
+      });
+      if (batches.length === 0) return;
+      this.event('info', `${batches.reduce((sum, b) => sum + b.batch.items.length, 0)} VMs were moved on by a later drain before they got home; failing them back to ${batches.map((b) => b.name).join(', ')}.`);
+      this.svc.operationsChanged();
+      await Promise.all(batches.map((b) => b.batch.done));
+    }
+  }
+
+  /**
    * Waits until no failback of this maintenance is taking a VM off the node: a node must not be
    * drained while an earlier wave still pulls VMs from it (its drain would leave them behind and
    * fail with "still holds 1 VMs", and both would share the node's migration slots).
@@ -296,7 +319,20 @@ export class RollingRun {
   }
 
   private failback(host: Host, drain: DrainRun): FailbackBatch {
-    return failbackBatch(this.svc, this.backend, this, host, drain.moved);
+    return failbackBatch(this.svc, this.backend, this, host, [...drain.moved].filter((vmId) => this.homeOf(vmId) === host.id));
+  }
+
+  /**
+   * Where a VM lived before this maintenance: the node whose drain moved it first. A VM parked on a
+   * node that drains later is in that node's drain too, and must not "fail back" there.
+   */
+  private homeOf(vmId: string): string | null {
+    let home: { hostId: string; at: number } | null = null;
+    for (const n of this.op.nodes) {
+      const drain = n.drainId ? this.svc.drain(n.drainId) : undefined;
+      if (drain?.moved.has(vmId) && (!home || drain.op.startedAt < home.at)) home = { hostId: n.hostId, at: drain.op.startedAt };
+    }
+    return home?.hostId ?? null;
   }
 
   private finish(status: 'completed' | 'failed', severity: OperationEvent['severity'], message: string): void {
