@@ -163,6 +163,11 @@ export async function run(emit: Emit): Promise<void> {
   emit({ name: 'migration.rolling.2atOnce.makespan', value: round(roll2.makespanSec / 60, 1), unit: 'min', bound: { op: '<=', value: 60 }, vms: roll2.vms, nodes: roll2.nodes, status: roll2.status, predictedMin: round(roll2.plan.predictedDurationSec / 60, 1), wallMs: round(roll2.wallMs, 0), patchStep: '0 s (excluded)' });
   emit({ name: 'migration.rolling.2atOnce.lowerBound', value: round(roll2.plan.lowerBoundSec / 60, 1), unit: 'min' });
   emit({ name: 'migration.rolling.2atOnce.ratio', value: round(roll2.makespanSec / roll2.plan.lowerBoundSec, 3), unit: 'x', bound: { op: '<=', value: 1.15 } });
+  // Three at a time (issue 18): waves of three must not overlap a failback with the next drain.
+  const roll3 = await rolling('Compression', 3);
+  emit({ name: 'migration.rolling.3atOnce.makespan', value: round(roll3.makespanSec / 60, 1), unit: 'min', bound: { op: '<=', value: 60 }, vms: roll3.vms, nodes: roll3.nodes, status: roll3.status, predictedMin: round(roll3.plan.predictedDurationSec / 60, 1), wallMs: round(roll3.wallMs, 0), patchStep: '0 s (excluded)' });
+  emit({ name: 'migration.rolling.3atOnce.lowerBound', value: round(roll3.plan.lowerBoundSec / 60, 1), unit: 'min' });
+  emit({ name: 'migration.rolling.3atOnce.ratio', value: round(roll3.makespanSec / roll3.plan.lowerBoundSec, 3), unit: 'x', bound: { op: '<=', value: 1.08 } });
   const roll = await rolling('Compression');
   emit({ name: 'migration.rolling.1atOnce.makespan', value: round(roll.makespanSec / 60, 1), unit: 'min', bound: { op: '<=', value: 60 }, vms: roll.vms, nodes: roll.nodes, status: roll.status, predictedMin: round(roll.plan.predictedDurationSec / 60, 1), wallMs: round(roll.wallMs, 0), patchStep: '0 s (excluded)' });
   emit({ name: 'migration.rolling.1atOnce.lowerBound', value: round(roll.plan.lowerBoundSec / 60, 1), unit: 'min' });

@@ -80,6 +80,18 @@ export const migrationChannels = {
     request: z.object({ operationId: Id, hostId: Id }),
     response: RollingOperationSchema,
   }),
+  'migration.carryOnRolling': request({
+    access: 'operate',
+    summary: 'Carry a failed or stopped rolling maintenance on from where it stopped: nodes done are not redone; audited',
+    request: z.object({ operationId: Id }),
+    response: RollingOperationSchema,
+  }),
+  'migration.resumeHost': request({
+    access: 'operate',
+    summary: 'Resume-ClusterNode on a node a drain left paused, and (failback: true) live-migrate the VMs the drain moved back to it; audited',
+    request: z.object({ hostId: Id, failback: z.boolean().default(true) }),
+    response: z.object({ hostId: z.string(), state: z.string(), failingBack: z.number().int().nonnegative(), operationId: z.string().nullable() }),
+  }),
   'hosts.migrationSettings': request({
     access: 'read',
     summary: 'Migration settings of every node of a cluster: concurrent migrations, performance option',

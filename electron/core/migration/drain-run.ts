@@ -19,6 +19,7 @@ export class DrainRun implements ItemOwner {
   private paused = false;
   private stopped = false;
   private sweeps = 0;
+  private rechecking = false;
   private resolveDone!: (op: DrainOperation) => void;
   readonly done: Promise<DrainOperation>;
   /** VMs this drain moved off the node (for failback), by VM record id. */
@@ -145,6 +146,8 @@ export class DrainRun implements ItemOwner {
     this.count();
   }
 
+  isPaused(): boolean { return this.paused; }
+
   held(): boolean {
     return this.paused || (this.parent?.isPaused() ?? false) || isFinal(this.op.status);
   }
@@ -220,6 +223,16 @@ export class DrainRun implements ItemOwner {
     }
     // A sweep catches VMs that arrived during the drain or whose move was skipped.
     const remaining = host ? [...this.svc.estate.vms()].filter((vm) => vm.hostId === host.id) : [];
+    // VMs another operation is already taking off the node (a failback queued before this drain
+    // began, from a rolling maintenance's earlier wave) leave on their own: wait for them rather
+    // than report them left behind.
+    if (remaining.length > 0 && remaining.every((vm) => this.svc.engine.hasActive(vm.id))) {
+      if (!this.rechecking) {
+        this.rechecking = true;
+        void this.svc.clock.sleep(this.svc.engine.pollMs).then(() => { this.rechecking = false; this.check(); });
+      }
+      return;
+    }
     if (remaining.length > 0 && this.sweeps < 2 && this.op.status !== 'cancelled') {
       this.sweeps += 1;
       const plan = planDrain(this.svc.plannerInput(host!, this.options), host!.name);
@@ -294,4 +307,21 @@ export class FailbackBatch implements ItemOwner {
   check(): void {
     if (this.items.every((i) => i.state !== 'queued' && i.state !== 'running')) this.resolveDone();
   }
+}
+
+/**
+ * Queues the moves that bring a resumed node's VMs home: those of `movedIds` still in its cluster,
+ * not home yet and not already on their way; largest first (they take longest).
+ */
+export function failbackBatch(svc: RunContext, backend: HyperVBackend, parent: ParentRun, host: Host, movedIds: Iterable<string>): FailbackBatch {
+  const batch = new FailbackBatch(parent);
+  const vms = [...movedIds].map((id) => svc.estate.getVm(id)).filter((vm) => vm !== undefined && vm.hostId !== host.id && vm.clusterId === host.clusterId && !svc.engine.hasActive(vm.id));
+  vms.sort((a, b) => b!.memoryBytes - a!.memoryBytes);
+  const specs = vms.map((vm, i) => {
+    const type = vm!.state === 'Off' || vm!.state === 'Saved' ? 'offline' as const : 'live' as const;
+    return { vmId: vm!.id, destHostId: host.id, type, operationId: parent.op.id, purpose: 'failback' as const, order: i, predictedSec: svc.engine.predictSec(vm!.memoryBytes, vm!.tier, type, vm!.hostId) };
+  });
+  batch.items.push(...svc.engine.enqueue(specs, backend, batch));
+  batch.check();
+  return batch;
 }

@@ -55,8 +55,6 @@ interface EngineOptions {
   onChange(clusterIds: ReadonlySet<string>): void;
   pollMs?: number;
   model?: MigrationModel;
-  /** Started migrations a source may hold beyond its limit, queued on the host so it never idles. */
-  prefetch?: number;
 }
 
 const FINAL = new Set<MigrationItem['state']>(['completed', 'failed', 'cancelled', 'skipped']);
@@ -136,6 +134,12 @@ export class MigrationEngine {
     }
     this.settle(item, 'cancelled', reason);
     return item;
+  }
+
+  /** A migration of this VM is queued or running. */
+  hasActive(vmId: string): boolean {
+    for (const item of this.items.values()) if (item.vmId === vmId && (item.state === 'queued' || item.state === 'running')) return true;
+    return false;
   }
 
   /** Memory of migrations still on their way into a host (not yet shown there by the estate). */
@@ -313,7 +317,6 @@ export class MigrationEngine {
 
   private async issue(touched: Set<string>): Promise<void> {
     const counts = this.inFlight();
-    const prefetch = this.options.prefetch ?? 1;
     const estate = this.options.estate;
     const remaining: string[] = [];
     const toStart: EngineItem[] = [];
@@ -378,7 +381,10 @@ export class MigrationEngine {
           }
         }
         const d2 = counts.get(dest.id) ?? 0;
-        if (s >= source.maxVmMigrations + prefetch || d2 >= dest.maxVmMigrations) { remaining.push(id); return; }
+        // Never more than the host's MaximumVirtualMachineMigrations, incoming and outgoing together: a
+        // move beyond it would wait in the host's own queue, where the console can neither cancel nor
+        // re-place it, and the lanes would show more running than the host allows.
+        if (s >= source.maxVmMigrations || d2 >= dest.maxVmMigrations) { remaining.push(id); return; }
         counts.set(source.id, s + 1);
         counts.set(dest.id, d2 + 1);
       }

@@ -107,6 +107,8 @@ export function createMigrationHandlers(options: MigrationHandlerOptions): { han
     'migration.planRolling': async ({ clusterId, patch, nodesAtOnce, hostIds }) => service.planRolling(clusterId, patch, hostIds, nodesAtOnce),
     'migration.startRolling': async ({ clusterId, patch, nodesAtOnce, hostIds }, ctx) => (await service.startRolling(clusterId, patch, ctx.actor, hostIds, nodesAtOnce)).view(),
     'migration.confirmPatched': async ({ operationId, hostId }, ctx) => service.confirmPatched(operationId, hostId, ctx.actor),
+    'migration.carryOnRolling': async ({ operationId }, ctx) => service.carryOnRolling(operationId, ctx.actor),
+    'migration.resumeHost': async ({ hostId, failback }, ctx) => service.resumeHost(hostId, failback, ctx.actor),
     'hosts.migrationSettings': async ({ clusterId }) => ({ hosts: service.migrationSettings(clusterId) }),
     'hosts.setMigrationSettings': async (change, ctx) => service.setMigrationSettings(change, ctx.actor),
   };

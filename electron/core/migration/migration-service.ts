@@ -15,9 +15,10 @@ import {
   CONSTRAINT_NOTES, classCounts, clusterHosts, clusterOf, placementRulesKnown, plannerHost, plannerVm, vmsByHost, type EstateView,
 } from './estate-view.ts';
 import { MigrationEngine, type EngineItem } from './migration-engine.ts';
+import { usableMemoryBytes } from '../../../shared/model/host-usage.ts';
 import type { JournalEntry, OperationJournal } from './operation-journal.ts';
 import { DEFAULT_MIGRATION_MODEL, type MigrationModel } from './migration-model.ts';
-import { DrainRun } from './drain-run.ts';
+import { DrainRun, failbackBatch } from './drain-run.ts';
 import { isFinal, type ParentRun } from './run-context.ts';
 import { rollingAvoid, RollingRun, type RollingContext } from './rolling-run.ts';
 
@@ -200,6 +201,10 @@ export class MigrationService implements RollingContext {
     order.forEach((host, k) => {
       const plan = this.planDrain(host.id, { liveMigrateLowPriority: true, avoidHostIds: rollingAvoid(order, k, lanes) });
       for (const w of plan.warnings) if (w.kind !== 'constraints-not-modelled' && w.kind !== 'quick-migration') warnings.push(w);
+      if (plan.unplaced.length > 0) {
+        // With `lanes` nodes out (and the neighbours that fail back or drain next kept free), the rest cannot hold this node's VMs.
+        warnings.push({ kind: 'no-capacity', vmId: null, vmName: null, message: `${lanes > 1 ? `${lanes} nodes at a time do not fit` : 'The cluster cannot take a node out'}: while ${host.name} is out, ${plan.unplaced.length} of its VMs have no node with room (${plan.unplaced.slice(0, 3).map((u) => `'${u.vmName}': ${u.reason}`).join('; ')}${plan.unplaced.length > 3 ? '…' : ''}).${lanes > 1 ? ' Take fewer nodes at a time.' : ''}` });
+      }
       nodes.push({ hostId: host.id, hostName: host.name, vmCount: plan.moves.length + plan.unplaced.length, bytesToMove: plan.bytesToMove, predictedDrainSec: plan.predictedDurationSec, lowerBoundSec: plan.lowerBoundSec });
       const lane = laneFree.indexOf(Math.min(...laneFree));
       const end = laneFree[lane]! + plan.predictedDurationSec + patchSec + 1;
@@ -209,13 +214,29 @@ export class MigrationService implements RollingContext {
       leastFailbackBound = Math.min(leastFailbackBound, failback.bound);
       if (end >= lastEnd) { lastEnd = end; lastFailback = failback; }
     });
+    const squeeze = this.capacityWith(clusterId, order, lanes);
+    if (squeeze) warnings.unshift({ kind: 'no-capacity', vmId: null, vmName: null, message: squeeze });
     if (order.length > 0 && !this.rulesKnown) warnings.unshift(...CONSTRAINT_NOTES.map((message): PlanWarning => ({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message })));
     if (lanes > 1) warnings.push({ kind: 'constraints-not-modelled', vmId: null, vmName: null, message: `${lanes} nodes are out of service at the same time: the cluster runs on ${order.length - lanes} nodes meanwhile.` });
     return {
       clusterId, clusterName: cluster.name, nodesAtOnce: lanes, nodes,
       predictedDurationSec: Math.round(lastEnd + lastFailback.predicted), lowerBoundSec: Math.round(drainLaneSec / lanes + (Number.isFinite(leastFailbackBound) ? leastFailbackBound : 0)),
-      warnings, includesPatchSec: patchSec * order.length, planMs: Math.round((performance.now() - started) * 10) / 10,
+      warnings, includesPatchSec: patchSec * Math.ceil(order.length / lanes), planMs: Math.round((performance.now() - started) * 10) / 10,
     };
+  }
+
+  /**
+   * Null when the cluster's running VMs fit in the nodes left while `lanes` of the maintained nodes
+   * are out (the largest ones, since any of them may be out together); else why not.
+   */
+  private capacityWith(clusterId: string, order: readonly Host[], lanes: number): string | null {
+    const hosts = clusterHosts(this.o.estate, clusterId);
+    const out = new Set([...order].sort((a, b) => usableMemoryBytes(b) - usableMemoryBytes(a)).slice(0, lanes).map((h) => h.id));
+    const needed = hosts.reduce((sum, h) => sum + h.memoryAssignedBytes, 0);
+    const left = hosts.filter((h) => !out.has(h.id) && h.state === 'Up').reduce((sum, h) => sum + usableMemoryBytes(h), 0);
+    if (needed <= left) return null;
+    const gib = (b: number) => `${Math.round(b / 1024 ** 3)} GiB`;
+    return `${lanes} nodes at a time do not fit: the cluster's VMs use ${gib(needed)} of memory and the ${hosts.length - out.size} nodes left while ${lanes} are out offer ${gib(left)}.${lanes > 1 ? ' Take fewer nodes at a time.' : ''}`;
   }
 
   /** The VMs of a drained node coming home from the other nodes: the node's own slots limit it. */
@@ -339,6 +360,8 @@ export class MigrationService implements RollingContext {
     const order = rollingOrder(this.o.estate, clusterId, hostIds);
     const down = order.filter((h) => h.state === 'Down');
     if (down.length > 0) throw new ContractError('invalid-state', `${down.map((h) => h.name).join(', ')} ${down.length === 1 ? 'is' : 'are'} down: bring ${down.length === 1 ? 'it' : 'them'} back before a rolling maintenance.`, clusterId);
+    const unfit = plan.warnings.find((w) => w.kind === 'no-capacity' && w.vmId === null);
+    if (unfit) throw new ContractError('invalid-state', unfit.message, 'nodesAtOnce');
     const run = RollingRun.start(this, plan, order, patch, actor);
     this.rollings.set(run.op.id, run);
     this.journalFirst(run, () => this.rollings.delete(run.op.id));
@@ -346,6 +369,63 @@ export class MigrationService implements RollingContext {
     void run.run();
     this.operationsChanged();
     return run;
+  }
+
+  /**
+   * Resumes a node left paused by a drain and brings its VMs home, as Failover Cluster Manager's
+   * "Resume - Fail Roles Back" and `Resume-ClusterNode -Failback Immediate` do ("resumes a node from
+   * the paused state or brings back drained workloads to the node or both":
+   * https://learn.microsoft.com/powershell/module/failoverclusters/resume-clusternode). The node is
+   * resumed without failback and the console moves the VMs itself, through its queue: live, within
+   * every host's migration limit, each reported home only when the estate shows it there.
+   */
+  async resumeHost(hostId: string, failback: boolean, actor: string): Promise<{ hostId: string; state: string; failingBack: number; operationId: string | null }> {
+    const host = this.host(hostId);
+    if (host.state !== 'Paused') throw new ContractError('invalid-state', `${host.name} is ${host.state}, not paused: there is nothing to resume.`, 'hostId');
+    for (const r of this.rollings.values()) {
+      if (!isFinal(r.op.status) && r.op.nodes.some((n) => n.hostId === host.id && n.phase !== 'pending' && n.phase !== 'done' && n.phase !== 'skipped')) {
+        throw new ContractError('invalid-state', `${host.name} is in the rolling maintenance ${r.op.id}: that maintenance resumes it.`, 'hostId');
+      }
+    }
+    const drains = [...this.drains.values()].filter((d) => d.op.hostId === host.id);
+    const active = drains.find((d) => !isFinal(d.op.status));
+    if (active) throw new ContractError('invalid-state', `${host.name} is being drained (${active.op.id}): stop the drain before resuming the node.`, 'hostId');
+    const last = drains.at(-1) ?? null;
+    const backend = this.backendFor(actor, last?.op.id ?? `resume-${host.name}`);
+    const back = await backend.resumeClusterNode(host.name);
+    if (back.State !== 'Up') throw new ContractError('backend', `Resume-ClusterNode ${host.name} returned, but the node reads back ${back.State}.`, host.name);
+    let failingBack = 0;
+    if (failback && last) {
+      const batch = failbackBatch(this, backend, last, host, last.moved);
+      failingBack = batch.items.length;
+      last.event('info', `${host.name} resumed by ${actor}; failing back ${failingBack} VMs.`);
+      void batch.done.then(() => {
+        const home = [...last.moved].filter((id) => this.o.estate.getVm(id)?.hostId === host.id).length;
+        last.event(home === failingBack || failingBack === 0 ? 'info' : 'warning', `Failback to ${host.name} finished: ${home} VMs are home.`);
+        last.journaledFinal = false;
+        this.operationsChanged();
+      });
+    } else if (last) {
+      last.event('info', `${host.name} resumed by ${actor}${failback ? ' (no VM to fail back)' : ' without failback'}.`);
+    }
+    this.auditAction(actor, failback ? 'node resumed with failback' : 'node resumed', host.name, 'ok', `${failingBack} VMs failing back`);
+    if (last) last.journaledFinal = false;
+    this.operationsChanged();
+    return { hostId: host.id, state: back.State, failingBack, operationId: last?.op.id ?? null };
+  }
+
+  /** Carries a failed or stopped rolling maintenance on from where it stopped; journaled again. */
+  carryOnRolling(operationId: string, actor: string): RollingOperation {
+    const run = this.rollings.get(operationId);
+    if (!run) throw new ContractError('not-found', `There is no rolling maintenance "${operationId}".`, 'operationId');
+    for (const r of this.rollings.values()) {
+      if (r !== run && r.op.clusterId === run.op.clusterId && !isFinal(r.op.status)) throw new ContractError('invalid-state', `Another rolling maintenance of this cluster is running (${r.op.id}).`, 'operationId');
+    }
+    const going = run.carryOn(actor);
+    run.journaledFinal = false;
+    void going;
+    this.operationsChanged();
+    return run.view();
   }
 
   drain(id: string): DrainRun | undefined { return this.drains.get(id); }

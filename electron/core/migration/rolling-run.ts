@@ -2,7 +2,7 @@ import type { Host } from '../../../shared/model/estate.ts';
 import type { DrainOptions, OperationEvent, PatchStep, RollingOperation, RollingPlan } from '../../../shared/model/migration.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import type { HyperVBackend } from '../backends/backend-port.ts';
-import { FailbackBatch, type DrainRun } from './drain-run.ts';
+import { failbackBatch, type FailbackBatch, type DrainRun } from './drain-run.ts';
 import type { RollingEntry } from './operation-journal.ts';
 import { fmtSec, isFinal, KEEP_EVENTS, type ParentRun, type RunContext } from './run-context.ts';
 
@@ -33,7 +33,7 @@ export class RollingRun {
   private stopped = false;
   private confirmations = new Map<string, () => void>();
   private resumeWaiters: (() => void)[] = [];
-  readonly done: Promise<RollingOperation>;
+  done: Promise<RollingOperation>;
   private resolveDone!: (op: RollingOperation) => void;
   private readonly order: Host[];
   private readonly drainsRunning = new Set<DrainRun>();
@@ -78,11 +78,11 @@ export class RollingRun {
    * step is asked for again, a paused node is resumed, a failback re-queues what is not home yet),
    * then the pending nodes follow as planned.
    */
-  async resume(): Promise<void> {
+  async resume(why = 'The console restarted during this maintenance'): Promise<void> {
     const inFlight = this.op.nodes.map((n, k) => ({ n, k })).filter(({ n }) => n.phase === 'draining' || n.phase === 'patching' || n.phase === 'resuming');
     const failingBack = this.op.nodes.map((n, k) => ({ n, k })).filter(({ n }) => n.phase === 'failing-back');
     const firstPending = this.op.nodes.findIndex((n) => n.phase === 'pending');
-    this.event('warning', `The console restarted during this maintenance: ${inFlight.map(({ n }) => `${n.hostName} (${n.phase})`).join(', ') || 'no node in flight'}${failingBack.length > 0 ? `; failing back ${failingBack.map(({ n }) => n.hostName).join(', ')}` : ''}. Carrying on.`);
+    this.event('warning', `${why}: ${inFlight.map(({ n }) => `${n.hostName} (${n.phase})`).join(', ') || 'no node in flight'}${failingBack.length > 0 ? `; failing back ${failingBack.map(({ n }) => n.hostName).join(', ')}` : ''}. Carrying on.`);
     if (this.op.status === 'waiting-operator') this.op.status = this.paused ? 'paused' : 'running';
     const failbacks: Promise<void>[] = [];
     for (const { n } of failingBack) {
@@ -92,6 +92,27 @@ export class RollingRun {
       failbacks.push(this.startFailback(n, host, drain));
     }
     await this.run({ failbacks, inFlight: inFlight.map(({ k }) => k), next: firstPending < 0 ? this.order.length : firstPending });
+  }
+
+  /**
+   * Carries a failed or stopped maintenance on from where it stopped: nodes done stay done, a node
+   * whose drain failed or was stopped is drained again (it is still paused), a node that was waiting
+   * for its patch asks again, and the pending nodes follow. The caller journals the run again.
+   */
+  carryOn(actor: string): Promise<void> {
+    if (this.op.status !== 'failed' && this.op.status !== 'cancelled') {
+      throw new ContractError('invalid-state', `The rolling maintenance is ${this.op.status}: only a failed or stopped one can be carried on.`, this.op.id);
+    }
+    const redo = this.op.nodes.filter((n) => n.phase === 'failed' || n.phase === 'draining');
+    for (const n of redo) { n.phase = 'pending'; n.startedAt = null; n.finishedAt = null; }
+    this.stopped = false;
+    this.paused = false;
+    this.op.status = 'running';
+    this.op.finishedAt = null;
+    this.done = new Promise((resolve) => { this.resolveDone = resolve; });
+    const done = this.op.nodes.filter((n) => n.phase === 'done' || n.phase === 'skipped').length;
+    this.svc.auditAction(actor, 'rolling maintenance carried on', this.op.clusterName, 'ok', `${done} of ${this.op.nodes.length} nodes already done`);
+    return this.resume(`Carried on by ${actor} (${done} of ${this.op.nodes.length} nodes already done; they are not redone)`);
   }
 
   event(severity: OperationEvent['severity'], message: string): void {
@@ -152,6 +173,8 @@ export class RollingRun {
         if (this.stopped || failed) return;
         const k = next++;
         if (k >= this.order.length) return;
+        // Carried on after a stop: nodes past the first pending one may be done already.
+        if (this.op.nodes[k]!.phase !== 'pending') continue;
         if (!(await this.maintain(k, failbacks))) { failed = true; return; }
       }
     };
@@ -164,6 +187,8 @@ export class RollingRun {
         return;
       }
       await Promise.all(failbacks);
+      if (this.stopped) return;
+      await this.homecoming();
       if (this.stopped) return;
       const actual = (this.svc.clock.now() - this.op.startedAt) / 1000;
       this.finish('completed', 'info', `Rolling maintenance of ${this.op.clusterName} completed in ${fmtSec(actual)} (predicted ${fmtSec(this.op.predictedDurationSec)}).`);
@@ -192,6 +217,8 @@ export class RollingRun {
       return true;
     }
     if (from === 'pending') {
+      await this.failbacksOff(node.hostId, node.hostName);
+      if (this.stopped) return true;
       node.phase = 'draining';
       this.svc.operationsChanged();
       const busy = this.op.nodes.filter((n) => n.hostId !== node.hostId && (n.phase === 'draining' || n.phase === 'patching' || n.phase === 'resuming' || n.phase === 'failing-back')).map((n) => n.hostId);
@@ -228,6 +255,42 @@ export class RollingRun {
     return this.resumeNode(node, host, drain!, failbacks);
   }
 
+  /**
+   * A VM on its way home can be taken on by a later drain (its failback was queued while the node
+   * it sat on was already draining): once every node is back, such VMs are failed back again.
+   */
+  private async homecoming(): Promise<void> {
+    for (let pass = 0; pass < 2 && !this.stopped; pass++) {
+      const batches: { name: string; batch: FailbackBatch }[] = [];
+      this.op.nodes.forEach((n, k) => {
+        const drain = n.phase === 'done' && n.drainId ? this.svc.drain(n.drainId) : undefined;
+        const host = this.svc.estate.getHost(n.hostId);
+        if (!drain || !host || host.state !== 'Up') return;
+        const batch = this.failback(host, drain);
+        if (batch.items.length > 0) batches.push({ name: this.order[k]!.name, batch });
+      });
+      if (batches.length === 0) return;
+      this.event('info', `${batches.reduce((sum, b) => sum + b.batch.items.length, 0)} VMs were moved on by a later drain before they got home; failing them back to ${batches.map((b) => b.name).join(', ')}.`);
+      this.svc.operationsChanged();
+      await Promise.all(batches.map((b) => b.batch.done));
+    }
+  }
+
+  /**
+   * Waits until no failback of this maintenance is taking a VM off the node: a node must not be
+   * drained while an earlier wave still pulls VMs from it (its drain would leave them behind and
+   * fail with "still holds 1 VMs", and both would share the node's migration slots).
+   */
+  private async failbacksOff(hostId: string, hostName: string): Promise<void> {
+    const pulling = () => [...this.svc.engine.items.values()].some((i) => i.purpose === 'failback' && i.operationId === this.op.id && i.sourceHostId === hostId && (i.state === 'queued' || i.state === 'running'));
+    let said = false;
+    while (!this.stopped && pulling()) {
+      if (!said) this.event('info', `${hostName}: waiting for the failbacks still taking VMs off it before draining it.`);
+      said = true;
+      await this.svc.clock.sleep(this.svc.engine.pollMs);
+    }
+  }
+
   private async resumeNode(node: RollingOperation['nodes'][number], host: Host, drain: DrainRun, failbacks: Promise<void>[]): Promise<boolean> {
     await this.whileHeld();
     if (this.stopped) return true;
@@ -256,16 +319,20 @@ export class RollingRun {
   }
 
   private failback(host: Host, drain: DrainRun): FailbackBatch {
-    const batch = new FailbackBatch(this);
-    const vms = [...drain.moved].map((id) => this.svc.estate.getVm(id)).filter((vm) => vm !== undefined && vm.hostId !== host.id && vm.clusterId === host.clusterId);
-    vms.sort((a, b) => b!.memoryBytes - a!.memoryBytes);
-    const specs = vms.map((vm, i) => {
-      const type = vm!.state === 'Off' || vm!.state === 'Saved' ? 'offline' as const : 'live' as const;
-      return { vmId: vm!.id, destHostId: host.id, type, operationId: this.op.id, purpose: 'failback' as const, order: i, predictedSec: this.svc.engine.predictSec(vm!.memoryBytes, vm!.tier, type, vm!.hostId) };
-    });
-    batch.items.push(...this.svc.engine.enqueue(specs, this.backend, batch));
-    batch.check();
-    return batch;
+    return failbackBatch(this.svc, this.backend, this, host, [...drain.moved].filter((vmId) => this.homeOf(vmId) === host.id));
+  }
+
+  /**
+   * Where a VM lived before this maintenance: the node whose drain moved it first. A VM parked on a
+   * node that drains later is in that node's drain too, and must not "fail back" there.
+   */
+  private homeOf(vmId: string): string | null {
+    let home: { hostId: string; at: number } | null = null;
+    for (const n of this.op.nodes) {
+      const drain = n.drainId ? this.svc.drain(n.drainId) : undefined;
+      if (drain?.moved.has(vmId) && (!home || drain.op.startedAt < home.at)) home = { hostId: n.hostId, at: drain.op.startedAt };
+    }
+    return home?.hostId ?? null;
   }
 
   private finish(status: 'completed' | 'failed', severity: OperationEvent['severity'], message: string): void {

@@ -22,7 +22,13 @@ export function LanesPanel({ store }: { store: MigrationStore }) {
             return (
               <tr key={lane.hostId} data-testid={`lane-${lane.name}`}>
                 <td>{lane.name}</td>
-                <td data-testid="lane-state">{lane.state}</td>
+                <td>
+                  <span data-testid="lane-state">{lane.state}</span>
+                  {lane.state === 'Paused'
+                    ? <> <button type="button" data-testid="lane-resume" disabled={busy} onClick={() => void store.resumeHost(lane.hostId)}
+                        title="Resume-ClusterNode, then live-migrate the VMs its drain moved back to it">Resume, fail VMs back</button></>
+                    : null}
+                </td>
                 <td data-testid="lane-vms">{lane.vmCount}</td>
                 <td>
                   <span className="mig-slots" aria-label={`${lane.occupiedBy.length} of ${lane.limit} slots in use`}>

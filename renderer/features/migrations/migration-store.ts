@@ -56,6 +56,10 @@ export interface MigrationStore {
   planRolling(patch: PatchStep, nodesAtOnce: number): Promise<RollingPlan | null>;
   startRolling(patch: PatchStep, nodesAtOnce: number): Promise<boolean>;
   confirmPatched(operationId: string, hostId: string): Promise<boolean>;
+  /** Carries a failed or stopped rolling maintenance on from where it stopped. */
+  carryOnRolling(operationId: string): Promise<boolean>;
+  /** Resumes a paused node and fails its drained VMs back to it. */
+  resumeHost(hostId: string): Promise<boolean>;
   dispose(): void;
 }
 
@@ -152,6 +156,16 @@ function createMigrationStore(transport: Transport, client: MigrationClient = cr
       const op = await act(() => client.request('migration.confirmPatched', { operationId, hostId }));
       if (op) store.setState((s) => ({ operations: { ...s.operations, rolling: s.operations.rolling.map((r) => (r.id === op.id ? op : r)) } }));
       return op !== null;
+    },
+    async carryOnRolling(operationId) {
+      const op = await act(() => client.request('migration.carryOnRolling', { operationId }));
+      if (op) store.setState((s) => ({ operations: { ...s.operations, rolling: s.operations.rolling.map((r) => (r.id === op.id ? op : r)) } }));
+      return op !== null;
+    },
+    async resumeHost(hostId) {
+      const done = await act(() => client.request('migration.resumeHost', { hostId, failback: true }));
+      if (done) await reload();
+      return done !== null;
     },
     dispose() {
       offQueue();

@@ -30,6 +30,11 @@ export function OperationsPanel({ store }: { store: MigrationStore }) {
             <strong>Rolling maintenance {r.clusterName}</strong> — {r.status} · {r.nodesAtOnce} node{r.nodesAtOnce > 1 ? 's' : ''} at a time
             {' · '}predicted {fmtDuration(r.predictedDurationSec)}{r.finishedAt ? `, took ${fmtDuration((r.finishedAt - r.startedAt) / 1000)}` : ''}
             <OperationButtons store={store} id={r.id} status={r.status} />
+            {r.status === 'failed' || r.status === 'cancelled'
+              ? <button type="button" data-testid="mig-rolling-carry-on" onClick={() => void store.carryOnRolling(r.id)}>
+                  Carry on ({r.nodes.filter((n) => n.phase === 'done' || n.phase === 'skipped').length} of {r.nodes.length} nodes done)
+                </button>
+              : null}
             <ol className="mig-nodes">
               {r.nodes.map((n) => (
                 <li key={n.hostId} data-phase={n.phase}>
