@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 
 /** A line that is not a record: where it was, why, and its text (kept aside, never lost). */
 export interface BadLine {
@@ -24,6 +24,9 @@ export interface ReadResult<T> {
  */
 export function readJsonLines<T>(file: string, parse: (value: unknown, line: number) => T, options: { tornTail?: 'cut' | 'newline' } = {}): ReadResult<T> {
   if (!existsSync(file)) return { records: [], skipped: [] };
+  // A journal path that is not a regular file (a device such as /dev/full standing in for a full disk, a
+  // FIFO) holds no records, and reading one to its end would never finish or exhaust memory.
+  if (!statSync(file).isFile()) return { records: [], skipped: [] };
   const records: T[] = [];
   const skipped: BadLine[] = [];
   const lines = readFileSync(file, 'utf8').split('\n');

@@ -29,7 +29,7 @@ describe('the wall over a fake core', () => {
     seq = 10;
     sessionAnswers = true;
     fake.answer('estate.snapshot', () => toWire('estate.snapshot', { ...estate, seq }));
-    fake.answer('session.info', () => (sessionAnswers ? { role: 'viewer', version: '0.1.0', backend: 'lab' } : new Promise(() => {})));
+    fake.answer('session.info', () => (sessionAnswers ? { role: 'viewer', version: '0.1.0', backend: 'lab', dataProblems: { problems: [], total: 0 } } : new Promise(() => {})));
     fake.answer('replication.summary', () => summary(estate.clock.now, 1e6));
     wall = createWallServices(fake.transport);
     fake.connect();
