@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // The NOC wall in Chromium against `npm run serve` on the lab (issue 14):
 // - cost: main-thread busy share and the longest task at 3840×2160 with the lab at 600×;
 // - memory: JS heap (after a forced GC) after 60 simulated minutes with the primary→DR WAN link
@@ -142,7 +143,7 @@ export async function run(emit: Emit): Promise<void> {
   // A fixed port, so the restarted server is where the page reconnects.
   const port = new URL(served.origin).port;
   await served.stop();
-  served = await serveConsole({ args: ['--wall', '--port', port], env: { STANDBY_TOKEN: 'bench-operator-token', STANDBY_VIEWER_TOKEN: 'bench-viewer-token' } });
+  served = await serveConsole({ args: ['--wall', '--port', port], env: { STANDBY_TOKEN: randomBytes(24).toString('base64url'), STANDBY_VIEWER_TOKEN: randomBytes(24).toString('base64url') } });
   try {
     const api = await connectToCore(served);
     await cost(browser, served, api, emit);
