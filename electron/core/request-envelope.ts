@@ -2,6 +2,7 @@ import { isStreamName, toWire, type StreamName } from '../../shared/contract/cha
 import { ContractError, type ContractErrorData } from '../../shared/contract/errors.ts';
 import type { Core } from './core.ts';
 import type { CallContext } from './dispatcher.ts';
+import { pacedListener } from './paced-delivery.ts';
 import type { LoggerPort } from './ports.ts';
 
 /** What a transport frames for one request: the wire form of the answer, or an error a person may read. */
@@ -18,8 +19,11 @@ export const INTERNAL_ERROR_MESSAGE = 'The console failed to handle this request
 export interface ClientSession {
   /** Request → result. Never throws: role, schema and handler failures come back as `ok: false`. */
   request(channel: string, body: unknown): Promise<EnvelopeResult>;
-  /** False when there is no such stream; subscribing twice to one stream delivers once. */
-  subscribe(stream: unknown, deliver: (stream: StreamName, event: unknown) => void): boolean;
+  /**
+   * False when there is no such stream; subscribing twice to one stream delivers once. `everyMs`
+   * asks for the stream at most that often, events in between combined (see paced-delivery.ts).
+   */
+  subscribe(stream: unknown, deliver: (stream: StreamName, event: unknown) => void, options?: { everyMs?: number }): boolean;
   unsubscribe(stream: unknown): void;
   /** Ends every subscription (the window closed, the socket dropped). */
   close(): void;
@@ -43,9 +47,16 @@ export function openClientSession(core: Pick<Core, 'handle' | 'subscribe'>, call
         return { ok: false, error: { code: 'internal', message: INTERNAL_ERROR_MESSAGE } };
       }
     },
-    subscribe(stream, deliver) {
+    subscribe(stream, deliver, options = {}) {
       if (!isStreamName(stream)) return false;
-      if (!subscriptions.has(stream)) subscriptions.set(stream, core.subscribe(stream, (event) => deliver(stream, event)));
+      if (subscriptions.has(stream)) return true;
+      const paced = options.everyMs ? pacedListener(stream, options.everyMs, (event) => deliver(stream, event)) : null;
+      if (!paced) {
+        subscriptions.set(stream, core.subscribe(stream, (event) => deliver(stream, event)));
+        return true;
+      }
+      const off = core.subscribe(stream, paced.listener);
+      subscriptions.set(stream, () => { off(); paced.stop(); });
       return true;
     },
     unsubscribe(stream) {

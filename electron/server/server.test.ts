@@ -8,7 +8,8 @@ import { memoryPorts, memorySettings, silentLogger } from '../core/testing/memor
 import { createConfSettings } from './conf-settings.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { estateSnapshotWire } from '../../shared/contract/channels.ts';
-import type { EstateSnapshot } from '../../shared/model/estate.ts';
+import type { EstateSnapshot, PatchBatch } from '../../shared/model/estate.ts';
+import { applyBatches } from '../../shared/model/apply-patches.ts';
 
 let core: Core;
 let server: RunningServer;
@@ -121,6 +122,37 @@ describe('browser server', () => {
     await core.handle('settings.update', { rtoTargetMinutes: 45 }, { role: 'operator', actor: 't' });
     const evt = await until(() => c.frames.find((f) => f.t === 'evt' && f.stream === 'settings.changed'));
     expect((evt.body as { rtoTargetMinutes: number }).rtoTargetMinutes).toBe(45);
+    c.socket.close();
+  });
+
+  it('paces the estate for a subscriber that asks (everyMs): fewer batches, and the same estate once applied', async () => {
+    const c = await connect(tokens.operator);
+    const start = (await core.handle('estate.snapshot', {}, { role: 'operator', actor: 't' })) as EstateSnapshot;
+    c.socket.send(JSON.stringify({ t: 'sub', stream: 'estate.patches', everyMs: 1_000 }));
+    const plain = await connect(tokens.operator);
+    plain.socket.send(JSON.stringify({ t: 'sub', stream: 'estate.patches' }));
+    await new Promise((r) => setTimeout(r, 50));
+    await core.handle('lab.setSpeed', { speed: 600 }, { role: 'operator', actor: 't' });
+    await new Promise((r) => setTimeout(r, 2_600));
+    await core.handle('lab.setSpeed', { speed: 'pause' }, { role: 'operator', actor: 't' });
+    await new Promise((r) => setTimeout(r, 1_200));
+    const batches = (f: Conversation) => f.frames.filter((x) => x.t === 'evt' && x.stream === 'estate.patches').map((x) => x.body as PatchBatch);
+    expect(batches(plain).length).toBeGreaterThanOrEqual(8);
+    expect(batches(c).length).toBeLessThanOrEqual(4);
+    const end = (await core.handle('estate.snapshot', {}, { role: 'operator', actor: 't' })) as EstateSnapshot;
+    const applied = applyBatches(start, batches(c));
+    expect(applied.seq).toBe(end.seq);
+    expect(applied.vms).toEqual(end.vms);
+    c.socket.close();
+    plain.socket.close();
+  });
+
+  it('refuses a pace outside 250 ms to 60 s with what was wrong', async () => {
+    const c = await connect(tokens.operator);
+    c.socket.send(JSON.stringify({ t: 'sub', stream: 'estate.patches', everyMs: 5 }));
+    c.socket.send(JSON.stringify({ t: 'req', id: 1, ch: 'session.info', body: {} }));
+    expect((await response(c, 1)).ok).toBe(true);
+    expect(c.frames.some((f) => f.t === 'evt')).toBe(false);
     c.socket.close();
   });
 

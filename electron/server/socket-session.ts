@@ -72,7 +72,8 @@ export function runSocketSession(socket: WebSocket, core: Core, role: Role, acto
         return;
       }
       case 'sub': {
-        if (!session.subscribe(frame.stream, (stream, body) => sendText(eventFrame(stream, body)))) return refuseFrame(`unknown stream ${frame.stream.slice(0, 100)}`);
+        const paced = frame.everyMs === undefined ? {} : { everyMs: frame.everyMs };
+        if (!session.subscribe(frame.stream, (stream, body) => sendText(eventFrame(stream, body)), paced)) return refuseFrame(`unknown stream ${frame.stream.slice(0, 100)}`);
         return;
       }
       case 'unsub': {

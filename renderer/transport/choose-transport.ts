@@ -49,13 +49,15 @@ export function takeToken(env: PageEnvironment): string {
 /** How the WebSocket comes back after a drop; the NOC wall waits at most 2 s between tries. */
 export interface ReconnectPolicy {
   maxBackoffMs?: number;
+  /** Streams to hear at most this often over the WebSocket (see WebSocketTransportOptions). */
+  streamEveryMs?: Partial<Record<string, number>>;
 }
 
 /** Electron window (preload bridge present) → IPC; any other browser → the server's WebSocket. */
 export function chooseTransport(env: PageEnvironment, reconnect: ReconnectPolicy = {}): Transport {
   if (env.bridge) return createIpcTransport(env.bridge);
   // An empty token still connects: the server answers 4401 and the status bar explains what to do.
-  return createWebSocketTransport({ url: webSocketUrl(env.href, takeToken(env)), createSocket: env.createSocket, maxBackoffMs: reconnect.maxBackoffMs });
+  return createWebSocketTransport({ url: webSocketUrl(env.href, takeToken(env)), createSocket: env.createSocket, maxBackoffMs: reconnect.maxBackoffMs, streamEveryMs: reconnect.streamEveryMs });
 }
 
 export function chooseTransportForPage(reconnect: ReconnectPolicy = {}): Transport {

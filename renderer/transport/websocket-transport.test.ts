@@ -99,6 +99,19 @@ describe('websocket transport', () => {
     expect(got).toEqual([{ seq: 1 }]);
   });
 
+  it('asks for a stream at its pace when one is set, again after a reconnect', () => {
+    const factory = socketFactory();
+    const transport = createWebSocketTransport({ url: 'ws://127.0.0.1:1/ws?token=t', createSocket: factory.create, initialBackoffMs: 100, random: () => 0.5, streamEveryMs: { 'estate.patches': 2_000 } });
+    transport.subscribe('estate.patches', () => {});
+    transport.subscribe('settings.changed', () => {});
+    factory.last.open();
+    expect(factory.last.framesOf('sub')).toEqual([{ t: 'sub', stream: 'estate.patches', everyMs: 2_000 }, { t: 'sub', stream: 'settings.changed' }]);
+    factory.last.drop();
+    vi.advanceTimersByTime(100);
+    factory.last.open();
+    expect(factory.last.framesOf('sub')).toEqual([{ t: 'sub', stream: 'estate.patches', everyMs: 2_000 }, { t: 'sub', stream: 'settings.changed' }]);
+  });
+
   it('sends unsub only when the last listener of a stream leaves', () => {
     const { factory, transport } = setup();
     factory.last.open();

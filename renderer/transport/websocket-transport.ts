@@ -25,6 +25,8 @@ export interface WebSocketTransportOptions {
   random?: () => number;
   /** A connection must stay up this long before the backoff starts again from the beginning. */
   stableAfterMs?: number;
+  /** Streams to hear at most this often, what came between combined by the server (the NOC wall). */
+  streamEveryMs?: Partial<Record<string, number>>;
 }
 
 const OPEN = 1;
@@ -87,6 +89,11 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     return true;
   };
 
+  const subFrame = (stream: string): ClientFrame => {
+    const everyMs = options.streamEveryMs?.[stream];
+    return everyMs === undefined ? { t: 'sub', stream } : { t: 'sub', stream, everyMs };
+  };
+
   const failPending = (predicate: (p: Pending) => boolean, error: () => ContractError) => {
     for (const [id, p] of pending) {
       if (!predicate(p)) continue;
@@ -103,7 +110,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     stableTimer = setTimeout(() => { stableTimer = null; attempt = 0; }, stableAfterMs);
     everConnected = true;
     setState('connected');
-    for (const stream of streamListeners.keys()) sendFrame({ t: 'sub', stream });
+    for (const stream of streamListeners.keys()) sendFrame(subFrame(stream));
     for (const p of pending.values()) {
       if (p.unsent !== null && socket) {
         socket.send(p.unsent);
@@ -209,7 +216,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
       let set = streamListeners.get(stream);
       if (!set) {
         streamListeners.set(stream, (set = new Set()));
-        sendFrame({ t: 'sub', stream });
+        sendFrame(subFrame(stream));
       }
       // Wrapped so the same function subscribed twice still counts twice.
       const entry = (event: unknown) => listener(event);

@@ -5,7 +5,8 @@ import { RoleSchema } from './channels.ts';
 /** Frames on the browser server's one multiplexed WebSocket. Payloads are validated per channel. */
 export const ClientFrameSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('req'), id: z.number().int().nonnegative(), ch: z.string().max(200), body: z.unknown() }),
-  z.object({ t: z.literal('sub'), stream: z.string().max(200) }),
+  // everyMs: hear the stream at most that often, what came between combined (the NOC wall at lab speeds).
+  z.object({ t: z.literal('sub'), stream: z.string().max(200), everyMs: z.number().int().min(250).max(60_000).optional() }),
   z.object({ t: z.literal('unsub'), stream: z.string().max(200) }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;

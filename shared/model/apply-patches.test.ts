@@ -61,4 +61,27 @@ describe('applyBatches', () => {
     expect(together.vms.a!.cpuUsagePct).toBe(7);
     expect(together.vms.b).toBe(base.vms.b);
   });
+
+  it('merging one entity in many batches leaves the snapshot it started from, and the batches, as they were', () => {
+    const replication = { mode: 'Primary', relationship: 'Simple', state: 'Replicating', health: 'Normal', frequencySec: 30, primaryServer: 'a', replicaServer: 'b', lastReplicationTime: 1, pendingBytes: 5, additionalRecoveryPoints: 0, appConsistentIntervalHours: 0 } as const;
+    const start = { ...base, vms: { ...base.vms, a: { ...vm('a'), replication } } };
+    const frozen = structuredClone(start);
+    const put = { op: 'put' as const, kind: 'vm' as const, value: vm('c', 4) };
+    const batches = [
+      { seq: 6, patches: [{ op: 'merge' as const, kind: 'vm' as const, id: 'a', value: { cpuUsagePct: 6 }, nested: { replication: { lastReplicationTime: 6 } } }, put] },
+      { seq: 7, patches: [{ op: 'merge' as const, kind: 'vm' as const, id: 'a', value: { cpuUsagePct: 7 }, nested: { replication: { pendingBytes: 7 } } }, { op: 'merge' as const, kind: 'vm' as const, id: 'c', value: { cpuUsagePct: 8 } }] },
+      { seq: 8, patches: [{ op: 'merge' as const, kind: 'vm' as const, id: 'a', value: { cpuUsagePct: 9 } }] },
+    ];
+    const wire = structuredClone(batches);
+    const together = applyBatches(start, batches);
+    expect(together).toEqual(batches.reduce(applyPatches, start));
+    expect(together.vms.a).toMatchObject({ cpuUsagePct: 9, replication: { lastReplicationTime: 6, pendingBytes: 7 } });
+    expect(together.vms.c!.cpuUsagePct).toBe(8);
+    expect(start).toEqual(frozen);
+    expect(batches).toEqual(wire);
+    // The next apply starts from this result and must not change it either.
+    const after = applyBatches(together, [{ seq: 9, patches: [{ op: 'merge', kind: 'vm', id: 'a', value: { cpuUsagePct: 10 }, nested: { replication: { pendingBytes: 10 } } }] }]);
+    expect(together.vms.a).toMatchObject({ cpuUsagePct: 9, replication: { pendingBytes: 7 } });
+    expect(after.vms.a).toMatchObject({ cpuUsagePct: 10, replication: { pendingBytes: 10 } });
+  });
 });

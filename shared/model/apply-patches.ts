@@ -28,25 +28,35 @@ export function applyBatches(state: EstateSnapshot, batches: readonly PatchBatch
     }
     return next[name] as Record<string, unknown>;
   };
-  for (const batch of fresh) for (const patch of batch.patches) applyOne(next, patch, table);
+  // Entities this call copied are its own: a later merge in the same call (at lab speeds every VM
+  // is merged once per batch, several batches per apply) updates them in place instead of copying again.
+  const owned = new WeakSet<object>();
+  for (const batch of fresh) for (const patch of batch.patches) applyOne(next, patch, table, owned);
   return next;
 }
 
 /** A merge patch applied to one entity: top-level fields replaced, `nested` fields merged in. */
-export function mergeEntity<T extends object>(current: T, patch: { value: object; nested?: Record<string, object | undefined> }): T {
-  const next = { ...current, ...patch.value } as Record<string, unknown>;
+export function mergeEntity<T extends object>(current: T, patch: { value: object; nested?: Record<string, object | undefined> }, owned?: WeakSet<object>): T {
+  const next = (owned?.has(current) ? Object.assign(current, patch.value) : { ...current, ...patch.value }) as Record<string, unknown>;
+  owned?.add(next);
   if (patch.nested) {
     for (const key in patch.nested) {
       const inner = next[key];
       // The sender only nests into objects the receiver holds; a null here means the two disagree,
       // and the snapshot the receiver reloads on a gap is the cure, not guessing the missing fields.
-      if (inner !== null && typeof inner === 'object') next[key] = { ...inner, ...patch.nested[key] };
+      if (inner === null || typeof inner !== 'object') continue;
+      if (owned?.has(inner)) Object.assign(inner, patch.nested[key]);
+      else {
+        const copy = { ...inner, ...patch.nested[key] };
+        owned?.add(copy);
+        next[key] = copy;
+      }
     }
   }
   return next as T;
 }
 
-function applyOne(next: EstateSnapshot, patch: Patch, table: (name: keyof Tables) => Record<string, unknown>): void {
+function applyOne(next: EstateSnapshot, patch: Patch, table: (name: keyof Tables) => Record<string, unknown>, owned: WeakSet<object>): void {
   switch (patch.op) {
     case 'clock':
       next.clock = patch.value;
@@ -59,7 +69,7 @@ function applyOne(next: EstateSnapshot, patch: Patch, table: (name: keyof Tables
       const current = rows[patch.id];
       // A merge for an entity this side never saw cannot be completed; ignoring it is safe
       // because the core always sends put before merge for a new entity.
-      if (current) rows[patch.id] = mergeEntity(current as object, patch);
+      if (current) rows[patch.id] = mergeEntity(current as object, patch, owned);
       return;
     }
     case 'remove':

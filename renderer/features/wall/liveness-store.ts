@@ -9,7 +9,7 @@ export interface LivenessState {
   staleness: Staleness;
   /** Wall-clock epoch ms of the last update, for "data from HH:MM:SS". */
   lastUpdateWallAt: number | null;
-  /** WAN throughput (bit/s) over the last hour of the estate clock. */
+  /** WAN throughput (bit/s) over the last hour of the estate clock, as the chart draws it (see CHART_REDRAW_MS). */
   throughput: readonly SeriesPoint[];
   /** Monotonic ms of the last check: the wall's one clock tick (durations and the estate clock move with it). */
   tickAt: number;
@@ -37,6 +37,12 @@ export interface LivenessOptions {
 export const HOUR_MS = 3_600_000;
 /** The core's WAN history buckets (replication.wanHistory): 120 points an hour. */
 export const THROUGHPUT_BUCKET_MS = 30_000;
+/**
+ * The chart is the wall's dearest drawing (recharts measures its axis text in the DOM each time).
+ * At lab speeds a new bucket comes every few wall-clock milliseconds, so new points are published
+ * at most this often; at 1× a bucket lasts 30 s, so a real estate's chart is never held back.
+ */
+export const CHART_REDRAW_MS = 5_000;
 
 /**
  * Whether the wall's data is current: every patch batch counts as an update (the lab sends one
@@ -53,6 +59,16 @@ export function createLivenessStore(context: StoreContext, inputs: LivenessInput
   let lastUpdateWallAt: number | null = null;
   let probing = false;
   let lastProbeAt = -Infinity;
+  let chartAt = -Infinity;
+  let chartPending = false;
+
+  /** The points to publish now, or nothing while the chart was drawn less than CHART_REDRAW_MS ago. */
+  const chartDue = (t: number, force: boolean): Pick<LivenessState, 'throughput'> | null => {
+    if (!force && t - chartAt < CHART_REDRAW_MS) return null;
+    chartPending = false;
+    chartAt = t;
+    return { throughput: series.values() };
+  };
 
   const noteUpdate = () => {
     lastUpdateAt = now();
@@ -74,11 +90,15 @@ export function createLivenessStore(context: StoreContext, inputs: LivenessInput
     // Only a change of verdict, or a new whole second of silence, is worth a render.
     const same = prev.stale === next.stale && (!next.stale || (prev.stale && prev.reason === next.reason
       && Math.floor((prev.silentMs ?? -1) / 1000) === Math.floor((next.silentMs ?? -1) / 1000)));
-    store.setState(same ? { tickAt: t, lastUpdateWallAt } : { staleness: next, tickAt: t, lastUpdateWallAt });
+    const chart = chartPending ? chartDue(t, false) : null;
+    store.setState({ ...(same ? {} : { staleness: next }), ...chart, tickAt: t, lastUpdateWallAt });
   };
 
   const onSummary = (summary: ReplicationSummary) => {
-    if (series.push(summary.at, summary.wanThroughputBitsPerSec)) store.setState({ throughput: series.values() });
+    if (!series.push(summary.at, summary.wanThroughputBitsPerSec)) return;
+    const chart = chartDue(now(), false);
+    // Held back: the next check (every second) publishes it once CHART_REDRAW_MS has passed.
+    if (chart) store.setState(chart); else chartPending = true;
   };
 
   /** The last hour as the core kept it, so a wall opened (or back) now draws the hour at once. */
@@ -86,7 +106,7 @@ export function createLivenessStore(context: StoreContext, inputs: LivenessInput
     // After a reconnect the core's hour is the truth: it covers the gap, and a restarted lab's clock went back.
     if (replace) series.clear();
     series.seed(history.points.map((p) => ({ t: p.t, value: p.bitsPerSec })));
-    store.setState({ throughput: series.values() });
+    store.setState(chartDue(now(), true)!);
   }, () => {});
 
   const offPatches = context.client.subscribe('estate.patches', noteUpdate);

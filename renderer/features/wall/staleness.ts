@@ -1,4 +1,5 @@
 import type { Clock } from '../../../shared/model/estate.ts';
+import { WALL_ESTATE_EVERY_MS } from './wall-route.ts';
 
 /**
  * When the wall must say its data is old. The lab publishes a clock patch every 250 ms while it
@@ -6,7 +7,9 @@ import type { Clock } from '../../../shared/model/estate.ts';
  * (powershell-backend.ts, refreshMs). A paused lab publishes nothing, so the wall asks the core a
  * cheap question every PROBE_MS and counts the answer as proof of life.
  */
-export const LAB_CADENCE_MS = 1_000;
+// The wall asks for the estate at most every WALL_ESTATE_EVERY_MS (combined by the server), so a
+// running lab's updates come that often, not every 250 ms.
+export const LAB_CADENCE_MS = Math.max(1_000, WALL_ESTATE_EVERY_MS);
 export const REAL_CADENCE_MS = 30_000;
 export const PROBE_MS = 5_000;
 /** "A few seconds beyond the expected cadence". */

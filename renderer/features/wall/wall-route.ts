@@ -4,6 +4,8 @@
  */
 export const WALL_PATH = '/wall';
 export const WALL_HASH = '#/wall';
+/** The wall hears the estate's patches at most this often, combined by the server (main.tsx). */
+export const WALL_ESTATE_EVERY_MS = 2_000;
 
 export function isWallPage(href: string): boolean {
   let url: URL;

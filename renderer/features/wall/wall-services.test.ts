@@ -4,6 +4,7 @@ import type { EstateSnapshot } from '../../../shared/model/estate.ts';
 import { fakeTransport } from '../../testing/fake-transport.ts';
 import { twoSiteEstate } from '../../testing/estate-fixture.ts';
 import { LAB_CADENCE_MS, PROBE_MS, STALE_GRACE_MS } from './staleness.ts';
+import { CHART_REDRAW_MS } from './liveness-store.ts';
 import { createWallServices, type WallServices } from './wall-services.ts';
 
 const summary = (at: number, bits: number) => ({
@@ -93,9 +94,26 @@ describe('the wall over a fake core', () => {
   it('keeps an hour of WAN throughput from the summary stream, bounded', async () => {
     const t0 = estate.clock.now;
     for (let i = 0; i < 2_000; i++) fake.emit('replication.summary', summary(t0 + i * 10_000, i));
+    await tick(CHART_REDRAW_MS);
     const points = wall.liveness.store.getState().throughput;
     expect(points.length).toBe(121);
     expect(points.at(-1)).toEqual({ t: t0 + 1_999 * 10_000 - ((t0 + 1_999 * 10_000) % 30_000), value: 1_999 });
+  });
+
+  it('redraws the WAN chart at most every few seconds however fast the lab runs, and never drops the newest point', async () => {
+    const t0 = estate.clock.now - (estate.clock.now % 30_000);
+    const drawn: unknown[] = [];
+    const off = wall.liveness.store.subscribe((s, prev) => { if (s.throughput !== prev.throughput) drawn.push(s.throughput); });
+    // 600×: a 30-second bucket every 50 ms of wall time, for 10 seconds.
+    for (let i = 0; i < 200; i++) {
+      fake.emit('replication.summary', summary(t0 + i * 30_000, i));
+      await tick(50);
+    }
+    await tick(CHART_REDRAW_MS);
+    off();
+    expect(drawn.length).toBeGreaterThanOrEqual(2);
+    expect(drawn.length).toBeLessThanOrEqual(1 + Math.ceil((10_000 + CHART_REDRAW_MS) / CHART_REDRAW_MS));
+    expect(wall.liveness.store.getState().throughput.at(-1)).toEqual({ t: t0 + 199 * 30_000, value: 199 });
   });
 
   it('draws the core\'s last hour at once after a reconnect, then follows the stream', async () => {
@@ -106,6 +124,7 @@ describe('the wall over a fake core', () => {
     fake.restore();
     await tick(0);
     fake.emit('replication.summary', summary(t0, 3));
+    await tick(CHART_REDRAW_MS);
     expect(wall.liveness.store.getState().throughput).toEqual([{ t: t0 - 60_000, value: 1 }, { t: t0 - 30_000, value: 2 }, { t: t0, value: 3 }]);
   });
 
