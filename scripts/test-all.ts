@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scan } from './electronegativity.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'test-results');
@@ -58,6 +59,19 @@ function readJson<T>(file: string): T | null {
     // A test file that fails to load has no tests but must still count as a failure.
     const brokenFiles = report.testResults.filter((r) => r.status === 'failed').length;
     tallies.push({ suite: 'unit+contract', passed: report.numPassedTests, failed: Math.max(report.numFailedTests, report.success ? 0 : brokenFiles || 1) });
+  }
+}
+
+// Electronegativity over the main process and preload (issue 16): no finding above low. A machine
+// without the tool is told so; CI (STANDBY_REQUIRE_ELECTRONEGATIVITY=1, set by .ci/run) counts it as a failure.
+{
+  const result = scan();
+  if (!result.ok) {
+    console.error(`electronegativity: ${result.problem}`);
+    if (process.env.STANDBY_REQUIRE_ELECTRONEGATIVITY === '1') tallies.push({ suite: 'electroneg.', passed: 0, failed: 1 });
+  } else {
+    for (const f of result.findings) console.error(`electron/${f.file}:${f.line ?? '?'} ${f.rule} (${f.level})`);
+    tallies.push({ suite: 'electroneg.', passed: result.findings.length === 0 ? 1 : 0, failed: result.findings.length });
   }
 }
 

@@ -44,11 +44,11 @@ describe('console window', () => {
     electron.shell.openExternal.mockClear();
   });
 
-  it('isolates the renderer: context isolation, sandbox, no Node, web security, our preload', () => {
+  it('isolates the renderer: context isolation, sandbox, no Node, web security, no middle-click windows, our preload', () => {
     const prefs = open().options.webPreferences;
     expect(prefs).toMatchObject({
       contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
-      webSecurity: true, webviewTag: false, preload: '/build/preload.cjs',
+      webSecurity: true, webviewTag: false, disableBlinkFeatures: 'Auxclick', preload: '/build/preload.cjs',
     });
   });
 

@@ -52,7 +52,8 @@ export interface WallWindowOptions {
 export function createWallWindow(options: WallWindowOptions): BrowserWindow {
   const { appUrl, logger, display } = options;
   const url = wallUrl(appUrl);
-  const window = new BrowserWindow({
+  // As the console window: the settings electronegativity cannot see are in CONSOLE_WEB_PREFERENCES.
+  const window = new BrowserWindow({ // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
     title: 'Standby — NOC wall',
     ...display.bounds,
     kiosk: true,
@@ -61,7 +62,7 @@ export function createWallWindow(options: WallWindowOptions): BrowserWindow {
     autoHideMenuBar: true,
     show: false,
     backgroundColor: '#101418',
-    webPreferences: { ...CONSOLE_WEB_PREFERENCES, preload: options.preloadPath },
+    webPreferences: { ...CONSOLE_WEB_PREFERENCES, preload: options.preloadPath }, // eng-disable PRELOAD_JS_CHECK
   });
   const contents = window.webContents;
   keepToAppPages(contents, appUrl, logger);
