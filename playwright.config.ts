@@ -8,7 +8,9 @@ export default defineConfig({
   // Generous: a loaded two-core runner can take seconds to serve a view; a real hang still fails.
   expect: { timeout: 20_000 },
   fullyParallel: false,
-  workers: 1,
+  // Files spread over two workers (each file starts its own server and data dir; tests in a file run
+  // in order): most of an e2e test is waiting on simulated time, so two share the two cores well.
+  workers: Number(process.env.STANDBY_E2E_WORKERS ?? 2),
   retries: 0,
   reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : 'list',
   use: {
