@@ -11,6 +11,7 @@ import { isLabControl } from './backends/lab/lab-backend.ts';
 import { STANDBY_VERSION } from './version.ts';
 import { createReplicationMonitor } from './replication/replication-monitor.ts';
 import { createReplicationHandlers } from './replication/replication-handlers.ts';
+import { channelsFrom } from './replication/notification-channels.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { createMigrationHandlers } from './migration/migration-handlers.ts';
@@ -63,6 +64,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     store: estate, dataDir: ports.dataDir, clock: ports.clock, logger: ports.logger,
     onSummary: (summary) => hub.publish('replication.summary', summary),
     onAlerts: (changes) => hub.publish('alerts.changed', changes),
+    channels: () => channelsFrom(settings.get().notifications),
   });
   observeBatch = replication.observe;
   const lab = isLabControl(source) ? source : null;
@@ -82,7 +84,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     ...recovery.handlers,
     ...migration.handlers,
     ...connections.handlers,
-    ...createReplicationHandlers({ replication, backend: source, estate, audit, ports }),
+    ...createReplicationHandlers({ replication, backend: source, estate, audit, ports, settings }),
     ...createSettingsHandlers({ settings, ports, audit, publish: (stream, event) => hub.publish(stream, event) }),
     ...createLabHandlers({ lab, backend: source, backendNow: () => estate.snapshotClock().now, ports, audit }),
     'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind, dataProblems: listDataProblems(ports.dataDir) }),

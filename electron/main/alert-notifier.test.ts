@@ -4,7 +4,7 @@ import { SUMMARY_AT, startAlertNotifier, type NotificationApi } from './alert-no
 
 const alert = (id: string, severity: Alert['severity'], more: Partial<Alert> = {}): Alert => ({
   id, kind: 'health', severity, vmId: `p:${id}`, vmName: `VM-${id}`, message: `Replication health of VM-${id} is ${severity}.`,
-  raisedAt: 1, raisedWallAt: 1, clearedAt: null, acknowledged: null, ...more,
+  tier: 1, raisedAt: 1, raisedWallAt: 1, clearedAt: null, acknowledged: null, incidentId: null, delivery: [], ...more,
 });
 
 async function rig(options: { enabled?: boolean; existing?: Alert[]; supported?: boolean } = {}) {

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../shared/contract/client.ts';
 import { ContractError } from '../../shared/contract/errors.ts';
-import { ThemeSchema, type Settings, type Theme } from '../../shared/model/settings.ts';
+import { ThemeSchema, type Settings, type SettingsUpdate, type Theme } from '../../shared/model/settings.ts';
 import { describeError } from './describe-error.ts';
 
 export type ResolvedTheme = 'light' | 'dark';
@@ -21,6 +21,8 @@ export interface SettingsStore {
   setTheme(theme: Theme, role: 'operator' | 'viewer' | undefined): Promise<void>;
   /** The desktop app's notifications for raised alerts, on or off (a shared setting). */
   setDesktopNotifications(on: boolean): Promise<void>;
+  /** Saves notification channel settings; answers why not, or null when saved. */
+  setNotifications(change: NonNullable<SettingsUpdate['notifications']>): Promise<string | null>;
   dispose(): void;
 }
 
@@ -105,6 +107,14 @@ export function createSettingsStore(client: Client, options: SettingsStoreOption
         store.setState({ settings: await client.request('settings.update', { desktopNotifications: on }), notice: null });
       } catch (error) {
         store.setState({ notice: `Desktop notifications not ${on ? 'turned on' : 'turned off'}: ${describeError(error)}` });
+      }
+    },
+    async setNotifications(change) {
+      try {
+        store.setState({ settings: await client.request('settings.update', { notifications: change }) });
+        return null;
+      } catch (error) {
+        return describeError(error);
       }
     },
     dispose() {

@@ -48,7 +48,7 @@ export const replicationChannels = {
   }),
   'alerts.list': request({
     access: 'read',
-    summary: 'Replication alerts, newest first, including acknowledged and cleared ones',
+    summary: 'Incidents and replication alerts, ongoing first, by severity then tier, including acknowledged and cleared ones',
     request: z.object({}),
     response: AlertListSchema,
   }),
@@ -57,6 +57,12 @@ export const replicationChannels = {
     summary: 'Acknowledge alerts by id; recorded with who and when',
     request: z.object({ ids: z.array(z.string().min(1).max(100)).min(1).max(5000) }),
     response: AlertListSchema,
+  }),
+  'notifications.test': request({
+    access: 'operate',
+    summary: 'Send a test message through one notification channel as configured in settings; answers whether it was delivered',
+    request: z.object({ channel: z.enum(['webhook', 'smtp']) }),
+    response: z.object({ channel: z.enum(['webhook', 'smtp']), outcome: z.enum(['delivered', 'failed']), attempts: z.number().int().positive(), detail: z.string() }),
   }),
 } as const;
 

@@ -49,12 +49,33 @@ export const HistoryPointSchema = z.object({
 });
 export type HistoryPoint = z.infer<typeof HistoryPointSchema>;
 
+/** Per-VM alerts (health, rpo) and the incidents that explain many of them at once. */
+export const VM_ALERT_KINDS = ['health', 'rpo'] as const;
+export const INCIDENT_KINDS = ['wan-link', 'site', 'cluster', 'host'] as const;
+export const AlertKindSchema = z.enum([...VM_ALERT_KINDS, ...INCIDENT_KINDS]);
+export type AlertKind = z.infer<typeof AlertKindSchema>;
+
+/** Whether a notification channel took the alert: recorded on the alert, shown beside it. */
+export const DeliveryNoteSchema = z.object({
+  channel: z.enum(['webhook', 'smtp']),
+  outcome: z.enum(['delivered', 'failed']),
+  /** Wall clock of the last attempt. */
+  at: z.number(),
+  attempts: z.number().int().positive(),
+  /** The receiver's answer, or why it was not delivered. */
+  detail: z.string(),
+});
+export type DeliveryNote = z.infer<typeof DeliveryNoteSchema>;
+
 export const AlertSchema = z.object({
   id: z.string(),
-  kind: z.enum(['health', 'rpo']),
+  kind: AlertKindSchema,
   severity: z.enum(['warning', 'critical']),
+  /** The VM, or for an incident what failed: `wan:<from>><to>`, `site:<id>`, `cluster:<id>`, `host:<id>`. */
   vmId: z.string(),
   vmName: z.string(),
+  /** The VM's tier; null on incidents. Journals from before tiers were recorded read as null. */
+  tier: TierSchema.nullable().default(null),
   message: z.string(),
   /** Estate clock when raised (simulated on the lab), and the wall clock, for the record. */
   raisedAt: z.number(),
@@ -62,21 +83,39 @@ export const AlertSchema = z.object({
   /** Estate clock when the condition ended; null while it lasts. */
   clearedAt: z.number().nullable(),
   acknowledged: z.object({ by: z.string(), at: z.number() }).nullable(),
+  /** The incident that explains this VM alert (the WAN link, site, cluster or host it depends on). */
+  incidentId: z.string().nullable().default(null),
+  delivery: z.array(DeliveryNoteSchema).default([]),
 });
 export type Alert = z.infer<typeof AlertSchema>;
+
+export function isIncident(alert: Pick<Alert, 'kind'>): boolean {
+  return alert.kind !== 'health' && alert.kind !== 'rpo';
+}
 
 /** Every alert the console lists, with the number of the last change folded in. */
 export const AlertListSchema = z.object({ alerts: z.array(AlertSchema), seq: z.number().int().nonnegative() });
 export type AlertList = z.infer<typeof AlertListSchema>;
 
-/** The order alerts are listed in, by the core and by every window applying its changes: newest first. */
+/**
+ * The order alerts are listed in, by the core and by every window applying its changes: ongoing
+ * before cleared, incidents before the VM alerts they explain, critical before warning, tier 0
+ * before tier 2, then newest first. A tier-2 warning never sits above a tier-0 critical.
+ */
 export function compareAlerts(a: Alert, b: Alert): number {
-  return b.raisedAt - a.raisedAt || b.id.localeCompare(a.id);
+  return rank(a) - rank(b) || b.raisedAt - a.raisedAt || b.id.localeCompare(a.id);
+}
+
+function rank(a: Alert): number {
+  const ongoing = a.clearedAt === null ? 0 : 1000;
+  const incident = isIncident(a) ? 0 : 100;
+  const severity = a.severity === 'critical' ? 0 : 10;
+  return ongoing + incident + severity + (a.tier ?? 3);
 }
 
 /**
  * What changed since the previous change: alerts raised, escalated, cleared or acknowledged, whole,
- * and ids that fell off the list (it keeps the newest 2,000). seq goes up by one per change, so a
+ * and ids that fell off the list (cleared alerts beyond the newest 2,000; an ongoing one never). seq goes up by one per change, so a
  * client that sees a gap knows to reload the list.
  */
 export const AlertChangesSchema = z.object({ seq: z.number().int().positive(), changed: z.array(AlertSchema), removed: z.array(z.string()) });

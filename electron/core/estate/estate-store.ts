@@ -21,6 +21,8 @@ export interface EstateStore {
   getHost(id: string): Host | undefined;
   vms(): IterableIterator<Vm>;
   hosts(): IterableIterator<Host>;
+  sites(): IterableIterator<Site>;
+  clusters(): IterableIterator<Cluster>;
   flush(): void;
   dispose(): void;
 }
@@ -212,6 +214,8 @@ export function createEstateStore(inventory: EstateInventory, options: EstateSto
     getHost: (id) => hosts.get(id),
     vms: () => vms.values(),
     hosts: () => hosts.values(),
+    sites: () => sites.values(),
+    clusters: () => clusters.values(),
     flush,
     dispose() {
       disposed = true;

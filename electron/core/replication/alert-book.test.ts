@@ -6,7 +6,7 @@ import { silentLogger } from '../testing/memory-ports.ts';
 import { AlertBook } from './alert-book.ts';
 
 const alert = (vmId: string) => ({
-  vmId, vmName: vmId, kind: 'rpo' as const, severity: 'warning' as const, message: `${vmId} is behind`, raisedAt: 1, raisedWallAt: 1,
+  vmId, vmName: vmId, tier: 2 as const, kind: 'rpo' as const, severity: 'warning' as const, message: `${vmId} is behind`, raisedAt: 1, raisedWallAt: 1,
 });
 
 describe('alert book', () => {

@@ -8,6 +8,8 @@ import type { EstateStore } from '../estate/estate-store.ts';
 import type { CorePorts } from '../ports.ts';
 import { runReplicationAction } from './replication-actions.ts';
 import type { ReplicationMonitor } from './replication-monitor.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import { smtpChannel, webhookChannel } from './notification-channels.ts';
 
 type ReplicationHandlers = Pick<Handlers, keyof typeof replicationChannels>;
 
@@ -18,11 +20,12 @@ interface ReplicationHandlerOptions {
   estate: EstateStore;
   audit: AuditLog;
   ports: CorePorts;
+  settings: SettingsService;
 }
 
 /** The replication.* and alerts.* channels: the monitor's summary, history and alerts, and audited actions. */
 export function createReplicationHandlers(options: ReplicationHandlerOptions): ReplicationHandlers {
-  const { replication, backend: source, estate, audit, ports } = options;
+  const { replication, backend: source, estate, audit, ports, settings } = options;
   return {
     'replication.summary': () => replication.summary(),
     'replication.history': ({ vmId, range }) => {
@@ -39,6 +42,13 @@ export function createReplicationHandlers(options: ReplicationHandlerOptions): R
       const missing = replication.acknowledge(ids, ctx.actor);
       if (missing.length > 0) throw new ContractError('not-found', `No alert with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}; the others were acknowledged.`, 'ids');
       return replication.alertList();
+    },
+    'notifications.test': async ({ channel }, ctx) => {
+      // As configured, enabled or not: the test is how one checks a channel before turning it on.
+      const configured = settings.get().notifications;
+      const result = await replication.testChannel(channel === 'webhook' ? webhookChannel(configured.webhook) : smtpChannel(configured.smtp));
+      audit.append({ at: ports.clock.now(), actor: ctx.actor, action: 'Test notification channel', target: channel, result: result.outcome === 'delivered' ? 'ok' : 'error', detail: result.detail });
+      return result;
     },
   };
 }

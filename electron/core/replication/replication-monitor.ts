@@ -1,10 +1,13 @@
 import type { PatchBatch, Tier, Vm } from '../../../shared/model/estate.ts';
-import type { Alert, AlertChanges, AlertList, HistoryPoint, HistoryRange, ReplicationSummary, WanHistory } from '../../../shared/model/replication.ts';
+import { isIncident, type Alert, type AlertChanges, type AlertList, type DeliveryNote, type HistoryPoint, type HistoryRange, type ReplicationSummary, type WanHistory } from '../../../shared/model/replication.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
 import { AlertBook } from './alert-book.ts';
 import { HistoryRing } from './history-ring.ts';
 import { isProtectedCopy } from '../estate/rpo-status.ts';
+import { findIncidents } from './incident-rules.ts';
+import { createAlertNotifier, type AlertNotifierOptions } from './alert-notifier.ts';
+import type { NotificationChannel } from './notification-channels.ts';
 
 const MINUTE = 60_000;
 const RANGES: Record<HistoryRange, { bucketMs: number; windowMs: number }> = {
@@ -26,6 +29,8 @@ export interface ReplicationMonitor {
   /** The list with the seq of the last alerts.changed it includes. */
   alertList(): AlertList;
   acknowledge(ids: string[], by: string): string[];
+  /** A test message through one channel, with the retries real alerts get. */
+  testChannel(channel: NotificationChannel): Promise<Omit<DeliveryNote, 'at'>>;
   dispose(): void;
 }
 
@@ -38,6 +43,9 @@ interface ReplicationMonitorOptions {
   onAlerts(changes: AlertChanges): void;
   /** Summaries go out at most this often, however busy the estate is. */
   summaryIntervalMs?: number;
+  /** Where incidents and unexplained critical alerts are sent (none: the console only). */
+  channels?: () => NotificationChannel[];
+  notifier?: Pick<AlertNotifierOptions, 'retryDelaysMs' | 'holdMs'>;
 }
 
 /**
@@ -49,8 +57,13 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
   const book = new AlertBook(options.dataDir, options.logger);
   const publishAlerts = () => {
     const changes = book.takeChanges();
-    if (changes) options.onAlerts(changes);
+    if (!changes) return;
+    notifier.consider(changes.changed);
+    options.onAlerts(changes);
   };
+  const notifier = createAlertNotifier({
+    book, clock: options.clock, logger: options.logger, channels: options.channels ?? (() => []), onNoted: () => publishAlerts(), ...options.notifier,
+  });
   const seen = new Map<string, Seen>();
   const rings = new Map<string, { hour: HistoryRing; day: HistoryRing }>();
   const shipped: { at: number; bytes: number }[] = [];
@@ -100,7 +113,7 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
 
   function alertOn(vm: Vm, before: Seen | undefined, after: Seen, at: number): boolean {
     let changed = false;
-    const base = { vmId: vm.id, vmName: vm.name, raisedAt: at, raisedWallAt: options.clock.now() };
+    const base = { vmId: vm.id, vmName: vm.name, tier: vm.tier, raisedAt: at, raisedWallAt: options.clock.now() };
     if (after.health === 'Warning' || after.health === 'Critical') {
       if (before?.health !== after.health) {
         const severity = after.health === 'Critical' ? 'critical' : 'warning';
@@ -114,6 +127,32 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       changed = book.raise({ ...base, kind: 'rpo', severity: vm.tier === 0 ? 'critical' : 'warning', message: `${vm.name}: RPO of ${formatTarget(target)} missed (tier ${vm.tier}).` }) || changed;
     } else if (after.rpoMet === true && before?.rpoMet === false) {
       changed = book.clear(vm.id, 'rpo', at) || changed;
+    }
+    return changed;
+  }
+
+  /**
+   * Raises the incidents the estate shows, clears those it no longer shows, and files every ongoing
+   * VM alert under the incident that explains it (alerts raised before the incident was recognised
+   * too: a tier-0 RPO is missed before a WAN cut can be told from a lull).
+   */
+  function correlate(at: number): boolean {
+    const findings = findIncidents(store, at);
+    const found = new Set(findings.map((f) => `${f.subjectId}|${f.kind}`));
+    let changed = false;
+    const ongoing = [...book.ongoing()];
+    for (const a of ongoing) if (isIncident(a) && !found.has(`${a.vmId}|${a.kind}`)) changed = book.clear(a.vmId, a.kind, at) || changed;
+    const explainedBy = new Map<string, string>();
+    for (const f of findings) {
+      changed = book.raise({ kind: f.kind, severity: f.severity, vmId: f.subjectId, vmName: f.subjectName, tier: null, message: f.message, raisedAt: at, raisedWallAt: options.clock.now() }) || changed;
+      const incidentId = book.openOf(f.subjectId, f.kind)!.id;
+      for (const vmId of f.covers) explainedBy.set(vmId, incidentId);
+    }
+    if (explainedBy.size === 0) return changed;
+    for (const a of ongoing) {
+      if (isIncident(a)) continue;
+      const incidentId = explainedBy.get(a.vmId);
+      if (incidentId) changed = book.link(a.id, incidentId) || changed;
     }
     return changed;
   }
@@ -168,7 +207,9 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
         if (!vm || !isProtectedCopy(vm)) { seen.delete(id); continue; }
         alertsChanged = track(vm, at) || alertsChanged;
       }
+      alertsChanged = correlate(at) || alertsChanged;
       if (alertsChanged) publishAlerts();
+      notifier.tick(at);
       scheduleSummary();
     },
     summary,
@@ -197,7 +238,9 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       publishAlerts();
       return missing;
     },
+    testChannel: (channel) => notifier.test(channel),
     dispose() {
+      notifier.dispose();
       summaryTimer?.cancel();
       book.close();
     },

@@ -23,6 +23,10 @@ export function createSettingsService(port: SettingsPort, logger: LoggerPort): S
         ...current,
         ...change,
         lab: { ...current.lab, ...(change.lab ?? {}) },
+        notifications: {
+          webhook: { ...current.notifications.webhook, ...(change.notifications?.webhook ?? {}) },
+          smtp: { ...current.notifications.smtp, ...(change.notifications?.smtp ?? {}) },
+        },
       });
       try {
         port.write(next);

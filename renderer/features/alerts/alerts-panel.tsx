@@ -8,27 +8,39 @@ import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useReplicationUi } from '../replication/replication-ui-store.ts';
 import { useAlerts, useAlertsStore } from './use-alerts.ts';
 import { useSheet } from '../../platform/sheet-store.ts';
+import { alertKindLabel, deliverySummary, groupAlerts, type AlertFilter, type IncidentGroup } from './alert-groups.ts';
+import { NotificationChannelsForm } from './notification-channels-form.tsx';
 
-type Show = 'unacknowledged' | 'open' | 'all';
+/** Rows drawn at a time in a long list; the rest are one click away and counted, never dropped silently. */
+const PAGE = 100;
+export const VIEWER_REASON = 'Viewer (read-only): only an operator can acknowledge alerts';
 
-/** The alert list: raised by the core when a VM turns Warning/Critical or misses its RPO. */
+/** Incidents first, with the VM alerts they explain; then VM alerts nothing explains. */
 export function AlertsPanel() {
   const alerts = useAlerts((s) => s.alerts);
   const status = useAlerts((s) => s.status);
   const error = useAlerts((s) => s.error);
   const ackError = useAlerts((s) => s.ackError);
   const acking = useAlerts((s) => s.acking);
-  const role = useConnection((s) => s.session?.role);
+  const viewer = useConnection((s) => s.session?.role) === 'viewer';
   const now = useEstate((s) => s.snapshot?.clock.now ?? Date.now());
   const store = useAlertsStore();
   const close = () => useSheet.getState().open(null);
-  const [show, setShow] = useState<Show>('unacknowledged');
-  const visible = useMemo(() => alerts.filter((a) => (show === 'all' ? true : show === 'open' ? a.clearedAt === null : a.acknowledged === null)), [alerts, show]);
-  const ackable = visible.filter((a) => a.acknowledged === null);
-  const openVm = (a: Alert) => {
-    useUi.getState().setView('replication');
-    useReplicationUi.getState().openDrawer(a.vmId);
-  };
+  const [show, setShow] = useState<AlertFilter>('unacknowledged');
+  const [confirming, setConfirming] = useState<string[] | null>(null);
+  const { groups, loose } = useMemo(() => groupAlerts(alerts, show), [alerts, show]);
+  const ackable = useMemo(() => {
+    const ids: string[] = [];
+    for (const g of groups) {
+      if (g.incident.acknowledged === null) ids.push(g.incident.id);
+      for (const m of g.members) if (m.acknowledged === null) ids.push(m.id);
+    }
+    for (const a of loose) if (a.acknowledged === null) ids.push(a.id);
+    return ids;
+  }, [groups, loose]);
+  // Acknowledging more than one asks first: it silences them for every console.
+  const acknowledge = (ids: string[]) => { if (ids.length > 1) setConfirming(ids); else void store.acknowledge(ids); };
+  const ctx: RowContext = { now, viewer, acking, acknowledge };
   return (
     <aside className="side-sheet alerts-panel" aria-labelledby="alerts-title" data-testid="alerts-panel" onKeyDown={(e) => { if (e.key === 'Escape') close(); }}>
       <header className="sheet-head">
@@ -41,35 +53,123 @@ export function AlertsPanel() {
             <button key={v} type="button" role="radio" aria-checked={show === v} className={show === v ? 'is-on' : ''} onClick={() => setShow(v)}>{l}</button>
           ))}
         </div>
-        <button type="button" disabled={ackable.length === 0 || acking} onClick={() => void store.acknowledge(ackable.map((a) => a.id))} data-testid="ack-all" title={role === 'viewer' ? 'Viewer (read-only): the server will refuse this' : undefined}>
-          Acknowledge {ackable.length > 0 ? `all ${ackable.length} shown` : 'all shown'}
-        </button>
+        <span title={viewer ? VIEWER_REASON : undefined}>
+          <button type="button" disabled={viewer || ackable.length === 0 || acking} onClick={() => acknowledge(ackable)} data-testid="ack-all">
+            Acknowledge {ackable.length > 0 ? `all ${ackable.length.toLocaleString()} shown` : 'all shown'}
+          </button>
+        </span>
       </div>
-      <DesktopNotificationsToggle viewer={role === 'viewer'} />
+      {confirming ? (
+        <div className="ack-confirm" role="alertdialog" aria-labelledby="ack-confirm-text" data-testid="ack-confirm">
+          <p id="ack-confirm-text">Acknowledge {confirming.length.toLocaleString()} alerts? They stop counting as unacknowledged in every console; ongoing ones stay listed until they clear.</p>
+          <button type="button" className="primary" autoFocus onClick={() => { void store.acknowledge(confirming); setConfirming(null); }} data-testid="ack-confirm-yes">Acknowledge {confirming.length.toLocaleString()}</button>
+          <button type="button" onClick={() => setConfirming(null)}>Cancel</button>
+        </div>
+      ) : null}
       {ackError ? <p className="sheet-error" role="alert" data-testid="ack-error">Not acknowledged: {ackError}</p> : null}
       {status === 'error' ? <p className="sheet-error">{error}</p> : null}
-      {visible.length === 0 ? <p className="muted sheet-empty">{status === 'loading' ? 'Loading alerts…' : show === 'unacknowledged' ? 'No unacknowledged alert.' : 'No alert.'}</p> : (
-        <ul className="alert-list" data-testid="alert-list">
-          {visible.slice(0, 300).map((a) => (
-            <li key={a.id} className={`alert-item sev-${a.severity}${a.clearedAt !== null ? ' is-cleared' : ''}`} data-testid="alert-item">
-              <StatusGlyph tone={a.severity === 'critical' ? 'crit' : 'warn'} label={a.severity === 'critical' ? 'Critical' : 'Warning'} />
-              <div className="alert-text">
-                <button type="button" className="link-button alert-vm" onClick={() => openVm(a)} title="Open in the replication view">{a.vmName}</button>
-                <span className="alert-kind muted">{a.kind === 'rpo' ? 'RPO' : 'Health'}</span>
-                <p className="alert-message">{a.message}</p>
-                <span className="muted num alert-when">
-                  raised {formatAgo(a.raisedAt, now)}
-                  {a.clearedAt !== null ? ` · cleared ${formatAgo(a.clearedAt, now)}` : ' · ongoing'}
-                  {a.acknowledged ? ` · acknowledged by ${a.acknowledged.by}` : ''}
-                </span>
-              </div>
-              {a.acknowledged === null ? <button type="button" className="alert-ack" disabled={acking} onClick={() => void store.acknowledge([a.id])} data-testid="ack-one">Acknowledge</button> : null}
-            </li>
-          ))}
-          {visible.length > 300 ? <li className="muted">…and {visible.length - 300} older alerts.</li> : null}
-        </ul>
-      )}
+      {groups.length === 0 && loose.length === 0 ? <p className="muted sheet-empty">{status === 'loading' ? 'Loading alerts…' : show === 'unacknowledged' ? 'No unacknowledged alert.' : 'No alert.'}</p> : null}
+      {groups.length > 0 ? (
+        <section className="sheet-section" aria-labelledby="incidents-title">
+          <h3 id="incidents-title">Incidents ({groups.length})</h3>
+          <ul className="alert-list" data-testid="incident-list">
+            {groups.map((g) => <IncidentCard key={g.incident.id} group={g} ctx={ctx} />)}
+          </ul>
+        </section>
+      ) : null}
+      {loose.length > 0 ? (
+        <section className="sheet-section" aria-labelledby="vm-alerts-title">
+          <h3 id="vm-alerts-title">{groups.length > 0 ? 'Other VM alerts' : 'VM alerts'} ({loose.length.toLocaleString()})</h3>
+          <PagedAlerts alerts={loose} ctx={ctx} testId="alert-list" />
+        </section>
+      ) : null}
+      <NotificationChannelsForm viewer={viewer} />
+      <DesktopNotificationsToggle viewer={viewer} />
     </aside>
+  );
+}
+
+interface RowContext { now: number; viewer: boolean; acking: boolean; acknowledge(ids: string[]): void }
+
+function IncidentCard({ group, ctx }: { group: IncidentGroup; ctx: RowContext }) {
+  const [open, setOpen] = useState(false);
+  const { incident, members } = group;
+  const unacked = [incident, ...members].filter((a) => a.acknowledged === null).map((a) => a.id);
+  const delivery = deliverySummary(incident);
+  const tiers = group.byTier.map((n, tier) => (n > 0 ? `tier ${tier}: ${n.toLocaleString()}` : null)).filter(Boolean).join(' · ');
+  return (
+    <li className={`alert-item incident sev-${incident.severity}${incident.clearedAt !== null ? ' is-cleared' : ''}`} data-testid="incident" data-kind={incident.kind}>
+      <StatusGlyph tone={incident.severity === 'critical' ? 'crit' : 'warn'} label={incident.severity === 'critical' ? 'Critical' : 'Warning'} />
+      <div className="alert-text">
+        <b className="alert-vm">{alertKindLabel(incident.kind)}</b> <span className="alert-kind muted">{incident.vmName}</span>
+        <p className="alert-message">{incident.message}</p>
+        <span className="muted num alert-when">
+          raised {formatAgo(incident.raisedAt, ctx.now)}{incident.clearedAt !== null ? ` · cleared ${formatAgo(incident.clearedAt, ctx.now)}` : ' · ongoing'}
+          {incident.acknowledged ? ` · acknowledged by ${incident.acknowledged.by}` : ''}
+        </span>
+        <span className={`alert-delivery${incident.delivery.some((d) => d.outcome === 'failed') ? ' is-failed' : ''}`} data-testid="delivery">{delivery ?? 'Not sent outside the console (no channel on when it was raised).'}</span>
+        {members.length > 0 ? (
+          <>
+            <p className="incident-members num" data-testid="incident-members" data-count={members.length}>
+              Holds <b>{members.length.toLocaleString()}</b> VM alert{members.length === 1 ? '' : 's'}{group.critical > 0 ? `, ${group.critical.toLocaleString()} critical` : ''}{tiers ? ` (${tiers})` : ''}
+              {' '}<button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="incident-toggle">{open ? 'Hide VMs' : 'Show VMs'}</button>
+            </p>
+            {open ? <PagedAlerts alerts={members} ctx={ctx} testId="incident-vm-list" /> : null}
+          </>
+        ) : null}
+      </div>
+      {unacked.length > 0 ? (
+        <span title={ctx.viewer ? VIEWER_REASON : undefined}>
+          <button type="button" className="alert-ack" disabled={ctx.viewer || ctx.acking} onClick={() => ctx.acknowledge(unacked)} data-testid="ack-incident">
+            Acknowledge{unacked.length > 1 ? ` ${unacked.length.toLocaleString()}` : ''}
+          </button>
+        </span>
+      ) : null}
+    </li>
+  );
+}
+
+function PagedAlerts({ alerts, ctx, testId }: { alerts: readonly Alert[]; ctx: RowContext; testId: string }) {
+  const [shown, setShown] = useState(PAGE);
+  return (
+    <ol className="alert-list vm-alerts" data-testid={testId}>
+      {alerts.slice(0, shown).map((a) => <AlertRow key={a.id} alert={a} ctx={ctx} />)}
+      {alerts.length > shown ? (
+        <li className="more-row">
+          <span className="muted num">Showing {shown.toLocaleString()} of {alerts.length.toLocaleString()}.</span>{' '}
+          <button type="button" className="link-button" onClick={() => setShown(shown + PAGE * 5)} data-testid="show-more">Show {Math.min(PAGE * 5, alerts.length - shown).toLocaleString()} more</button>
+        </li>
+      ) : null}
+    </ol>
+  );
+}
+
+function AlertRow({ alert: a, ctx }: { alert: Alert; ctx: RowContext }) {
+  const openVm = () => {
+    useUi.getState().setView('replication');
+    useReplicationUi.getState().openDrawer(a.vmId);
+  };
+  const delivery = deliverySummary(a);
+  return (
+    <li className={`alert-item sev-${a.severity}${a.clearedAt !== null ? ' is-cleared' : ''}`} data-testid="alert-item">
+      <StatusGlyph tone={a.severity === 'critical' ? 'crit' : 'warn'} label={a.severity === 'critical' ? 'Critical' : 'Warning'} />
+      <div className="alert-text">
+        <button type="button" className="link-button alert-vm" onClick={openVm} title="Open in the replication view">{a.vmName}</button>
+        <span className="alert-kind muted">{alertKindLabel(a.kind)}{a.tier !== null ? ` · tier ${a.tier}` : ''}</span>
+        <p className="alert-message">{a.message}</p>
+        <span className="muted num alert-when">
+          raised {formatAgo(a.raisedAt, ctx.now)}
+          {a.clearedAt !== null ? ` · cleared ${formatAgo(a.clearedAt, ctx.now)}` : ' · ongoing'}
+          {a.acknowledged ? ` · acknowledged by ${a.acknowledged.by}` : ''}
+        </span>
+        {delivery ? <span className="alert-delivery" data-testid="delivery">{delivery}</span> : null}
+      </div>
+      {a.acknowledged === null ? (
+        <span title={ctx.viewer ? VIEWER_REASON : undefined}>
+          <button type="button" className="alert-ack" disabled={ctx.viewer || ctx.acking} onClick={() => ctx.acknowledge([a.id])} data-testid="ack-one">Acknowledge</button>
+        </span>
+      ) : null}
+    </li>
   );
 }
 
@@ -81,8 +181,8 @@ function DesktopNotificationsToggle({ viewer }: { viewer: boolean }) {
   if (!isPreloadBridge((window as unknown as { standby?: unknown }).standby)) return null;
   return (
     <div className="sheet-tools">
-      <label title={viewer ? 'Viewer (read-only): the server will refuse this' : 'A system notification when an alert is raised or turns critical'}>
-        <input type="checkbox" checked={on} onChange={(e) => void services.settings.setDesktopNotifications(e.target.checked)} data-testid="desktop-notifications" />
+      <label title={viewer ? 'Viewer (read-only): only an operator can change this' : 'A system notification when an alert is raised or turns critical'}>
+        <input type="checkbox" checked={on} disabled={viewer} onChange={(e) => void services.settings.setDesktopNotifications(e.target.checked)} data-testid="desktop-notifications" />
         {' '}Desktop notifications
       </label>
       {notice ? <span className="muted">{notice}</span> : null}

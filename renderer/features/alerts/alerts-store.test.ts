@@ -4,7 +4,7 @@ import type { Alert, AlertChanges, AlertList } from '../../../shared/model/repli
 import { createAlertsStore } from './alerts-store.ts';
 
 function alert(id: string, severity: Alert['severity'], extra: Partial<Alert> = {}): Alert {
-  return { id, kind: 'health', severity, vmId: `p:${id}`, vmName: id, message: `${id} is ${severity}`, raisedAt: 1, raisedWallAt: 1, clearedAt: null, acknowledged: null, ...extra };
+  return { id, kind: 'health', severity, vmId: `p:${id}`, vmName: id, tier: 1, message: `${id} is ${severity}`, raisedAt: 1, raisedWallAt: 1, clearedAt: null, acknowledged: null, incidentId: null, delivery: [], ...extra };
 }
 
 /** A core with an alert list at `seq`; the test pushes changes and decides when a list request answers. */

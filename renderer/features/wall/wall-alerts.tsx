@@ -1,20 +1,19 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { formatDuration } from '../../../shared/format/duration.ts';
-import type { Alert } from '../../../shared/model/replication.ts';
+import { compareAlerts, type Alert } from '../../../shared/model/replication.ts';
 import { useStoreOf } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { alertsStores } from '../alerts/alerts-store.ts';
+import { alertKindLabel } from '../alerts/alert-groups.ts';
 import { useWallEstateNow } from './wall-context.ts';
 
 /** Height of one alert row in rem (wall.css, .wall-alert-list li). */
 const ROW_REM = 1.5;
 
-/** Open (not cleared) alerts, critical before warning, newest first within each. */
+/** Open (not cleared) alerts in the console's order: incidents, then critical before warning, tier 0 first. */
 export function openAlerts(alerts: readonly Alert[]): Alert[] {
-  return alerts
-    .filter((a) => a.clearedAt === null)
-    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1) || b.raisedAt - a.raisedAt || a.id.localeCompare(b.id));
+  return alerts.filter((a) => a.clearedAt === null).sort(compareAlerts);
 }
 
 export function WallAlerts() {
@@ -39,7 +38,7 @@ export function WallAlerts() {
           <li key={a.id} data-testid="wall-alert" data-severity={a.severity}>
             <StatusGlyph tone={a.severity === 'critical' ? 'crit' : 'warn'} label={a.severity === 'critical' ? 'Critical' : 'Warning'} />
             <b className="wall-alert-vm">{a.vmName}</b>
-            <span className="wall-alert-what">{a.kind === 'rpo' ? 'RPO missed' : 'Health'}{a.acknowledged ? ' · ack' : ''}</span>
+            <span className="wall-alert-what">{a.kind === 'rpo' ? 'RPO missed' : alertKindLabel(a.kind)}{a.acknowledged ? ' · ack' : ''}</span>
             <span className="wall-alert-age num">{formatDuration((now - a.raisedAt) / 1000)}</span>
           </li>
         ))}
