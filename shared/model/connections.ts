@@ -69,6 +69,12 @@ export const ConnectionProfileSchema = z.object({
   /** Used with transport 'ssh' only. */
   ssh: SshOptionsSchema.default({ userName: null, keyFilePath: null, port: null }),
   timeouts: ConnectionTimeoutsSchema.default({ connectMs: 30_000, commandMs: 60_000, operationMs: 600_000, keepAliveMs: 60_000 }),
+  /**
+   * Local PowerShell processes this site may run at once, each with its own session to every node
+   * (see backends/powershell/session-pool.ts for the default and why it is capped at 25).
+   * Null: the default.
+   */
+  maxSessions: z.number().int().min(1).max(25).nullable().default(null),
 });
 export type ConnectionProfile = z.infer<typeof ConnectionProfileSchema>;
 

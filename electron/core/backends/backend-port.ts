@@ -174,6 +174,11 @@ export interface BackendClock {
 
 export interface HyperVBackend extends EstateSource {
   readonly clock: BackendClock;
+  /**
+   * The shortest period worth polling this backend at (a run polls at the plan's period or this,
+   * whichever is longer): each poll of a remote host is a line on the wire. Absent: no floor.
+   */
+  readonly minPollMs?: number;
 
   // Inventory.
   getVM(query?: { computerName?: string; vmName?: string }): Promise<VMInfo[]>;

@@ -325,7 +325,7 @@ export class RunExecutor {
     for (;;) {
       if (await isDone(step.kind, ctx)) return outcome;
       if (this.stopped || this.aborting()) return 'aborted';
-      await this.env.clock.sleep(this.header.settings.pollSec * 1000);
+      await this.nextPoll();
     }
   }
 
@@ -335,8 +335,18 @@ export class RunExecutor {
     return ownEntry(settings.heartbeatByVm, name) ?? settings.heartbeat ?? 'ok';
   }
 
+  /**
+   * Sleeps to the next multiple of the poll period, not a period from now: every VM the run waits
+   * for is then read at the same instants, and a backend that batches reads per host (PowerShell:
+   * one get-vms line per host) answers them all at once instead of one line per VM.
+   */
+  private nextPoll(): Promise<void> {
+    const pollMs = Math.max(this.header.settings.pollSec * 1000, this.env.backend.minPollMs ?? 0);
+    const now = this.env.clock.now();
+    return this.env.clock.sleep(pollMs - (((now % pollMs) + pollMs) % pollMs));
+  }
+
   private async waitHealthy(name: string): Promise<{ note?: string } | 'aborted'> {
-    const pollMs = this.header.settings.pollSec * 1000;
     for (;;) {
       if (this.stopped || this.aborting()) return 'aborted';
       const vm = this.vms.get(name)!;
@@ -347,7 +357,7 @@ export class RunExecutor {
         this.releaseBoot(name);
       }
       if (heartbeatIsUp(info.Heartbeat, this.heartbeatOf(name))) return {};
-      await this.env.clock.sleep(pollMs);
+      await this.nextPoll();
     }
   }
 

@@ -129,8 +129,13 @@ export async function simulatedPowerShellRig(world: SimulatedPowerShell, listen:
       await drive(world, () => (sim.world.queue.peek() ?? Infinity) > target, ms + 1);
       sim.runUntil(target);
       await quiet(world);
-      // What a console on real hosts knows: the estate as of its latest inventory.
-      estate.apply(await backend.refresh(true));
+      // What a console on real hosts knows: the estate as of its latest inventory (whose lines take
+      // simulated time when the hub has a latency: driven, not awaited).
+      const refreshed = backend.refresh(true);
+      let answered = false;
+      refreshed.then(() => { answered = true; }, () => { answered = true; });
+      await drive(world, () => answered, 3600_000);
+      estate.apply(await refreshed);
     },
     drive: (done, limitMs) => drive(world, done, limitMs),
     dispose: () => world.dispose(),

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapLine, encodeArgument } from './argument-encoding.ts';
 import { parseData } from './ps-output.ts';
-import { InventoryAnswerSchema, ReplicationAnswerSchema, SnapshotRowSchema } from './ps-rows.ts';
+import { InventoryAnswerSchema, ReplicationAnswerSchema, SnapshotRowSchema, VmItemSchema } from './ps-rows.ts';
 import { psList } from './ps-values.ts';
 import { DEFAULT_SCRIPT_DIRECTORY, REMOTE_OPERATIONS, scriptPath } from './script-catalog.ts';
 import { markedJson, PWSH, PWSH_MISSING, PWSH_TIMEOUT_MS, runPwsh } from '../../testing/powershell-double/real-pwsh.ts';
@@ -141,6 +141,25 @@ describe.skipIf(!PWSH)(`host scripts' output from typed objects, in real PowerSh
       { Name: 'SQL01 - Standard Replica - (03/12/2026 - 10:00:00)', VMName: 'SQL01', SnapshotType: 'Replica', CreationTime: Date.UTC(2026, 11, 3, 9) },
     ]);
   });
+
+  it('answers batched reads and shutdowns per VM, in the order asked, one VM\'s error not hiding the others', () => {
+    // Stop-VM -AsJob hands back a job (Hyper-V module docs); the stub's job is a real one.
+    const stopVm = String.raw`function global:Stop-VM { [CmdletBinding()] param($VM, [switch]$TurnOff, [switch]$Force, [switch]$AsJob, [switch]$Confirm)
+  $VM.State = [VMState]::Off
+  if ($AsJob) { Start-Job -ScriptBlock { 'stopped' } } }`;
+    const run = runPwsh([
+      STUBS, stopVm,
+      bootstrapLine(scriptPath(DEFAULT_SCRIPT_DIRECTORY, 'session'), { scriptDirectory: DEFAULT_SCRIPT_DIRECTORY, operations: [...REMOTE_OPERATIONS] }),
+      call('get-vms', { vms: [{ vmName: 'WEB01' }, { vmName: 'gone' }, { vmName: 'SQL01' }] }),
+      call('stop-vms', { turnOff: false, vms: [{ vmName: 'gone' }, { vmName: 'SQL01' }] }),
+    ].join('\n'), { env: { TZ: 'Europe/Berlin' } });
+    expect(run.stderr).toBe('');
+    const [reads, stops] = markedJson(run, MARK) as [Answer, Answer];
+    const items = parseData(psList(VmItemSchema), reads.data, 'get-vms');
+    expect(items.map((i) => (i.ok ? i.vm.Name : i.error.category))).toEqual(['WEB01', 'ObjectNotFound', 'SQL01']);
+    const stopped = parseData(psList(VmItemSchema), stops.data, 'stop-vms');
+    expect(stopped.map((i) => (i.ok ? `${i.vm.Name} ${i.vm.State}` : i.error.category))).toEqual(['ObjectNotFound', 'SQL01 Off']);
+  }, PWSH_TIMEOUT_MS);
 
   it('discards the test VM Start-VMFailover -AsTest writes: the answer is one JSON text', () => {
     expect(drillOutput.count).toBe(1);

@@ -2,7 +2,7 @@ import type { Cluster, Replication, Site, Tier, Vm } from '../../../../shared/mo
 import { GROUP_PRIORITIES, type GroupPriority } from '../../../../shared/model/hyperv-enums.ts';
 import type { ConnectionProfile } from '../../../../shared/model/connections.ts';
 import { DEFAULT_HOST_RESERVE_BYTES, type HostInventory } from '../../../../shared/model/host-usage.ts';
-import type { ClusterGroupInfo, VMReplicationInfo, VMReplicationMeasure } from '../backend-port.ts';
+import type { ClusterGroupInfo, VMInfo, VMReplicationInfo, VMReplicationMeasure } from '../backend-port.ts';
 import type { InventoryAnswer, ReplicationAnswer, ReplicationRow, VmRow } from './ps-rows.ts';
 
 /**
@@ -205,4 +205,16 @@ export function applyReplicationAnswer(vms: readonly Vm[], answer: ReplicationAn
       extendedReplication: extendedReplication ?? vm.extendedReplication,
     };
   });
+}
+
+/**
+ * What a Get-VM row says about a VM the estate holds: power, heartbeat, and the state of the
+ * relationship Get-VM reports (when it is the one the model keeps as the VM's own). Everything else
+ * waits for the next inventory.
+ */
+export function applyVmAnswer(vm: Vm, info: VMInfo): Vm {
+  const replication = vm.replication && vm.replication.mode === info.ReplicationMode
+    ? { ...vm.replication, state: info.ReplicationState, health: info.ReplicationHealth }
+    : vm.replication;
+  return { ...vm, state: info.State, heartbeat: info.Heartbeat, replication };
 }

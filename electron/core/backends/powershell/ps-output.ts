@@ -7,7 +7,7 @@ import { ContractError, describeZodError, type ErrorCode } from '../../../../sha
  * with code 'backend' that quotes the start of what came back, and nothing from it is applied.
  */
 
-const PsErrorSchema = z.object({
+export const PsErrorSchema = z.object({
   id: z.string().nullable().default(''),
   category: z.string().nullable().default(''),
   message: z.string().nullable().default(''),

@@ -8,6 +8,7 @@ import type {
   VMReplicationInfo, VMReplicationMeasure,
 } from '../backend-port.ts';
 import { psBool, psCount, psDate, psEnum, psList, psNumber, psRequiredDate, psRows, psStrings, psText, psTimeSpan, warnValue } from './ps-values.ts';
+import { PsErrorSchema } from './ps-output.ts';
 import {
   CLUSTER_GROUP_STATE, CLUSTER_GROUP_TYPE, CLUSTER_NODE_DRAIN_STATUS, MIGRATION_JOB_STATE,
   REPLICATION_RELATIONSHIP_TYPE, REPLICATION_TYPE, SNAPSHOT_TYPE, SWITCH_TYPE, VM_OPERATIONAL_STATUS, VM_STATE_WINDOWS,
@@ -69,6 +70,12 @@ export function toVMInfo(row: VmRow): VMInfo {
     ReplicationMode: row.ReplicationMode, ReplicationState: row.ReplicationState, ReplicationHealth: row.ReplicationHealth,
   };
 }
+
+/** One VM's item in a get-vms answer: its row, or the error Get-VM gave for it alone. */
+export const VmItemSchema = z.union([
+  z.object({ ok: z.literal(true), vm: VmRowSchema }),
+  z.object({ ok: z.literal(false), error: PsErrorSchema }),
+]);
 
 export const VmHostRowSchema = z.object({
   Name: z.string(),

@@ -7,10 +7,10 @@ import type { MutatingCall } from '../backend-port.ts';
  * loads exactly these names; an operation not listed here cannot be sent.
  */
 export const REMOTE_OPERATIONS = [
-  'get-inventory', 'get-replication', 'get-vm', 'get-vmhost', 'get-clusternode', 'get-clustergroup',
+  'get-inventory', 'get-replication', 'get-vm', 'get-vms', 'get-vmhost', 'get-clusternode', 'get-clustergroup',
   'get-vmreplication', 'measure-vmreplication', 'get-vmsnapshot', 'suspend-vmreplication',
   'resume-vmreplication', 'set-vmreplication', 'start-vmfailover', 'stop-vmfailover', 'complete-vmfailover',
-  'reverse-vmreplication', 'start-vm', 'stop-vm', 'move-vmrole', 'suspend-clusternode',
+  'reverse-vmreplication', 'start-vm', 'stop-vm', 'stop-vms', 'move-vmrole', 'suspend-clusternode',
   'resume-clusternode', 'set-vmhost', 'get-migrationjobs', 'ping', 'get-vmswitch', 'get-vmnetworkadapter',
 ] as const;
 export type RemoteOperation = (typeof REMOTE_OPERATIONS)[number];
@@ -27,7 +27,10 @@ const SCRIPT_OF_MUTATING_CALL: Record<MutatingCall, RemoteOperation> = {
 };
 
 /** Operations that change the estate: never retried automatically, always verified by a re-read. */
-export const MUTATING_OPERATIONS: ReadonlySet<RemoteOperation> = new Set(Object.values(SCRIPT_OF_MUTATING_CALL));
+export const MUTATING_OPERATIONS: ReadonlySet<RemoteOperation> = new Set([...Object.values(SCRIPT_OF_MUTATING_CALL), 'stop-vms' as const]);
+
+/** Batched forms of a mutating call: one line for many VMs on one host, each VM's result its own. */
+export const BATCHED_OPERATIONS: Partial<Record<RemoteOperation, RemoteOperation>> = { 'stop-vms': 'stop-vm' };
 
 /** Where the scripts are when running from source; a packaged app passes its resources path. */
 export const DEFAULT_SCRIPT_DIRECTORY = fileURLToPath(new URL('./scripts/', import.meta.url));

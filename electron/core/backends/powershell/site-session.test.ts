@@ -130,7 +130,8 @@ describe('a site session through node-powershell and the double', () => {
 
   it('sends lines queued behind a command whose shell died on a reopened shell, not failed unsent', async () => {
     // As the app runs it, but with a backoff too long to reconnect within this test on its own.
-    const session = open({}, { autoReconnect: true, backoff: { initialMs: 600_000, maxMs: 600_000 } });
+    // One lane, so the read really queues behind the dying command.
+    const session = open({ maxSessions: 1 }, { autoReconnect: true, backoff: { initialMs: 600_000, maxMs: 600_000 } });
     await session.connect();
     const vm = [...sim.world.vms.values()].find((v) => v.siteId === 'site-pri' && v.state === 'Running' && v.replication)!;
     const host = sim.world.hosts.get(vm.hostId)!;
@@ -141,6 +142,26 @@ describe('a site session through node-powershell and the double', () => {
     expect((await queued).results[0]!.output).toMatchObject({ ok: true, data: [{ Name: vm.name, State: 'Off' }] });
     expect(session.state()).toMatchObject({ state: 'connected', nextRetryAt: null });
     expect(hub.applied.filter((a) => a.operation === 'stop-vm')).toHaveLength(1);
+  });
+
+  it('runs commands to different hosts at once: a hung command holds one lane, not the site', async () => {
+    const session = open({ maxSessions: 3 });
+    await session.connect();
+    const [slow, other] = primaryClusters[0]!.hostIds.map((id) => sim.world.hosts.get(id)!);
+    hub.inject({ kind: 'delay', operation: 'ping', ms: 4_000 });
+    const hung = session.run('ping', { kind: 'node', computerName: slow!.name }, {}, { timeoutMs: 2_000 }).catch((e: ContractError) => e);
+    const started = Date.now();
+    const answers = await Promise.all([1, 2, 3].map(() => session.run('get-vmhost', { kind: 'node', computerName: other!.name }, {})));
+    // Three reads on the two free lanes, well before the hung command's timeout.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    for (const a of answers) expect(a.results[0]!.output).toMatchObject({ ok: true, data: { Name: other!.name } });
+    expect(await hung).toMatchObject({ code: 'timeout' });
+    // The timed-out lane's shell ended; the site stays up on the others, and the lane reopens when used.
+    expect(session.state().state).toBe('connected');
+    expect(session.poolStats()).toMatchObject({ size: 3, made: 3, peakBusy: 3 });
+    const again = await Promise.all([1, 2, 3].map(() => session.run('ping', { kind: 'node', computerName: slow!.name }, {})));
+    expect(again.every((a) => a.results.length === 1)).toBe(true);
+    expect(session.poolStats().open).toBe(3);
   });
 
   it('never puts a hostile VM name into the text sent to the shell', async () => {

@@ -9,7 +9,7 @@ import type { HostInventory } from '../../../../shared/model/host-usage.ts';
 import type { VMRecoverySnapshot } from '../../backends/backend-port.ts';
 import { BOOTSTRAP_LINE, decodeArgument, OPERATION_LINE, type JsonObject } from '../../backends/powershell/argument-encoding.ts';
 import { hostSwitches, testSwitchOf } from '../../backends/lab/lab-network.ts';
-import { MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../../backends/powershell/script-catalog.ts';
+import { BATCHED_OPERATIONS, MUTATING_OPERATIONS, REMOTE_OPERATIONS, type RemoteOperation } from '../../backends/powershell/script-catalog.ts';
 import {
   clusterNodeRow, brokerGroupRow, hostRow, inventoryAnswer, measureRow, remoteError, remoteOk, replicationAnswer,
   replicationRow, sessionAnswer, snapshotRow, vmGroupRow, vmRow, type PsFlavor,
@@ -36,7 +36,15 @@ export interface DoubleEstate {
   beforeAnswer?(): void;
   /** The recovery points of the replica VM of this name on this host, oldest first. */
   recoveryPoints(host: HostInventory, vmName: string): VMRecoverySnapshot[];
+  /** Resolves after this much of the estate's time (a line's own latency, see DoubleHub.latency). */
+  after?(ms: number): Promise<void>;
 }
+
+/**
+ * What one line costs in the estate's time besides the Hyper-V work it waits for: set by the bench
+ * to stated assumptions (bench/powershell-failover.bench.ts), absent in tests (lines are free).
+ */
+export type LineLatency = (operation: RemoteOperation, nodes: number, items: number) => number;
 
 /** Matches the next line for this operation (and, if given, routed to this cluster, for this VM). */
 type FaultMatch = { operation?: string; cluster?: string; vmName?: string };
@@ -71,6 +79,8 @@ export class DoubleHub {
   refuseScripts: PsErrorRecord | null = null;
   /** Rewrites a host's answer before it is sent (a value a newer Windows would write, say). */
   rewrite: ((operation: RemoteOperation, output: string) => string) | null = null;
+  /** Each line's latency in the estate's time; lines wait for it as blocked lines (see blockedLines). */
+  latency: LineLatency | null = null;
   /** Told whenever blockedLines() changes, so a driver waits for that instead of polling. */
   onBlockedChange: (() => void) | null = null;
   private readonly blockedByShell = new Map<string, number>();
@@ -263,6 +273,11 @@ export class DoubleHub {
 
   private async remote(shellId: string, shell: ShellState, operation: RemoteOperation, args: JsonObject): Promise<string> {
     const names = this.routeNodes(shell, args.route as { kind: string });
+    const latencyMs = this.latency?.(operation, names.length, Array.isArray(args.vms) ? args.vms.length : 1) ?? 0;
+    if (latencyMs > 0 && this.estate.after) {
+      this.block(shellId, 1);
+      try { await this.estate.after(latencyMs); } finally { this.block(shellId, -1); }
+    }
     const results: { computerName: string; output: string }[] = [];
     const failures: unknown[] = [];
     for (const name of names) {
@@ -280,9 +295,24 @@ export class DoubleHub {
     return sessionAnswer(results, failures);
   }
 
+  /**
+   * A batched change (stop-vms.ps1): every VM's change at once, as jobs on the host run, each VM
+   * told to the attempt listener and recorded as applied on its own, answered per VM in order.
+   */
+  private async batchOnHost(shellId: string, operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<string> {
+    const { vms, route: _route, ...shared } = args as JsonObject & { vms: JsonObject[] };
+    const items = await Promise.all(vms.map(async (want) => {
+      const answer = JSON.parse(await this.onHost(shellId, operation, host, { ...shared, ...want })) as { ok: boolean; data?: unknown; error?: unknown };
+      return answer.ok ? { ok: true, vm: (answer.data as unknown[])[0], error: null } : { ok: false, vm: null, error: answer.error };
+    }));
+    return remoteOk(items);
+  }
+
   private async onHost(shellId: string, operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<string> {
     const f = this.flavor;
     const vmName = typeof args.vmName === 'string' ? args.vmName : undefined;
+    const single = BATCHED_OPERATIONS[operation];
+    if (single) return this.batchOnHost(shellId, single, host, args);
     try {
       if (MUTATING_OPERATIONS.has(operation)) {
         this.onAttempt?.({ operation, computerName: host.name, args });
@@ -304,6 +334,12 @@ export class DoubleHub {
         case 'get-inventory': return remoteOk(inventoryAnswer(f, estate, host, estate.now, estate.migrating));
         case 'get-replication': return remoteOk(replicationAnswer(f, estate, host, estate.now, estate.migrating));
         case 'get-vm': return remoteOk((vmName ? [named()] : here).map((vm) => vmRow(f, vm, host, estate.migrating.has(vm.id))));
+        case 'get-vms': return remoteOk((args.vms as JsonObject[]).map((want) => {
+          // Each VM alone, as get-vms.ps1 does: by VMId when sent, else by its literal name.
+          const vm = here.find((v) => (typeof want.vmId === 'string' ? v.vmId === want.vmId : v.name === want.vmName));
+          if (vm) return { ok: true, vm: vmRow(f, vm, host, estate.migrating.has(vm.id)), error: null };
+          return { ok: false, vm: null, error: { id: 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM', category: 'ObjectNotFound', message: `Hyper-V was unable to find a virtual machine with name "${String(want.vmName)}".`, target: String(want.vmName) } };
+        }));
         case 'get-vmhost': case 'set-vmhost': return remoteOk(hostRow(f, host));
         case 'get-clusternode': return remoteOk(clusterHosts.map((h) => clusterNodeRow(f, h, cluster, false)));
         case 'get-clustergroup': {

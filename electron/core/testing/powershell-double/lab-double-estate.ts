@@ -65,6 +65,7 @@ export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | '
       }));
     },
     takeTimeout: (vmName) => sim.faults.takeTimeout(vmName),
+    after: (ms) => settle(new Promise<void>((resolve) => { sim.world.queue.after(ms, resolve); })),
     read() {
       return { sites: [...world.sites.values()], clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
     },

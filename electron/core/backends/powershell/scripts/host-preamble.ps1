@@ -88,6 +88,11 @@ function ConvertTo-StandbyAnswer($Data, [int]$Depth = 4) {
     [ordered]@{ ok = $true; data = $Data } | ConvertTo-Json -Depth $Depth -Compress
 }
 
+# One VM's failure inside a batched answer (get-vms, stop-vms): the same fields as the error envelope.
+function ConvertTo-StandbyItemFailure($Record) {
+    [ordered]@{ ok = $false; vm = $null; error = [ordered]@{ id = [string]$Record.FullyQualifiedErrorId; category = [string]$Record.CategoryInfo.Category; message = [string]$Record.Exception.Message; target = [string]$Record.TargetObject } }
+}
+
 # The error envelope: what a body threw, as {"ok":false,"error":{id,category,message,target}}.
 function ConvertTo-StandbyFailureAnswer($Record) {
     [ordered]@{
