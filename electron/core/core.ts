@@ -8,6 +8,7 @@ import { createEstateStore } from './estate/estate-store.ts';
 import { createSettingsService } from './settings/settings-service.ts';
 import { createLabSource } from './backends/lab/lab-source.ts';
 import { isLabControl } from './backends/lab/lab-backend.ts';
+import { createLabRehearsal } from './backends/lab/lab-rehearsal.ts';
 import { STANDBY_VERSION } from './version.ts';
 import { createReplicationMonitor } from './replication/replication-monitor.ts';
 import { createReplicationHandlers } from './replication/replication-handlers.ts';
@@ -75,7 +76,11 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   // A write that fails with nobody waiting (a run's step) is logged and retried by the next flush;
   // every request flushes before it answers (settle below), so there it fails the request.
   const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }), ports.logger);
-  const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
+  const recovery = await createRecoveryHandlers({
+    backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event),
+    rehearse: (options) => createLabRehearsal(options, ports.clock), backendIsLab: lab !== null,
+    liveFaults: () => lab?.status().faults.map((f) => f.description) ?? [],
+  });
   // The disaster clock also reads host states from the estate: backends without node events date losses by it.
   observeBatch = (batch) => { replication.observe(batch); recovery.service.outages.observeEstate(batch); };
   const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });

@@ -9,6 +9,7 @@ import {
   DecisionSchema, FailoverTargetSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
   RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
 } from '../model/recovery-run.ts';
+import { RunPredictionSchema } from '../model/run-prediction.ts';
 
 const RunId = z.string().min(1).max(200);
 const PlanRef = z.object({ id: PlanIdSchema });
@@ -134,6 +135,18 @@ export const recoveryChannels = {
       whenReady: z.boolean().optional(),
     }),
     response: RunSnapshotSchema,
+  }),
+  'recovery.predict': request({
+    access: 'read',
+    summary: 'Predicted RTO of a plan, from running it on a copy of the estate as it is now (nothing real is touched); kept for the run that follows',
+    request: PlanRef.extend({ type: RunTypeSchema, target: FailoverTargetSchema.optional() }),
+    response: RunPredictionSchema,
+  }),
+  'recovery.predictions': request({
+    access: 'read',
+    summary: 'Every prediction kept for a plan, oldest first',
+    request: PlanRef,
+    response: z.object({ predictions: z.array(RunPredictionSchema) }),
   }),
   'recovery.summary': request({
     access: 'read',

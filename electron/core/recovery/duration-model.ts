@@ -70,18 +70,27 @@ export function bootLimits(settings: { maxBootsPerHost: number | null; maxBootsP
  * begin before a failover and a power-on, and the last one still has an application start after it.
  */
 export function groupLowerBoundSec(vms: readonly BootCandidate[], m: DurationModel = DEFAULT_DURATION_MODEL): number {
-  if (vms.length === 0) return 0;
-  let bound = 0;
-  for (const vm of vms) bound = Math.max(bound, uncontendedSec(vm, m));
+  return groupBottleneck(vms, m)?.sec ?? 0;
+}
+
+/**
+ * Which term of groupLowerBoundSec binds: the slowest VM alone, one host's boot slots, or one
+ * cluster's storage boot slots — what a prediction names as the group's bottleneck.
+ */
+export function groupBottleneck(vms: readonly BootCandidate[], m: DurationModel = DEFAULT_DURATION_MODEL): { kind: 'vm' | 'host' | 'storage'; name: string; sec: number } | null {
+  if (vms.length === 0) return null;
+  let best: { kind: 'vm' | 'host' | 'storage'; name: string; sec: number } = { kind: 'vm', name: vms[0]!.name, sec: -1 };
+  const consider = (kind: 'vm' | 'host' | 'storage', name: string, sec: number) => { if (sec > best.sec) best = { kind, name, sec }; };
+  for (const vm of vms) consider('vm', vm.name, uncontendedSec(vm, m));
   const work = (members: BootCandidate[], slots: number) => {
     let total = 0;
     let app = Infinity;
     for (const vm of members) { total += bootBaseSec(vm, m); app = Math.min(app, appStartSec(vm, m)); }
     return m.failoverSec + m.powerOnSec + total / slots + app;
   };
-  for (const members of groupBy(vms, (v) => v.host).values()) bound = Math.max(bound, work(members, m.hostBootSlots));
-  for (const members of groupBy(vms, (v) => v.cluster).values()) bound = Math.max(bound, work(members, m.storageBootSlots));
-  return bound;
+  for (const [host, members] of groupBy(vms, (v) => v.host)) consider('host', host, work(members, m.hostBootSlots));
+  for (const [cluster, members] of groupBy(vms, (v) => v.cluster)) consider('storage', cluster, work(members, m.storageBootSlots));
+  return best;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -12,6 +12,11 @@ import type { ScriptRunner, TcpProbe } from './plan-step-runner.ts';
 import { PlanStore } from './plan-store.ts';
 import { RecoveryService } from './recovery-service.ts';
 import { summarize } from './run-summary.ts';
+import { ContractError } from '../../../shared/contract/errors.ts';
+import type { RehearsalFactory } from '../backends/rehearsal-port.ts';
+import { calibrationFrom } from './boot-calibration.ts';
+import { PredictionLog } from './prediction-log.ts';
+import { predictRun } from './run-prediction.ts';
 
 type RecoveryChannels = typeof recoveryChannels;
 type RecoveryHandlers = {
@@ -30,13 +35,19 @@ interface RecoveryHandlerOptions {
   scripts?: ScriptRunner;
   tcp?: TcpProbe;
   durationModel?: DurationModel;
+  /** A copy of the estate to rehearse a plan on (the lab seeded with the live inventory); predictions need it. */
+  rehearse?: RehearsalFactory;
+  /** The live backend is the lab: its model is exact there, so unmeasured durations are no unknown. */
+  backendIsLab?: boolean;
+  /** Faults active on the live backend, in words. */
+  liveFaults?: () => string[];
 }
 
 /**
  * The plans.* and recovery.* channels. Finds interrupted runs in the data folder and resumes them
  * before answering anything.
  */
-export async function createRecoveryHandlers(options: RecoveryHandlerOptions): Promise<{ handlers: RecoveryHandlers; service: RecoveryService; dispose(): Promise<void> }> {
+export async function createRecoveryHandlers(options: RecoveryHandlerOptions): Promise<{ handlers: RecoveryHandlers; service: RecoveryService; predictions: PredictionLog; dispose(): Promise<void> }> {
   const { ports } = options;
   const plans = new PlanStore(ports.dataDir);
   await plans.init();
@@ -50,6 +61,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     ...(options.durationModel ? { durationModel: options.durationModel } : {}),
   });
   service.init();
+  const predictions = new PredictionLog(ports.dataDir, ports.logger);
 
   const audited = async <T>(ctx: CallContext, action: string, target: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -93,14 +105,32 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     'recovery.abort': async ({ runId }, ctx) => service.abort(runId, ctx.actor),
     'recovery.decideAll': async ({ runId, reason, decision }, ctx) => service.decideAll(runId, reason, decision, ctx.actor),
     'recovery.finish': async ({ runId, action, whenReady }, ctx) => service.finish(runId, action, ctx.actor, whenReady ? { whenReady } : {}),
+    'recovery.predict': async ({ id, type, target }) => {
+      const { plan } = await plans.get(id);
+      if (!options.rehearse) throw new ContractError('invalid-state', 'Predictions need a copy of the estate to rehearse on, and this console has none.');
+      const estate = options.estate.snapshot();
+      const sqlVms = new Set(Object.values(estate.vms).filter((vm) => vm.tags.includes('sql')).map((vm) => vm.name));
+      const prediction = await predictRun({
+        plan, type, ...(target ? { target } : {}), estate, rehearse: options.rehearse,
+        calibration: calibrationFrom(service.history(), (name) => sqlVms.has(name), options.durationModel),
+        loss: type === 'unplanned-failover' ? service.lossBefore(plan, type, target) : null,
+        backendIsLab: options.backendIsLab ?? false, faults: options.liveFaults?.() ?? [], logger: ports.logger,
+        ...(options.durationModel ? { durationModel: options.durationModel } : {}), now: () => ports.clock.now(),
+      });
+      predictions.add(prediction);
+      return prediction;
+    },
+    'recovery.predictions': async ({ id }) => ({ predictions: predictions.all().filter((p) => p.planId === id) }),
     'recovery.summary': async ({ runId }) => summarize(service.get(runId), (options.clock ?? options.backend.clock).now()),
   };
 
   return {
     handlers,
     service,
+    predictions,
     async dispose() {
       service.dispose();
+      predictions.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import type {
   Decision, FailoverTarget, FinishAction, GroupRun, PreflightReport, RunChange, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunType, VmRun,
 } from '../../../shared/model/recovery-run.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { AppendIo } from '../journal/durable-append.ts';
 import { auditedBackend } from '../audit/audited-backend.ts';
 import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
 import type { ClockPort, LoggerPort } from '../ports.ts';
@@ -34,6 +35,8 @@ interface RecoveryServiceOptions {
   scripts?: ScriptRunner;
   tcp?: TcpProbe;
   durationModel?: DurationModel;
+  /** A rehearsal's journals write without fsync: a copy of the estate has nothing to survive. */
+  journalIo?: AppendIo;
 }
 
 interface StartRunRequest {
@@ -247,9 +250,7 @@ export class RecoveryService {
     const model = this.options.durationModel ?? DEFAULT_DURATION_MODEL;
     const limits = bootLimits(plan.settings, model);
     const startedAt = this.options.clock.now();
-    // Failing over to the third copy answers the loss of both sites before it: the earlier one counts.
-    const lostSites = resolved.members.flatMap((m) => (target === 'extended' ? [m.source.siteId, ...Object.values(estate.sites).filter((s) => s.role === 'primary').map((s) => s.id)] : [m.source.siteId]));
-    const clockStart = clockStartFor(type, startedAt, this.lossOf(lostSites));
+    const clockStart = clockStartFor(type, startedAt, this.lossFor(resolved.members, estate, target));
     const id = `${new Date(this.options.wallClock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '')}-${type}-${randomUUID().slice(0, 8)}`;
     const vms: VmRun[] = [];
     plan.groups.forEach((_group, g) => {
@@ -283,6 +284,23 @@ export class RecoveryService {
     };
   }
 
+  /** The loss an unplanned failover of this plan started now would count its RTO from (null: none seen). */
+  lossBefore(plan: RecoveryPlan, type: RunType, target: FailoverTarget = 'dr'): LossSighting | null {
+    const estate = this.options.estate.snapshot();
+    return this.lossFor(resolvePlan(plan, estate, type, target).members, estate, target);
+  }
+
+  private lossFor(members: ReturnType<typeof resolvePlan>['members'], estate: EstateSnapshot, target: FailoverTarget): LossSighting | null {
+    // Failing over to the third copy answers the loss of both sites before it: the earlier one counts.
+    const lostSites = members.flatMap((m) => (target === 'extended' ? [m.source.siteId, ...Object.values(estate.sites).filter((s) => s.role === 'primary').map((s) => s.id)] : [m.source.siteId]));
+    return this.lossOf(lostSites);
+  }
+
+  /** Every run that can be read, whole: the history a prediction calibrates from. */
+  history(): RunSnapshot[] {
+    return [...this.runs.values()].map(({ executor }) => executor.snapshot());
+  }
+
   /** The earliest dated loss among the sites the run's VMs come from. */
   private lossOf(siteIds: readonly string[]): LossSighting | null {
     let first: LossSighting | null = null;
@@ -303,7 +321,7 @@ export class RecoveryService {
   private openJournal(runId: string, lastSeq: number): RunJournal {
     return new RunJournal(journalFile(this.options.dataDir, runId), lastSeq, () => this.options.wallClock.now(), (changes, seq) => {
       if (!this.disposed) this.options.publish({ runId, seq, changes });
-    }, (error) => this.options.logger.error(error.message, { runId }));
+    }, (error) => this.options.logger.error(error.message, { runId }), this.options.journalIo);
   }
 
   private environment(run: { id: string; createdBy: string }) {

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeZodError } from '../../../shared/contract/errors.ts';
 import { RunChangeSchema, type RunChange } from '../../../shared/model/recovery-run.ts';
-import { openDurableAppend, type DurableAppend } from '../journal/durable-append.ts';
+import { openDurableAppend, type AppendIo, type DurableAppend } from '../journal/durable-append.ts';
 import { readKeepingAside, type KeptAsideRead } from '../journal/quarantine.ts';
 import type { LoggerPort } from '../ports.ts';
 
@@ -23,7 +23,7 @@ export class RunJournal {
   private readonly journal: DurableAppend<RunChange>;
   private seq: number;
 
-  constructor(file: string, lastSeq: number, now: () => number, onDurable: (changes: RunChange[], seq: number) => void, onError?: (error: Error) => void) {
+  constructor(file: string, lastSeq: number, now: () => number, onDurable: (changes: RunChange[], seq: number) => void, onError?: (error: Error) => void, io?: AppendIo) {
     this.seq = lastSeq;
     let wrote = 0;
     this.journal = openDurableAppend<RunChange>({
@@ -39,6 +39,7 @@ export class RunJournal {
       },
       // Not on disk (disk full): kept queued and tried again; listeners hear nothing until it is.
       ...(onError ? { onError } : {}),
+      ...(io ? { io } : {}),
     });
   }
 

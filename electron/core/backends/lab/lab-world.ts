@@ -40,6 +40,11 @@ export class LabWorld {
   readonly brokerDown = new Set<string>();
   readonly storageFull = new Set<string>();
   readonly bootFailures = new Map<string, 'start-error' | 'no-heartbeat'>();
+  /**
+   * By lower-case VM name: a factor on the guest's boot and application start. Only a rehearsal sets
+   * it, from durations measured in earlier runs (the lab's own estate boots as POWER_MODEL says).
+   */
+  readonly bootScale = new Map<string, number>();
   /** VM record ids being moved by a live or quick migration. */
   readonly migrating = new Set<string>();
   /** Called before a VM's power state changes, so its change log accrues at the old rate. */
@@ -107,6 +112,11 @@ export class LabWorld {
 
   copies(vmId: string): Vm[] {
     return (this.copiesByVmId.get(vmId) ?? []).map((id) => this.vms.get(id)!).filter(Boolean);
+  }
+
+  /** A test failover's "<name> - Test" copy is a new VM (its own VMId) running the same guest. */
+  bootScaleOf(vm: Vm): number {
+    return this.bootScale.get(vm.name.toLowerCase().replace(/ - test$/, '')) ?? 1;
   }
 
   profile(vm: Vm): LabVmProfile | undefined {

@@ -106,14 +106,15 @@ export class VmPower {
       if (this.generation.get(vm.id) !== gen) return;
       world.setVm(vm, { state: 'Running', cpuUsagePct: this.cpuOf(vm) });
       onRunning?.();
-      this.storm.start(vm.id, vm.hostId, vm.clusterId, bootWorkMs(vm), () => {
+      const scale = world.bootScaleOf(vm);
+      this.storm.start(vm.id, vm.hostId, vm.clusterId, bootWorkMs(vm) * scale, () => {
         if (this.generation.get(vm.id) !== gen) return;
         if (world.bootFailures.get(vm.name.toLowerCase()) === 'no-heartbeat') {
           world.event('vm.no-heartbeat', 'error', `'${vm.name}' is running on ${host.name} but its guest does not answer heartbeats.`, { vm: vm.name, host: host.name });
           return;
         }
         world.setVm(vm, { heartbeat: 'OkApplicationsUnknown' });
-        const appMs = vm.tags.includes('sql') ? POWER_MODEL.databaseAppStartMs : POWER_MODEL.appStartMs;
+        const appMs = (vm.tags.includes('sql') ? POWER_MODEL.databaseAppStartMs : POWER_MODEL.appStartMs) * scale;
         world.queue.after(appMs, () => {
           if (this.generation.get(vm.id) !== gen) return;
           world.setVm(vm, { heartbeat: 'OkApplicationsHealthy' });
