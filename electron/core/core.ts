@@ -73,7 +73,10 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   // A write that fails with nobody waiting (a run's step) is logged and retried by the next flush;
   // every request flushes before it answers (settle below), so there it fails the request.
   const audit = createAuditLog(join(ports.dataDir, 'audit', 'audit.jsonl'), (error) => ports.logger.error('Audit write failed', { error: String(error) }), ports.logger);
-  const recovery = await createRecoveryHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
+  const recovery = await createRecoveryHandlers({
+    backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event),
+    drillAlerts: (plan, alert) => replication.setExternalAlert(plan, 'drill-overdue', alert),
+  });
   // The disaster clock also reads host states from the estate: backends without node events date losses by it.
   observeBatch = (batch) => { replication.observe(batch); recovery.service.outages.observeEstate(batch); };
   const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
@@ -85,7 +88,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     ...createReplicationHandlers({ replication, backend: source, estate, audit, ports }),
     ...createSettingsHandlers({ settings, ports, audit, publish: (stream, event) => hub.publish(stream, event) }),
     ...createLabHandlers({ lab, backend: source, backendNow: () => estate.snapshotClock().now, ports, audit }),
-    'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind, dataProblems: listDataProblems(ports.dataDir) }),
+    'session.info': (_request, ctx) => ({ role: ctx.role, actor: ctx.actor, version: STANDBY_VERSION, backend: source.info.kind, dataProblems: listDataProblems(ports.dataDir) }),
     'estate.snapshot': () => estate.snapshot(),
   }, { settle: () => audit.flush() });
 

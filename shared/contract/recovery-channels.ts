@@ -7,8 +7,9 @@ import {
 } from '../model/recovery-plan.ts';
 import {
   DecisionSchema, FailoverTargetSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
-  RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
+  PlanHistorySchema, RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
 } from '../model/recovery-run.ts';
+import { DrillChecklistDraftSchema, SignOffRequestSchema } from '../model/drill-session.ts';
 
 const RunId = z.string().min(1).max(200);
 const PlanRef = z.object({ id: PlanIdSchema });
@@ -85,6 +86,8 @@ export const recoveryChannels = {
       target: FailoverTargetSchema.optional(),
       acceptedWarnings: z.array(z.string()).default([]),
       confirmText: z.string().max(300).optional(),
+      /** Drills: who is in the room, the roles that sign off, the applications to verify. */
+      checklist: DrillChecklistDraftSchema.optional(),
     }),
     response: RunSnapshotSchema,
   }),
@@ -134,6 +137,18 @@ export const recoveryChannels = {
       whenReady: z.boolean().optional(),
     }),
     response: RunSnapshotSchema,
+  }),
+  'recovery.signOff': request({
+    access: 'operate',
+    summary: "An application owner's verdict on the running test copies (verified, or failed with a note), attributed to the caller",
+    request: SignOffRequestSchema,
+    response: RunSnapshotSchema,
+  }),
+  'recovery.history': request({
+    access: 'read',
+    summary: "A plan's runs, oldest first: achieved RTO against the target and the prediction, tier-0 time, failures",
+    request: z.object({ planId: PlanIdSchema }),
+    response: PlanHistorySchema,
   }),
   'recovery.summary': request({
     access: 'read',

@@ -51,7 +51,8 @@ export type HistoryPoint = z.infer<typeof HistoryPointSchema>;
 
 export const AlertSchema = z.object({
   id: z.string(),
-  kind: z.enum(['health', 'rpo']),
+  /** drill-overdue: a plan's next drill is past due (vmId is then "plan:<id>", vmName the plan's name). */
+  kind: z.enum(['health', 'rpo', 'drill-overdue']),
   severity: z.enum(['warning', 'critical']),
   vmId: z.string(),
   vmName: z.string(),

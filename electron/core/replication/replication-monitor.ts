@@ -26,6 +26,11 @@ export interface ReplicationMonitor {
   /** The list with the seq of the last alerts.changed it includes. */
   alertList(): AlertList;
   acknowledge(ids: string[], by: string): string[];
+  /**
+   * Raises (or, with null, clears) an alert about something other than a VM's replication — a plan's
+   * overdue drill — through the same book, journal and stream as the rest.
+   */
+  setExternalAlert(subject: { id: string; name: string }, kind: Exclude<Alert['kind'], 'health' | 'rpo'>, alert: { severity: Alert['severity']; message: string } | null): void;
   dispose(): void;
 }
 
@@ -189,6 +194,13 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
         points.push({ t, bitsPerSec: Math.round(((shippedIn.get(t) ?? 0) * 8) / (bucketMs / 1000)) });
       }
       return { bucketMs, points };
+    },
+    setExternalAlert(subject, kind, alert) {
+      const at = now();
+      const changed = alert
+        ? book.raise({ kind, severity: alert.severity, vmId: subject.id, vmName: subject.name, message: alert.message, raisedAt: at, raisedWallAt: options.clock.now() })
+        : book.clear(subject.id, kind, at);
+      if (changed) publishAlerts();
     },
     alerts: () => book.list(),
     alertList: () => book.snapshot(),

@@ -26,6 +26,8 @@ export function AlertsPanel() {
   const visible = useMemo(() => alerts.filter((a) => (show === 'all' ? true : show === 'open' ? a.clearedAt === null : a.acknowledged === null)), [alerts, show]);
   const ackable = visible.filter((a) => a.acknowledged === null);
   const openVm = (a: Alert) => {
+    // A plan's overdue drill is about the plan, not a VM: its place is the Drills view.
+    if (a.kind === 'drill-overdue') { useUi.getState().setView('drills'); return; }
     useUi.getState().setView('replication');
     useReplicationUi.getState().openDrawer(a.vmId);
   };
@@ -54,8 +56,8 @@ export function AlertsPanel() {
             <li key={a.id} className={`alert-item sev-${a.severity}${a.clearedAt !== null ? ' is-cleared' : ''}`} data-testid="alert-item">
               <StatusGlyph tone={a.severity === 'critical' ? 'crit' : 'warn'} label={a.severity === 'critical' ? 'Critical' : 'Warning'} />
               <div className="alert-text">
-                <button type="button" className="link-button alert-vm" onClick={() => openVm(a)} title="Open in the replication view">{a.vmName}</button>
-                <span className="alert-kind muted">{a.kind === 'rpo' ? 'RPO' : 'Health'}</span>
+                <button type="button" className="link-button alert-vm" onClick={() => openVm(a)} title={a.kind === 'drill-overdue' ? 'Open the Drills view' : 'Open in the replication view'}>{a.vmName}</button>
+                <span className="alert-kind muted">{ALERT_KIND_LABEL[a.kind]}</span>
                 <p className="alert-message">{a.message}</p>
                 <span className="muted num alert-when">
                   raised {formatAgo(a.raisedAt, now)}
@@ -89,3 +91,5 @@ function DesktopNotificationsToggle({ viewer }: { viewer: boolean }) {
     </div>
   );
 }
+
+export const ALERT_KIND_LABEL: Record<Alert['kind'], string> = { health: 'Health', rpo: 'RPO', 'drill-overdue': 'Drill overdue' };

@@ -39,7 +39,7 @@ export function WallAlerts() {
           <li key={a.id} data-testid="wall-alert" data-severity={a.severity}>
             <StatusGlyph tone={a.severity === 'critical' ? 'crit' : 'warn'} label={a.severity === 'critical' ? 'Critical' : 'Warning'} />
             <b className="wall-alert-vm">{a.vmName}</b>
-            <span className="wall-alert-what">{a.kind === 'rpo' ? 'RPO missed' : 'Health'}{a.acknowledged ? ' · ack' : ''}</span>
+            <span className="wall-alert-what">{a.kind === 'rpo' ? 'RPO missed' : a.kind === 'drill-overdue' ? 'Drill overdue' : 'Health'}{a.acknowledged ? ' · ack' : ''}</span>
             <span className="wall-alert-age num">{formatDuration((now - a.raisedAt) / 1000)}</span>
           </li>
         ))}
