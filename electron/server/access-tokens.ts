@@ -6,7 +6,11 @@ export interface AccessTokens {
   /** Present only when the server was started with --viewer. */
   viewer: string | null;
   /** Tokens issued to named people (token-registry.ts): who a presented token belongs to. */
-  issued?: { identify(presented: string): { name: string; role: Role } | null };
+  issued?: {
+    identify(presented: string): { name: string; role: Role } | null;
+    /** Tells when tokens may have been revoked; answers a function that stops telling. */
+    watch?(onChange: () => void): () => void;
+  };
 }
 
 /** Who connected: the role the token grants and the name its actions are recorded under. */

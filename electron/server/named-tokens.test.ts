@@ -92,10 +92,14 @@ describe('browser server with issued tokens', () => {
     expect(audit.filter((e) => e.action === 'Change settings').map((e) => e.actor)).toEqual(['A. Nurse']);
   });
 
-  it('refuses a revoked token on the next connection, without a restart', async () => {
+  it('refuses a revoked token on the next connection and closes the ones it has open, without a restart', async () => {
     const { token } = registry.add('D. Locum', 'operator');
     expect(await ask(token, 'session.info', {})).toMatchObject({ res: { ok: true } });
-    registry.revoke('D. Locum');
+    const open = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${encodeURIComponent(token)}`);
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => open.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    await new Promise((resolve) => open.once('message', resolve));
+    runTokenCommand(['revoke', 'D. Locum', '--data-dir', dataDir]);
+    expect(await closed).toEqual({ code: 4401, reason: 'Your access token was revoked' });
     expect(await ask(token, 'session.info', {})).toEqual({ closed: 4401 });
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES, WS_CLOSE_UNAUTHORIZED, WS_PATH } from '../../shared/contract/wire.ts';
 import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
@@ -37,6 +37,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const serveStatic = createStaticHandler(options.staticDir);
   const policy = hostPolicy(options.host, options.allowedHosts);
   const throttle = options.throttle ?? createTokenThrottle();
+  /** Open connections of named people, with the token each presented: revoking one closes them. */
+  const namedSockets = new Map<WebSocket, string>();
+  const stopWatching = options.tokens.issued?.watch?.(() => {
+    for (const [socket, token] of namedSockets) {
+      let holder: TokenHolder | null = null;
+      try { holder = holderOfToken(options.tokens, token); } catch { /* unreadable: nobody named stays in */ }
+      if (holder) continue;
+      options.logger.warn('Closed a connection whose access token was revoked');
+      namedSockets.delete(socket);
+      socket.close(WS_CLOSE_UNAUTHORIZED, 'Your access token was revoked');
+    }
+  }) ?? (() => {});
   const http: Server = createServer((req, res) => {
     applySecurityHeaders(res);
     const refused = refusal(req, policy);
@@ -88,6 +100,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       options.logger.info(`Connected: ${actor} (${holder.role}) from ${address}`);
+      if (holder.named) {
+        namedSockets.set(ws, path.searchParams.get('token')!);
+        ws.once('close', () => namedSockets.delete(ws));
+      }
       runSocketSession(ws, options.core, holder.role, actor, options.logger, options.limits);
     });
   });
@@ -101,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     origin: `http://${options.host}:${port}`,
     async close() {
+      stopWatching();
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RoleSchema, type Role } from '../../shared/contract/channels.ts';
@@ -106,6 +106,16 @@ export class TokenRegistry {
   /** Who a presented token belongs to; null when it is no live issued token. */
   identify(presented: string): { name: string; role: Role } | null {
     return personForToken(this.list(), presented);
+  }
+
+  /**
+   * Calls `onChange` after the file changes (a token revoked from another terminal), polled every
+   * `intervalMs`: the running server then closes connections whose token no longer opens one.
+   */
+  watch(onChange: () => void, intervalMs = 1000): () => void {
+    const listener = () => onChange();
+    watchFile(this.file, { interval: intervalMs, persistent: false }, listener);
+    return () => unwatchFile(this.file, listener);
   }
 
   private write(tokens: IssuedToken[]): void {

@@ -52,6 +52,7 @@ export function DrillChecklistForm() {
               </label>
             ))}
           </div>
+          <p className="muted">Left empty, the drill starts without a checklist, and applications are named as they are signed off.</p>
           <label className="drill-app-list">
             <span>Applications to verify on the test copies (comma-separated)</span>
             <input type="text" value={form.applications} placeholder="EHR, LIS, PACS" data-testid="drill-applications" onChange={(e) => update({ applications: e.target.value })} />

@@ -32,10 +32,11 @@ export function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
   const danger = type === 'unplanned-failover' ? 'danger' : type === 'planned-failover' ? 'caution' : 'calm';
   const start = async () => {
     set({ starting: true, startError: null });
+    const drill = drillChecklistDraft(checklist);
     try {
       const run = await client.request('recovery.start', {
         id: planId, type, policy, ...targetOf(type, useWizard.getState().target), acceptedWarnings: [...accepted], ...(typed ? { confirmText } : {}),
-        ...(checklist ? { checklist: drillChecklistDraft(checklist) } : {}),
+        ...(drill ? { checklist: drill } : {}),
       });
       recovery.adopt(run);
       useWizard.getState().reset({ planId, type });

@@ -17,13 +17,17 @@ export const EMPTY_CHECKLIST: ChecklistForm = {
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 
-/** What recovery.start takes; the core checks it (roles held by someone present, no application twice). */
-export function drillChecklistDraft(form: ChecklistForm) {
-  return {
-    attendees: form.attendees.filter((a) => a.name.trim()).map((a) => ({ name: a.name.trim(), role: a.role, applications: list(a.applications) })),
-    signOffRoles: form.signOffRoles,
-    applications: list(form.applications),
-  };
+/**
+ * What recovery.start takes, or null when nothing was filled in (a drill started without a
+ * checklist, as before there was one); the core checks the rest (roles held by someone present, no
+ * application twice) and says where.
+ */
+export function drillChecklistDraft(form: ChecklistForm | null) {
+  if (!form) return null;
+  const attendees = form.attendees.filter((a) => a.name.trim()).map((a) => ({ name: a.name.trim(), role: a.role, applications: list(a.applications) }));
+  const applications = list(form.applications);
+  if (attendees.length === 0 && applications.length === 0) return null;
+  return { attendees, signOffRoles: form.signOffRoles, applications };
 }
 
 const WIZARD_STEPS = ['choose', 'policy', 'preflight', 'confirm'] as const;
