@@ -130,7 +130,10 @@ test.describe('a drill an auditor accepts: named people sign off, and the plan k
     const history = page.getByTestId('plan-history');
     await expect(history.getByTestId('plan-history-run')).toHaveCount(2);
     await expect(history.locator(`[data-run-id="${runId}"]`)).toContainText('1');
-    await expect(history.getByTestId('trend-chart').locator('.recharts-line')).toHaveCount(3);
+    // Achieved and tier 0, one dot per run each; no prediction was recorded, so no predicted line.
+    await expect(history.getByTestId('trend-chart').locator('.recharts-line')).toHaveCount(2);
+    await expect(history.getByTestId('trend-chart').locator('.recharts-line-dots circle')).toHaveCount(4);
+    for (const series of ['Achieved RTO', 'Tier 0', 'Failures']) await expect(history.getByTestId('trend-chart').locator('.recharts-legend-wrapper')).toContainText(series);
     await expect(history.getByTestId('trend-chart')).toContainText('target 1 h');
     await history.getByTestId('compare-pick').nth(0).check();
     await history.getByTestId('compare-pick').nth(1).check();
@@ -142,6 +145,14 @@ test.describe('a drill an auditor accepts: named people sign off, and the plan k
     await history.getByTestId('compare-runs').scrollIntoViewIfNeeded();
     await shoot(page, '04-compare');
     expect(earlier).not.toBe(runId);
+
+    // A plan with the same cadence never drilled is overdue: on the plan and as an alert.
+    const copy = await api.call('plans.duplicate', { id: 'full-site', name: 'Full site (copy)' });
+    await expect.poll(async () => (await api.call('alerts.list', {})).alerts.filter((a: { kind: string; vmId: string }) => a.kind === 'drill-overdue').map((a: { vmId: string; message: string }) => [a.vmId, a.message]))
+      .toEqual([[`plan:${copy.id}`, 'Full site (copy): never drilled; a drill is due every 30 days.']]);
+    await page.getByTestId('tab-runs').click();
+    await page.getByTestId('tab-plans').click();
+    await expect(page.locator(`[data-testid="plan-entry"][data-plan-id="${copy.id}"]`).getByTestId('plan-entry-overdue')).toBeVisible();
 
     // The audit log names the people, not an address.
     const audit = readFileSync(join(served.dataDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { actor: string; action: string });

@@ -35,7 +35,7 @@ export function DrillChecklistForm() {
                       {ROLES.map((r) => <option key={r} value={r}>{DRILL_ROLE_LABELS[r]}</option>)}
                     </select>
                   </td>
-                  <td><input type="text" value={a.applications} placeholder="EHR, LIS" aria-label={`Applications person ${i + 1} owns`} data-testid="attendee-apps"
+                  <td><input type="text" value={a.applications} placeholder={a.role === 'application-owner' ? 'EHR, LIS' : ''} aria-label={`Applications person ${i + 1} owns`} data-testid="attendee-apps"
                     disabled={a.role !== 'application-owner'} onChange={(e) => setAttendee(i, { applications: e.target.value })} /></td>
                   <td><button type="button" disabled={form.attendees.length === 1} onClick={() => update({ attendees: form.attendees.filter((_, j) => j !== i) })}>Remove</button></td>
                 </tr>
