@@ -61,6 +61,7 @@ test.describe('a drill an auditor accepts: named people sign off, and the plan k
 
     await page.goto(`${served.origin}/?token=${owner}#/drills`);
     await expect(page.getByTestId('view-drills')).toBeVisible();
+    await expect(page.getByTestId('actor')).toContainText('B. Owner');
     await page.getByTestId('new-run').click();
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('wizard-next').click();

@@ -62,11 +62,13 @@ describe('drill session: checklist and sign-offs', () => {
     rig.dispose();
   });
 
-  it('refuses an application off the checklist, naming the ones on it', async () => {
+  it('refuses a sign-off before any test copy runs, and an application off the checklist, naming the ones on it', async () => {
     const rig = await createLabRig();
     const plan = testPlan();
     const warnings = (await rig.service.preflight(plan, 'test-failover', { kind: 'latest' })).warnings.map((w) => w.id);
     const run = await rig.service.start({ plan, type: 'test-failover', policy: { kind: 'latest' }, acceptedWarnings: warnings, actor: 'C. Infra', checklist });
+    expect(() => rig.service.signOff(run.id, { application: 'EHR', verdict: 'verified' }, 'B. Owner', 'operator')).toThrow('No test copy of this run is failed over yet; sign off once the applications run.');
+    await rig.drive(settled(rig.service, run.id));
     expect(() => rig.service.signOff(run.id, { application: 'PACS', verdict: 'verified' }, 'B. Owner', 'operator')).toThrow('"PACS" is not on this drill\'s checklist; its applications are: EHR, LIS.');
     expect(rig.service.get(run.id).signOffs).toBeUndefined();
     rig.dispose();

@@ -25,6 +25,8 @@ export interface SignOffInput {
   /** Wall clock and run (backend) clock now. */
   at: number;
   runAt: number;
+  /** Whether any VM of the run is failed over (a test copy made): before that there is nothing to verify. */
+  copiesRunning: boolean;
 }
 
 /**
@@ -36,6 +38,9 @@ export function newSignOff(header: RunHeader, drill: DrillRecord, input: SignOff
   const cleanup = header.finishes.find((f) => f.action === 'cleanup');
   if (cleanup) {
     throw new ContractError('invalid-state', `The test copies of this run are being or have been removed (cleanup by ${cleanup.by}); a sign-off must be given while they run.`, 'application');
+  }
+  if (!input.copiesRunning) {
+    throw new ContractError('invalid-state', `No ${header.type === 'test-failover' ? 'test copy' : 'VM'} of this run is failed over yet; sign off once the applications run.`, 'application');
   }
   const checklist = drill.checklist;
   let application = input.application.trim();

@@ -207,7 +207,8 @@ export class RecoveryService {
    */
   signOff(runId: string, input: { application: string; verdict: SignOffVerdict; note?: string | undefined }, actor: string, accessRole: Role): RunSnapshot {
     const executor = this.executor(runId);
-    const signOff = newSignOff(executor.header, executor.drill, { ...input, actor, accessRole, at: this.options.wallClock.now(), runAt: this.options.clock.now() });
+    const copiesRunning = [...executor.vms.values()].some((vm) => vm.timing.failoverDoneAt !== null);
+    const signOff = newSignOff(executor.header, executor.drill, { ...input, actor, accessRole, at: this.options.wallClock.now(), runAt: this.options.clock.now(), copiesRunning });
     executor.recordDrill({ type: 'signoff', value: signOff });
     this.runs.get(runId)!.journal.flush();
     this.options.audit.append({
