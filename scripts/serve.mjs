@@ -43,7 +43,11 @@ export function buildIfStale() {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
-  if (!args.includes('--no-build')) buildIfStale();
+  // Issuing tokens needs only the server build; a stale console need not be rebuilt for it.
+  if (!args.includes('--no-build')) {
+    if (args[0] !== 'token') buildIfStale();
+    else if (stale(SERVER_BUILD, ['electron', 'shared'])) build('server', 'electron/server/vite.config.ts');
+  }
   const { main } = await import(pathToFileURL(SERVER_BUILD).href);
   await main(args.filter((arg) => arg !== '--no-build'));
 }

@@ -80,6 +80,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event),
     rehearse: (options) => createLabRehearsal(options, ports.clock), backendIsLab: lab !== null,
     liveFaults: () => lab?.status().faults.map((f) => f.description) ?? [],
+    drillAlerts: (plan, alert) => replication.setExternalAlert(plan, 'drill-overdue', alert),
   });
   // The disaster clock also reads host states from the estate: backends without node events date losses by it.
   observeBatch = (batch) => { replication.observe(batch); recovery.service.outages.observeEstate(batch); };
@@ -92,7 +93,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     ...createReplicationHandlers({ replication, backend: source, estate, audit, ports, settings }),
     ...createSettingsHandlers({ settings, ports, audit, publish: (stream, event) => hub.publish(stream, event) }),
     ...createLabHandlers({ lab, backend: source, backendNow: () => estate.snapshotClock().now, ports, audit }),
-    'session.info': (_request, ctx) => ({ role: ctx.role, version: STANDBY_VERSION, backend: source.info.kind, dataProblems: listDataProblems(ports.dataDir) }),
+    'session.info': (_request, ctx) => ({ role: ctx.role, actor: ctx.actor, version: STANDBY_VERSION, backend: source.info.kind, dataProblems: listDataProblems(ports.dataDir) }),
     'estate.snapshot': () => estate.snapshot(),
   }, { settle: () => audit.flush() });
 

@@ -5,6 +5,21 @@ export interface AccessTokens {
   operator: string;
   /** Present only when the server was started with --viewer. */
   viewer: string | null;
+  /** Tokens issued to named people (token-registry.ts): who a presented token belongs to. */
+  issued?: {
+    identify(presented: string): { name: string; role: Role } | null;
+    /** Tells when tokens may have been revoked; answers a function that stops telling. */
+    watch?(onChange: () => void): () => void;
+  };
+}
+
+/** Who connected: the role the token grants and the name its actions are recorded under. */
+export interface TokenHolder {
+  role: Role;
+  /** The person's name for an issued token; for the start-up links, which token it was. */
+  name: string;
+  /** False for the start-up links' tokens, which anyone holding the link may use. */
+  named: boolean;
 }
 
 export function newToken(): string {
@@ -30,12 +45,16 @@ export function pinnedTokenProblem(variable: string, token: string): string | nu
     + 'Leave it unset for a random token on each start, or pin one made by: node -e "console.log(require(\'crypto\').randomBytes(24).toString(\'base64url\'))"';
 }
 
-/** The role a presented token grants, compared in constant time; null when it grants nothing. */
-export function roleForToken(tokens: AccessTokens, presented: string | null): Role | null {
+/**
+ * Who holds a presented token: a person it was issued to, or the start-up link's token (recorded as
+ * "operator token" / "viewer token": nobody in particular). Null when it grants nothing.
+ */
+export function holderOfToken(tokens: AccessTokens, presented: string | null): TokenHolder | null {
   if (!presented) return null;
-  if (matches(tokens.operator, presented)) return 'operator';
-  if (tokens.viewer && matches(tokens.viewer, presented)) return 'viewer';
-  return null;
+  if (matches(tokens.operator, presented)) return { role: 'operator', name: 'operator token', named: false };
+  if (tokens.viewer && matches(tokens.viewer, presented)) return { role: 'viewer', name: 'viewer token', named: false };
+  const person = tokens.issued?.identify(presented) ?? null;
+  return person ? { ...person, named: true } : null;
 }
 
 function matches(expected: string, presented: string): boolean {

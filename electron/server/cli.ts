@@ -8,11 +8,19 @@ import { parseCliOptions, USAGE } from './cli-options.ts';
 import { createConfSettings } from './conf-settings.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { startServer } from './server.ts';
+import { runTokenCommand } from './token-command.ts';
+import { tokenFile, TokenRegistry } from './token-registry.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** `npm run serve`: the core and the console in any browser. Prints the links on stdout. */
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'token') {
+    const out = runTokenCommand(argv.slice(1));
+    process.stdout.write(out.stdout);
+    process.stderr.write(out.stderr);
+    process.exit(out.code);
+  }
   let options;
   try {
     options = parseCliOptions(argv, ROOT);
@@ -32,6 +40,13 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(2);
     }
   }
+  const issued = new TokenRegistry(tokenFile(options.dataDir));
+  try {
+    issued.list();
+  } catch (error) {
+    process.stderr.write(`Standby did not start: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const logger = createConsoleLogger(process.env.STANDBY_LOG_LEVEL === 'debug' ? 'debug' : 'info');
   if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
     logger.warn(`Listening on ${options.host}: anyone who can reach this address and has a link can use the console.`);
@@ -46,6 +61,7 @@ export async function main(argv: string[]): Promise<void> {
   const tokens = {
     operator: process.env.STANDBY_TOKEN || newToken(),
     viewer: options.viewer ? process.env.STANDBY_VIEWER_TOKEN || newToken() : null,
+    issued,
   };
   let server;
   try {

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES, WS_CLOSE_UNAUTHORIZED, WS_PATH } from '../../shared/contract/wire.ts';
 import type { Core } from '../core/core.ts';
 import type { LoggerPort } from '../core/ports.ts';
-import { roleForToken, type AccessTokens } from './access-tokens.ts';
+import { holderOfToken, type AccessTokens, type TokenHolder } from './access-tokens.ts';
 import { runSocketSession } from './socket-session.ts';
 import { createStaticHandler } from './static-files.ts';
 import { answer, applySecurityHeaders, hostPolicy, rawAnswer, refusal, requestPath } from './request-guard.ts';
@@ -37,6 +37,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const serveStatic = createStaticHandler(options.staticDir);
   const policy = hostPolicy(options.host, options.allowedHosts);
   const throttle = options.throttle ?? createTokenThrottle();
+  /** Open connections of named people, with the token each presented: revoking one closes them. */
+  const namedSockets = new Map<WebSocket, string>();
+  const stopWatching = options.tokens.issued?.watch?.(() => {
+    for (const [socket, token] of namedSockets) {
+      let holder: TokenHolder | null = null;
+      try { holder = holderOfToken(options.tokens, token); } catch { /* unreadable: nobody named stays in */ }
+      if (holder) continue;
+      options.logger.warn('Closed a connection whose access token was revoked');
+      namedSockets.delete(socket);
+      socket.close(WS_CLOSE_UNAUTHORIZED, 'Your access token was revoked');
+    }
+  }) ?? (() => {});
   const http: Server = createServer((req, res) => {
     applySecurityHeaders(res);
     const refused = refusal(req, policy);
@@ -67,18 +79,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const address = req.socket.remoteAddress ?? 'unknown';
     const wait = throttle.waitMs(address);
-    const role = wait > 0 ? null : roleForToken(options.tokens, path.searchParams.get('token'));
-    if (wait === 0) { if (role) throttle.succeeded(address); else throttle.failed(address); }
+    let holder: TokenHolder | null = null;
+    if (wait === 0) {
+      try {
+        holder = holderOfToken(options.tokens, path.searchParams.get('token'));
+      } catch (error) {
+        // The issued tokens cannot be read (a damaged file): nobody named gets in until it is fixed.
+        options.logger.error(`Issued access tokens unreadable: ${(error as Error).message}`);
+      }
+      if (holder) throttle.succeeded(address); else throttle.failed(address);
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const actor = `browser ${address}`;
-      if (!role) {
+      // A named person is recorded by name; a start-up link's token by which one it was and from where.
+      const actor = holder?.named ? holder.name : holder ? `${holder.name}, browser ${address}` : `browser ${address}`;
+      if (!holder) {
         // Accept, then close with our own code: a refused upgrade reaches the page only as an
         // opaque failure, and the user must be told the link is wrong rather than see retries.
         options.logger.warn(wait > 0 ? `Refused a connection from ${actor}: too many wrong access tokens, ${Math.ceil(wait / 1000)} s to wait` : `Refused a connection with a missing or wrong access token from ${actor}`);
         ws.close(WS_CLOSE_UNAUTHORIZED, wait > 0 ? `Too many wrong access tokens; try again in ${Math.ceil(wait / 1000)} s` : 'Missing or wrong access token');
         return;
       }
-      runSocketSession(ws, options.core, role, actor, options.logger, options.limits);
+      options.logger.info(`Connected: ${actor} (${holder.role}) from ${address}`);
+      if (holder.named) {
+        namedSockets.set(ws, path.searchParams.get('token')!);
+        ws.once('close', () => namedSockets.delete(ws));
+      }
+      runSocketSession(ws, options.core, holder.role, actor, options.logger, options.limits);
     });
   });
 
@@ -91,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     origin: `http://${options.host}:${port}`,
     async close() {
+      stopWatching();
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));

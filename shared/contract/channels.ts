@@ -28,6 +28,8 @@ export const channels = {
     request: z.object({}),
     response: z.object({
       role: RoleSchema,
+      /** The name this connection's actions are recorded under (the OS user, a token's holder). */
+      actor: z.string().optional(),
       version: z.string(),
       backend: z.enum(['lab', 'powershell']),
       /** What the console could not read in its data folder and kept aside (file, line, why). */

@@ -7,9 +7,10 @@ import {
 } from '../model/recovery-plan.ts';
 import {
   DecisionSchema, FailoverTargetSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
-  RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
+  PlanHistorySchema, RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
 } from '../model/recovery-run.ts';
 import { RunPredictionSchema } from '../model/run-prediction.ts';
+import { DrillChecklistDraftSchema, SignOffRequestSchema } from '../model/drill-session.ts';
 
 const RunId = z.string().min(1).max(200);
 const PlanRef = z.object({ id: PlanIdSchema });
@@ -86,6 +87,8 @@ export const recoveryChannels = {
       target: FailoverTargetSchema.optional(),
       acceptedWarnings: z.array(z.string()).default([]),
       confirmText: z.string().max(300).optional(),
+      /** Drills: who is in the room, the roles that sign off, the applications to verify. */
+      checklist: DrillChecklistDraftSchema.optional(),
     }),
     response: RunSnapshotSchema,
   }),
@@ -147,6 +150,18 @@ export const recoveryChannels = {
     summary: 'Every prediction kept for a plan, oldest first',
     request: PlanRef,
     response: z.object({ predictions: z.array(RunPredictionSchema) }),
+  }),
+  'recovery.signOff': request({
+    access: 'operate',
+    summary: "An application owner's verdict on the running test copies (verified, or failed with a note), attributed to the caller",
+    request: SignOffRequestSchema,
+    response: RunSnapshotSchema,
+  }),
+  'recovery.history': request({
+    access: 'read',
+    summary: "A plan's runs, oldest first: achieved RTO against the target and the prediction, tier-0 time, failures",
+    request: z.object({ planId: PlanIdSchema }),
+    response: PlanHistorySchema,
   }),
   'recovery.summary': request({
     access: 'read',

@@ -85,6 +85,8 @@ export const PlanSettingsSchema = z.object({
   /** The heartbeat a VM must report to count as up (see HeartbeatRequirementSchema), and per-VM exceptions by name. */
   heartbeat: HeartbeatRequirementSchema.default('ok'),
   heartbeatByVm: z.record(Text, HeartbeatRequirementSchema).default({}),
+  /** How often the plan must be drilled (a test failover), in days; absent: no schedule. */
+  drillCadenceDays: z.number().int().positive().max(3650).optional(),
 }).strict();
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;
 
@@ -121,8 +123,21 @@ export const PlanSummarySchema = z.object({
   file: z.string(),
   groupCount: z.number().int(),
   memberCount: z.number().int(),
+  /** When the plan has a drill cadence: its last drill and when the next one is due. */
+  drillSchedule: z.lazy(() => DrillScheduleSchema).optional(),
 });
 export type PlanSummary = z.infer<typeof PlanSummarySchema>;
+
+/** Times on the backend's clock (the run's), so the lab's simulated days count as days. */
+export const DrillScheduleSchema = z.object({
+  cadenceDays: z.number().int().positive(),
+  /** Start of the newest test failover of the plan; null: never drilled. */
+  lastDrillAt: z.number().nullable(),
+  /** lastDrillAt + cadence; null when never drilled (due now). */
+  dueAt: z.number().nullable(),
+  overdue: z.boolean(),
+});
+export type DrillSchedule = z.infer<typeof DrillScheduleSchema>;
 
 /** Why a plan file was not loaded: the file, where in it, and what is wrong. */
 export const PlanFileErrorSchema = z.object({ file: z.string(), path: z.string(), problem: z.string() });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PlanSettingsSchema, PlanStepSchema, VmStepKindSchema } from './recovery-plan.ts';
 import { TierSchema } from './rpo.ts';
+import { DrillChecklistSchema, SignOffSchema } from './drill-session.ts';
 
 /**
  * A recovery run as the core journals it and the wizard shows it. Times are epoch ms on the
@@ -187,6 +188,8 @@ export const RunHeaderSchema = z.object({
   mainEndedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
   rtoTargetSec: z.number(),
+  /** The RTO predicted for this run before it started, when a prediction was made (issue 13, item 1). */
+  predictedRtoSec: z.number().nonnegative().nullable().optional(),
   /** Where RTO is counted from; absent in runs journaled before it was kept (then: startedAt). */
   clockStart: ClockStartSchema.optional(),
   settings: PlanSettingsSchema,
@@ -204,6 +207,10 @@ export const RunSnapshotSchema = RunHeaderSchema.extend({
   seq: z.number().int().nonnegative(),
   groups: z.array(GroupRunSchema),
   vms: z.array(VmRunSchema),
+  /** The drill's checklist, when one was recorded before the start. */
+  checklist: DrillChecklistSchema.optional(),
+  /** Application owners' verdicts, oldest first (absent: none given). */
+  signOffs: z.array(SignOffSchema).optional(),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshotSchema>;
 
@@ -212,6 +219,8 @@ export const RunChangeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), value: RunHeaderSchema }),
   z.object({ type: z.literal('group'), value: GroupRunSchema }),
   z.object({ type: z.literal('vm'), value: VmRunSchema }),
+  z.object({ type: z.literal('checklist'), value: DrillChecklistSchema }),
+  z.object({ type: z.literal('signoff'), value: SignOffSchema }),
 ]);
 export type RunChange = z.infer<typeof RunChangeSchema>;
 
@@ -310,3 +319,32 @@ export const RunSummarySchema = z.object({
   })),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** One run of a plan as its history charts it: achieved against target and prediction, tier 0, failures. */
+export const RunHistoryPointSchema = z.object({
+  runId: z.string(),
+  type: RunTypeSchema,
+  status: RunStatusSchema,
+  startedAt: z.number(),
+  rtoTargetSec: z.number(),
+  /** Null while a VM is not back (or never came back). */
+  achievedRtoSec: z.number().nullable(),
+  predictedRtoSec: z.number().nullable(),
+  /** Clock start → the last tier-0 VM healthy; null when the plan has none or one is not back. */
+  tier0RtoSec: z.number().nullable(),
+  rtoVerdict: RtoVerdictSchema,
+  /** Steps (VM and plan steps) that recorded a failure, retried or not. */
+  failures: z.number().int().nonnegative(),
+  vmsMissed: z.number().int().nonnegative(),
+  vmCount: z.number().int().nonnegative(),
+  /** Application sign-offs whose newest verdict is failed. */
+  applicationsFailed: z.number().int().nonnegative(),
+});
+export type RunHistoryPoint = z.infer<typeof RunHistoryPointSchema>;
+
+export const PlanHistorySchema = z.object({
+  planId: z.string(),
+  /** Oldest first. */
+  runs: z.array(RunHistoryPointSchema),
+});
+export type PlanHistory = z.infer<typeof PlanHistorySchema>;

@@ -52,7 +52,9 @@ export type HistoryPoint = z.infer<typeof HistoryPointSchema>;
 /** Per-VM alerts (health, rpo) and the incidents that explain many of them at once. */
 export const VM_ALERT_KINDS = ['health', 'rpo'] as const;
 export const INCIDENT_KINDS = ['wan-link', 'site', 'cluster', 'host'] as const;
-export const AlertKindSchema = z.enum([...VM_ALERT_KINDS, ...INCIDENT_KINDS]);
+/** About neither a VM's replication nor the estate: a plan's drill past due. */
+export const OTHER_ALERT_KINDS = ['drill-overdue'] as const;
+export const AlertKindSchema = z.enum([...VM_ALERT_KINDS, ...INCIDENT_KINDS, ...OTHER_ALERT_KINDS]);
 export type AlertKind = z.infer<typeof AlertKindSchema>;
 
 /** Whether a notification channel took the alert: recorded on the alert, shown beside it. */
@@ -69,6 +71,7 @@ export type DeliveryNote = z.infer<typeof DeliveryNoteSchema>;
 
 export const AlertSchema = z.object({
   id: z.string(),
+  /** drill-overdue: a plan's next drill is past due (vmId is then "plan:<id>", vmName the plan's name). */
   kind: AlertKindSchema,
   severity: z.enum(['warning', 'critical']),
   /** The VM, or for an incident what failed: `wan:<from>><to>`, `site:<id>`, `cluster:<id>`, `host:<id>`. */
@@ -90,7 +93,7 @@ export const AlertSchema = z.object({
 export type Alert = z.infer<typeof AlertSchema>;
 
 export function isIncident(alert: Pick<Alert, 'kind'>): boolean {
-  return alert.kind !== 'health' && alert.kind !== 'rpo';
+  return (INCIDENT_KINDS as readonly string[]).includes(alert.kind);
 }
 
 /** Every alert the console lists, with the number of the last change folded in. */

@@ -17,6 +17,9 @@ import type { RehearsalFactory } from '../backends/rehearsal-port.ts';
 import { calibrationFrom } from './boot-calibration.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { predictRun } from './run-prediction.ts';
+import { drillSchedule, historyPoint } from './run-history.ts';
+import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
+import type { TimerHandle } from '../ports.ts';
 
 type RecoveryChannels = typeof recoveryChannels;
 type RecoveryHandlers = {
@@ -41,7 +44,12 @@ interface RecoveryHandlerOptions {
   backendIsLab?: boolean;
   /** Faults active on the live backend, in words. */
   liveFaults?: () => string[];
+  /** Where overdue drills are raised as alerts (null: cleared); checked every minute and after plan and run changes. */
+  drillAlerts?: (plan: { id: string; name: string }, alert: { severity: 'warning'; message: string } | null) => void;
 }
+
+/** How often plans' drill schedules are checked for an overdue drill (wall clock). */
+const DRILL_CHECK_MS = 60_000;
 
 /**
  * The plans.* and recovery.* channels. Finds interrupted runs in the data folder and resumes them
@@ -74,21 +82,59 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     }
   };
 
+  const backendNow = () => (options.clock ?? options.backend.clock).now();
+  const scheduleOf = (plan: RecoveryPlan) => {
+    const cadence = plan.settings.drillCadenceDays;
+    return cadence === undefined ? null : drillSchedule(cadence, service.list().filter((r) => r.planId === plan.id), backendNow());
+  };
+  let drillTimer: TimerHandle | null = null;
+  let disposed = false;
+  /** Raises an alert for each plan whose drill is overdue and clears it for the rest. */
+  const checkDrills = async () => {
+    if (!options.drillAlerts || disposed) return;
+    try {
+      for (const { plan } of (await plans.load()).plans) {
+        const schedule = scheduleOf(plan);
+        const overdue = schedule?.overdue ? schedule : null;
+        options.drillAlerts({ id: `plan:${plan.id}`, name: plan.name }, overdue ? {
+          severity: 'warning',
+          message: overdue.lastDrillAt === null
+            ? `${plan.name}: never drilled; a drill is due every ${overdue.cadenceDays} days.`
+            : `${plan.name}: drill overdue since ${new Date(overdue.dueAt!).toISOString().slice(0, 10)} (every ${overdue.cadenceDays} days; last drill ${new Date(overdue.lastDrillAt).toISOString().slice(0, 10)}).`,
+        } : null);
+      }
+    } catch (error) {
+      ports.logger.warn('Drill schedules could not be checked', { error: String(error) });
+    }
+  };
+  const watchDrills = () => {
+    if (disposed || !options.drillAlerts) return;
+    drillTimer = ports.clock.setTimeout(() => { void checkDrills().finally(watchDrills); }, DRILL_CHECK_MS);
+  };
+  await checkDrills();
+  watchDrills();
+  /** After a change that can move a schedule: checked once the answer has gone. */
+  const recheck = <T>(result: T): T => { void Promise.resolve().then(checkDrills); return result; };
+
   const handlers: RecoveryHandlers = {
     'plans.list': async () => {
       const loaded = await plans.load();
-      return { plans: plans.summaries(loaded), invalid: loaded.invalid, folder: join(ports.dataDir, 'plans') };
+      const summaries = plans.summaries(loaded).map((summary, i) => {
+        const schedule = scheduleOf(loaded.plans[i]!.plan);
+        return schedule ? { ...summary, drillSchedule: schedule } : summary;
+      });
+      return { plans: summaries, invalid: loaded.invalid, folder: join(ports.dataDir, 'plans') };
     },
     'plans.get': async ({ id }) => plans.get(id),
     'plans.resolve': async ({ id, type, target }) => {
       const { members: _m, ...resolution } = service.resolve((await plans.get(id)).plan, type, target);
       return resolution;
     },
-    'plans.create': (request, ctx) => audited(ctx, 'plan created', request.plan.name, () => plans.create(request.plan)),
-    'plans.update': (request, ctx) => audited(ctx, 'plan updated', request.id, () => plans.update(request.id, request.expectedRevision, request.plan)),
+    'plans.create': (request, ctx) => audited(ctx, 'plan created', request.plan.name, () => plans.create(request.plan)).then(recheck),
+    'plans.update': (request, ctx) => audited(ctx, 'plan updated', request.id, () => plans.update(request.id, request.expectedRevision, request.plan)).then(recheck),
     'plans.duplicate': (request, ctx) => audited(ctx, 'plan duplicated', request.id, () => plans.duplicate(request.id, request.name)),
-    'plans.delete': (request, ctx) => audited(ctx, 'plan deleted', request.id, async () => { await plans.remove(request.id, request.expectedRevision); return {}; }),
-    'plans.import': (request, ctx) => audited(ctx, 'plan imported', request.fileName, () => plans.import(request.text, request.fileName, request.replace)),
+    'plans.import': (request, ctx) => audited(ctx, 'plan imported', request.fileName, () => plans.import(request.text, request.fileName, request.replace)).then(recheck),
+    'plans.delete': (request, ctx) => audited(ctx, 'plan deleted', request.id, async () => { await plans.remove(request.id, request.expectedRevision); options.drillAlerts?.({ id: `plan:${request.id}`, name: request.id }, null); return {}; }),
     'plans.export': async ({ id }) => plans.export(id),
     'recovery.preflight': async ({ id, type, policy, target }) => service.preflight((await plans.get(id)).plan, type, policy, target),
     'recovery.start': async (request, ctx) => {
@@ -96,8 +142,13 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
       return audited(ctx, `recovery run started: ${request.type}`, plan.name, () => service.start({
         plan, type: request.type, policy: request.policy, acceptedWarnings: request.acceptedWarnings, ...(request.target ? { target: request.target } : {}),
         ...(request.confirmText !== undefined ? { confirmText: request.confirmText } : {}), actor: ctx.actor,
-      }));
+        ...(request.checklist ? { checklist: request.checklist } : {}),
+      })).then(recheck);
     },
+    'recovery.history': async ({ planId }) => ({
+      planId,
+      runs: service.runsOf(planId).map((run) => historyPoint(run, backendNow())).sort((a, b) => a.startedAt - b.startedAt),
+    }),
     'recovery.list': async () => ({ runs: service.list() }),
     'recovery.get': async ({ runId }) => service.get(runId),
     'recovery.confirm': async ({ runId, stepId }, ctx) => service.confirm(runId, stepId, ctx.actor),
@@ -121,6 +172,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
       return prediction;
     },
     'recovery.predictions': async ({ id }) => ({ predictions: predictions.all().filter((p) => p.planId === id) }),
+    'recovery.signOff': async ({ runId, application, verdict, note }, ctx) => service.signOff(runId, { application, verdict, note }, ctx.actor, ctx.role),
     'recovery.summary': async ({ runId }) => summarize(service.get(runId), (options.clock ?? options.backend.clock).now()),
   };
 
@@ -129,6 +181,8 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     service,
     predictions,
     async dispose() {
+      disposed = true;
+      drillTimer?.cancel();
       service.dispose();
       predictions.close();
     },

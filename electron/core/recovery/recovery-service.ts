@@ -21,6 +21,9 @@ import { MAIN_STEPS } from './vm-steps.ts';
 import { OutageWatch } from './outage-watch.ts';
 import { reverseReadiness } from './reverse-readiness.ts';
 import { clockStartFor, primaryLastSeenAt, type LossSighting } from './run-clock.ts';
+import { attestationsOf, newSignOff, recordedChecklist, type DrillRecord, type RunAttestations } from './drill-session.ts';
+import { applyDrillChange, type DrillChecklistDraft, type SignOffVerdict } from '../../../shared/model/drill-session.ts';
+import type { Role } from '../../../shared/contract/channels.ts';
 
 interface RecoveryServiceOptions {
   backend: HyperVBackend;
@@ -47,6 +50,8 @@ interface StartRunRequest {
   acceptedWarnings: string[];
   confirmText?: string;
   actor: string;
+  /** The drill's checklist, filled in before the start. */
+  checklist?: DrillChecklistDraft;
 }
 
 /** Runs: start, find again after a restart, reconcile and resume, operator decisions, finish. */
@@ -125,6 +130,7 @@ export class RecoveryService {
     journal.record({ type: 'run', value: headerOf(snapshot) });
     for (const group of snapshot.groups) journal.record({ type: 'group', value: group });
     for (const vm of snapshot.vms) journal.record({ type: 'vm', value: vm });
+    if (snapshot.checklist) journal.record({ type: 'checklist', value: snapshot.checklist });
     try {
       journal.flush();
     } catch (error) {
@@ -149,6 +155,11 @@ export class RecoveryService {
           + executor.groups.reduce((n, g) => n + [...g.before, ...g.after].filter((s) => s.status === 'waiting-operator').length, 0),
       };
     }).concat([...this.unreadable.values()]).sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /** Every readable run of a plan, whole (a run whose journal has no header cannot be charted). */
+  runsOf(planId: string): RunSnapshot[] {
+    return [...this.runs.values()].filter(({ executor }) => executor.header.planId === planId).map(({ executor }) => executor.snapshot());
   }
 
   get(runId: string): RunSnapshot {
@@ -191,6 +202,28 @@ export class RecoveryService {
     executor.finish(action, actor, problems.length > 0 ? problems.join(' ') : null);
     this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}${problems.length > 0 ? ' (waiting until ready)' : ''}`, target: runId, result: 'ok', ...(problems.length > 0 ? { detail: problems.join(' ') } : {}) });
     return executor.snapshot();
+  }
+
+  /**
+   * An application owner's verdict on the running test copies, attributed to the caller; journaled
+   * and fsync'd (the request settles the journal) before it is answered.
+   */
+  signOff(runId: string, input: { application: string; verdict: SignOffVerdict; note?: string | undefined }, actor: string, accessRole: Role): RunSnapshot {
+    const executor = this.executor(runId);
+    const copiesRunning = [...executor.vms.values()].some((vm) => vm.timing.failoverDoneAt !== null);
+    const signOff = newSignOff(executor.header, executor.drill, { ...input, actor, accessRole, at: this.options.wallClock.now(), runAt: this.options.clock.now(), copiesRunning });
+    executor.recordDrill({ type: 'signoff', value: signOff });
+    this.runs.get(runId)!.journal.flush();
+    this.options.audit.append({
+      at: signOff.at, actor, action: `drill sign-off: ${signOff.verdict}`, target: `${runId} ${signOff.application}`, result: 'ok',
+      ...(signOff.note ? { detail: signOff.note } : {}),
+    });
+    return executor.snapshot();
+  }
+
+  /** What the run's evidence attests: its checklist and every sign-off (drill-session.ts). */
+  attestations(runId: string): RunAttestations {
+    return attestationsOf(this.executor(runId).drill);
   }
 
   /** One decision for every VM failing for the same reason, audited once with the VMs it covered. */
@@ -281,6 +314,7 @@ export class RecoveryService {
       // The run records the boot limits it used, the plan's or the hardware defaults, for the report.
       settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster },
       finishes: [], resumedCount: 0, abortedBy: null, seq: 0, groups, vms,
+      ...(request.checklist ? { checklist: recordedChecklist(request.checklist, actor, this.options.wallClock.now()) } : {}),
     };
   }
 
@@ -349,7 +383,7 @@ function planStepRun(id: string, spec: RecoveryPlan['groups'][number]['before'][
 }
 
 function headerOf(snapshot: RunSnapshot) {
-  const { seq: _s, groups: _g, vms: _v, ...header } = snapshot;
+  const { seq: _s, groups: _g, vms: _v, checklist: _c, signOffs: _o, ...header } = snapshot;
   return header;
 }
 
@@ -358,11 +392,13 @@ function fold(changes: readonly RunChange[], seq: number): RunSnapshot | null {
   let header: ReturnType<typeof headerOf> | null = null;
   const groups = new Map<number, GroupRun>();
   const vms = new Map<string, VmRun>();
+  let drill: DrillRecord = {};
   for (const change of changes) {
     if (change.type === 'run') header = change.value;
     else if (change.type === 'group') groups.set(change.value.index, change.value);
-    else vms.set(change.value.name, change.value);
+    else if (change.type === 'vm') vms.set(change.value.name, change.value);
+    else drill = applyDrillChange(drill, change);
   }
   if (!header) return null;
-  return { ...header, seq, groups: [...groups.values()].sort((a, b) => a.index - b.index), vms: [...vms.values()] };
+  return { ...header, seq, groups: [...groups.values()].sort((a, b) => a.index - b.index), vms: [...vms.values()], ...drill };
 }

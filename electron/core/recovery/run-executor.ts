@@ -10,6 +10,8 @@ import type { LoggerPort } from '../ports.ts';
 import { BootGate } from './boot-gate.ts';
 import { runPlanStep, withTimeout, type ScriptRunner, type TcpProbe } from './plan-step-runner.ts';
 import type { RunJournal } from './run-journal.ts';
+import type { DrillRecord } from './drill-session.ts';
+import { applyDrillChange } from '../../../shared/model/drill-session.ts';
 import { clockOf, drillRpoSec, unplannedRpoSec } from './run-clock.ts';
 import { act, bootTarget, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
 
@@ -45,6 +47,8 @@ export class RunExecutor {
   header: RunHeader;
   groups: GroupRun[];
   readonly vms: Map<string, VmRun>;
+  /** The drill session (checklist, sign-offs): recorded by people, never by the steps. */
+  drill: DrillRecord;
   private readonly journal: RunJournal;
   private readonly env: ExecutorEnvironment;
   private readonly gate: BootGate;
@@ -58,8 +62,9 @@ export class RunExecutor {
 
   constructor(snapshot: RunSnapshot, journal: RunJournal, env: ExecutorEnvironment, recovered = false) {
     this.recovered = recovered;
-    const { seq: _seq, groups, vms, ...header } = snapshot;
+    const { seq: _seq, groups, vms, checklist, signOffs, ...header } = snapshot;
     this.header = header;
+    this.drill = { ...(checklist ? { checklist } : {}), ...(signOffs ? { signOffs } : {}) };
     this.groups = groups;
     this.vms = new Map(vms.map((v) => [v.name, v]));
     this.journal = journal;
@@ -68,7 +73,14 @@ export class RunExecutor {
   }
 
   snapshot(): RunSnapshot {
-    return { ...this.header, seq: this.journal.lastSeq, groups: this.groups, vms: [...this.vms.values()] };
+    return { ...this.header, seq: this.journal.lastSeq, groups: this.groups, vms: [...this.vms.values()], ...this.drill };
+  }
+
+  /** Journals a checklist or a sign-off; it is durable (and told) with the rest of this burst. */
+  recordDrill(change: Extract<Parameters<RunJournal['record']>[0], { type: 'checklist' | 'signoff' }>): void {
+    if (this.stopped) throw new ContractError('invalid-state', 'The console is shutting down; give the sign-off again after it restarts.');
+    this.drill = applyDrillChange(this.drill, change);
+    this.journal.record(change);
   }
 
   /** A method, not a narrowed field read: the status changes while this code awaits. */

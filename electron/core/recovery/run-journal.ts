@@ -28,7 +28,7 @@ export class RunJournal {
     let wrote = 0;
     this.journal = openDurableAppend<RunChange>({
       file, what: 'the run journal', tornTail: 'cut', afterClose: 'ignore',
-      key: (change) => (change.type === 'run' ? 'run' : change.type === 'group' ? `g${change.value.index}` : `v${change.value.name}`),
+      key: changeKey,
       encode: (changes) => {
         wrote = now();
         return changes.map((change, i) => `${JSON.stringify({ seq: this.seq + i + 1, wrote, change } satisfies JournalRecord)}\n`).join('');
@@ -59,6 +59,17 @@ export class RunJournal {
   /** Stops writing; whatever was not flushed is lost, as it would be in a crash. */
   close(options: { flush: boolean } = { flush: true }): void {
     this.journal.close(options);
+  }
+}
+
+/** Changes to one entity coalesce within a burst; each sign-off is its own entity, so none replaces another. */
+function changeKey(change: RunChange): string {
+  switch (change.type) {
+    case 'run': return 'run';
+    case 'group': return `g${change.value.index}`;
+    case 'vm': return `v${change.value.name}`;
+    case 'checklist': return 'checklist';
+    case 'signoff': return `s${change.value.id}`;
   }
 }
 

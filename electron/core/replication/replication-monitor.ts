@@ -1,5 +1,5 @@
 import type { PatchBatch, Tier, Vm } from '../../../shared/model/estate.ts';
-import { isIncident, type Alert, type AlertChanges, type AlertList, type DeliveryNote, type HistoryPoint, type HistoryRange, type ReplicationSummary, type WanHistory } from '../../../shared/model/replication.ts';
+import { isIncident, type OTHER_ALERT_KINDS, type Alert, type AlertChanges, type AlertList, type DeliveryNote, type HistoryPoint, type HistoryRange, type ReplicationSummary, type WanHistory } from '../../../shared/model/replication.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
 import { AlertBook } from './alert-book.ts';
@@ -31,6 +31,11 @@ export interface ReplicationMonitor {
   acknowledge(ids: string[], by: string): string[];
   /** A test message through one channel, with the retries real alerts get. */
   testChannel(channel: NotificationChannel): Promise<Omit<DeliveryNote, 'at'>>;
+  /**
+   * Raises (or, with null, clears) an alert about something other than a VM's replication — a plan's
+   * overdue drill — through the same book, journal and stream as the rest.
+   */
+  setExternalAlert(subject: { id: string; name: string }, kind: (typeof OTHER_ALERT_KINDS)[number], alert: { severity: Alert['severity']; message: string } | null): void;
   dispose(): void;
 }
 
@@ -230,6 +235,13 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
         points.push({ t, bitsPerSec: Math.round(((shippedIn.get(t) ?? 0) * 8) / (bucketMs / 1000)) });
       }
       return { bucketMs, points };
+    },
+    setExternalAlert(subject, kind, alert) {
+      const at = now();
+      const changed = alert
+        ? book.raise({ kind, severity: alert.severity, vmId: subject.id, vmName: subject.name, tier: null, message: alert.message, raisedAt: at, raisedWallAt: options.clock.now() })
+        : book.clear(subject.id, kind, at);
+      if (changed) publishAlerts();
     },
     alerts: () => book.list(),
     alertList: () => book.snapshot(),

@@ -63,6 +63,7 @@ export function countAlerts(alerts: readonly Alert[]): AlertCounts {
 
 const KIND_LABEL: Record<Alert['kind'], string> = {
   'wan-link': 'WAN link down', site: 'Site lost', cluster: 'Cluster degraded', host: 'Host down', rpo: 'RPO', health: 'Health',
+  'drill-overdue': 'Drill overdue',
 };
 
 export function alertKindLabel(kind: Alert['kind']): string {

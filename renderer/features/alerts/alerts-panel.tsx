@@ -145,7 +145,10 @@ function PagedAlerts({ alerts, ctx, testId }: { alerts: readonly Alert[]; ctx: R
 }
 
 function AlertRow({ alert: a, ctx }: { alert: Alert; ctx: RowContext }) {
+  const aboutPlan = a.kind === 'drill-overdue';
   const openVm = () => {
+    // A plan's overdue drill is about the plan, not a VM: its place is the Drills view.
+    if (aboutPlan) { useUi.getState().setView('drills'); return; }
     useUi.getState().setView('replication');
     useReplicationUi.getState().openDrawer(a.vmId);
   };
@@ -154,7 +157,7 @@ function AlertRow({ alert: a, ctx }: { alert: Alert; ctx: RowContext }) {
     <li className={`alert-item sev-${a.severity}${a.clearedAt !== null ? ' is-cleared' : ''}`} data-testid="alert-item">
       <StatusGlyph tone={a.severity === 'critical' ? 'crit' : 'warn'} label={a.severity === 'critical' ? 'Critical' : 'Warning'} />
       <div className="alert-text">
-        <button type="button" className="link-button alert-vm" onClick={openVm} title="Open in the replication view">{a.vmName}</button>
+        <button type="button" className="link-button alert-vm" onClick={openVm} title={aboutPlan ? 'Open the Drills view' : 'Open in the replication view'}>{a.vmName}</button>
         <span className="alert-kind muted">{alertKindLabel(a.kind)}{a.tier !== null ? ` · tier ${a.tier}` : ''}</span>
         <p className="alert-message">{a.message}</p>
         <span className="muted num alert-when">

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import type { PlanResolution, PlanStep, RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { useServices } from '../../platform/services-context.tsx';
@@ -6,7 +6,11 @@ import { describeError } from '../../platform/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
 import { checkPlanText, draftOf, NEW_PLAN_TEMPLATE } from './plan-json.ts';
+import { DrillDue } from './drill-due.tsx';
 import './plans.css';
+
+// recharts is large: the history loads when a plan is shown, not with the console.
+const PlanHistory = lazy(() => import('./plan-history.tsx'));
 
 type Editing = { kind: 'new' } | { kind: 'edit'; plan: RecoveryPlan } | null;
 
@@ -61,6 +65,7 @@ export function PlansView({ onStartRun }: { onStartRun(planId: string): void }) 
                 <strong>{p.name}</strong>
                 <span className="muted">{p.groupCount} group{p.groupCount === 1 ? '' : 's'} · {p.memberCount} member{p.memberCount === 1 ? '' : 's'} · rev {p.revision}</span>
                 <span className="muted plan-file">{p.file}</span>
+                {p.drillSchedule?.overdue ? <span className="crit-text" data-testid="plan-entry-overdue"><StatusGlyph tone="crit" /> drill overdue</span> : null}
               </button>
             </li>
           ))}
@@ -112,6 +117,7 @@ function PlanDetail({ planId, viewer, onStartRun, onEdit, onChanged, onError }: 
   const [loaded, setLoaded] = useState<{ plan: RecoveryPlan; file: string; resolution: PlanResolution | null } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const revision = usePlans((s) => s.plans.find((p) => p.id === planId)?.revision);
+  const schedule = usePlans((s) => s.plans.find((p) => p.id === planId)?.drillSchedule);
 
   useEffect(() => {
     let live = true;
@@ -181,6 +187,7 @@ function PlanDetail({ planId, viewer, onStartRun, onEdit, onChanged, onError }: 
         {plan.settings.maxParallelVms ? ` · at most ${plan.settings.maxParallelVms} VMs at once` : ''}
         {plan.settings.maxBootsPerHost ? ` · ${plan.settings.maxBootsPerHost} boots per host` : ''}
       </p>
+      <p className="drill-due-line"><DrillDue schedule={schedule} /></p>
       {resolution && resolution.problems.length > 0 ? (
         <ul className="plan-problems" data-testid="plan-problems">
           {resolution.problems.map((p, i) => <li key={i}><StatusGlyph tone={p.severity === 'blocker' ? 'crit' : 'warn'} /> <code>{p.where}</code>: {p.message}</li>)}
@@ -202,6 +209,7 @@ function PlanDetail({ planId, viewer, onStartRun, onEdit, onChanged, onError }: 
       {plan.dependencies.length > 0 ? (
         <p className="muted">Dependencies: {plan.dependencies.map((d) => `${d.vm} after ${d.after.join(', ')}`).join('; ')}</p>
       ) : null}
+      <Suspense fallback={<p className="muted">Loading the plan's history…</p>}><PlanHistory planId={plan.id} revision={plan.revision} /></Suspense>
     </article>
   );
 }

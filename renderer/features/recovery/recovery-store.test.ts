@@ -36,6 +36,21 @@ describe('applyRunBatch', () => {
     expect(after.groups[0]!.status).toBe('done');
   });
 
+  it('adds the checklist and each sign-off, a sign-off seen again replacing itself, and leaves the VMs alone', () => {
+    const before = run(5);
+    const checklist = { attendees: [{ name: 'A. Nurse', role: 'clinical' as const, applications: [] }], signOffRoles: ['clinical' as const], applications: ['EHR', 'LIS'], recordedBy: 'op', recordedAt: 1 };
+    const signOff = (id: number, application: string, verdict: 'verified' | 'failed') => ({ id, application, verdict, by: { name: 'A. Nurse', role: 'Clinical' }, at: id });
+    const after = applyRunBatch(before, { runId: 'r1', seq: 8, changes: [
+      { type: 'checklist', value: checklist },
+      { type: 'signoff', value: signOff(2, 'LIS', 'failed') },
+      { type: 'signoff', value: signOff(1, 'EHR', 'verified') },
+    ] });
+    const again = applyRunBatch(after, { runId: 'r1', seq: 9, changes: [{ type: 'signoff', value: { ...signOff(2, 'LIS', 'failed'), note: 'no results' } }] });
+    expect(again.checklist).toEqual(checklist);
+    expect(again.signOffs?.map((s) => [s.id, s.application, s.note])).toEqual([[1, 'EHR', undefined], [2, 'LIS', 'no results']]);
+    expect(again.vms).toBe(before.vms);
+  });
+
   it('ignores batches already in the snapshot and batches of other runs', () => {
     const before = run(5);
     expect(applyRunBatch(before, { runId: 'r1', seq: 5, changes: [{ type: 'vm', value: vm('A', { status: 'done' }) }] })).toBe(before);

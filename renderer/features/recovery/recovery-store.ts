@@ -3,6 +3,7 @@ import type { Client } from '../../../shared/contract/client.ts';
 import type {
   Decision, FinishAction, RunEventBatch, RunListItem, RunSnapshot, RunSummary,
 } from '../../../shared/model/recovery-run.ts';
+import { applyDrillChange, type SignOffVerdict } from '../../../shared/model/drill-session.ts';
 import { describeError } from '../../platform/describe-error.ts';
 import type { StoreKind } from '../../platform/store-registry.ts';
 
@@ -35,6 +36,8 @@ export interface RecoveryStore {
   adopt(snapshot: RunSnapshot): void;
   confirm(stepId: string): Promise<void>;
   decide(target: { vm?: string; stepId?: string }, decision: Decision): Promise<void>;
+  /** An application's verdict on the open run's test copies, recorded under this connection's actor. */
+  signOff(application: string, verdict: SignOffVerdict, note?: string): Promise<void>;
   /** One decision for every VM waiting on the same failure (failureReason key). */
   decideAll(reasonKey: string, count: number, decision: 'retry' | 'skip' | 'wait'): Promise<void>;
   abort(): Promise<void>;
@@ -66,6 +69,8 @@ export function applyRunBatch(run: RunSnapshot, batch: RunEventBatch): RunSnapsh
       const at = groups.findIndex((g) => g.index === change.value.index);
       if (at >= 0) groups[at] = change.value;
       else groups.push(change.value);
+    } else if (change.type === 'checklist' || change.type === 'signoff') {
+      next = applyDrillChange(next, change);
     } else {
       vms ??= [...next.vms];
       vmIndex ??= new Map(vms.map((vm, i) => [vm.name, i]));
@@ -229,6 +234,9 @@ export function createRecoveryStore(client: Client, options: RecoveryStoreOption
       const what = target.vm ?? target.stepId ?? 'the run';
       return act(`${decision === 'retry' ? 'Retrying' : decision === 'skip' ? 'Skipping' : decision === 'wait' ? 'Waiting for' : 'Aborting'} ${what}`,
         (runId) => client.request('recovery.decide', { runId, decision, ...(target.vm ? { vm: target.vm } : {}), ...(target.stepId ? { stepId: target.stepId } : {}) }));
+    },
+    signOff(application, verdict, note) {
+      return act(`Recording ${application} as ${verdict}`, (runId) => client.request('recovery.signOff', { runId, application, verdict, ...(note ? { note } : {}) }));
     },
     abort() {
       return act('Aborting the run', (runId) => client.request('recovery.abort', { runId }));

@@ -3,6 +3,7 @@ import { formatDuration } from '../../../shared/format/duration.ts';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { AttentionPanel } from './attention-panel.tsx';
+import { DrillSessionPanel } from './drill-session-panel.tsx';
 import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
 import { policyLabel, RUN_STATUS_LABEL, RUN_TYPE_LABEL, runStatusTone } from './run-labels.ts';
 import { elapsedSec, isActive, runNow, useEstateNow } from './run-time.ts';
@@ -21,6 +22,7 @@ export function RunMonitor({ run }: { run: RunSnapshot }) {
       <RunHeader run={run} now={now} />
       <ActionFeedback />
       <AttentionPanel run={run} />
+      {run.type === 'test-failover' || run.checklist ? <DrillSessionPanel run={run} /> : null}
       {!active ? <FinishPanel run={run} summary={summary} /> : null}
       <GroupTimeline run={run} axis={axis} now={now} />
       <VmRunTable run={run} axis={axis} now={now} />

@@ -5,7 +5,8 @@ import { describeError } from '../../platform/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
 import { policyLabel, RUN_TYPE_EFFECT, RUN_TYPE_LABEL } from './run-labels.ts';
-import { needsPolicy, needsTypedName, targetOf, useWizard } from './wizard-store.ts';
+import { drillChecklistDraft, needsPolicy, needsTypedName, targetOf, useWizard } from './wizard-store.ts';
+import { DrillChecklistForm } from './drill-checklist-form.tsx';
 import { back } from './wizard-nav.tsx';
 
 /** Step 4: what will happen, the typed plan name where it is dangerous, and the start. */
@@ -21,6 +22,7 @@ export function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
   const confirmText = useWizard((s) => s.confirmText);
   const starting = useWizard((s) => s.starting);
   const startError = useWizard((s) => s.startError);
+  const checklist = useWizard((s) => (s.type === 'test-failover' ? s.checklist : null));
   const plan = usePlans((s) => s.plans.find((p) => p.id === planId));
   const { set } = useWizard.getState();
   if (!planId || !type || !plan) return <p className="muted">Choose a plan first.</p>;
@@ -30,9 +32,11 @@ export function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
   const danger = type === 'unplanned-failover' ? 'danger' : type === 'planned-failover' ? 'caution' : 'calm';
   const start = async () => {
     set({ starting: true, startError: null });
+    const drill = drillChecklistDraft(checklist);
     try {
       const run = await client.request('recovery.start', {
         id: planId, type, policy, ...targetOf(type, useWizard.getState().target), acceptedWarnings: [...accepted], ...(typed ? { confirmText } : {}),
+        ...(drill ? { checklist: drill } : {}),
       });
       recovery.adopt(run);
       useWizard.getState().reset({ planId, type });
@@ -72,6 +76,7 @@ export function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
           </label>
         ) : null}
       </div>
+      {type === 'test-failover' ? <DrillChecklistForm /> : null}
       {viewer ? <p className="viewer-note" role="note"><StatusGlyph tone="info" /> {VIEWER_NOTE}</p> : null}
       {startError ? <p className="inline-error" role="alert" data-testid="start-error"><StatusGlyph tone="crit" /> {startError}</p> : null}
       <div className="wizard-nav">

@@ -1,5 +1,34 @@
 import { create } from 'zustand';
 import type { FailoverTarget, PreflightReport, RecoveryPointPolicy, RunType } from '../../../shared/model/recovery-run.ts';
+import type { DrillRole } from '../../../shared/model/drill-session.ts';
+
+/** The drill checklist as typed (applications comma-separated); drillChecklistDraft turns it into the request. */
+export interface ChecklistForm {
+  attendees: { name: string; role: DrillRole; applications: string }[];
+  signOffRoles: DrillRole[];
+  applications: string;
+}
+
+export const EMPTY_CHECKLIST: ChecklistForm = {
+  attendees: [{ name: '', role: 'infra', applications: '' }],
+  signOffRoles: ['infra', 'application-owner'],
+  applications: '',
+};
+
+const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+
+/**
+ * What recovery.start takes, or null when nothing was filled in (a drill started without a
+ * checklist, as before there was one); the core checks the rest (roles held by someone present, no
+ * application twice) and says where.
+ */
+export function drillChecklistDraft(form: ChecklistForm | null) {
+  if (!form) return null;
+  const attendees = form.attendees.filter((a) => a.name.trim()).map((a) => ({ name: a.name.trim(), role: a.role, applications: list(a.applications) }));
+  const applications = list(form.applications);
+  if (attendees.length === 0 && applications.length === 0) return null;
+  return { attendees, signOffRoles: form.signOffRoles, applications };
+}
 
 const WIZARD_STEPS = ['choose', 'policy', 'preflight', 'confirm'] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
@@ -27,6 +56,8 @@ export interface WizardState {
   confirmText: string;
   starting: boolean;
   startError: string | null;
+  /** Drills: the checklist to record with the start; null: none. */
+  checklist: ChecklistForm | null;
   set(patch: Partial<Omit<WizardState, 'set' | 'reset' | 'choose'>>): void;
   /** A different plan or type invalidates everything after the first step. */
   choose(patch: { planId?: string; type?: RunType; target?: FailoverTarget }): void;
@@ -36,7 +67,7 @@ export interface WizardState {
 const initial = {
   step: 'choose' as WizardStep, planId: null, type: null, target: 'dr' as FailoverTarget, policy: { kind: 'latest' } as RecoveryPointPolicy,
   preflight: null, preflightStatus: 'idle' as const, preflightError: null, preflightNotice: null, accepted: new Set<string>(),
-  confirmText: '', starting: false, startError: null,
+  confirmText: '', starting: false, startError: null, checklist: EMPTY_CHECKLIST as ChecklistForm | null,
 };
 
 /** Kept outside the view so leaving the Failover view half-way does not lose the operator's choices. */
