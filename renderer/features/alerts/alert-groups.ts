@@ -7,6 +7,8 @@ export interface IncidentGroup {
   /** The VM alerts filed under it that pass the filter, in list order. */
   members: Alert[];
   critical: number;
+  /** Distinct VMs among the members (a VM can have both a health and an RPO alert). */
+  vms: number;
   /** Members per tier 0, 1, 2. */
   byTier: [number, number, number];
 }
@@ -26,7 +28,7 @@ const passes: Record<AlertFilter, (a: Alert) => boolean> = {
 export function groupAlerts(alerts: readonly Alert[], filter: AlertFilter): { groups: IncidentGroup[]; loose: Alert[] } {
   const keep = passes[filter];
   const groups = new Map<string, IncidentGroup>();
-  for (const a of alerts) if (isIncident(a)) groups.set(a.id, { incident: a, members: [], critical: 0, byTier: [0, 0, 0] });
+  for (const a of alerts) if (isIncident(a)) groups.set(a.id, { incident: a, members: [], critical: 0, vms: 0, byTier: [0, 0, 0] });
   const loose: Alert[] = [];
   for (const a of alerts) {
     if (isIncident(a) || !keep(a)) continue;
@@ -36,6 +38,7 @@ export function groupAlerts(alerts: readonly Alert[], filter: AlertFilter): { gr
     if (a.severity === 'critical') group.critical += 1;
     if (a.tier !== null) group.byTier[a.tier] += 1;
   }
+  for (const g of groups.values()) g.vms = new Set(g.members.map((a) => a.vmId)).size;
   return { groups: [...groups.values()].filter((g) => keep(g.incident) || g.members.length > 0), loose };
 }
 

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { isIncident } from '../../../shared/model/replication.ts';
 import { useUi } from '../../platform/ui-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useReplicationUi } from '../replication/replication-ui-store.ts';
@@ -25,7 +26,7 @@ export function AlertToasts() {
           <div className="toast-text">
             <b>{t.vmName}</b> <span>{t.message}</span>
             <div className="toast-actions">
-              <button type="button" className="link-button" onClick={() => { useUi.getState().setView('replication'); useReplicationUi.getState().openDrawer(t.vmId); store.dismissToast(t.id); }}>Show VM</button>
+              {isIncident(t) ? null : <button type="button" className="link-button" onClick={() => { useUi.getState().setView('replication'); useReplicationUi.getState().openDrawer(t.vmId); store.dismissToast(t.id); }}>Show VM</button>}
               <button type="button" className="link-button" onClick={() => { useSheet.getState().open('alerts'); store.dismissToast(t.id); }}>All alerts</button>
             </div>
           </div>

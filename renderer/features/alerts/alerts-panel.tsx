@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import type { Alert } from '../../../shared/model/replication.ts';
 import { formatAgo } from '../../../shared/format/duration.ts';
 import { useConnection, useEstate, useServices, useSettings } from '../../platform/services-context.tsx';
@@ -39,7 +39,7 @@ export function AlertsPanel() {
     return ids;
   }, [groups, loose]);
   // Acknowledging more than one asks first: it silences them for every console.
-  const acknowledge = (ids: string[]) => { if (ids.length > 1) setConfirming(ids); else void store.acknowledge(ids); };
+  const acknowledge = useCallback((ids: string[]) => { if (ids.length > 1) setConfirming(ids); else void store.acknowledge(ids); }, [store]);
   const ctx: RowContext = { now, viewer, acking, acknowledge };
   return (
     <aside className="side-sheet alerts-panel" aria-labelledby="alerts-title" data-testid="alerts-panel" onKeyDown={(e) => { if (e.key === 'Escape') close(); }}>
@@ -109,13 +109,10 @@ function IncidentCard({ group, ctx }: { group: IncidentGroup; ctx: RowContext })
         </span>
         <span className={`alert-delivery${incident.delivery.some((d) => d.outcome === 'failed') ? ' is-failed' : ''}`} data-testid="delivery">{delivery ?? 'Not sent outside the console (no channel on when it was raised).'}</span>
         {members.length > 0 ? (
-          <>
-            <p className="incident-members num" data-testid="incident-members" data-count={members.length}>
-              Holds <b>{members.length.toLocaleString()}</b> VM alert{members.length === 1 ? '' : 's'}{group.critical > 0 ? `, ${group.critical.toLocaleString()} critical` : ''}{tiers ? ` (${tiers})` : ''}
-              {' '}<button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="incident-toggle">{open ? 'Hide VMs' : 'Show VMs'}</button>
-            </p>
-            {open ? <PagedAlerts alerts={members} ctx={ctx} testId="incident-vm-list" /> : null}
-          </>
+          <p className="incident-members num" data-testid="incident-members" data-count={members.length}>
+            Holds <b>{members.length.toLocaleString()}</b> VM alert{members.length === 1 ? '' : 's'} on {group.vms.toLocaleString()} VM{group.vms === 1 ? '' : 's'}{group.critical > 0 ? `, ${group.critical.toLocaleString()} critical` : ''}{tiers ? ` (${tiers})` : ''}
+            {' '}<button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="incident-toggle">{open ? 'Hide VMs' : 'Show VMs'}</button>
+          </p>
         ) : null}
       </div>
       {unacked.length > 0 ? (
@@ -125,6 +122,7 @@ function IncidentCard({ group, ctx }: { group: IncidentGroup; ctx: RowContext })
           </button>
         </span>
       ) : null}
+      {open && members.length > 0 ? <div className="incident-vms"><PagedAlerts alerts={members} ctx={ctx} testId="incident-vm-list" /></div> : null}
     </li>
   );
 }
@@ -133,7 +131,7 @@ function PagedAlerts({ alerts, ctx, testId }: { alerts: readonly Alert[]; ctx: R
   const [shown, setShown] = useState(PAGE);
   return (
     <ol className="alert-list vm-alerts" data-testid={testId}>
-      {alerts.slice(0, shown).map((a) => <AlertRow key={a.id} alert={a} ctx={ctx} />)}
+      {alerts.slice(0, shown).map((a) => <AlertRow key={a.id} alert={a} viewer={ctx.viewer} acking={ctx.acking} acknowledge={ctx.acknowledge} />)}
       {alerts.length > shown ? (
         <li className="more-row">
           <span className="muted num">Showing {shown.toLocaleString()} of {alerts.length.toLocaleString()}.</span>{' '}
@@ -144,7 +142,11 @@ function PagedAlerts({ alerts, ctx, testId }: { alerts: readonly Alert[]; ctx: R
   );
 }
 
-function AlertRow({ alert: a, ctx }: { alert: Alert; ctx: RowContext }) {
+/**
+ * One VM alert. Times are estate clock times, not "ago": a row then changes only when its alert
+ * does, and a thousand of them arriving during a WAN cut do not redraw the ones already shown.
+ */
+const AlertRow = memo(function AlertRow({ alert: a, viewer, acking, acknowledge }: { alert: Alert; viewer: boolean; acking: boolean; acknowledge(ids: string[]): void }) {
   const aboutPlan = a.kind === 'drill-overdue';
   const openVm = () => {
     // A plan's overdue drill is about the plan, not a VM: its place is the Drills view.
@@ -161,19 +163,24 @@ function AlertRow({ alert: a, ctx }: { alert: Alert; ctx: RowContext }) {
         <span className="alert-kind muted">{alertKindLabel(a.kind)}{a.tier !== null ? ` · tier ${a.tier}` : ''}</span>
         <p className="alert-message">{a.message}</p>
         <span className="muted num alert-when">
-          raised {formatAgo(a.raisedAt, ctx.now)}
-          {a.clearedAt !== null ? ` · cleared ${formatAgo(a.clearedAt, ctx.now)}` : ' · ongoing'}
+          raised {clockTime(a.raisedAt)}
+          {a.clearedAt !== null ? ` · cleared ${clockTime(a.clearedAt)}` : ' · ongoing'}
           {a.acknowledged ? ` · acknowledged by ${a.acknowledged.by}` : ''}
         </span>
         {delivery ? <span className="alert-delivery" data-testid="delivery">{delivery}</span> : null}
       </div>
       {a.acknowledged === null ? (
-        <span title={ctx.viewer ? VIEWER_REASON : undefined}>
-          <button type="button" className="alert-ack" disabled={ctx.viewer || ctx.acking} onClick={() => ctx.acknowledge([a.id])} data-testid="ack-one">Acknowledge</button>
+        <span title={viewer ? VIEWER_REASON : undefined}>
+          <button type="button" className="alert-ack" disabled={viewer || acking} onClick={() => acknowledge([a.id])} data-testid="ack-one">Acknowledge</button>
         </span>
       ) : null}
     </li>
   );
+});
+
+/** Estate clock time of day, UTC as the lab clock shows it. */
+function clockTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
 }
 
 /** Only in the desktop app, where the core raises system notifications for new alerts. */

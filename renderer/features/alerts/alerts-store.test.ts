@@ -54,6 +54,16 @@ describe('alerts store', () => {
     expect(ids(store)).toEqual(['c:critical', 'old:critical', 'w:critical']);
   });
 
+  it('toasts the incident, not the VM alerts filed under it; a toast of a VM alert goes once an incident explains it', async () => {
+    const core = fakeCore([]);
+    const store = createAlertsStore(core.client);
+    await vi.waitFor(() => expect(store.store.getState().status).toBe('ready'));
+    core.push([alert('early', 'critical')]);
+    expect(store.store.getState().toasts.map((t) => t.id)).toEqual(['early']);
+    core.push([alert('wan', 'critical', { kind: 'wan-link', tier: null }), alert('early', 'critical', { incidentId: 'wan' }), alert('late', 'critical', { incidentId: 'wan' })]);
+    expect(store.store.getState().toasts.map((t) => t.id)).toEqual(['wan']);
+  });
+
   it('applies changes by id, and drops alerts that fell off the list', async () => {
     const core = fakeCore([alert('a', 'warning'), alert('b', 'warning')], 4);
     const store = createAlertsStore(core.client);

@@ -8,7 +8,7 @@ export interface AlertsStoreState {
   alerts: Alert[];
   status: 'loading' | 'ready' | 'error';
   error: string | null;
-  /** Critical alerts raised (or escalated to critical) since the console loaded, newest first. */
+  /** Critical incidents and unexplained VM alerts raised (or escalated) since the console loaded, newest first. */
   toasts: Alert[];
   /** The last acknowledge failure (a viewer is refused, for one), shown next to the button. */
   ackError: string | null;
@@ -46,14 +46,15 @@ export function createAlertsStore(client: Client): AlertsStore {
     const fresh: Alert[] = [];
     for (const a of changed) {
       const before = byId.get(a.id);
-      if (loaded && a.severity === 'critical' && a.clearedAt === null && a.acknowledged === null && before?.severity !== 'critical') fresh.push(a);
+      if (loaded && a.severity === 'critical' && a.clearedAt === null && a.acknowledged === null && a.incidentId === null && before?.severity !== 'critical') fresh.push(a);
     }
     return fresh;
   };
 
   const commit = (fresh: Alert[]) => {
     const alerts = [...byId.values()].sort(compareAlerts);
-    const open = new Set(alerts.filter((a) => a.clearedAt === null && a.acknowledged === null).map((a) => a.id));
+    // A VM alert filed under an incident stops toasting: the incident says it for all of them.
+    const open = new Set(alerts.filter((a) => a.clearedAt === null && a.acknowledged === null && a.incidentId === null).map((a) => a.id));
     const kept = store.getState().toasts.filter((t) => open.has(t.id) && !fresh.some((f) => f.id === t.id));
     store.setState({ alerts, status: 'ready', error: null, toasts: [...fresh, ...kept].slice(0, MAX_TOASTS) });
   };

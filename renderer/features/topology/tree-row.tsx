@@ -7,6 +7,7 @@ import {
   HEALTH_TONE, HEARTBEAT_LABEL, HEARTBEAT_TONE, NODE_STATE_TONE, SITE_ROLE_LABEL, replicationSummary, tierLabel, vmIsActive, vmStateLabel,
 } from '../../ui/hyperv-labels.ts';
 import { EntityIcon } from './entity-icon.tsx';
+import { hostHealthHeadline } from './host-health-words.ts';
 import { Highlight } from './highlight.tsx';
 import { hostUsableMemory, type ClusterTotals, type CopyLinks, type HealthTally, type ReplicaHeadroom } from './topology-index.ts';
 import type { TreeRow as Row } from './flatten-tree.ts';
@@ -137,7 +138,7 @@ function rowCells(entity: RowEntity, query: string): Cells {
             </span>
             <span className="cell cell-vms num">{host.runningVmCount} / {host.vmCount}<span className="muted"> running</span></span>
             <span className="cell cell-tier" />
-            <HealthTallyCell tally={entity.health} />
+            <HealthTallyCell tally={entity.health} hostState={host.state} />
             <span className="cell cell-pair" title={entity.pair ? `Partner copies: ${entity.pair}` : undefined}>{entity.pair}</span>
           </>
         ),
@@ -179,14 +180,18 @@ function rowCells(entity: RowEntity, query: string): Cells {
 }
 
 /** "2 ⚠ 1 ✖" drawn with the same glyphs as the replication view: counts of the core's values, no new verdict. */
-function HealthTallyCell({ tally }: { tally: HealthTally | undefined }) {
+function HealthTallyCell({ tally, hostState }: { tally: HealthTally | undefined; hostState: Host['state'] }) {
+  const headline = hostHealthHeadline(hostState, tally);
+  if (headline && headline.tone !== 'ok') {
+    return <span className={`cell cell-repl health-tally tone-${headline.tone}`} title={`Last reported before the node went ${hostState.toLowerCase()}: ${tallySentence(tally)}`}><span className={`tally tone-${headline.tone}`}><StatusGlyph tone={headline.tone} />{headline.text}</span></span>;
+  }
   if (!tally || tally.worst === null) return <span className="cell cell-repl muted"><StatusGlyph tone="none" />No replication</span>;
   const worstTone: Tone = HEALTH_TONE[tally.worst];
   return (
     <span className={`cell cell-repl health-tally tone-${worstTone}`} title={`Replication health of the VMs on this host: ${tallySentence(tally)}`}>
       {tally.critical > 0 ? <span className="tally tone-crit"><StatusGlyph tone="crit" />{tally.critical}</span> : null}
       {tally.warning > 0 ? <span className="tally tone-warn"><StatusGlyph tone="warn" />{tally.warning}</span> : null}
-      {tally.worst === 'Normal' ? <span className="tally tone-ok"><StatusGlyph tone="ok" />All normal</span> : null}
+      {headline ? <span className="tally tone-ok"><StatusGlyph tone="ok" />{headline.text}</span> : null}
       {tally.worst !== 'Normal' && tally.normal > 0 ? <span className="tally-rest muted">{tally.normal} normal</span> : null}
     </span>
   );
