@@ -8,11 +8,18 @@ import { parseCliOptions, USAGE } from './cli-options.ts';
 import { createConfSettings } from './conf-settings.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { startServer } from './server.ts';
+import { chromiumPdfPrinter } from './chromium-pdf.ts';
+import { drillCommand } from './drill-command.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** `npm run serve`: the core and the console in any browser. Prints the links on stdout. */
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'drill' || argv[0] === 'verify') {
+    process.exitCode = await drillCommand(argv);
+    return;
+  }
+  if (argv[0] === 'serve') argv = argv.slice(1);
   let options;
   try {
     options = parseCliOptions(argv, ROOT);
@@ -36,12 +43,14 @@ export async function main(argv: string[]): Promise<void> {
   if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
     logger.warn(`Listening on ${options.host}: anyone who can reach this address and has a link can use the console.`);
   }
+  const printPdf = await chromiumPdfPrinter();
   const core = await createCore({
     settings: createConfSettings(options.dataDir, logger),
     secrets: memorySecrets(),
     clock: systemClock,
     logger,
     dataDir: options.dataDir,
+    ...(printPdf ? { printPdf } : {}),
   });
   const tokens = {
     operator: process.env.STANDBY_TOKEN || newToken(),

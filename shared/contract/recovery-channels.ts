@@ -10,6 +10,7 @@ import {
   RunListItemSchema, RunSnapshotSchema, RunSummarySchema, RunTypeSchema,
 } from '../model/recovery-run.ts';
 import { RunPredictionSchema } from '../model/run-prediction.ts';
+import { EvidenceVerdictSchema } from '../model/evidence-pack.ts';
 
 const RunId = z.string().min(1).max(200);
 const PlanRef = z.object({ id: PlanIdSchema });
@@ -147,6 +148,23 @@ export const recoveryChannels = {
     summary: 'Every prediction kept for a plan, oldest first',
     request: PlanRef,
     response: z.object({ predictions: z.array(RunPredictionSchema) }),
+  }),
+  'recovery.evidence': request({
+    access: 'read',
+    summary: 'The evidence pack of a run (HTML report, PDF, JSON with its schema, journal hash chain), written to the data folder and sent back for download',
+    request: z.object({ runId: RunId }),
+    response: z.object({
+      dir: z.string(), packHash: z.string(), html: z.string(), json: z.string(),
+      /** base64; null when no print engine was at hand (pdfProblem says why). */
+      pdf: z.string().nullable(), pdfBytes: z.number().int().nullable(), pdfProblem: z.string().nullable(),
+      verdict: EvidenceVerdictSchema,
+    }),
+  }),
+  'recovery.verifyEvidence': request({
+    access: 'read',
+    summary: 'Checks a run\'s evidence pack against its own hashes and the run journal\'s hash chain',
+    request: z.object({ runId: RunId }),
+    response: EvidenceVerdictSchema,
   }),
   'recovery.summary': request({
     access: 'read',

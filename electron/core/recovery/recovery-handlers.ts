@@ -17,6 +17,10 @@ import type { RehearsalFactory } from '../backends/rehearsal-port.ts';
 import { calibrationFrom } from './boot-calibration.ts';
 import { PredictionLog } from './prediction-log.ts';
 import { predictRun } from './run-prediction.ts';
+import { readFileSync } from 'node:fs';
+import { EVIDENCE_FILES } from './evidence/evidence-files.ts';
+import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.ts';
+import { noAttestations, type AttestationSource } from './evidence/run-attestations.ts';
 
 type RecoveryChannels = typeof recoveryChannels;
 type RecoveryHandlers = {
@@ -41,13 +45,15 @@ interface RecoveryHandlerOptions {
   backendIsLab?: boolean;
   /** Faults active on the live backend, in words. */
   liveFaults?: () => string[];
+  /** The drill session's checklist and sign-offs for a run (the evidence pack's attestations). */
+  attestations?: AttestationSource;
 }
 
 /**
  * The plans.* and recovery.* channels. Finds interrupted runs in the data folder and resumes them
  * before answering anything.
  */
-export async function createRecoveryHandlers(options: RecoveryHandlerOptions): Promise<{ handlers: RecoveryHandlers; service: RecoveryService; predictions: PredictionLog; dispose(): Promise<void> }> {
+export async function createRecoveryHandlers(options: RecoveryHandlerOptions): Promise<{ handlers: RecoveryHandlers; service: RecoveryService; predictions: PredictionLog; evidence: EvidenceService; dispose(): Promise<void> }> {
   const { ports } = options;
   const plans = new PlanStore(ports.dataDir);
   await plans.init();
@@ -62,6 +68,10 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
   });
   service.init();
   const predictions = new PredictionLog(ports.dataDir, ports.logger);
+  const evidence = createEvidenceService({
+    service, plans, predictions, audit: options.audit, backend: options.backend, dataDir: ports.dataDir,
+    attestations: options.attestations ?? noAttestations, ...(ports.printPdf ? { printPdf: ports.printPdf } : {}), now: () => ports.clock.now(),
+  });
 
   const audited = async <T>(ctx: CallContext, action: string, target: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -121,6 +131,18 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
       return prediction;
     },
     'recovery.predictions': async ({ id }) => ({ predictions: predictions.all().filter((p) => p.planId === id) }),
+    'recovery.evidence': async ({ runId }) => {
+      const { pack, written } = await evidence.make(runId);
+      const pdf = written.pdfBytes === null ? null : readFileSync(join(written.dir, EVIDENCE_FILES.pdf)).toString('base64');
+      return {
+        dir: written.dir, packHash: pack.integrity.packHash, html: written.html, json: written.json,
+        pdf, pdfBytes: written.pdfBytes, pdfProblem: written.pdfProblem, verdict: evidence.verify(runId),
+      };
+    },
+    'recovery.verifyEvidence': async ({ runId }) => {
+      service.get(runId);
+      return evidence.verify(runId);
+    },
     'recovery.summary': async ({ runId }) => summarize(service.get(runId), (options.clock ?? options.backend.clock).now()),
   };
 
@@ -128,6 +150,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     handlers,
     service,
     predictions,
+    evidence,
     async dispose() {
       service.dispose();
       predictions.close();

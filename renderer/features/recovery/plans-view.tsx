@@ -1,3 +1,4 @@
+import { PlanPrediction } from './prediction-panel.tsx';
 import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import type { PlanResolution, PlanStep, RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
@@ -181,6 +182,7 @@ function PlanDetail({ planId, viewer, onStartRun, onEdit, onChanged, onError }: 
         {plan.settings.maxParallelVms ? ` · at most ${plan.settings.maxParallelVms} VMs at once` : ''}
         {plan.settings.maxBootsPerHost ? ` · ${plan.settings.maxBootsPerHost} boots per host` : ''}
       </p>
+      <PlanPrediction planId={plan.id} />
       {resolution && resolution.problems.length > 0 ? (
         <ul className="plan-problems" data-testid="plan-problems">
           {resolution.problems.map((p, i) => <li key={i}><StatusGlyph tone={p.severity === 'blocker' ? 'crit' : 'warn'} /> <code>{p.where}</code>: {p.message}</li>)}
