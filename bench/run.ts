@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BenchResult } from './bench-result.ts';
 
 const only = process.argv[2];
-const suites = ['server', 'server-load', 'lab', 'startup', 'recovery', 'migration', 'powershell', 'powershell-failover', 'renderer', 'wall', 'incidents'];
+const suites = ['server', 'server-load', 'lab', 'startup', 'recovery', 'drills', 'migration', 'powershell', 'powershell-failover', 'renderer', 'wall', 'incidents'];
 const emit = (result: BenchResult) => {
   const met = result.bound ? (result.bound.op === '<=' ? result.value <= result.bound.value : result.value >= result.bound.value) : undefined;
   console.log(JSON.stringify(met === undefined ? result : { ...result, met }));

@@ -3,3 +3,4 @@ export function buildIfStale(): void;
 export function build(what: string, config: string): void;
 export const RENDERER_BUILD: string;
 export const SERVER_BUILD: string;
+export function serverStale(): boolean;

@@ -36,9 +36,13 @@ export function build(what, config) {
 export const RENDERER_BUILD = join(ROOT, 'dist', 'renderer', 'index.html');
 export const SERVER_BUILD = join(ROOT, 'dist', 'server', 'cli.mjs');
 
+export function serverStale() {
+  return stale(SERVER_BUILD, ['electron', 'shared']);
+}
+
 export function buildIfStale() {
   if (stale(RENDERER_BUILD, ['renderer', 'shared'])) build('console (renderer)', 'renderer/vite.config.ts');
-  if (stale(SERVER_BUILD, ['electron', 'shared'])) build('server', 'electron/server/vite.config.ts');
+  if (serverStale()) build('server', 'electron/server/vite.config.ts');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -34,6 +34,8 @@ export interface Core {
 export interface CoreOptions {
   /** Replaces the default backend (the lab, from settings); tests and benchmarks use this. */
   source?: HyperVBackend;
+  /** lab: the lab even when Connections chose PowerShell (a headless drill asked for it). */
+  backend?: 'lab' | 'powershell';
   /** How long estate changes are batched before they go out. */
   patchBatchMs?: number;
 }
@@ -51,7 +53,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   const settings = createSettingsService(ports.settings, ports.logger);
   const remoting = createPowerShellRemoting({ clock: ports.clock, logger: ports.logger });
   const connections = await createConnectionsHandlers({ ports, remoting, publish: (stream, event) => hub.publish(stream, event) });
-  const source = options.source ?? connections.backendChoice?.() ?? createLabSource({ ...settings.get().lab, clock: ports.clock, journal: { dir: join(ports.dataDir, 'lab'), logger: ports.logger } });
+  const source = options.source ?? (options.backend === 'lab' ? null : connections.backendChoice?.()) ?? createLabSource({ ...settings.get().lab, clock: ports.clock, journal: { dir: join(ports.dataDir, 'lab'), logger: ports.logger } });
   let observeBatch: (batch: PatchBatch) => void = () => {};
   const estate = createEstateStore(await source.load(), {
     clock: ports.clock,

@@ -31,6 +31,12 @@ export interface LoggerPort {
   error(message: string, fields?: LogFields): void;
 }
 
+/**
+ * Turns a self-contained HTML page into a PDF with a browser's print engine (Chromium headless in
+ * the server, webContents.printToPDF in Electron). Absent: no PDF, the HTML stands alone.
+ */
+export type PdfPrinter = (html: string) => Promise<Uint8Array>;
+
 export interface CorePorts {
   settings: SettingsPort;
   secrets: SecretPort;
@@ -38,6 +44,7 @@ export interface CorePorts {
   logger: LoggerPort;
   /** Where runs, audit and drill journals live. Created if missing. */
   dataDir: string;
+  printPdf?: PdfPrinter;
 }
 
 export const systemClock: ClockPort = {

@@ -5,6 +5,7 @@ import ElectronStore from 'electron-store';
 import { createCore, type Core } from '../core/core.ts';
 import { systemClock } from '../core/ports.ts';
 import { startAlertNotifier } from './alert-notifier.ts';
+import { electronPdfPrinter } from './electron-pdf.ts';
 import { registerAppScheme, serveRendererFiles } from './app-protocol.ts';
 import { PACKAGED_APP_URL } from './app-url.ts';
 import { createConsoleWindow } from './console-window.ts';
@@ -61,6 +62,7 @@ async function start(): Promise<void> {
     clock: systemClock,
     logger,
     dataDir: path.join(userData, 'data'),
+    printPdf: electronPdfPrinter(BrowserWindow),
   });
 
   secureSession(session.defaultSession, { appUrl, devServerUrl });

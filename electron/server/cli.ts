@@ -10,6 +10,8 @@ import { createConsoleLogger } from './console-logger.ts';
 import { startServer } from './server.ts';
 import { runTokenCommand } from './token-command.ts';
 import { tokenFile, TokenRegistry } from './token-registry.ts';
+import { chromiumPdfPrinter } from './chromium-pdf.ts';
+import { drillCommand } from './drill-command.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,6 +23,11 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(out.stderr);
     process.exit(out.code);
   }
+  if (argv[0] === 'drill' || argv[0] === 'verify') {
+    process.exitCode = await drillCommand(argv);
+    return;
+  }
+  if (argv[0] === 'serve') argv = argv.slice(1);
   let options;
   try {
     options = parseCliOptions(argv, ROOT);
@@ -51,12 +58,14 @@ export async function main(argv: string[]): Promise<void> {
   if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
     logger.warn(`Listening on ${options.host}: anyone who can reach this address and has a link can use the console.`);
   }
+  const printPdf = await chromiumPdfPrinter();
   const core = await createCore({
     settings: createConfSettings(options.dataDir, logger),
     secrets: memorySecrets(),
     clock: systemClock,
     logger,
     dataDir: options.dataDir,
+    ...(printPdf ? { printPdf } : {}),
   });
   const tokens = {
     operator: process.env.STANDBY_TOKEN || newToken(),

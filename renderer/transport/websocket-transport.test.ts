@@ -143,6 +143,19 @@ describe('websocket transport', () => {
     await expect(answer).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('waits longer for a prediction, which rehearses a whole plan, before calling it timed out', async () => {
+    const { factory, transport } = setup(2_000);
+    factory.last.open();
+    let settled = false;
+    const answer = transport.request('recovery.predict', { id: 'full-site', type: 'test-failover' });
+    answer.then(() => { settled = true; }, () => { settled = true; });
+    vi.advanceTimersByTime(2_000);
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    vi.advanceTimersByTime(2_000 * 5);
+    await expect(answer).rejects.toMatchObject({ code: 'timeout', message: 'recovery.predict got no answer within 12 s.' });
+  });
+
   it('ignores frames that do not match the wire schema', () => {
     const { factory, transport } = setup();
     const got: unknown[] = [];

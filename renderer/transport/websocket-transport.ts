@@ -1,3 +1,4 @@
+import { SLOW_CHANNELS, SLOW_CHANNEL_TIMEOUT_FACTOR } from '../../shared/contract/limits.ts';
 import { z } from 'zod';
 import { ContractError } from '../../shared/contract/errors.ts';
 import type { ConnectionState, Transport } from '../../shared/contract/transport.ts';
@@ -199,11 +200,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
       }
       const id = nextId++;
       const frame = JSON.stringify({ t: 'req', id, ch: channel, body: payload } satisfies ClientFrame);
+      const timeoutMs = SLOW_CHANNELS.has(channel) ? requestTimeoutMs * SLOW_CHANNEL_TIMEOUT_FACTOR : requestTimeoutMs;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           if (!pending.delete(id)) return;
-          reject(new ContractError('timeout', `${channel} got no answer within ${Math.round(requestTimeoutMs / 1000)} s.`));
-        }, requestTimeoutMs);
+          reject(new ContractError('timeout', `${channel} got no answer within ${Math.round(timeoutMs / 1000)} s.`));
+        }, timeoutMs);
         const p: Pending = { channel, resolve, reject, timer, unsent: frame };
         pending.set(id, p);
         if (socket && socket.readyState === OPEN && state === 'connected') {

@@ -12,3 +12,11 @@ export const MAX_PLAN_FILE_CHARS = 2_000_000;
  * the six bytes of \u0000), plus the envelope and the other fields.
  */
 export const MAX_CLIENT_FRAME_BYTES = MAX_PLAN_FILE_CHARS * 6 + 64 * 1024;
+
+/**
+ * Requests that do seconds of work by design (a plan rehearsed on a copy of the estate; an evidence
+ * pack printed by a browser engine): a transport waits this many times its usual timeout for them,
+ * since on a busy machine they outlast it without anything being wrong.
+ */
+export const SLOW_CHANNELS: ReadonlySet<string> = new Set(['recovery.predict', 'recovery.evidence']);
+export const SLOW_CHANNEL_TIMEOUT_FACTOR = 6;

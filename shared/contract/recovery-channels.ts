@@ -11,6 +11,7 @@ import {
 } from '../model/recovery-run.ts';
 import { RunPredictionSchema } from '../model/run-prediction.ts';
 import { DrillChecklistDraftSchema, SignOffRequestSchema } from '../model/drill-session.ts';
+import { EvidenceVerdictSchema } from '../model/evidence-pack.ts';
 
 const RunId = z.string().min(1).max(200);
 const PlanRef = z.object({ id: PlanIdSchema });
@@ -162,6 +163,23 @@ export const recoveryChannels = {
     summary: "A plan's runs, oldest first: achieved RTO against the target and the prediction, tier-0 time, failures",
     request: z.object({ planId: PlanIdSchema }),
     response: PlanHistorySchema,
+  }),
+  'recovery.evidence': request({
+    access: 'read',
+    summary: 'The evidence pack of a run (HTML report, PDF, JSON with its schema, journal hash chain), written to the data folder and sent back for download',
+    request: z.object({ runId: RunId }),
+    response: z.object({
+      dir: z.string(), packHash: z.string(), html: z.string(), json: z.string(),
+      /** base64; null when no print engine was at hand (pdfProblem says why). */
+      pdf: z.string().nullable(), pdfBytes: z.number().int().nullable(), pdfProblem: z.string().nullable(),
+      verdict: EvidenceVerdictSchema,
+    }),
+  }),
+  'recovery.verifyEvidence': request({
+    access: 'read',
+    summary: 'Checks a run\'s evidence pack against its own hashes and the run journal\'s hash chain',
+    request: z.object({ runId: RunId }),
+    response: EvidenceVerdictSchema,
   }),
   'recovery.summary': request({
     access: 'read',

@@ -172,6 +172,31 @@ export function failureReason(vm: Pick<VmRun, 'name' | 'sourceHost' | 'targetHos
   return { key: `${step.kind}|${step.error.code}|${text}`, text };
 }
 
+export const PreflightCheckSchema = z.object({
+  id: z.string(),
+  severity: z.enum(['blocker', 'warning']),
+  check: z.enum(['plan', 'replica-health', 'rpo', 'capacity', 'primary-off', 'run-conflict', 'recovery-point', 'backend', 'test-network']),
+  message: z.string(),
+  vm: z.string().optional(),
+});
+export type PreflightCheck = z.infer<typeof PreflightCheckSchema>;
+
+export const PreflightReportSchema = z.object({
+  planId: z.string(),
+  type: RunTypeSchema,
+  checkedAt: z.number(),
+  vmCount: z.number().int(),
+  ok: z.boolean(),
+  blockers: z.array(PreflightCheckSchema),
+  warnings: z.array(PreflightCheckSchema),
+  capacity: z.array(z.object({
+    cluster: z.string(),
+    memoryNeededBytes: z.number(), memoryFreeBytes: z.number(),
+    vcpuNeeded: z.number(), logicalProcessors: z.number(),
+  })),
+});
+export type PreflightReport = z.infer<typeof PreflightReportSchema>;
+
 export const RunHeaderSchema = z.object({
   id: z.string(),
   planId: z.string(),
@@ -197,6 +222,9 @@ export const RunHeaderSchema = z.object({
   /** Restarts of the console this run survived. */
   resumedCount: z.number().int().nonnegative(),
   abortedBy: z.string().nullable(),
+  /** The checks the run started after, and the warnings its starter accepted (absent in runs journaled before they were kept). */
+  preflight: PreflightReportSchema.optional(),
+  acceptedWarnings: z.array(z.string()).optional(),
 });
 export type RunHeader = z.infer<typeof RunHeaderSchema>;
 
@@ -243,31 +271,6 @@ export const RunListItemSchema = RunHeaderSchema.extend({
   waitingForOperator: z.number().int(),
 });
 export type RunListItem = z.infer<typeof RunListItemSchema>;
-
-export const PreflightCheckSchema = z.object({
-  id: z.string(),
-  severity: z.enum(['blocker', 'warning']),
-  check: z.enum(['plan', 'replica-health', 'rpo', 'capacity', 'primary-off', 'run-conflict', 'recovery-point', 'backend', 'test-network']),
-  message: z.string(),
-  vm: z.string().optional(),
-});
-export type PreflightCheck = z.infer<typeof PreflightCheckSchema>;
-
-export const PreflightReportSchema = z.object({
-  planId: z.string(),
-  type: RunTypeSchema,
-  checkedAt: z.number(),
-  vmCount: z.number().int(),
-  ok: z.boolean(),
-  blockers: z.array(PreflightCheckSchema),
-  warnings: z.array(PreflightCheckSchema),
-  capacity: z.array(z.object({
-    cluster: z.string(),
-    memoryNeededBytes: z.number(), memoryFreeBytes: z.number(),
-    vcpuNeeded: z.number(), logicalProcessors: z.number(),
-  })),
-});
-export type PreflightReport = z.infer<typeof PreflightReportSchema>;
 
 /** A target judged: met only when every VM is back within it; a skipped or failed VM is a miss. */
 export const RtoVerdictSchema = z.enum(['met', 'missed', 'pending']);

@@ -20,6 +20,10 @@ import { predictRun } from './run-prediction.ts';
 import { drillSchedule, historyPoint } from './run-history.ts';
 import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import type { TimerHandle } from '../ports.ts';
+import { readFileSync } from 'node:fs';
+import { EVIDENCE_FILES } from './evidence/evidence-files.ts';
+import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.ts';
+import { drillAttestations, type AttestationSource } from './evidence/run-attestations.ts';
 
 type RecoveryChannels = typeof recoveryChannels;
 type RecoveryHandlers = {
@@ -46,6 +50,8 @@ interface RecoveryHandlerOptions {
   liveFaults?: () => string[];
   /** Where overdue drills are raised as alerts (null: cleared); checked every minute and after plan and run changes. */
   drillAlerts?: (plan: { id: string; name: string }, alert: { severity: 'warning'; message: string } | null) => void;
+  /** The drill session's checklist and sign-offs for a run (the evidence pack's attestations). */
+  attestations?: AttestationSource;
 }
 
 /** How often plans' drill schedules are checked for an overdue drill (wall clock). */
@@ -55,7 +61,7 @@ const DRILL_CHECK_MS = 60_000;
  * The plans.* and recovery.* channels. Finds interrupted runs in the data folder and resumes them
  * before answering anything.
  */
-export async function createRecoveryHandlers(options: RecoveryHandlerOptions): Promise<{ handlers: RecoveryHandlers; service: RecoveryService; predictions: PredictionLog; dispose(): Promise<void> }> {
+export async function createRecoveryHandlers(options: RecoveryHandlerOptions): Promise<{ handlers: RecoveryHandlers; service: RecoveryService; predictions: PredictionLog; evidence: EvidenceService; dispose(): Promise<void> }> {
   const { ports } = options;
   const plans = new PlanStore(ports.dataDir);
   await plans.init();
@@ -70,6 +76,10 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
   });
   service.init();
   const predictions = new PredictionLog(ports.dataDir, ports.logger);
+  const evidence = createEvidenceService({
+    service, plans, predictions, audit: options.audit, backend: options.backend, dataDir: ports.dataDir,
+    attestations: options.attestations ?? drillAttestations((runId) => service.attestations(runId)), ...(ports.printPdf ? { printPdf: ports.printPdf } : {}), now: () => ports.clock.now(),
+  });
 
   const audited = async <T>(ctx: CallContext, action: string, target: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -147,7 +157,8 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     },
     'recovery.history': async ({ planId }) => ({
       planId,
-      runs: service.runsOf(planId).map((run) => historyPoint(run, backendNow())).sort((a, b) => a.startedAt - b.startedAt),
+      // The prediction made before each run (recovery.predict keeps them) is what the run is judged against.
+      runs: service.runsOf(planId).map((run) => historyPoint({ ...run, predictedRtoSec: run.predictedRtoSec ?? predictions.before(run)?.rtoSec ?? null }, backendNow())).sort((a, b) => a.startedAt - b.startedAt),
     }),
     'recovery.list': async () => ({ runs: service.list() }),
     'recovery.get': async ({ runId }) => service.get(runId),
@@ -173,6 +184,18 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     },
     'recovery.predictions': async ({ id }) => ({ predictions: predictions.all().filter((p) => p.planId === id) }),
     'recovery.signOff': async ({ runId, application, verdict, note }, ctx) => service.signOff(runId, { application, verdict, note }, ctx.actor, ctx.role),
+    'recovery.evidence': async ({ runId }) => {
+      const { pack, written } = await evidence.make(runId);
+      const pdf = written.pdfBytes === null ? null : readFileSync(join(written.dir, EVIDENCE_FILES.pdf)).toString('base64');
+      return {
+        dir: written.dir, packHash: pack.integrity.packHash, html: written.html, json: written.json,
+        pdf, pdfBytes: written.pdfBytes, pdfProblem: written.pdfProblem, verdict: evidence.verify(runId),
+      };
+    },
+    'recovery.verifyEvidence': async ({ runId }) => {
+      service.get(runId);
+      return evidence.verify(runId);
+    },
     'recovery.summary': async ({ runId }) => summarize(service.get(runId), (options.clock ?? options.backend.clock).now()),
   };
 
@@ -180,6 +203,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     handlers,
     service,
     predictions,
+    evidence,
     async dispose() {
       disposed = true;
       drillTimer?.cancel();

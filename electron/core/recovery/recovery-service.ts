@@ -125,7 +125,7 @@ export class RecoveryService {
     if (unaccepted.length > 0) {
       throw new ContractError('invalid-state', `Accept or fix each preflight warning first: ${unaccepted.map((w) => w.message).join(' ')}`, unaccepted[0]!.id);
     }
-    const snapshot = this.buildRun(request);
+    const snapshot = this.buildRun(request, report);
     const journal = this.openJournal(snapshot.id, 0);
     journal.record({ type: 'run', value: headerOf(snapshot) });
     for (const group of snapshot.groups) journal.record({ type: 'group', value: group });
@@ -275,7 +275,7 @@ export class RecoveryService {
     return held;
   }
 
-  private buildRun(request: StartRunRequest): RunSnapshot {
+  private buildRun(request: StartRunRequest, preflight: PreflightReport): RunSnapshot {
     const { plan, type, policy, actor } = request;
     const target = request.target ?? 'dr';
     const estate = this.options.estate.snapshot();
@@ -313,7 +313,7 @@ export class RecoveryService {
       startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec, clockStart,
       // The run records the boot limits it used, the plan's or the hardware defaults, for the report.
       settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster },
-      finishes: [], resumedCount: 0, abortedBy: null, seq: 0, groups, vms,
+      finishes: [], resumedCount: 0, abortedBy: null, preflight, acceptedWarnings: request.acceptedWarnings, seq: 0, groups, vms,
       ...(request.checklist ? { checklist: recordedChecklist(request.checklist, actor, this.options.wallClock.now()) } : {}),
     };
   }

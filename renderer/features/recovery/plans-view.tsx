@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { PlanPrediction } from './prediction-panel.tsx';
 import type { PlanResolution, PlanStep, RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { useServices } from '../../platform/services-context.tsx';
@@ -188,6 +189,7 @@ function PlanDetail({ planId, viewer, onStartRun, onEdit, onChanged, onError }: 
         {plan.settings.maxBootsPerHost ? ` · ${plan.settings.maxBootsPerHost} boots per host` : ''}
       </p>
       <p className="drill-due-line"><DrillDue schedule={schedule} /></p>
+      <PlanPrediction planId={plan.id} />
       {resolution && resolution.problems.length > 0 ? (
         <ul className="plan-problems" data-testid="plan-problems">
           {resolution.problems.map((p, i) => <li key={i}><StatusGlyph tone={p.severity === 'blocker' ? 'crit' : 'warn'} /> <code>{p.where}</code>: {p.message}</li>)}

@@ -1,3 +1,4 @@
+import { EvidencePanel } from './evidence-panel.tsx';
 import type { FinishAction, RunSnapshot, RunSummary } from '../../../shared/model/recovery-run.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
@@ -157,6 +158,7 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
         {viewer ? <p className="viewer-note" role="note"><StatusGlyph tone="info" /> {VIEWER_NOTE}</p> : null}
       </div>
       <RunSummaryBlock run={run} summary={summary} />
+      <EvidencePanel run={run} />
     </section>
   );
 }

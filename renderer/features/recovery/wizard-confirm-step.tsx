@@ -1,3 +1,4 @@
+import { PredictionPanel } from './prediction-panel.tsx';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { useServices } from '../../platform/services-context.tsx';
 import { ContractError } from '../../../shared/contract/errors.ts';
@@ -77,6 +78,7 @@ export function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
         ) : null}
       </div>
       {type === 'test-failover' ? <DrillChecklistForm /> : null}
+      <PredictionPanel planId={planId} type={type} {...targetOf(type, useWizard.getState().target)} />
       {viewer ? <p className="viewer-note" role="note"><StatusGlyph tone="info" /> {VIEWER_NOTE}</p> : null}
       {startError ? <p className="inline-error" role="alert" data-testid="start-error"><StatusGlyph tone="crit" /> {startError}</p> : null}
       <div className="wizard-nav">
