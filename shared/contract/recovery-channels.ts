@@ -3,7 +3,7 @@ import { MAX_PLAN_FILE_CHARS } from './limits.ts';
 import { z } from 'zod';
 import { request, stream } from './define.ts';
 import {
-  PlanDraftSchema, PlanFileErrorSchema, PlanIdSchema, PlanResolutionSchema, PlanSummarySchema, RecoveryPlanSchema,
+  ExtendedReplicationChoiceSchema, PlanDraftSchema, PlanFileErrorSchema, PlanIdSchema, PlanResolutionSchema, PlanSummarySchema, RecoveryPlanSchema,
 } from '../model/recovery-plan.ts';
 import {
   DecisionSchema, FailoverTargetSchema, FinishActionSchema, PreflightReportSchema, RecoveryPointPolicySchema, RunEventBatchSchema,
@@ -86,6 +86,8 @@ export const recoveryChannels = {
       policy: RecoveryPointPolicySchema.default({ kind: 'latest' }),
       /** Unplanned only: fail over to the extended replica (primary and DR both lost). */
       target: FailoverTargetSchema.optional(),
+      /** For this run, instead of the plan's settings.extendedReplication (planned failover, failback). */
+      extendedReplication: ExtendedReplicationChoiceSchema.optional(),
       acceptedWarnings: z.array(z.string()).default([]),
       confirmText: z.string().max(300).optional(),
       /** Drills: who is in the room, the roles that sign off, the applications to verify. */

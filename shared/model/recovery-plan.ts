@@ -67,6 +67,9 @@ export const VM_STEP_KINDS = [
 export const VmStepKindSchema = z.enum(VM_STEP_KINDS);
 export type VmStepKind = z.infer<typeof VmStepKindSchema>;
 
+export const ExtendedReplicationChoiceSchema = z.enum(['reverse', 'continue']);
+export type ExtendedReplicationChoice = z.infer<typeof ExtendedReplicationChoiceSchema>;
+
 export const PlanSettingsSchema = z.object({
   /** The promise the plan is judged against (the hospital's is one hour). */
   rtoTargetSec: Seconds.default(3600),
@@ -87,6 +90,15 @@ export const PlanSettingsSchema = z.object({
   heartbeatByVm: z.record(Text, HeartbeatRequirementSchema).default({}),
   /** How often the plan must be drilled (a test failover), in days; absent: no schedule. */
   drillCadenceDays: z.number().int().positive().max(3650).optional(),
+  /**
+   * A planned failover (or failback) of a VM whose replica extends to a third copy (A->B->C): Hyper-V
+   * refuses to reverse B->A while B replicates to C (DOMAIN.md "Extended replication"). 'reverse' ends
+   * the extension (Remove-VMReplication -ReplicationRelationshipType Extended) and reverses to the
+   * primary, giving up the third copy until it is extended again: the way home stays open, as for every
+   * other VM. 'continue' keeps B->C (Resume-VMReplication -Continue) and does not reverse: the third copy
+   * stays current, the primary receives nothing.
+   */
+  extendedReplication: ExtendedReplicationChoiceSchema.default('reverse'),
 }).strict();
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;
 

@@ -193,7 +193,12 @@ export interface HyperVBackend extends EstateSource {
   getVMSwitch(computerName: string): Promise<VMSwitchInfo[]>;
   getVMNetworkAdapter(target: VmTarget): Promise<VMNetworkAdapterInfo[]>;
   suspendVMReplication(target: VmTarget): Promise<void>;
-  resumeVMReplication(target: VmTarget, options?: { resynchronize?: boolean }): Promise<void>;
+  /**
+   * Resume-VMReplication [-Resynchronize | -Continue]. -Continue, on a failed-over replica that extends
+   * to a third copy, keeps that extended replication running instead of reversing to the primary
+   * (DOMAIN.md "Extended replication A->B->C").
+   */
+  resumeVMReplication(target: VmTarget, options?: { resynchronize?: boolean; continue?: boolean }): Promise<void>;
   /**
    * Set-VMReplication -ReplicationFrequencySec -Passthru. On the primary host it changes the
    * primary→replica relationship; on the replica host it changes the replica→extended replica one
@@ -206,7 +211,12 @@ export interface HyperVBackend extends EstateSource {
   startVMFailover(target: VmTarget, options?: StartVMFailoverOptions): Promise<VMInfo>;
   stopVMFailover(target: VmTarget): Promise<void>;
   completeVMFailover(target: VmTarget): Promise<void>;
-  reverseVMReplication(target: VmTarget): Promise<void>;
+  /**
+   * Set-VMReplication -Reverse. Refused while the replica is the primary of an extended replication
+   * (A->B->C); removeExtended first ends that (Remove-VMReplication -ReplicationRelationshipType
+   * Extended), giving up the third copy until it is extended again.
+   */
+  reverseVMReplication(target: VmTarget, options?: { removeExtended?: boolean }): Promise<void>;
 
   // Power.
   startVM(target: VmTarget): Promise<VMInfo>;

@@ -48,4 +48,35 @@ describe('failover to the third copy', () => {
     await expect(rig.service.preflight(testPlan(), 'planned-failover', { kind: 'latest' }, 'extended')).rejects.toThrow(/Only an unplanned failover/);
     await rig.dispose();
   });
+
+  it('a planned failover chosen to keep the third copies continues DR -> cloud instead of reversing, journaled and audited', async () => {
+    const rig = await createLabRig();
+    await rig.advance(10 * min);
+    const plan = testPlan();
+    const report = await rig.service.preflight(plan, 'planned-failover', { kind: 'latest' });
+    expect(report.blockers).toEqual([]);
+    const run = await rig.service.start({
+      plan, type: 'planned-failover', policy: { kind: 'latest' }, extendedReplication: 'continue',
+      acceptedWarnings: report.warnings.map((w) => w.id), confirmText: plan.name, actor: ACTOR,
+    });
+    // The run's own choice, over the plan's default ('reverse'), is in its journaled header.
+    expect(plan.settings.extendedReplication).toBe('reverse');
+    expect(run.settings.extendedReplication).toBe('continue');
+    await rig.drive(settled(rig.service, run.id));
+    const done = rig.service.get(run.id);
+    expect(done.status).toBe('completed');
+    const estate = rig.estate.snapshot();
+    const kept = done.vms.filter((vm) => Object.values(estate.vms).some((c) => c.vmId === vm.vmId && c.replication?.mode === 'ExtendedReplica'));
+    expect(kept.length).toBeGreaterThan(0);
+    for (const vm of kept) {
+      expect(vm.steps.find((s) => s.kind === 'reverse')).toMatchObject({ status: 'done', note: expect.stringContaining('extended replication kept') });
+      expect(await readVm(rig.lab, { vmName: vm.name, computerName: vm.targetHost })).toMatchObject({ State: 'Running', ReplicationMode: 'Replica', ReplicationState: 'FailedOver' });
+      const extendedRows = (await rig.lab.getVMReplication({ vmName: vm.name, computerName: vm.targetHost })).filter((r) => r.RelationshipType === 'Extended');
+      expect(extendedRows[0]).toMatchObject({ ReplicationMode: 'Primary', ReplicationState: 'Replicating' });
+    }
+    expect(rig.audit.read({ action: 'Resume-VMReplication {"continue":true}' }).filter((e) => e.result === 'ok')).toHaveLength(kept.length);
+    // The journal read back after a restart tells the same choice.
+    expect(rig.restart().get(run.id).settings.extendedReplication).toBe('continue');
+    await rig.dispose();
+  });
 });

@@ -28,12 +28,13 @@ describe.skipIf(!PWSH)(`recovery orchestrator on real PowerShell + SSH + cmdlet 
   const base = testPlan();
   const plan = { ...base, settings: { ...base.settings, pollSec: 20, maxRetries: 4, retryBackoffSec: 20 } };
 
-  // Two sites: with a third copy (A->B->C) Hyper-V refuses the planned failover's reverse on B, and the
-  // orchestrator does not offer the extended-replication choice yet (cmdlet-emulation.pwsh.test.ts
-  // pins the refusal).
+  // Three sites: the DR replicas extend to a third copy (A->B->C), so the planned failover's reverse on
+  // B is refused by Set-VMReplication until the extension is removed; the plan's default choice
+  // (settings.extendedReplication 'reverse') removes it first (cmdlet-emulation.pwsh.test.ts pins the
+  // refusal itself).
   // The estate is refreshed before each run starts (advance) rather than every 30 simulated seconds:
   // while a run is driven, simulated time races ahead and each refresh is two whole inventories.
-  beforeAll(async () => { rig = await createEmulationRig({ vmCount: 12, thirdCopy: false, refreshMs: 3_600_000 }); });
+  beforeAll(async () => { rig = await createEmulationRig({ vmCount: 12, refreshMs: 3_600_000 }); });
   afterAll(async () => { await rig?.dispose(); });
 
   async function start(type: RunType, policy: RecoveryPointPolicy = { kind: 'latest' }): Promise<RunSnapshot> {
@@ -72,6 +73,8 @@ describe.skipIf(!PWSH)(`recovery orchestrator on real PowerShell + SSH + cmdlet 
     const done = rig.service.get(run.id);
     expect(done.vms.filter((v) => v.status !== 'done').map((v) => `${v.name}: ${v.steps.map((s) => `${s.kind}:${s.status}${s.error ? ` (${s.error.message})` : ''}`).join(', ')}`)).toEqual([]);
     expect(done.status).toBe('completed');
+    const extended = done.vms.filter((v) => v.steps.find((s) => s.kind === 'reverse')?.note?.includes('extended replication to the third copy removed'));
+    expect(extended.length).toBeGreaterThan(0);
     for (const vm of done.vms) {
       expect(vm.rpoSec).toBe(0);
       expect(await readVm(rig.backend, { vmName: vm.name, computerName: vm.targetHost })).toMatchObject({ State: 'Running', ReplicationMode: 'Primary' });

@@ -151,6 +151,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
       const { plan } = await plans.get(request.id);
       return audited(ctx, `recovery run started: ${request.type}`, plan.name, () => service.start({
         plan, type: request.type, policy: request.policy, acceptedWarnings: request.acceptedWarnings, ...(request.target ? { target: request.target } : {}),
+        ...(request.extendedReplication ? { extendedReplication: request.extendedReplication } : {}),
         ...(request.confirmText !== undefined ? { confirmText: request.confirmText } : {}), actor: ctx.actor,
         ...(request.checklist ? { checklist: request.checklist } : {}),
       })).then(recheck);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import type { EstateSnapshot } from '../../../shared/model/estate.ts';
-import type { RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
+import type { ExtendedReplicationChoice, RecoveryPlan } from '../../../shared/model/recovery-plan.ts';
 import type {
   Decision, FailoverTarget, FinishAction, GroupRun, PreflightReport, RunChange, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunType, VmRun,
 } from '../../../shared/model/recovery-run.ts';
@@ -47,6 +47,8 @@ interface StartRunRequest {
   type: RunType;
   policy: RecoveryPointPolicy;
   target?: FailoverTarget;
+  /** Overrides the plan's settings.extendedReplication for this run (kept in the journaled header). */
+  extendedReplication?: ExtendedReplicationChoice;
   acceptedWarnings: string[];
   confirmText?: string;
   actor: string;
@@ -312,7 +314,7 @@ export class RecoveryService {
       id, planId: plan.id, planName: plan.name, planRevision: plan.revision, type, ...(target === 'extended' ? { target } : {}), policy, status: 'running', createdBy: actor,
       startedAt, mainEndedAt: null, endedAt: null, rtoTargetSec: plan.settings.rtoTargetSec, clockStart,
       // The run records the boot limits it used, the plan's or the hardware defaults, for the report.
-      settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster },
+      settings: { ...plan.settings, maxBootsPerHost: limits.perHost, maxBootsPerCluster: limits.perCluster, extendedReplication: request.extendedReplication ?? plan.settings.extendedReplication },
       finishes: [], resumedCount: 0, abortedBy: null, preflight, acceptedWarnings: request.acceptedWarnings, seq: 0, groups, vms,
       ...(request.checklist ? { checklist: recordedChecklist(request.checklist, actor, this.options.wallClock.now()) } : {}),
     };

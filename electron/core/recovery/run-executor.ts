@@ -1,6 +1,6 @@
 import { ownEntry } from '../../../shared/model/own-entry.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
-import { heartbeatIsUp, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
+import { heartbeatIsUp, type ExtendedReplicationChoice, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type {
   Decision, FinishAction, GroupRun, PlanStepRun, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
 } from '../../../shared/model/recovery-run.ts';
@@ -322,7 +322,11 @@ export class RunExecutor {
   /** Check, act, verify. `check` first only when the step may already have happened. */
   private async perform(name: string, step: VmStep, mayBeDone: boolean): Promise<{ note?: string; recoveryPoint?: { name: string | null; at: number } } | 'aborted'> {
     const vm = this.vms.get(name)!;
-    const ctx: StepContext = { backend: this.env.backend, vm, type: this.header.type, policy: this.header.policy, heartbeat: this.heartbeatOf(name) };
+    const ctx: StepContext = {
+      backend: this.env.backend, vm, type: this.header.type, policy: this.header.policy, heartbeat: this.heartbeatOf(name),
+      // Runs journaled before the setting existed read as 'reverse', what they did.
+      extendedReplication: (this.header.settings as { extendedReplication?: ExtendedReplicationChoice }).extendedReplication ?? 'reverse',
+    };
     if (step.kind === 'heartbeat') return this.waitHealthy(name);
     if ((mayBeDone || step.kind === 'shutdown-primary') && await isDone(step.kind, ctx)) {
       return { note: mayBeDone ? 'found already done on the backend; not repeated' : 'already in the wanted state' };

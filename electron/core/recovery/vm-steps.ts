@@ -1,5 +1,5 @@
 import { ContractError } from '../../../shared/contract/errors.ts';
-import { heartbeatIsUp, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
+import { heartbeatIsUp, type ExtendedReplicationChoice, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type { RecoveryPointPolicy, RunType, VmRun } from '../../../shared/model/recovery-run.ts';
 import type { HyperVBackend, VMInfo, VMReplicationInfo, VmTarget } from '../backends/backend-port.ts';
 
@@ -19,6 +19,8 @@ export interface StepContext {
   policy: RecoveryPointPolicy;
   /** The heartbeat this VM must report to count as up; 'ok' (OkApplicationsUnknown too) when absent. */
   heartbeat?: HeartbeatRequirement;
+  /** What 'reverse' does when the replica extends to a third copy; 'reverse' when absent. */
+  extendedReplication?: ExtendedReplicationChoice;
 }
 
 export interface StepOutcome {
@@ -49,6 +51,12 @@ export async function readVm(backend: HyperVBackend, target: VmTarget): Promise<
 async function simpleRow(backend: HyperVBackend, target: VmTarget): Promise<VMReplicationInfo | null> {
   const rows = await backend.getVMReplication(target);
   return rows.find((r) => r.RelationshipType === 'Simple') ?? null;
+}
+
+/** The replica is the primary of an extended replication (A->B->C) that still runs. */
+async function extendsToThirdCopy(backend: HyperVBackend, vm: VmRun): Promise<boolean> {
+  const rows = await backend.getVMReplication(replicaTarget(vm));
+  return rows.some((r) => r.RelationshipType === 'Extended' && r.ReplicationMode === 'Primary' && r.ReplicationState !== 'Disabled');
 }
 
 /** The replica's failover is done when it waits for completion, is completed, or was reversed. */
@@ -85,8 +93,12 @@ export async function isDone(kind: VmStepKind, ctx: StepContext): Promise<boolea
       return replicaFailedOver(backend, vm);
     case 'test-failover':
       return (await readVm(backend, bootTarget(vm, 'test-failover'))) !== null;
-    case 'reverse':
-      return (await readVm(backend, replicaTarget(vm)))?.ReplicationMode === 'Primary';
+    case 'reverse': {
+      const info = await readVm(backend, replicaTarget(vm));
+      if (info?.ReplicationMode === 'Primary') return true;
+      // Continued instead: the failover committed on the replica, which still replicates to its third copy.
+      return ctx.extendedReplication === 'continue' && info?.ReplicationState === 'FailedOver' && await extendsToThirdCopy(backend, vm);
+    }
     case 'start': {
       const info = await readVm(backend, bootTarget(vm, ctx.type));
       return info !== null && info.State === 'Running';
@@ -147,9 +159,18 @@ export async function act(kind: VmStepKind, ctx: StepContext): Promise<StepOutco
       await backend.startVMFailover(replicaTarget(vm), { asTest: true, ...(point?.name ? { recoverySnapshotName: point.name } : {}) });
       return point ? { recoveryPoint: point } : {};
     }
-    case 'reverse':
-      await backend.reverseVMReplication(replicaTarget(vm));
-      return {};
+    case 'reverse': {
+      if (!await extendsToThirdCopy(backend, vm)) {
+        await backend.reverseVMReplication(replicaTarget(vm));
+        return {};
+      }
+      if (ctx.extendedReplication === 'continue') {
+        await backend.resumeVMReplication(replicaTarget(vm), { continue: true });
+        return { note: `extended replication kept: ${vm.targetHost} goes on replicating to the third copy (Resume-VMReplication -Continue); not reversed to ${vm.sourceHost}` };
+      }
+      await backend.reverseVMReplication(replicaTarget(vm), { removeExtended: true });
+      return { note: `extended replication to the third copy removed so replication could be reversed to ${vm.sourceHost}; extend it again to restore the third copy` };
+    }
     case 'start':
       await backend.startVM(bootTarget(vm, ctx.type));
       return {};

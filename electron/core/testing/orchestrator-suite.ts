@@ -67,10 +67,16 @@ export function orchestratorSuite(name: string, factory: RigFactory, options: { 
         expect(primary?.State).toBe('Off');
         expect(replica).toMatchObject({ State: 'Running', ReplicationMode: 'Primary', Heartbeat: expect.stringMatching(/^OkApplications(Healthy|Unknown)$/) });
       }
-      // Every mutating call is in the audit log with who did it.
-      const audited = rig.audit.read({ action: 'Set-VMReplication -Reverse' }).filter((e) => e.result === 'ok');
+      // A replica that extends to a third copy is reversed only once that extension is removed (the
+      // plan's default choice, settings.extendedReplication 'reverse'): the call and the note say so.
+      expect(done.settings.extendedReplication).toBe('reverse');
+      const extendedVms = done.vms.filter((v) => v.steps.find((s) => s.kind === 'reverse')?.note?.includes('extended replication to the third copy removed'));
+      // Every mutating call is in the audit log with who did it, with its options.
+      const reverses = [...rig.audit.read({ action: 'Set-VMReplication -Reverse' }), ...rig.audit.read({ action: 'Set-VMReplication -Reverse {"removeExtended":true}' })];
+      expect(reverses.filter((e) => e.result === 'started' && e.action.endsWith('{"removeExtended":true}'))).toHaveLength(extendedVms.length);
+      const audited = reverses.filter((e) => e.result === 'ok');
       // Each call is on disk twice: before it went out (started) and when it settled.
-      expect(rig.audit.read({ action: 'Set-VMReplication -Reverse' }).filter((e) => e.result === 'started')).toHaveLength(done.vms.length);
+      expect(reverses.filter((e) => e.result === 'started')).toHaveLength(done.vms.length);
       expect(audited).toHaveLength(done.vms.length);
       expect(audited[0]).toMatchObject({ actor: ACTOR, result: 'ok' });
     });

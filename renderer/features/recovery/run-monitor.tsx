@@ -52,6 +52,9 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
           {run.settings.maxBootsPerHost !== null && run.settings.maxBootsPerCluster !== null
             ? <> · <span data-testid="run-boot-limits">boots at once: {run.settings.maxBootsPerHost} per host, {run.settings.maxBootsPerCluster} per cluster</span></>
             : null}
+          {run.type === 'planned-failover' || run.type === 'failback'
+            ? <> · <span data-testid="run-extended-choice" title="Hyper-V cannot reverse a replica that extends to a third copy while that extension runs.">{EXTENDED_CHOICE_LABEL[run.settings.extendedReplication]}</span></>
+            : null}
           {run.resumedCount > 0 ? <> · <strong>resumed after {run.resumedCount} console restart{run.resumedCount === 1 ? '' : 's'}</strong></> : null}
         </p>
         {run.journalDamage && run.journalDamage.length > 0 ? (
@@ -85,6 +88,12 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
     </header>
   );
 }
+
+/** The plan's choice for VMs whose replica extends to a third copy (PlanSettings.extendedReplication). */
+const EXTENDED_CHOICE_LABEL: Record<RunSnapshot['settings']['extendedReplication'], string> = {
+  reverse: 'third copies: extension removed, reversed to the primary',
+  continue: 'third copies: kept replicating, not reversed',
+};
 
 /** h:mm:ss, the way a wall clock reads: the figure people watch during a failover. */
 function formatClockSec(totalSec: number): string {

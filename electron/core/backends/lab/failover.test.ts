@@ -20,8 +20,8 @@ describe('failover through the backend port', () => {
     expect(failedOver.ReplicationState).toBe('FailedOverWaitingCompletion');
     expect(primary.replication!.mode).toBe('Primary');
     expect(replica.replication!.mode).toBe('Replica');
-    // 4. Set-VMReplication -Reverse.
-    await settle(backend.reverseVMReplication(onBroker(replica)), MINUTE);
+    // 4. Set-VMReplication -Reverse (this replica extends to a third copy: that extension ends first).
+    await settle(backend.reverseVMReplication(onBroker(replica), { removeExtended: true }), MINUTE);
     expect(replica.replication!.mode).toBe('Primary');
     expect(primary.replication!.mode).toBe('Replica');
     expect(replica.replication!.primaryServer).toContain(lab.hostName(replica).toLowerCase());
@@ -171,5 +171,51 @@ describe('failover through the backend port', () => {
     const times = [...healthyAt.values()].sort((a, b) => a - b);
     // The last VM of a 40-VM storm takes far longer than one booting alone (~1–3 min).
     expect(times.at(-1)!).toBeGreaterThan(2 * times[0]!);
+  });
+
+  describe('extended replication A->B->C after a planned failover of A to B (DOMAIN.md)', () => {
+    async function failedOverExtended() {
+      const lab = labFixture();
+      const { sim, backend, settle, onHost, onBroker } = lab;
+      const name = [...sim.world.vms.values()].find((v) => v.replication?.mode === 'Replica' && v.extendedReplication?.mode === 'Primary')!.name;
+      const copies = lab.copiesOf(name);
+      sim.runFor(10 * MINUTE);
+      await settle(backend.stopVM(onHost(copies.primary)), 5 * MINUTE);
+      await settle(backend.startVMFailover(onHost(copies.primary), { prepare: true }), 5 * MINUTE);
+      await settle(backend.startVMFailover(onBroker(copies.replica)), MINUTE);
+      return { lab, ...copies };
+    }
+
+    it('refuses Set-VMReplication -Reverse on B while B replicates to C, with the words Hyper-V uses', async () => {
+      const { lab, replica, extended } = await failedOverExtended();
+      const refused = await lab.settle(lab.backend.reverseVMReplication(lab.onBroker(replica)), MINUTE).then(() => null, (e: ContractError) => e);
+      expect(refused).toMatchObject({ code: 'invalid-state' });
+      expect(refused!.message).toMatch(/primary of an extended replication.*Resume-VMReplication -Continue/);
+      expect(replica.replication!.mode).toBe('Replica');
+      expect(replica.extendedReplication!.state).toBe('Replicating');
+      expect(extended.replication!.state).toBe('Replicating');
+    });
+
+    it('continues B->C with Resume-VMReplication -Continue: the failover is committed, C keeps receiving, A receives nothing', async () => {
+      const { lab, primary, replica, extended } = await failedOverExtended();
+      await lab.settle(lab.backend.resumeVMReplication(lab.onBroker(replica), { continue: true }), MINUTE);
+      expect(replica.replication).toMatchObject({ mode: 'Replica', state: 'FailedOver' });
+      await lab.settle(lab.backend.startVM(lab.onBroker(replica)), MINUTE);
+      const before = extended.replication!.lastReplicationTime!;
+      lab.sim.runFor(30 * MINUTE);
+      expect(extended.replication!.lastReplicationTime!).toBeGreaterThan(before);
+      expect(primary.replication!.mode).toBe('Primary');
+      expect(primary.state).toBe('Off');
+    });
+
+    it('reverses to A once the extension is removed (removeExtended), giving up C', async () => {
+      const { lab, primary, replica, extended } = await failedOverExtended();
+      await lab.settle(lab.backend.reverseVMReplication(lab.onBroker(replica), { removeExtended: true }), MINUTE);
+      expect(replica.replication!.mode).toBe('Primary');
+      expect(primary.replication!.mode).toBe('Replica');
+      expect(replica.extendedReplication).toBeNull();
+      expect(extended.replication).toMatchObject({ state: 'Error', health: 'Critical' });
+      expect(lab.sim.world.log.all().some((e) => e.kind === 'replication.removed' && e.vm === replica.name)).toBe(true);
+    });
   });
 });

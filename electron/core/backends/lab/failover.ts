@@ -178,6 +178,9 @@ export class Failover {
     if (rel.kind === 'extended') {
       return Promise.reject(invalid(`Cannot reverse extended replication for '${vm.name}': reverse the replication from the primary site first.`, vm));
     }
+    if (this.extensionOf(vm)) {
+      return Promise.reject(invalid(extendedReverseRefusal(vm.name), vm));
+    }
     const oldPrimary = world.vms.get(rel.sourceId)!;
     const oldHost = world.hosts.get(oldPrimary.hostId)!;
     if (oldHost.state === 'Down' || !this.replication.linkFor(rel).up) {
@@ -192,6 +195,37 @@ export class Failover {
     return after(world, FAILOVER_MODEL.reverseMs, undefined);
   }
 
+  /**
+   * Resume-VMReplication -Continue on a failed-over replica that extends to a third copy: the choice
+   * Hyper-V offers instead of -Reverse (DOMAIN.md "Extended replication A->B->C"). The failover is
+   * committed where it stands (no way back to the other recovery points) and B keeps replicating to
+   * C; A receives nothing until the extension is removed and replication reversed.
+   */
+  continueExtended(vm: Vm): Promise<void> {
+    const rel = this.replication.targetOf(vm.id);
+    const state = rel ? this.replication.targetRep(rel).state : vm.replication?.state ?? 'Disabled';
+    if (!rel || (state !== 'FailedOverWaitingCompletion' && state !== 'FailedOver')) {
+      return Promise.reject(invalid(`Cannot continue replication for '${vm.name}': the operation is not valid in replication state ${state}.`, vm));
+    }
+    const extension = this.extensionOf(vm);
+    if (!extension) {
+      return Promise.reject(invalid(`Cannot continue replication for '${vm.name}': it has no extended replication to continue.`, vm));
+    }
+    if (state === 'FailedOverWaitingCompletion') {
+      this.replication.dropRecoveryPoints(rel);
+      this.replication.setState(rel, null, 'FailedOver');
+      this.replication.refreshHealth(rel);
+    }
+    if (this.replication.sourceRep(extension).state === 'Suspended') this.replication.resume(extension, false);
+    this.world.event('replication.continued', 'info', `Replication of '${vm.name}' continues from ${this.hostName(vm)} to its extended replica; the former primary no longer receives it.`, { vm: vm.name, host: this.hostName(vm) });
+    return after(this.world, FAILOVER_MODEL.completeMs, undefined);
+  }
+
+  /** The extended relationship this copy is the primary of, while it still replicates. */
+  extensionOf(vm: Vm): Relationship | undefined {
+    return this.replication.sourcesOf(vm.id).find((r) => r.kind === 'extended' && this.replication.sourceRep(r).state !== 'Disabled');
+  }
+
   private hostName(vm: Vm): string {
     return this.world.hosts.get(vm.hostId)?.name ?? vm.hostId;
   }
@@ -203,4 +237,13 @@ function after<T>(world: LabWorld, ms: number, value: T): Promise<T> {
 
 function invalid(message: string, vm: Vm): ContractError {
   return new ContractError('invalid-state', message, vm.name);
+}
+
+/**
+ * Extended replication A->B->C: after failing A over to B, Set-VMReplication -Reverse is refused while B
+ * replicates to C; Resume-VMReplication -Continue keeps B->C instead (DOMAIN.md, from Microsoft's Hyper-V
+ * Replica extended replication guidance). The emulation's Set-VMReplication refuses with these words.
+ */
+export function extendedReverseRefusal(vmName: string): string {
+  return `Cannot reverse replication for virtual machine '${vmName}': it is the primary of an extended replication. Remove the extended replication, or use Resume-VMReplication -Continue to keep replicating to the extended Replica server.`;
 }

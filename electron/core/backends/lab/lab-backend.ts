@@ -331,8 +331,10 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
     resumeVMReplication(target, options = {}) {
       return call('Resume-VMReplication', target.vmName, () => {
         const vm = resolveVm(target);
+        if (options.continue) return sim.failover.continueExtended(vm);
         const simple = relationshipsOf(vm).find(({ rel }) => rel.kind === 'simple') ?? relationshipsOf(vm)[0]!;
         sim.replication.resume(simple.rel, options.resynchronize ?? false);
+        return undefined;
       });
     },
 
@@ -374,8 +376,13 @@ export function createLabBackend(sim: LabSimulation, clock: ClockPort, initialSp
     completeVMFailover(target) {
       return call('Complete-VMFailover', target.vmName, () => sim.failover.complete(resolveVm(target)));
     },
-    reverseVMReplication(target) {
-      return call('Set-VMReplication -Reverse', target.vmName, () => sim.failover.reverse(resolveVm(target)));
+    reverseVMReplication(target, options = {}) {
+      return call('Set-VMReplication -Reverse', target.vmName, () => {
+        const vm = resolveVm(target);
+        const extension = options.removeExtended ? sim.failover.extensionOf(vm) : undefined;
+        if (extension) sim.replication.removeExtended(extension);
+        return sim.failover.reverse(vm);
+      });
     },
 
     // Power ----------------------------------------------------------------------------------------

@@ -439,6 +439,29 @@ export class ReplicationEngine {
     }
   }
 
+  /**
+   * Remove-VMReplication -ReplicationRelationshipType Extended, on the extended relationship's primary
+   * (learn.microsoft.com/powershell/module/hyper-v/remove-vmreplication): the relationship ends and
+   * nothing more is sent. Hyper-V keeps the Replica side until it is removed on the Replica server too;
+   * the lab shows that copy as failed (Error, Critical) so a third copy nobody feeds is never green.
+   */
+  removeExtended(rel: Relationship): void {
+    const world = this.world;
+    this.abortTransfer(rel);
+    rel.cycle?.cancel();
+    rel.cycle = null;
+    this.bySource.set(rel.sourceId, this.sourcesOf(rel.sourceId).filter((r) => r !== rel));
+    this.byTarget.delete(rel.targetId);
+    const index = this.relationships.indexOf(rel);
+    if (index >= 0) this.relationships.splice(index, 1);
+    const source = world.vms.get(rel.sourceId)!;
+    source.extendedReplication = null;
+    world.touchVm(source, 'extendedReplication');
+    Object.assign(this.targetRep(rel), { state: 'Error', health: 'Critical', pendingBytes: 0 });
+    world.touchVm(world.vms.get(rel.targetId)!, 'replication');
+    world.event('replication.removed', 'warning', `Extended replication of '${rel.name}' was removed on ${world.hosts.get(source.hostId)?.name ?? source.hostId}: the extended replica no longer receives changes.`, { vm: rel.name });
+  }
+
   /** Complete-VMFailover: every other recovery point is deleted. */
   dropRecoveryPoints(rel: Relationship): void {
     rel.points = [];

@@ -111,10 +111,13 @@ describe('the PowerShell backend through the double', () => {
     await d.backend.startVMFailover(target, { prepare: true });
     const failedOver = await d.backend.startVMFailover(replica);
     expect(failedOver.ReplicationState).toBe('FailedOverWaitingCompletion');
-    await d.backend.reverseVMReplication(replica);
+    // Its replica extends to a third copy: Hyper-V reverses only once that extension is removed.
+    await expect(d.backend.reverseVMReplication(replica)).rejects.toThrow(/primary of an extended replication/);
+    await d.backend.reverseVMReplication(replica, { removeExtended: true });
     const started = await d.backend.startVM(replica);
     expect(started.State).toBe('Running');
     expect(d.hub.applied.map((a) => a.operation)).toEqual(['stop-vm', 'start-vmfailover', 'start-vmfailover', 'reverse-vmreplication', 'start-vm']);
+    expect(d.hub.applied.find((a) => a.operation === 'reverse-vmreplication')?.args).toMatchObject({ removeExtended: true });
     const replicaId = `r:${primary.name}`;
     const merged = patches.filter((p) => p.op === 'merge' && p.kind === 'vm' && p.id === replicaId).reduce((acc, p) => ({ ...acc, ...(p as { value: object }).value }), {} as Record<string, unknown>);
     expect(merged.state).toBe('Running');

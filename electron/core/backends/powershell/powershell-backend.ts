@@ -471,7 +471,7 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
       return parseData(psList(NetworkAdapterRowSchema), await onVm(target, 'get-vmnetworkadapter', {}), 'get-vmnetworkadapter');
     },
     suspendVMReplication: (target) => vmChange(target, 'suspend-vmreplication', {}, () => undefined, 'command'),
-    resumeVMReplication: (target, o = {}) => vmChange(target, 'resume-vmreplication', { resynchronize: o.resynchronize === true }, () => undefined, 'command'),
+    resumeVMReplication: (target, o = {}) => vmChange(target, 'resume-vmreplication', { resynchronize: o.resynchronize === true, continue: o.continue === true }, () => undefined, 'command'),
     setVMReplication: (target, settings) => vmChange(target, 'set-vmreplication', { replicationFrequencySec: settings.replicationFrequencySec }, (data) => {
       // The relationship this copy is primary of: extended on a replica host, simple on a primary.
       const rows = parseData(psList(ReplicationRowSchema), data, 'set-vmreplication').map((r) => r.info);
@@ -484,7 +484,7 @@ export function createPowerShellBackend(options: PowerShellBackendOptions): Powe
     }, (data) => oneVm(data, 'start-vmfailover')),
     stopVMFailover: (target) => vmChange(target, 'stop-vmfailover', {}, () => undefined),
     completeVMFailover: (target) => vmChange(target, 'complete-vmfailover', {}, () => undefined),
-    reverseVMReplication: (target) => vmChange(target, 'reverse-vmreplication', {}, () => undefined),
+    reverseVMReplication: (target, o = {}) => vmChange(target, 'reverse-vmreplication', { removeExtended: o.removeExtended === true }, () => undefined),
     startVM: (target) => vmChange(target, 'start-vm', {}, (data) => oneVm(data, 'start-vm')),
     stopVM(target, o = {}) {
       const located = locate(target);

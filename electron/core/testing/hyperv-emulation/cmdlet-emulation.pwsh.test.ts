@@ -129,6 +129,27 @@ describe.skipIf(!PWSH)(`Hyper-V / FailoverClusters cmdlet emulation${PWSH ? '' :
     expect(refused).toMatchObject({ id: expect.stringMatching(/^InvalidOperation,Microsoft\.HyperV\.PowerShell\.Commands\.SetVMReplication/), category: 'InvalidOperation' });
   });
 
+  it('after failing A over to B: -Reverse refused while B->C runs, accepted once Remove-VMReplication -ReplicationRelationshipType Extended ended it', async () => {
+    const onB = vms().find((v) => v.replication?.mode === 'Replica' && v.extendedReplication?.mode === 'Primary' && v.id !== extended.id)!;
+    const onA = vms().find((v) => v.vmId === onB.vmId && v.replication?.mode === 'Primary')!;
+    await onHost(hostOf(onA), `
+      Stop-VM -Name '${onA.name}' -TurnOff -Confirm:$false
+      Start-VMFailover -VMName '${onA.name}' -Prepare -Confirm:$false
+    `);
+    const [refused, extendedBefore, reversed] = await onHost(hostOf(onB), `
+      Start-VMFailover -VMName '${onB.name}' -Confirm:$false
+      try { Set-VMReplication -VMName '${onB.name}' -Reverse -Confirm:$false; Out-Check 'reversed' } catch { Out-Check @{ id = $_.FullyQualifiedErrorId; message = $_.Exception.Message } }
+      $vm = Get-VM -Name '${onB.name}'
+      Out-Check @(Get-VMReplication -VM $vm -ReplicationRelationshipType Extended | ForEach-Object { [string]$_.ReplicationMode })
+      Remove-VMReplication -VM $vm -ReplicationRelationshipType Extended -Confirm:$false
+      Set-VMReplication -VM $vm -Reverse -Confirm:$false
+      Out-Check @{ mode = [string](Get-VM -Id $vm.VMId).ReplicationMode; extended = @(Get-VMReplication -VM $vm -ReplicationRelationshipType Extended).Count }
+    `);
+    expect(refused).toMatchObject({ id: expect.stringMatching(/^InvalidOperation,/), message: expect.stringContaining('Resume-VMReplication -Continue') });
+    expect(extendedBefore).toEqual(['Primary']);
+    expect(reversed).toEqual({ mode: 'Primary', extended: 0 });
+  });
+
   it('gives FailoverClusters objects: node and group states as enums, group types 111 / 115, owners by name', async () => {
     const [nodes, groups] = await onHost(hostOf(replica), `
       Out-Check @(Get-ClusterNode | ForEach-Object { @{ name = $_.Name; state = [int]$_.State; type = $_.State.GetType().FullName; cluster = [string]$_.Cluster } })

@@ -159,7 +159,11 @@ export class WorldBridge {
     switch (call.op) {
       case 'now': return estate.now;
       case 'host': return hostRecord(host);
-      case 'vms': return this.vmsOn(host).map((vm) => vmRecord(vm, estate.migrating.has(vm.id), estate.now));
+      case 'vms': {
+        // Get-VM -Id asks for one VM: the PowerShell side then builds one object, not the host's all.
+        const id = typeof call.args.vmId === 'string' ? call.args.vmId.toLowerCase() : null;
+        return this.vmsOn(host).filter((vm) => id === null || vm.vmId.toLowerCase() === id).map((vm) => vmRecord(vm, estate.migrating.has(vm.id), estate.now));
+      }
       case 'replications': return this.vmsOn(host).flatMap((vm) => relationshipsOf(vm).map((rep) => replicationRecord(vm, host, rep, estate.now)));
       case 'snapshots': {
         const vm = this.vmById(host, call.args.vmId);

@@ -21,12 +21,15 @@ import {
  * It counts round trips, records every change it applied, and injects the faults tests need.
  */
 
+/** Changes only the cmdlet emulation asks for (a cmdlet a script calls beside its main one), not a script. */
+export type EmulatedOperation = 'remove-vmreplication';
+
 export const FAKE_POWERSHELL = fileURLToPath(new URL('./fake-powershell.sh', import.meta.url));
 
 export interface DoubleEstate {
   read(): { sites: Site[]; clusters: Cluster[]; hosts: HostInventory[]; vms: Vm[]; now: number; migrating: ReadonlySet<string> };
   /** Applies a mutating operation on the VM (or node) named in args, on that host; resolves when Hyper-V would return. */
-  act(operation: RemoteOperation, host: HostInventory, args: JsonObject): Promise<void>;
+  act(operation: RemoteOperation | EmulatedOperation, host: HostInventory, args: JsonObject): Promise<void>;
   /**
    * True when the answer to this call for this VM must never come (the estate's own "backend
    * timeout" fault): the host does the work, the shell waits until its caller gives up on it.

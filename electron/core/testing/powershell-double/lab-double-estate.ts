@@ -6,7 +6,7 @@ import type { LabSimulation } from '../../backends/lab/simulation.ts';
 import type { ClockPort } from '../../ports.ts';
 import type { JsonObject } from '../../backends/powershell/argument-encoding.ts';
 import type { RemoteOperation } from '../../backends/powershell/script-catalog.ts';
-import type { DoubleEstate } from './double-hub.ts';
+import type { DoubleEstate, EmulatedOperation } from './double-hub.ts';
 
 /**
  * The lab simulation as the double's estate: reads are its live world, changes go through its
@@ -69,7 +69,7 @@ export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | '
     read() {
       return { sites: [...world.sites.values()], clusters: [...world.clusters.values()], hosts: [...world.hosts.values()], vms: [...world.vms.values()], now: sim.now, migrating: world.migrating };
     },
-    async act(operation: RemoteOperation, host: HostInventory, args: JsonObject) {
+    async act(operation: RemoteOperation | EmulatedOperation, host: HostInventory, args: JsonObject) {
       const vm = () => vmOn(host, args.vmName);
       const relationship = (v: Vm) => sim.replication.targetOf(v.id) ?? sim.replication.sourcesOf(v.id)[0];
       switch (operation) {
@@ -78,11 +78,26 @@ export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | '
           return settle(sim.failover.start(vm(), { asTest: args.asTest === true, point: pointNamed(vm(), args.recoverySnapshotName) }));
         case 'stop-vmfailover': return settle(sim.failover.stop(vm()));
         case 'complete-vmfailover': return settle(sim.failover.complete(vm()));
-        case 'reverse-vmreplication': return settle(sim.failover.reverse(vm()));
+        case 'reverse-vmreplication': {
+          const v = vm();
+          const extension = args.removeExtended === true ? sim.failover.extensionOf(v) : undefined;
+          if (extension) sim.replication.removeExtended(extension);
+          return settle(sim.failover.reverse(v));
+        }
+        // Remove-VMReplication -ReplicationRelationshipType Extended (the emulation's cmdlet; the double
+        // does it inside 'reverse-vmreplication' as the script does).
+        case 'remove-vmreplication': {
+          const v = vm();
+          const extension = sim.failover.extensionOf(v);
+          if (!extension) throw new ContractError('invalid-state', `'${v.name}' has no extended replication on ${host.name}.`, v.name);
+          sim.replication.removeExtended(extension);
+          return;
+        }
         case 'start-vm': return settle(sim.power.start(vm()));
         case 'stop-vm': return settle(sim.power.stop(vm(), args.turnOff === true));
         case 'suspend-vmreplication': case 'resume-vmreplication': {
           const v = vm();
+          if (operation === 'resume-vmreplication' && args.continue === true) return settle(sim.failover.continueExtended(v));
           const rel = relationship(v);
           if (!rel) throw new ContractError('invalid-state', `Replication is not enabled for virtual machine '${v.name}'.`, v.name);
           if (operation === 'suspend-vmreplication') sim.replication.suspend(rel); else sim.replication.resume(rel, args.resynchronize === true);

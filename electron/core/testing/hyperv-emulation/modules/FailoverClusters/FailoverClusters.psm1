@@ -8,7 +8,6 @@
 Import-Module (Join-Path $PSScriptRoot '..' 'StandbyEmulation' 'StandbyEmulation.psd1') -Global
 
 $FC = 'Microsoft.FailoverClusters.PowerShell'
-$PriorityValue = @{ High = 3000; Medium = 2000; Low = 1000; NoAutoStart = 0 }
 
 function New-FcError([string]$Message, [string]$Id, [System.Management.Automation.ErrorCategory]$Category, $Target, [string]$CommandType) {
     $exception = [Microsoft.FailoverClusters.PowerShell.ClusterCmdletException]::new($Message)
@@ -21,54 +20,20 @@ function Get-FcWorld($Cmdlet, [string]$CommandType) {
     $value
 }
 
-function ConvertTo-FcNode($Row, $Cluster) {
-    $n = [Microsoft.FailoverClusters.PowerShell.ClusterNode]::new()
-    $n.Name = [string]$Row.Name
-    $n.Cluster = $Cluster
-    $n.State = [string]$Row.State
-    $n.DrainStatus = [string]$Row.DrainStatus
-    $n
-}
+$script:View = $null
 
-function Get-FcNodes($World) {
-    $cluster = [Microsoft.FailoverClusters.PowerShell.Cluster]::new()
-    $cluster.Name = [string]$World.Name
-    @($World.Nodes | ForEach-Object { ConvertTo-FcNode $_ $cluster })
-}
-
-$script:Built = $null
-
-function Get-FcGroups($World) {
-    # Built once per read of the cluster (Get-StandbyClusterWorld caches the read for a burst of calls).
-    if ($null -ne $script:Built -and [object]::ReferenceEquals($script:Built.World, $World)) { return $script:Built.Groups }
-    $groups = @(New-FcGroups $World)
-    $script:Built = @{ World = $World; Groups = $groups }
-    $groups
-}
-
-function New-FcGroups($World) {
-    $nodes = Get-FcNodes $World
-    $cluster = if ($nodes.Count -gt 0) { $nodes[0].Cluster } else { [Microsoft.FailoverClusters.PowerShell.Cluster]@{ Name = [string]$World.Name } }
-    foreach ($row in @($World.Groups)) {
-        $g = [Microsoft.FailoverClusters.PowerShell.ClusterGroup]::new()
-        $g.Name = [string]$row.Name
-        $g.Cluster = $cluster
-        $g.OwnerNode = @($nodes | Where-Object { $_.Name -eq [string]$row.OwnerNode })[0]
-        $g.State = [string]$row.State
-        $g.Priority = [uint32]$PriorityValue[[string]$row.Priority]
-        $g.GroupType = [string]$row.GroupType
-        $g.AntiAffinityClassNames = [System.Collections.Specialized.StringCollection]::new()
-        foreach ($class in @($row.AntiAffinityClassNames)) { if ($class) { $null = $g.AntiAffinityClassNames.Add([string]$class) } }
-        $g | Add-Member -NotePropertyName StandbyPreferredOwners -NotePropertyValue @($row.PreferredOwners) -PassThru |
-            Add-Member -NotePropertyName StandbyPossibleOwners -NotePropertyValue @($row.PossibleOwners) -PassThru
-    }
+function Get-FcView($World) {
+    # Objects built once per read of the cluster (Get-StandbyClusterWorld caches the read for a burst of
+    # calls), indexed by name (ClusterView in WorldRows.cs).
+    if ($null -eq $script:View -or -not [object]::ReferenceEquals($script:View.World, $World)) { $script:View = [Standby.Emulation.ClusterView]::new($World) }
+    $script:View
 }
 
 function Select-FcByName($Items, [string[]]$Names, $Cmdlet, [string]$What, [string]$CommandType) {
     # Cluster object names are matched case-insensitively; an unknown name is ObjectNotFound.
     if (-not $Names) { return $Items }
     foreach ($name in $Names) {
-        $found = @($Items | Where-Object { $_.Name -ieq $name })
+        $found = @(foreach ($item in $Items) { if ($item.Name -ieq $name) { $item } })
         if ($found.Count -eq 0) { $Cmdlet.WriteError((New-FcError "The cluster $What '$name' was not found." 'ObjectNotFound' ObjectNotFound $name $CommandType)) }
         $found
     }
@@ -79,7 +44,7 @@ function Get-ClusterNode {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name, [string]$Cluster)
     $world = Get-FcWorld $PSCmdlet 'Commands.GetNodeCommand'
-    Select-FcByName (Get-FcNodes $world) $Name $PSCmdlet 'node' 'Commands.GetNodeCommand'
+    Select-FcByName (Get-FcView $world).Nodes $Name $PSCmdlet 'node' 'Commands.GetNodeCommand'
 }
 
 # https://learn.microsoft.com/powershell/module/failoverclusters/get-clustergroup
@@ -87,7 +52,7 @@ function Get-ClusterGroup {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string[]]$Name, [string]$Cluster)
     $world = Get-FcWorld $PSCmdlet 'Commands.GetClusterGroupCommand'
-    Select-FcByName @(Get-FcGroups $world) $Name $PSCmdlet 'group' 'Commands.GetClusterGroupCommand'
+    Select-FcByName (Get-FcView $world).Groups $Name $PSCmdlet 'group' 'Commands.GetClusterGroupCommand'
 }
 
 # https://learn.microsoft.com/powershell/module/failoverclusters/get-clusterownernode
@@ -97,21 +62,21 @@ function Get-ClusterOwnerNode {
     [CmdletBinding()]
     param([string]$Group, [string]$Resource, [string]$Cluster)
     $world = Get-FcWorld $PSCmdlet 'Commands.GetClusterOwnerNodeCommand'
-    $nodes = Get-FcNodes $world
-    $groups = @(Get-FcGroups $world)
+    $view = Get-FcView $world
     $list = [Microsoft.FailoverClusters.PowerShell.ClusterOwnerNodeList]::new()
     if ($Group) {
-        $g = @($groups | Where-Object { $_.Name -ieq $Group })[0]
+        $g = $view.Group($Group)
         if (-not $g) { $PSCmdlet.ThrowTerminatingError((New-FcError "The cluster group '$Group' was not found." 'ObjectNotFound' ObjectNotFound $Group 'Commands.GetClusterOwnerNodeCommand')) }
         $list.ClusterObject = $g.Name
-        $list.OwnerNodes = [Microsoft.FailoverClusters.PowerShell.ClusterNode[]]@($g.StandbyPreferredOwners | ForEach-Object { $n = $_; $nodes | Where-Object { $_.Name -eq $n } })
+        $list.OwnerNodes = $view.PreferredOwners($g)
         return $list
     }
     $prefix = 'Virtual Machine '
-    $g = if ($Resource -and $Resource.StartsWith($prefix)) { @($groups | Where-Object { $_.Name -ieq $Resource.Substring($prefix.Length) -and [string]$_.GroupType -eq 'VirtualMachine' })[0] } else { $null }
+    $g = if ($Resource -and $Resource.StartsWith($prefix)) { $view.Group($Resource.Substring($prefix.Length)) } else { $null }
+    if ($g -and [string]$g.GroupType -ne 'VirtualMachine') { $g = $null }
     if (-not $g) { $PSCmdlet.ThrowTerminatingError((New-FcError "The cluster resource '$Resource' was not found." 'ObjectNotFound' ObjectNotFound $Resource 'Commands.GetClusterOwnerNodeCommand')) }
     $list.ClusterObject = $Resource
-    $list.OwnerNodes = [Microsoft.FailoverClusters.PowerShell.ClusterNode[]]@($g.StandbyPossibleOwners | ForEach-Object { $n = $_; $nodes | Where-Object { $_.Name -eq $n } })
+    $list.OwnerNodes = $view.PossibleOwners($g)
     $list
 }
 
@@ -130,13 +95,13 @@ function Move-ClusterVirtualMachineRole {
     param([Parameter(Position = 0)][string]$Name, [guid]$VMId, [Parameter(Position = 1)][string]$Node,
         [ValidateSet('TurnOff', 'Quick', 'Shutdown', 'ShutdownForce', 'Live')][string]$MigrationType = 'Live', [int]$Wait = -1, [string]$Cluster)
     $world = Get-FcWorld $PSCmdlet 'Commands.MoveClusterVirtualMachineRoleCommand'
-    $groups = @(Get-FcGroups $world)
-    $group = if ($Name) { @($groups | Where-Object { $_.Name -ieq $Name })[0] } else { $null }
+    $group = if ($Name) { (Get-FcView $world).Group($Name) } else { $null }
     if ($Name -and -not $group) { $PSCmdlet.ThrowTerminatingError((New-FcError "The cluster group '$Name' was not found." 'ObjectNotFound' ObjectNotFound $Name 'Commands.MoveClusterVirtualMachineRoleCommand')) }
     $arguments = @{ vmName = $Name; node = $Node; migrationType = $MigrationType; wait = ($Wait -ne 0) }
     if ($PSBoundParameters.ContainsKey('VMId')) { $arguments['vmId'] = [string]$VMId }
     Invoke-FcChange $PSCmdlet 'Move-ClusterVirtualMachineRole' 'move-vmrole' $arguments 'Commands.MoveClusterVirtualMachineRoleCommand' $Name
-    @(Get-FcGroups (Get-FcWorld $PSCmdlet 'Commands.MoveClusterVirtualMachineRoleCommand') | Where-Object { $_.Name -ieq $Name })
+    $moved = (Get-FcView (Get-FcWorld $PSCmdlet 'Commands.MoveClusterVirtualMachineRoleCommand')).Group($Name)
+    if ($moved) { $moved }
 }
 
 # https://learn.microsoft.com/powershell/module/failoverclusters/suspend-clusternode

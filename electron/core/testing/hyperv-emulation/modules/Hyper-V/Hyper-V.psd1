@@ -8,7 +8,7 @@
     Description = 'Emulated Hyper-V cmdlets backed by the Standby lab world.'
     PowerShellVersion = '7.0'
     FunctionsToExport = @('Get-VMHost', 'Set-VMHost', 'Get-VM', 'Start-VM', 'Stop-VM', 'Get-VMReplication', 'Measure-VMReplication',
-        'Suspend-VMReplication', 'Resume-VMReplication', 'Set-VMReplication', 'Get-VMSnapshot', 'Start-VMFailover', 'Stop-VMFailover',
+        'Suspend-VMReplication', 'Resume-VMReplication', 'Set-VMReplication', 'Remove-VMReplication', 'Get-VMSnapshot', 'Start-VMFailover', 'Stop-VMFailover',
         'Complete-VMFailover', 'Get-VMSwitch', 'Get-VMNetworkAdapter')
     CmdletsToExport = @()
     VariablesToExport = @()

@@ -37,34 +37,20 @@ function Invoke-HvWorld {
     $value
 }
 
-function ConvertTo-HvVirtualMachine($Row, [string]$ComputerName) {
-    $vm = [Microsoft.HyperV.PowerShell.VirtualMachine]::new()
-    $vm.Name = [string]$Row.Name
-    $vm.VMName = [string]$Row.Name
-    $vm.Id = [guid]$Row.VMId
-    $vm.VMId = [guid]$Row.VMId
-    $vm.ComputerName = $ComputerName
-    # A state the type does not know is a host newer than this module: PowerShell's cast throws, as a
-    # real deserialization would; the world only gives Microsoft's names.
-    $vm.State = [Microsoft.HyperV.PowerShell.VMState][string]$Row.State
-    if ($null -ne $Row.Heartbeat) { $vm.Heartbeat = [Microsoft.HyperV.PowerShell.VMHeartbeatStatus][string]$Row.Heartbeat }
-    $vm.ProcessorCount = [long]$Row.ProcessorCount
-    $vm.MemoryStartup = [long]$Row.MemoryStartup
-    $vm.MemoryAssigned = [long]$Row.MemoryAssigned
-    $vm.CPUUsage = [int]$Row.CPUUsage
-    $vm.OperationalStatus = [Microsoft.HyperV.PowerShell.VMOperationalStatus[]]@($Row.OperationalStatus | ForEach-Object { [string]$_ })
-    $vm.ReplicationMode = [string]$Row.ReplicationMode
-    $vm.ReplicationState = [string]$Row.ReplicationState
-    $vm.ReplicationHealth = [string]$Row.ReplicationHealth
-    $vm.Notes = [string]$Row.Notes
-    $vm.Uptime = [TimeSpan]::FromSeconds([double]$Row.UptimeSec)
-    $vm
+function Get-HvVmRows($Cmdlet, [string]$VMId) {
+    # The world's rows, not yet objects: a call builds objects only for the VMs it returns.
+    $arguments = if ($VMId) { @{ vmId = $VMId } } else { @{} }
+    foreach ($row in @(Invoke-HvWorld -Cmdlet $Cmdlet -Name 'Get-VM' -Op 'vms' -Arguments $arguments -CommandType 'GetVM' -Terminating)) { if ($null -ne $row) { $row } }
 }
 
-function Get-HvVirtualMachines($Cmdlet) {
-    $rows = Invoke-HvWorld -Cmdlet $Cmdlet -Name 'Get-VM' -Op 'vms' -CommandType 'GetVM' -Terminating
-    $computer = Get-StandbyEmulationHost
-    foreach ($row in @($rows)) { if ($null -ne $row) { ConvertTo-HvVirtualMachine $row $computer } }
+function ConvertTo-HvVirtualMachine($Rows) {
+    # A state the type does not know is a host newer than this module: the conversion throws as
+    # PowerShell's cast does, as a real deserialization would; the world only gives Microsoft's names.
+    [Standby.Emulation.WorldRows]::VirtualMachines(@($Rows), (Get-StandbyEmulationHost))
+}
+
+function Get-HvVirtualMachines($Cmdlet, [string]$VMId) {
+    ConvertTo-HvVirtualMachine @(Get-HvVmRows $Cmdlet $VMId)
 }
 
 function Select-HvByName {
@@ -73,7 +59,7 @@ function Select-HvByName {
     param($Items, [string[]]$Patterns, [string]$Property, $Cmdlet, [string]$CommandType, [switch]$Quiet)
     foreach ($pattern in $Patterns) {
         $wildcard = [System.Management.Automation.WildcardPattern]::new($pattern, [System.Management.Automation.WildcardOptions]::IgnoreCase)
-        $found = @($Items | Where-Object { $wildcard.IsMatch([string]$_.$Property) })
+        $found = @(foreach ($item in $Items) { if ($wildcard.IsMatch([string]$item.$Property)) { $item } })
         if ($found.Count -eq 0 -and -not $Quiet -and -not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($pattern)) {
             # Get-VM -Name X with no such VM: "Hyper-V was unable to find a virtual machine with name "X"."
             # (InvalidParameter / InvalidArgument), a non-terminating error as binary cmdlets write it.
@@ -88,8 +74,8 @@ function Resolve-HvTargets {
     # The VMs a cmdlet acts on, from -Name/-VMName patterns or -VM objects (pipeline input).
     param($Cmdlet, [string[]]$Names, $VM, [string]$CommandType)
     if ($null -ne $VM) { return @($VM) }
-    $all = @(Get-HvVirtualMachines $Cmdlet)
-    @(Select-HvByName -Items $all -Patterns $Names -Property 'Name' -Cmdlet $Cmdlet -CommandType $CommandType)
+    $rows = @(Get-HvVmRows $Cmdlet)
+    @(ConvertTo-HvVirtualMachine @(Select-HvByName -Items $rows -Patterns $Names -Property 'Name' -Cmdlet $Cmdlet -CommandType $CommandType))
 }
 
 function Invoke-HvChange {
@@ -107,7 +93,7 @@ function Invoke-HvChange {
 }
 
 function Get-HvVMById($Cmdlet, [string]$VMId) {
-    @(Get-HvVirtualMachines $Cmdlet | Where-Object { [string]$_.VMId -eq $VMId })[0]
+    @(Get-HvVirtualMachines $Cmdlet $VMId)[0]
 }
 
 # https://learn.microsoft.com/powershell/module/hyper-v/get-vmhost
@@ -156,17 +142,17 @@ function Get-VM {
         [string[]]$ComputerName
     )
     process {
-        $all = @(Get-HvVirtualMachines $PSCmdlet)
         if ($PSCmdlet.ParameterSetName -eq 'Id') {
-            $found = @($all | Where-Object { $_.VMId -eq $Id })
+            $found = @(Get-HvVirtualMachines $PSCmdlet ([string]$Id))
             if ($found.Count -eq 0) {
                 $exception = [Microsoft.HyperV.PowerShell.VirtualizationException]::new("Hyper-V was unable to find a virtual machine with id `"$Id`".")
                 $PSCmdlet.WriteError((New-StandbyErrorRecord -Exception $exception -ErrorId "InvalidParameter,$HV.Commands.GetVM" -Category InvalidArgument -Target $Id))
             }
             return $found
         }
-        if (-not $Name) { return $all }
-        Select-HvByName -Items $all -Patterns $Name -Property 'Name' -Cmdlet $PSCmdlet -CommandType 'GetVM'
+        $rows = @(Get-HvVmRows $PSCmdlet)
+        if (-not $Name) { return ConvertTo-HvVirtualMachine $rows }
+        ConvertTo-HvVirtualMachine @(Select-HvByName -Items $rows -Patterns $Name -Property 'Name' -Cmdlet $PSCmdlet -CommandType 'GetVM')
     }
 }
 
@@ -202,54 +188,24 @@ function Stop-VM {
     }
 }
 
-function ConvertTo-HvReplication($Row, [switch]$Statistics) {
-    $r = if ($Statistics) { [Microsoft.HyperV.PowerShell.VMReplicationStatistics]::new() } else { [Microsoft.HyperV.PowerShell.VMReplication]::new() }
-    $r.Name = [string]$Row.VMName
-    $r.VMName = [string]$Row.VMName
-    $r.VMId = [guid]$Row.VMId
-    $r.ComputerName = [string]$Row.ComputerName
-    $r.ReplicationMode = [string]$Row.ReplicationMode
-    $r.ReplicationRelationshipType = [string]$Row.ReplicationRelationshipType
-    $r.ReplicationState = [string]$Row.ReplicationState
-    $r.ReplicationHealth = [string]$Row.ReplicationHealth
-    $r.ReplicationFrequencySec = [int]$Row.ReplicationFrequencySec
-    $r.PrimaryServerName = [string]$Row.PrimaryServerName
-    $r.ReplicaServerName = [string]$Row.ReplicaServerName
-    $r.CurrentReplicaServerName = [string]$Row.CurrentReplicaServerName
-    $r.LastReplicationTime = ConvertFrom-StandbyEpoch $Row.LastReplicationTime
-    if (-not $Statistics) {
-        $r.RecoveryHistory = [int]$Row.RecoveryHistory
-        $r.VSSSnapshotFrequencyHour = [int]$Row.VSSSnapshotFrequencyHour
-        return $r
-    }
-    $r.PendingReplicationSize = [uint64]$Row.PendingReplicationSize
-    $r.AverageReplicationSize = [uint64]$Row.AverageReplicationSize
-    $r.MaximumReplicationSize = [uint64]$Row.MaximumReplicationSize
-    if ($null -ne $Row.AverageReplicationLatencySec) { $r.AverageReplicationLatency = [TimeSpan]::FromSeconds([double]$Row.AverageReplicationLatencySec) }
-    $r.ReplicationErrors = [int]$Row.ReplicationErrors
-    $r.SuccessfulReplicationCount = [int]$Row.SuccessfulReplicationCount
-    $r.MissedReplicationCount = [int]$Row.MissedReplicationCount
-    # Null without statistics (DOMAIN.md).
-    $r.MonitoringStartTime = ConvertFrom-StandbyEpoch $Row.MonitoringStartTime
-    $r.MonitoringEndTime = ConvertFrom-StandbyEpoch $Row.MonitoringEndTime
-    $r.ReplicationHealthDetails = [string[]]@($Row.ReplicationHealthDetails | ForEach-Object { [string]$_ })
-    $r.LastReplicationType = [string]$Row.LastReplicationType
-    $r
-}
-
-function Get-HvReplications($Cmdlet, [string]$Name, [string[]]$VMName, $RelationshipType, [switch]$Statistics, [string]$CommandType) {
+function Get-HvReplications($Cmdlet, [string]$Name, [string[]]$VMName, $VM, $RelationshipType, [switch]$Statistics, [string]$CommandType) {
     $rows = @(Invoke-HvWorld -Cmdlet $Cmdlet -Name $Name -Op 'replications' -CommandType $CommandType -Terminating)
     # -ReplicationRelationshipType: "If not specified, the cmdlet gets simple replication" (Get-VMReplication,
     # Measure-VMReplication docs); the script asks for Extended separately.
     $type = if ($null -ne $RelationshipType) { [string]$RelationshipType } else { 'Simple' }
-    $all = @($rows | Where-Object { $null -ne $_ -and [string]$_.ReplicationRelationshipType -eq $type } | ForEach-Object { ConvertTo-HvReplication $_ -Statistics:$Statistics })
-    if (-not $VMName) { return $all }
-    $vms = @(Get-HvVirtualMachines $Cmdlet)
+    $ofType = @(foreach ($row in $rows) { if ($null -ne $row -and [string]$row.ReplicationRelationshipType -eq $type) { $row } })
+    # -VM objects are those VMs (by VMId), not name patterns.
+    $ids = if ($VM) { @($VM | ForEach-Object { [string]$_.VMId }) } else { $null }
+    $selected = if ($ids) { @(foreach ($row in $ofType) { if ($ids -contains [string]$row.VMId) { $row } }) } elseif (-not $VMName) { $ofType } else { @(Select-HvReplicationRows $Cmdlet $ofType $VMName $CommandType) }
+    foreach ($row in $selected) { [Standby.Emulation.WorldRows]::Replication($row, [bool]$Statistics) }
+}
+
+function Select-HvReplicationRows($Cmdlet, $Rows, [string[]]$VMName, [string]$CommandType) {
     foreach ($pattern in $VMName) {
         $wildcard = [System.Management.Automation.WildcardPattern]::new($pattern, [System.Management.Automation.WildcardOptions]::IgnoreCase)
-        $found = @($all | Where-Object { $wildcard.IsMatch($_.VMName) })
+        $found = @(foreach ($row in $Rows) { if ($wildcard.IsMatch([string]$row.VMName)) { $row } })
         if ($found.Count -eq 0 -and -not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($pattern)) {
-            $exists = @($vms | Where-Object { $wildcard.IsMatch($_.Name) }).Count -gt 0
+            $exists = @(foreach ($vm in @(Get-HvVmRows $Cmdlet)) { if ($wildcard.IsMatch([string]$vm.Name)) { $vm } }).Count -gt 0
             $message = if ($exists) { "Replication is not enabled for virtual machine '$pattern'." } else { "Hyper-V was unable to find a virtual machine with name `"$pattern`"." }
             $category = if ($exists) { 'ObjectNotFound' } else { 'InvalidArgument' }
             $id = if ($exists) { 'ObjectNotFound' } else { 'InvalidParameter' }
@@ -272,9 +228,8 @@ function Get-VMReplication {
         [string[]]$ComputerName
     )
     process {
-        $names = if ($VM) { @($VM | ForEach-Object { $_.Name }) } else { $VMName }
         $type = if ($PSBoundParameters.ContainsKey('ReplicationRelationshipType')) { $ReplicationRelationshipType } else { $null }
-        $out = @(Get-HvReplications -Cmdlet $PSCmdlet -Name 'Get-VMReplication' -VMName $names -RelationshipType $type -CommandType 'GetVMReplication')
+        $out = @(Get-HvReplications -Cmdlet $PSCmdlet -Name 'Get-VMReplication' -VMName $VMName -VM $VM -RelationshipType $type -CommandType 'GetVMReplication')
         if ($PSBoundParameters.ContainsKey('ReplicationMode')) { $out = @($out | Where-Object { $_.ReplicationMode -eq $ReplicationMode }) }
         $out
     }
@@ -291,9 +246,8 @@ function Measure-VMReplication {
         [string[]]$ComputerName
     )
     process {
-        $names = if ($VM) { @($VM | ForEach-Object { $_.Name }) } else { $VMName }
         $type = if ($PSBoundParameters.ContainsKey('ReplicationRelationshipType')) { $ReplicationRelationshipType } else { $null }
-        $out = @(Get-HvReplications -Cmdlet $PSCmdlet -Name 'Measure-VMReplication' -VMName $names -RelationshipType $type -Statistics -CommandType 'MeasureVMReplication')
+        $out = @(Get-HvReplications -Cmdlet $PSCmdlet -Name 'Measure-VMReplication' -VMName $VMName -VM $VM -RelationshipType $type -Statistics -CommandType 'MeasureVMReplication')
         if ($PSBoundParameters.ContainsKey('ReplicationHealth')) { $out = @($out | Where-Object { $_.ReplicationHealth -eq $ReplicationHealth }) }
         $out
     }
@@ -379,15 +333,28 @@ function Set-VMReplication {
     }
 }
 
-function ConvertTo-HvSnapshot($Row, [string]$ComputerName) {
-    $s = [Microsoft.HyperV.PowerShell.VMSnapshot]::new()
-    $s.Name = [string]$Row.Name
-    $s.VMName = [string]$Row.VMName
-    $s.VMId = [guid]$Row.VMId
-    $s.ComputerName = $ComputerName
-    $s.SnapshotType = [string]$Row.SnapshotType
-    $s.CreationTime = ConvertFrom-StandbyEpoch $Row.CreationTime
-    $s
+# https://learn.microsoft.com/powershell/module/hyper-v/remove-vmreplication
+# Remove-VMReplication [-VMName] <String[]> | [-VM] <VirtualMachine[]> [-ReplicationRelationshipType <Simple | Extended>].
+# Only the extended relationship of a failed-over replica is modelled (the step before -Reverse in an
+# extended chain, DOMAIN.md); the world refuses anything else with InvalidOperation.
+function Remove-VMReplication {
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'VMName')]
+    param(
+        [Parameter(ParameterSetName = 'VMName', Position = 0, Mandatory = $true)][string[]]$VMName,
+        [Parameter(ParameterSetName = 'VMObject', Position = 0, Mandatory = $true, ValueFromPipeline = $true)][Microsoft.HyperV.PowerShell.VirtualMachine[]]$VM,
+        [Microsoft.HyperV.PowerShell.VMReplicationRelationshipType]$ReplicationRelationshipType = 'Simple', [switch]$Passthru
+    )
+    process {
+        foreach ($target in (Resolve-HvTargets -Cmdlet $PSCmdlet -Names $VMName -VM $VM -CommandType 'RemoveVMReplication')) {
+            if (-not $PSCmdlet.ShouldProcess($target.Name, 'Remove-VMReplication')) { continue }
+            if ([string]$ReplicationRelationshipType -ne 'Extended') {
+                $exception = [Microsoft.HyperV.PowerShell.VirtualizationException]::new('The emulation removes only extended replication.')
+                $PSCmdlet.WriteError((New-StandbyErrorRecord -Exception $exception -ErrorId "NotImplemented,$HV.Commands.RemoveVMReplication" -Category NotImplemented -Target $target.Name))
+                continue
+            }
+            $null = Invoke-HvChange -Cmdlet $PSCmdlet -Name 'Remove-VMReplication' -CommandType 'RemoveVMReplication' -Operation 'remove-vmreplication' -VM $target
+        }
+    }
 }
 
 # https://learn.microsoft.com/powershell/module/hyper-v/get-vmsnapshot
@@ -406,7 +373,7 @@ function Get-VMSnapshot {
         $computer = Get-StandbyEmulationHost
         foreach ($target in (Resolve-HvTargets -Cmdlet $PSCmdlet -Names $VMName -VM $VM -CommandType 'GetVMSnapshot')) {
             $rows = @(Invoke-HvWorld -Cmdlet $PSCmdlet -Name 'Get-VMSnapshot' -Op 'snapshots' -Arguments @{ vmId = [string]$target.VMId } -CommandType 'GetVMSnapshot' -Target $target.Name -Terminating)
-            $found = @($rows | Where-Object { $_ } | ForEach-Object { ConvertTo-HvSnapshot $_ $computer })
+            $found = @(foreach ($row in $rows) { if ($row) { [Standby.Emulation.WorldRows]::Snapshot($row, $computer) } })
             if ($PSBoundParameters.ContainsKey('SnapshotType')) { $found = @($found | Where-Object { $_.SnapshotType -eq $SnapshotType }) }
             # -Name is always a pattern (backticks are consumed), DOMAIN.md.
             if ($PSBoundParameters.ContainsKey('Name')) {
@@ -452,7 +419,7 @@ function Start-VMFailover {
             if ($AsTest) {
                 # -AsTest writes the new test VM ("<name> - Test") to the output even without -Passthru (DOMAIN.md).
                 $testName = "$($target.Name) - Test"
-                @(Get-HvVirtualMachines $PSCmdlet | Where-Object { $_.Name -eq $testName })
+                ConvertTo-HvVirtualMachine @(foreach ($row in @(Get-HvVmRows $PSCmdlet)) { if ([string]$row.Name -eq $testName) { $row } })
             } elseif ($Passthru) {
                 Get-HvVMById $PSCmdlet $target.VMId
             }
@@ -545,5 +512,5 @@ function Get-VMNetworkAdapter {
 }
 
 Export-ModuleMember -Function Get-VMHost, Set-VMHost, Get-VM, Start-VM, Stop-VM, Get-VMReplication, Measure-VMReplication,
-    Suspend-VMReplication, Resume-VMReplication, Set-VMReplication, Get-VMSnapshot, Start-VMFailover, Stop-VMFailover,
+    Suspend-VMReplication, Resume-VMReplication, Set-VMReplication, Remove-VMReplication, Get-VMSnapshot, Start-VMFailover, Stop-VMFailover,
     Complete-VMFailover, Get-VMSwitch, Get-VMNetworkAdapter

@@ -7,7 +7,7 @@ if (-not ('Microsoft.HyperV.PowerShell.VMState' -as [type])) {
     if ($env:STANDBY_EMULATION_TYPES -and (Test-Path -LiteralPath $env:STANDBY_EMULATION_TYPES)) {
         Add-Type -LiteralPath $env:STANDBY_EMULATION_TYPES
     } else {
-        Add-Type -TypeDefinition ([IO.File]::ReadAllText((Join-Path $PSScriptRoot 'HyperVTypes.cs')))
+        Add-Type -Path (Join-Path $PSScriptRoot 'HyperVTypes.cs'), (Join-Path $PSScriptRoot 'WorldRows.cs')
     }
 }
 
