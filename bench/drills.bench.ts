@@ -13,7 +13,6 @@ import { createEstateStore, type EstateStore } from '../electron/core/estate/est
 import { calibrationFrom } from '../electron/core/recovery/boot-calibration.ts';
 import { fullSitePlan } from '../electron/core/recovery/default-plan.ts';
 import { createEvidenceService } from '../electron/core/recovery/evidence/evidence-service.ts';
-import { noAttestations } from '../electron/core/recovery/evidence/run-attestations.ts';
 import { PlanStore } from '../electron/core/recovery/plan-store.ts';
 import { PredictionLog } from '../electron/core/recovery/prediction-log.ts';
 import { RecoveryService } from '../electron/core/recovery/recovery-service.ts';
@@ -98,7 +97,7 @@ export async function run(emit: Emit): Promise<void> {
     const printPdf = await chromiumPdfPrinter();
     const evidence = createEvidenceService({
       service: live.service, plans, predictions: new PredictionLog(live.dataDir, silentLogger()), audit: live.audit,
-      backend: live.lab, dataDir: live.dataDir, attestations: noAttestations, ...(printPdf ? { printPdf } : {}), now: () => wall.now(),
+      backend: live.lab, dataDir: live.dataDir, attestations: () => ({ checklist: null, signOffs: [] }), ...(printPdf ? { printPdf } : {}), now: () => wall.now(),
     });
     const { pack, written, buildMs } = await evidence.make(drill.id);
     emit({ name: 'evidence pack of the full-site drill (HTML + PDF + JSON): wall time', value: round(buildMs / 1000, 2), unit: 's', bound: { op: '<=', value: 10 },
