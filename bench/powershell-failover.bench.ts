@@ -48,11 +48,17 @@ async function runPlan(rig: RecoveryRig, type: RunType, lines: () => Record<stri
   }
   const draft = plan();
   const before = lines();
+  process.stderr.write(`${type}: preflight\n`);
   const report = await rig.service.preflight(draft, type, { kind: 'latest' });
   if (report.blockers.length > 0) throw new Error(`preflight: ${report.blockers.map((b) => b.message).join(' ')}`);
   const atStart = lines();
   const started = await rig.service.start({ plan: draft, type, policy: { kind: 'latest' }, acceptedWarnings: report.warnings.map((w) => w.id), confirmText: draft.name, actor: 'bench' });
-  await rig.drive(settled(rig.service, started.id), 6 * 3600_000);
+  // A full site through real processes takes minutes: say where it is, on stderr (stdout is the figures).
+  const progress = setInterval(() => {
+    const now = rig.service.get(started.id);
+    process.stderr.write(`${type}: ${now.vms.filter((v) => v.status === 'done').length}/${now.vms.length} VMs done, ${Math.round((rig.sim.now - now.startedAt) / 60_000)} simulated min\n`);
+  }, 30_000);
+  try { await rig.drive(settled(rig.service, started.id), 6 * 3600_000); } finally { clearInterval(progress); }
   const run = rig.service.get(started.id);
   const summary = summarize(run);
   if (run.status !== 'completed' || summary.achievedRtoSec === null) {

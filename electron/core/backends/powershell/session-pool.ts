@@ -5,9 +5,10 @@ import type { ConnectionProfile } from '../../../../shared/model/connections.ts'
  * at once, when the profile does not say. Each process is one remote shell per node, and WinRM allows
  * a user 30 shells per host by default (MaxShellsPerUser, "Installation and configuration for Windows
  * Remote Management", learn.microsoft.com/windows/win32/winrm/installation-and-configuration-for-windows-remote-management):
- * the profile's cap of 25 leaves the administrator's own sessions room. 8 is what a full-site run of
- * the default estate needs once reads and changes are batched per host (bench/powershell-failover.bench.ts
- * measures the peak; it stays well below 8), with room for a hung command or two.
+ * the profile's cap of 25 leaves the administrator's own sessions room. Each lane is also a local
+ * PowerShell process on the console's machine, so the default stays at 8. bench/powershell-failover.bench.ts
+ * reports the peak per site: a full-site run uses all 8 on the DR site, because a failover or a
+ * start still holds its lane for as long as Hyper-V takes (reads and shutdowns are batched per host).
  */
 export const DEFAULT_MAX_SESSIONS = 8;
 
