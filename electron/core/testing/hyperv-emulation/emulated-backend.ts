@@ -41,6 +41,12 @@ export interface EmulatedBackend {
 export interface EmulatedBackendOptions {
   seed: number;
   vmCount: number;
+  /**
+   * Lanes of each site's session pool (default 2). Each lane is a local pwsh and one remote pwsh per
+   * node: the product's default of 8 starts dozens of PowerShells on a two-core test machine, which
+   * then spends the suites' time starting them; two lanes still exercise the pool.
+   */
+  maxSessions?: number;
   startTime?: number;
   /** Small by default: every node is a remote pwsh process (about 1 s of CPU to start). */
   hostsPerCluster?: number;
@@ -109,6 +115,7 @@ export async function startEmulatedBackend(options: EmulatedBackendOptions): Pro
       nodes: options.discoverNodes ? [] : sim.world.clusters.get(id)!.hostIds.map((h) => sim.world.hosts.get(h)!.name),
     })),
     transport: 'ssh',
+    maxSessions: options.maxSessions ?? 2,
     ssh: { userName: ssh.userName, keyFilePath: ssh.keyFile, port: ssh.port },
     timeouts: { connectMs: 120_000, commandMs: 120_000, operationMs: 180_000, keepAliveMs: 60_000, ...options.timeouts },
   }));
