@@ -100,9 +100,30 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
       clock.advance(1000);
       const points = monitor.history(vm.id, 'hour')!;
       expect(points.length).toBeGreaterThanOrEqual(1);
-      expect(points.reduce((n, p) => n + p.transferBytes, 0)).toBe(600_000_000);
-      expect(monitor.summary().wanThroughputBitsPerSec).toBe(80_000_000);
+      // 600 MB pending after 300 s (2 MB/s), and 20 s more of writing before the cycle cut: 640 MB shipped.
+      expect(points.reduce((n, p) => n + p.transferBytes, 0)).toBe(640_000_000);
+      expect(monitor.summary().wanThroughputBitsPerSec).toBe(Math.round((640_000_000 * 8) / 60));
       expect(monitor.history('p:NOPE', 'hour')).toBeNull();
+      monitor.dispose();
+    });
+
+    it('counts every cycle when the estate is read less often than the VM replicates (a 30 s refresh of 30 s cycles, the lab at 600×)', () => {
+      const { store, monitor, clock, protectedVm: vm } = setup();
+      const replication = store.getVm(vm.id)!.replication!;
+      // 1 MB/s written, a cycle every 30 s, the estate read every 150 s: each sighting finds the
+      // newest cycle 10 s old with 10 MB pending, and before and after look alike.
+      let last = replication.lastReplicationTime!;
+      for (let i = 1; i <= 8; i++) {
+        const at = last + 150_000;
+        last = at - 10_000;
+        store.apply([{ op: 'clock', value: { source: 'lab', now: at, speed: 600 } }, { op: 'merge', kind: 'vm', id: vm.id, value: { replication: { ...replication, pendingBytes: 10_000_000, lastReplicationTime: last } } }]);
+        clock.advance(250);
+      }
+      const shipped = monitor.history(vm.id, 'hour')!.reduce((n, p) => n + p.transferBytes, 0);
+      // 7 complete 150 s spans of 1 MB/s (the first sighting has no rate to go by).
+      expect(shipped).toBeGreaterThan(7 * 150_000_000 * 0.95);
+      expect(shipped).toBeLessThan(8 * 150_000_000 * 1.05);
+      expect(monitor.summary().wanThroughputBitsPerSec).toBeGreaterThan(0);
       monitor.dispose();
     });
 
@@ -120,9 +141,11 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
       tick(bucket + 95_000);
       const history = monitor.wanHistory();
       expect(history.bucketMs).toBe(30_000);
-      // 300 MB in the bucket from +30 s: 80 Mbit/s over its 30 s; the one after shipped nothing.
+      // 300 MB pending at +31 s, and 4 s more of writing at the rate it piled up before the cycle at
+      // +35 s cut: in the bucket from +30 s, over its 30 s; the one after shipped nothing.
+      const shipped = Math.round(300_000_000 + 4_000 * (300_000_000 / (bucket + 31_000 - replication.lastReplicationTime!)));
       expect(history.points.filter((p) => p.t > bucket)).toEqual([
-        { t: bucket + 30_000, bitsPerSec: 80_000_000 },
+        { t: bucket + 30_000, bitsPerSec: Math.round((shipped * 8) / 30) },
         { t: bucket + 60_000, bitsPerSec: 0 },
       ]);
       tick(bucket + 2 * 3_600_000);
