@@ -16,6 +16,15 @@ const RANGES: Record<HistoryRange, { bucketMs: number; windowMs: number }> = {
 };
 const THROUGHPUT_WINDOW_MS = MINUTE;
 
+/**
+ * The span WAN throughput is averaged over: a minute, or two gaps between the batches the monitor
+ * sees when those come further apart (the lab at 600× sends one per 150 s of its time; a 60 s window
+ * then held nothing most of the time and the NOC wall read 0 bit/s while the link was busy).
+ */
+function throughputWindowMs(batchGapMs: number): number {
+  return Math.min(15 * MINUTE, Math.max(THROUGHPUT_WINDOW_MS, 2 * batchGapMs));
+}
+
 /** A VM's replication as last seen, and when (estate clock). */
 interface Seen { at: number; lastReplicationTime: number | null; pendingBytes: number; health: string; rpoMet: boolean | null }
 
@@ -104,6 +113,8 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
     rpoMet: vm.rpo?.met ?? null,
   });
   const startedAt = now();
+  let lastObservedAt: number | null = null;
+  let batchGapMs = 0;
   for (const vm of store.vms()) if (isProtectedCopy(vm)) seen.set(vm.id, remember(vm, startedAt));
 
   function track(vm: Vm, at: number): boolean {
@@ -206,20 +217,23 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       const lagSec = replication.lastReplicationTime === null ? Infinity : (at - replication.lastReplicationTime) / 1000;
       if (!worstLag || lagSec > worstLag.lagSec) worstLag = { vmId: vm.id, vmName: vm.name, lagSec };
     }
-    while (shipped.length > 0 && shipped[0]!.at < at - THROUGHPUT_WINDOW_MS) shipped.shift();
+    const windowMs = throughputWindowMs(batchGapMs);
+    while (shipped.length > 0 && shipped[0]!.at <= at - windowMs) shipped.shift();
     const bytes = shipped.reduce((sum, s) => sum + s.bytes, 0);
     if (worstLag && !Number.isFinite(worstLag.lagSec)) worstLag = { ...worstLag, lagSec: Number.MAX_SAFE_INTEGER };
     return {
       at, protectedVms, byHealth, pendingBytes,
       byTier: [...tiers].map(([tier, t]) => ({ tier, ...t, pctWithinRpo: t.protectedVms === 0 ? 100 : Math.round((t.withinRpo / t.protectedVms) * 1000) / 10 })),
       worstLag: worstLag ? { ...worstLag, lagSec: Math.round(worstLag.lagSec) } : null,
-      wanThroughputBitsPerSec: Math.round((bytes * 8) / (THROUGHPUT_WINDOW_MS / 1000)),
+      wanThroughputBitsPerSec: Math.round((bytes * 8) / (windowMs / 1000)),
     };
   }
 
   return {
     observe(batch) {
       const at = now();
+      if (lastObservedAt !== null && at > lastObservedAt) batchGapMs = at - lastObservedAt;
+      lastObservedAt = at;
       let alertsChanged = false;
       for (const patch of batch.patches) {
         if (patch.op === 'clock') continue;
