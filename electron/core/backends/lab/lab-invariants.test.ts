@@ -68,7 +68,9 @@ function randomCommand(lab: ReturnType<typeof labFixture>, random: Random, focus
     { label: `Start-VMFailover ${vm.id}`, weight: 4, run: () => backend.startVMFailover(target, { asTest: random.next() < 0.4 }) },
     { label: `Stop-VMFailover ${vm.id}`, weight: 2, run: () => backend.stopVMFailover(target) },
     { label: `Complete-VMFailover ${vm.id}`, weight: 2, run: () => backend.completeVMFailover(target) },
-    { label: `Reverse ${vm.id}`, weight: 2, run: () => backend.reverseVMReplication(target) },
+    // Every lab VM extends to a third copy: half the reverses end the extension first (as an operator
+    // must; Hyper-V refuses a plain reverse then), half are refused with a contract error.
+    { label: `Reverse ${vm.id}`, weight: 2, run: () => backend.reverseVMReplication(target, { removeExtended: random.next() < 0.5 }) },
     { label: `Suspend ${vm.id}`, weight: 1, run: () => backend.suspendVMReplication(target) },
     { label: `Resume ${vm.id}`, weight: 1, run: () => backend.resumeVMReplication(target, { resynchronize: random.next() < 0.5 }) },
     { label: `Move ${vm.id} → ${host.name}`, weight: 4, run: () => backend.moveClusterVirtualMachineRole({ vmName: vm.name, node: random.pick(cluster.hostIds.map((id) => world.hosts.get(id)!.name)), migrationType: random.pick(['Live', 'Quick'] as const), wait: false }) },
@@ -145,9 +147,11 @@ describe('lab invariants under random operation sequences', () => {
     }
     expect(commandsRun).toBe(RUNS * STEPS);
     expect(refused).toBeGreaterThan(RUNS); // the generator does reach the refusals...
-    // ...and the operations that change the most state do succeed often enough to matter.
+    // ...and the operations that change the most state do succeed often enough to matter (a floor
+    // against a vacuous run, not a figure: a reverse that ends the third copy first changes how many
+    // VMs are in a state to complete a failover).
     for (const kind of ['Start-VM', 'Stop-VM', 'Start-VMFailover', 'Complete-VMFailover', 'Move', 'Drain']) {
-      expect(succeeded.get(kind) ?? 0, kind).toBeGreaterThan(20);
+      expect(succeeded.get(kind) ?? 0, kind).toBeGreaterThan(10);
     }
     expect(succeeded.get('Reverse') ?? 0).toBeGreaterThan(0);
   }, 90_000); // 7,500 operations: a few seconds alone, much longer on a busy two-core runner
