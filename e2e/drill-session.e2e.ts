@@ -131,9 +131,12 @@ test.describe('a drill an auditor accepts: named people sign off, and the plan k
     const history = page.getByTestId('plan-history');
     await expect(history.getByTestId('plan-history-run')).toHaveCount(2);
     await expect(history.locator(`[data-run-id="${runId}"]`)).toContainText('1');
-    // Achieved and tier 0, one dot per run each; no prediction was recorded, so no predicted line.
-    await expect(history.getByTestId('trend-chart').locator('.recharts-line')).toHaveCount(2);
-    await expect(history.getByTestId('trend-chart').locator('.recharts-line-dots circle')).toHaveCount(4);
+    // Achieved and tier 0, one dot per run each; the wizard predicted the drill it started (its confirm
+    // step rehearses the plan), so a predicted line too, and the prediction beside the achieved figure.
+    await expect(history.getByTestId('trend-chart').locator('.recharts-line')).toHaveCount(3);
+    await expect.poll(() => history.getByTestId('trend-chart').locator('.recharts-line-dots circle').count()).toBeGreaterThanOrEqual(5);
+    await expect(history.getByTestId('trend-chart').locator('.recharts-legend-wrapper')).toContainText('Predicted');
+    await expect(history.locator(`[data-run-id="${runId}"]`)).toContainText(/\d+ min \d+ s\s*\d+ min \d+ s/);
     for (const series of ['Achieved RTO', 'Tier 0', 'Failures']) await expect(history.getByTestId('trend-chart').locator('.recharts-legend-wrapper')).toContainText(series);
     await expect(history.getByTestId('trend-chart')).toContainText('target 1 h');
     await history.getByTestId('compare-pick').nth(0).check();
