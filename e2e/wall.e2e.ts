@@ -83,7 +83,8 @@ test.describe('the wall', () => {
       await expect(banner).toHaveAttribute('data-reason', 'silent');
       await expect(banner).toContainText(/No update for \d+ s · data from \d\d:\d\d:\d\d/);
       await expect(page.getByTestId('wall')).toHaveAttribute('data-stale', 'true');
-      expect(await page.locator('.wall-grid').evaluate((el) => Number(getComputedStyle(el).opacity))).toBeLessThan(0.6);
+      // Dimmed through a 0.3 s transition: read until it has run.
+      await expect.poll(() => page.locator('.wall-grid').evaluate((el) => Number(getComputedStyle(el).opacity))).toBeLessThan(0.6);
     } finally {
       served.process.kill('SIGCONT');
     }
