@@ -142,7 +142,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     },
     'plans.create': (request, ctx) => audited(ctx, 'plan created', request.plan.name, () => plans.create(request.plan)).then(recheck),
     'plans.update': (request, ctx) => audited(ctx, 'plan updated', request.id, () => plans.update(request.id, request.expectedRevision, request.plan)).then(recheck),
-    'plans.duplicate': (request, ctx) => audited(ctx, 'plan duplicated', request.id, () => plans.duplicate(request.id, request.name)),
+    'plans.duplicate': (request, ctx) => audited(ctx, 'plan duplicated', request.id, () => plans.duplicate(request.id, request.name)).then(recheck),
     'plans.import': (request, ctx) => audited(ctx, 'plan imported', request.fileName, () => plans.import(request.text, request.fileName, request.replace)).then(recheck),
     'plans.delete': (request, ctx) => audited(ctx, 'plan deleted', request.id, async () => { await plans.remove(request.id, request.expectedRevision); options.drillAlerts?.({ id: `plan:${request.id}`, name: request.id }, null); return {}; }),
     'plans.export': async ({ id }) => plans.export(id),

@@ -71,6 +71,13 @@ describe('overdue drill alert', () => {
       await new Promise((r) => setTimeout(r, 20));
       const after = ((await core.handle('alerts.list', {}, operator)) as { alerts: Alert[] }).alerts.filter((a) => a.kind === 'drill-overdue');
       expect(after.map((a) => a.clearedAt !== null)).toEqual([true]);
+
+      // A copy of a plan with a cadence is a plan never drilled: overdue at once, not at the next minute's check.
+      await core.handle('plans.update', { id: 'full-site', expectedRevision: plan.revision + 2, plan: draft }, operator);
+      const copy = (await core.handle('plans.duplicate', { id: 'full-site', name: 'Full site (copy)' }, operator)) as { id: string };
+      await new Promise((r) => setTimeout(r, 20));
+      const open = ((await core.handle('alerts.list', {}, operator)) as { alerts: Alert[] }).alerts.filter((a) => a.kind === 'drill-overdue' && a.clearedAt === null);
+      expect(open.map((a) => a.vmId).sort()).toEqual(['plan:full-site', `plan:${copy.id}`].sort());
     } finally {
       await core.dispose();
     }

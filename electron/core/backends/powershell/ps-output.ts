@@ -73,7 +73,9 @@ export function errorCodeOf(error: PsError): ErrorCode {
   const message = error.message ?? '';
   // The node did not answer (no open session, a broken one, WinRM unreachable): never "not found",
   // or a cleanup or shutdown step would read a silent node as done.
-  if (id === 'NoOpenSession' || category === 'ConnectionError' || /PSSessionStateBroken|WinRM cannot complete|PSRemotingTransportException/i.test(`${id} ${message}`)) return 'disconnected';
+  // NoValidRunspaces: Invoke-Command refuses a session that closed between the state check and the
+  // call (PowerShell's ICMNoValidRunspaces, "No valid sessions were specified"): nothing was run.
+  if (id === 'NoOpenSession' || category === 'ConnectionError' || /PSSessionStateBroken|NoValidRunspaces|No valid sessions were specified|WinRM cannot complete|PSRemotingTransportException/i.test(`${id} ${message}`)) return 'disconnected';
   // The object itself is missing. Not any "cannot find": a VM that fails to start because a disk is
   // missing says "the system cannot find the file specified", and that is a failure to retry or
   // hand to the operator, not a VM that is not there.

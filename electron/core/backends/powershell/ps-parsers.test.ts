@@ -157,6 +157,16 @@ describe('PowerShell 5.1 and 7 fixtures', () => {
     expect(errorCodeOf(error)).toBe('backend');
     expect(errorCodeOf({ ...error, message: 'Hyper-V was unable to find a virtual machine with name "SQL-EPR-01".' })).toBe('not-found');
   });
+
+  it('maps Invoke-Command refusing a session that closed under it to disconnected, so the step is retried on a reopened session', () => {
+    // The message is PowerShell's resource ICMNoValidRunspaces (read from System.Management.Automation 7.6).
+    const refused = {
+      id: 'NoValidRunspaces,Microsoft.PowerShell.Commands.InvokeCommandCommand', category: 'InvalidArgument',
+      message: 'No valid sessions were specified.  Ensure you provide valid sessions that are in the Opened state and are available to run commands.',
+    };
+    expect(errorCodeOf(refused)).toBe('disconnected');
+    expect(errorCodeOf({ ...refused, id: 'Other', message: refused.message })).toBe('disconnected');
+  });
 });
 
 describe('output that must not be believed', () => {

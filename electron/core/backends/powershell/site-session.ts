@@ -56,7 +56,7 @@ export interface SiteSessionOptions {
   autoReconnect?: boolean;
 }
 
-const NODE_LOST = /NoOpenSession|PSSessionStateBroken|InvalidRunspaceState|ConnectionError|OpenError|WinRM/i;
+const NODE_LOST = /NoOpenSession|NoValidRunspaces|PSSessionStateBroken|InvalidRunspaceState|ConnectionError|OpenError|WinRM/i;
 
 export class SiteSession {
   private readonly options: SiteSessionOptions;

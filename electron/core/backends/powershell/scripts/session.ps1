@@ -32,6 +32,18 @@ function ConvertTo-StandbyError($Record, [string]$ComputerName) {
     }
 }
 
+# Invoke-Command's refusal of a session that is no longer Opened (resource ICMNoValidRunspaces, in the
+# host's language), or the transport failing under it: the command never reached the node.
+$global:StandbyNoValidSessions = try {
+    [System.Resources.ResourceManager]::new('System.Management.Automation.resources.RemotingErrorIdStrings', [System.Management.Automation.PSObject].Assembly).GetString('ICMNoValidRunspaces')
+} catch { 'No valid sessions were specified.' }
+function Test-StandbySessionGone($Record) {
+    $Record.Exception -is [System.Management.Automation.Remoting.PSRemotingTransportException] -or
+        $Record.Exception -is [System.Management.Automation.Runspaces.InvalidRunspaceStateException] -or
+        [string]$Record.FullyQualifiedErrorId -like 'NoValidRunspaces*' -or
+        ($global:StandbyNoValidSessions -and [string]$Record.Exception.Message -eq $global:StandbyNoValidSessions)
+}
+
 function ConvertTo-StandbyJsonString([string]$Value) {
     ConvertTo-Json -InputObject $Value -Compress
 }
@@ -228,7 +240,13 @@ function Invoke-StandbyOperation([string]$Operation, [string]$Encoded) {
                         $outputs += @(Invoke-Command -Session $session -ScriptBlock $script -ArgumentList $Encoded -ErrorAction SilentlyContinue -ErrorVariable one)
                         $remoteErrors += @($one)
                     } catch {
-                        $failures += ConvertTo-StandbyError $_ (Resolve-StandbyNodeName ([string]$session.ComputerName))
+                        $node = Resolve-StandbyNodeName ([string]$session.ComputerName)
+                        if (Test-StandbySessionGone $_) {
+                            # Closed between the state check and the call: nothing ran on the node.
+                            $failures += [ordered]@{ computerName = $node; id = 'NoOpenSession'; category = 'ConnectionError'; message = 'The session to this node ended (' + [string]$_.Exception.Message + ').' }
+                        } else {
+                            $failures += ConvertTo-StandbyError $_ $node
+                        }
                     }
                 }
             }
