@@ -106,6 +106,12 @@ export async function run(emit: Emit): Promise<void> {
     const t = performance.now();
     const verdict = evidence.verify(drill.id);
     emit({ name: 'evidence pack verify (600-VM drill)', value: round((performance.now() - t) / 1000, 3), unit: 's', ok: verdict.ok });
+    // The next drill, predicted with the boots the first one measured (calibration): as close as the first.
+    const calibrated = await predict(live, 'test-failover');
+    const again = summarize(await runFor(live, 'test-failover')).achievedRtoSec;
+    if (again === null || calibrated.rtoSec === null) throw new Error('the second drill did not bring every VM back');
+    emit({ name: 'prediction error, full-site test-failover after a drill (calibrated)', value: round((Math.abs(calibrated.rtoSec - again) / again) * 100, 2), unit: '%', bound: { op: '<=', value: 5 },
+      predictedSec: round(calibrated.rtoSec, 1), achievedSec: round(again, 1), measuredVms: calibrated.calibration.measuredVms, medianFactor: round(calibrated.calibration.medianFactor, 3) });
     live.dispose();
   }
   // Accuracy, per seed and run type, faults off.

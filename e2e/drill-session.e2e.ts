@@ -123,6 +123,20 @@ test.describe('a drill an auditor accepts: named people sign off, and the plan k
     await expect(page.getByTestId('finish-cleanup-status')).toContainText(/^Done/, { timeout: 60_000 });
     await expect(page.getByTestId('drill-closed')).toContainText('cleanup by B. Owner');
 
+    // The evidence pack of this drill carries both sign-offs, attributed, in its JSON and in its PDF.
+    await page.getByTestId('evidence-make').click();
+    await expect(page.getByTestId('evidence-verdict')).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
+    await page.getByTestId('evidence').scrollIntoViewIfNeeded();
+    await shoot(page, '02b-evidence');
+    const dir = join(served.dataDir, 'evidence', runId);
+    const pack = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as { attestations: { signOffs: { application: string; verdict: string; by: { name: string } }[] } };
+    expect(pack.attestations.signOffs.map((s) => [s.application, s.verdict, s.by.name])).toEqual([['EHR', 'verified', 'B. Owner'], ['LIS', 'failed', 'A. Nurse']]);
+    const text = spawnSync('pdftotext', ['-layout', join(dir, 'evidence.pdf'), '-'], { encoding: 'utf8' });
+    expect(text.status, text.stderr).toBe(0);
+    for (const line of ['B. Owner', 'A. Nurse', 'Results screen shows no results for today']) expect(text.stdout).toContain(line);
+    const pages = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', join(dir, 'evidence.pdf'), join(SHOTS, 'evidence-page')], { encoding: 'utf8' });
+    expect(pages.status, pages.stderr).toBe(0);
+
     // The plan: its drill cadence and history; two runs compared.
     const { plan } = await api.call('plans.get', { id: 'full-site' });
     await api.call('plans.update', { id: 'full-site', expectedRevision: plan.revision, plan: { name: plan.name, description: plan.description, groups: plan.groups, dependencies: plan.dependencies, settings: { ...plan.settings, drillCadenceDays: 30 } } });

@@ -1,4 +1,6 @@
 import type { RunSnapshot } from '../../../shared/model/recovery-run.ts';
+import { ownEntry } from '../../../shared/model/own-entry.ts';
+import type { HeartbeatRequirement } from '../../../shared/model/recovery-plan.ts';
 import type { Calibration } from '../../../shared/model/run-prediction.ts';
 import { appStartSec, bootBaseSec, DEFAULT_DURATION_MODEL, type DurationModel } from './duration-model.ts';
 
@@ -14,7 +16,8 @@ export interface BootCalibration {
 
 /**
  * Calibration from history: for every VM an earlier run brought to healthy, its measured time from
- * Running to applications healthy against what the duration model expects for it booting alone.
+ * Running to the heartbeat that run waited for, against what the duration model expects for the same
+ * span with the VM booting alone.
  * The newest run that booted a VM wins (hardware and guests change). Runs whose boots were limited
  * to the hardware's slots (every plan's default) measure the VM, not the storm.
  */
@@ -26,7 +29,11 @@ export function calibrationFrom(runs: readonly RunSnapshot[], isDatabase: (vmNam
       const { runningAt, healthyAt } = vm.timing;
       if (runningAt === null || healthyAt === null || scale.has(vm.name)) continue;
       const candidate = { name: vm.name, host: vm.targetHost, cluster: vm.targetCluster, memoryBytes: vm.memoryBytes, database: isDatabase(vm.name) };
-      const expected = bootBaseSec(candidate, model) + appStartSec(candidate, model);
+      // A run that counted OkApplicationsUnknown as up stopped its clock when the guest booted, before
+      // its applications started: compared with boot + application start it would read every guest
+      // as ~0.6× the model and predict the next drill that much too short.
+      const countsApps = heartbeatOf(run, vm.name) === 'applications-healthy';
+      const expected = bootBaseSec(candidate, model) + (countsApps ? appStartSec(candidate, model) : 0);
       const factor = (healthyAt - runningAt) / 1000 / expected;
       if (!(factor >= PLAUSIBLE.min && factor <= PLAUSIBLE.max)) continue;
       scale.set(vm.name, factor);
@@ -34,6 +41,12 @@ export function calibrationFrom(runs: readonly RunSnapshot[], isDatabase: (vmNam
     }
   }
   return { scale, source };
+}
+
+/** The heartbeat the run waited for on this VM: its own, else the plan's ('ok' for runs journaled before the setting). */
+function heartbeatOf(run: RunSnapshot, vmName: string): HeartbeatRequirement {
+  const settings = run.settings as { heartbeat?: HeartbeatRequirement; heartbeatByVm?: Record<string, HeartbeatRequirement> };
+  return ownEntry(settings.heartbeatByVm, vmName) ?? settings.heartbeat ?? 'ok';
 }
 
 /** What the prediction says about where its durations came from. */
