@@ -31,11 +31,17 @@ export class PredictionLog {
     this.predictions.push(prediction);
   }
 
-  /** The last prediction of this plan and run type made from the estate before the run started. */
-  before(run: Pick<RunHeader, 'planId' | 'type' | 'startedAt'>): RunPrediction | null {
+  /**
+   * The last prediction of this plan and run type made from the estate before the run started, and
+   * after the previous run of the same plan and type started: a run nobody predicted has no
+   * prediction, not the one made for the run before it.
+   */
+  before(run: Pick<RunHeader, 'planId' | 'type' | 'startedAt'>, runs: readonly Pick<RunHeader, 'planId' | 'type' | 'startedAt'>[] = []): RunPrediction | null {
+    const same = (r: Pick<RunHeader, 'planId' | 'type'>) => r.planId === run.planId && r.type === run.type;
+    const previous = Math.max(-Infinity, ...runs.filter((r) => same(r) && r.startedAt < run.startedAt).map((r) => r.startedAt));
     for (let i = this.predictions.length - 1; i >= 0; i--) {
       const p = this.predictions[i]!;
-      if (p.planId === run.planId && p.type === run.type && p.estateAt <= run.startedAt) return p;
+      if (same(p) && p.estateAt <= run.startedAt && p.estateAt > previous) return p;
     }
     return null;
   }

@@ -159,7 +159,7 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     'recovery.history': async ({ planId }) => ({
       planId,
       // The prediction made before each run (recovery.predict keeps them) is what the run is judged against.
-      runs: service.runsOf(planId).map((run) => historyPoint({ ...run, predictedRtoSec: run.predictedRtoSec ?? predictions.before(run)?.rtoSec ?? null }, backendNow())).sort((a, b) => a.startedAt - b.startedAt),
+      runs: service.runsOf(planId).map((run, _, all) => historyPoint({ ...run, predictedRtoSec: run.predictedRtoSec ?? predictions.before(run, all)?.rtoSec ?? null }, backendNow())).sort((a, b) => a.startedAt - b.startedAt),
     }),
     'recovery.list': async () => ({ runs: service.list() }),
     'recovery.get': async ({ runId }) => service.get(runId),

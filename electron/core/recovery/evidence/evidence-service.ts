@@ -36,7 +36,7 @@ export function createEvidenceService(o: EvidenceServiceOptions) {
       const plan = await o.plans.get(run.planId).then(({ plan, file }) => ({ plan, text: readFileSync(join(o.plans.dir, file), 'utf8') })).catch(() => null);
       const pack = buildEvidencePack({
         run, journalFile: journalFile(o.dataDir, runId), dataDir: o.dataDir, plan,
-        prediction: o.predictions.before(run), audit: o.audit.read({ target: runId }),
+        prediction: o.predictions.before(run, o.service.runsOf(run.planId)), audit: o.audit.read({ target: runId }),
         attestations: o.attestations(runId), cleanup: await scanCleanup(run, o.backend),
         environment: {
           standbyVersion: STANDBY_VERSION, backend: o.backend.info.description, backendKind: o.backend.info.kind,
