@@ -36,8 +36,12 @@ test.afterAll(async () => {
 
 async function openConnections(page: Page, url: string) {
   await page.goto(url);
-  await page.getByTestId('nav-connections').click();
-  await expect(page.getByTestId('connections-view')).toBeVisible();
+  // A click that lands while the first snapshot is still rendering (another worker's 600-VM run keeps
+  // the machine busy) can be lost: click again until the view shows.
+  await expect(async () => {
+    await page.getByTestId('nav-connections').click();
+    await expect(page.getByTestId('connections-view')).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(page.getByTestId('site-card')).toHaveCount(3);
 }
 const card = (page: Page, siteId: string) => page.locator(`[data-testid="site-card"][data-site-id="${siteId}"]`);
