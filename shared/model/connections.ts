@@ -50,6 +50,11 @@ export const ConnectionTimeoutsSchema = z.object({
 });
 export type ConnectionTimeouts = z.infer<typeof ConnectionTimeoutsSchema>;
 
+/** Parallel PowerShell processes per site when a profile does not say (backends/powershell/session-pool.ts says why). */
+export const DEFAULT_MAX_SESSIONS = 8;
+/** WinRM allows a user 30 shells per host by default (MaxShellsPerUser): 25 leaves the administrators room. */
+export const MAX_SESSIONS_CAP = 25;
+
 export const ConnectionProfileSchema = z.object({
   siteId: z.string().min(1).max(100),
   role: SiteRoleSchema,
@@ -74,7 +79,7 @@ export const ConnectionProfileSchema = z.object({
    * (see backends/powershell/session-pool.ts for the default and why it is capped at 25).
    * Null: the default.
    */
-  maxSessions: z.number().int().min(1).max(25).nullable().default(null),
+  maxSessions: z.number().int().min(1).max(MAX_SESSIONS_CAP).nullable().default(null),
 });
 export type ConnectionProfile = z.infer<typeof ConnectionProfileSchema>;
 

@@ -25,6 +25,17 @@ describe('the connection form', () => {
     expect(parseDraft({ ...draft, sshUserName: '', sshKeyFilePath: '', sshPort: '' })).toMatchObject({ ok: true, profile: { transport: 'ssh', ssh: { userName: null, keyFilePath: null, port: null } } });
   });
 
+  it('keeps a profile\'s parallel sessions through an edit, and refuses a number the pool cannot take', () => {
+    const profile = ConnectionProfileSchema.parse({ siteId: 'site-dr', role: 'dr', name: 'Riverside', clusters: [{ cluster: 'CL-DR1', nodes: [] }], maxSessions: 4 });
+    expect(draftFromProfile(profile).maxSessions).toBe('4');
+    expect(parseDraft(draftFromProfile(profile))).toEqual({ ok: true, profile: { ...profile, credentialRef: null } });
+    expect(parseDraft({ ...draftFromProfile(profile), maxSessions: '' })).toMatchObject({ ok: true, profile: { maxSessions: null } });
+    for (const bad of ['0', '26', '2.5', 'many']) {
+      expect(parseDraft({ ...draftFromProfile(profile), maxSessions: bad })).toMatchObject({ ok: false, errors: { maxSessions: expect.stringMatching(/1 to 25, or empty for 8/) } });
+    }
+    expect(fieldOf('profile.maxSessions')).toBe('maxSessions');
+  });
+
   it('refuses SSH fields it cannot use, saying which and why', () => {
     const ssh = { ...newDraft(site, ['CL-A']), transport: 'ssh' as const };
     expect(parseDraft({ ...ssh, sshPort: '70000' })).toMatchObject({ ok: false, errors: { sshPort: expect.stringMatching(/1 to 65535/) } });

@@ -1,5 +1,5 @@
 import {
-  ComputerNameSchema, ConnectionProfileSchema, RemotingAuthenticationSchema, RemotingTransportSchema,
+  ComputerNameSchema, ConnectionProfileSchema, DEFAULT_MAX_SESSIONS, MAX_SESSIONS_CAP, RemotingAuthenticationSchema, RemotingTransportSchema,
   type ConnectionProfile, type RemotingAuthentication, type RemotingTransport,
 } from '../../../shared/model/connections.ts';
 import type { SiteRole } from '../../../shared/model/estate.ts';
@@ -28,6 +28,8 @@ export interface ProfileDraft {
   commandS: string;
   operationS: string;
   keepAliveS: string;
+  /** Parallel PowerShell sessions for the site; empty: the default. */
+  maxSessions: string;
 }
 export type DraftField = keyof ProfileDraft | 'password';
 export type DraftErrors = Partial<Record<DraftField, string>>;
@@ -50,6 +52,7 @@ export function draftFromProfile(profile: ConnectionProfile): ProfileDraft {
     sshUserName: profile.ssh.userName ?? '', sshKeyFilePath: profile.ssh.keyFilePath ?? '', sshPort: profile.ssh.port === null ? '' : String(profile.ssh.port),
     connectS: seconds(profile.timeouts.connectMs), commandS: seconds(profile.timeouts.commandMs),
     operationS: seconds(profile.timeouts.operationMs), keepAliveS: seconds(profile.timeouts.keepAliveMs),
+    maxSessions: profile.maxSessions === null ? '' : String(profile.maxSessions),
   };
 }
 
@@ -59,7 +62,7 @@ export function newDraft(site: { id: string; name: string; role: SiteRole; locat
     siteId: site?.id ?? '', role: site?.role ?? 'primary', name: site?.name ?? '', location: site?.location ?? '',
     clusters: clusterNames.join('\n'), username: '', configurationName: '', authentication: 'Default', useSsl: false,
     transport: 'winrm', sshUserName: '', sshKeyFilePath: '', sshPort: '',
-    connectS: '30', commandS: '60', operationS: '600', keepAliveS: '60',
+    connectS: '30', commandS: '60', operationS: '600', keepAliveS: '60', maxSessions: '',
   };
 }
 
@@ -128,12 +131,18 @@ export function parseDraft(draft: ProfileDraft, password = ''): DraftResult {
     if (text === '' || !Number.isInteger(value) || value < min || value > max) errors[field] = `${label} timeout: whole seconds from ${min} to ${max}.`;
     else timeouts[key] = value * 1000;
   }
+  const sessionsText = draft.maxSessions.trim();
+  const maxSessions = Number(sessionsText);
+  if (sessionsText !== '' && (!Number.isInteger(maxSessions) || maxSessions < 1 || maxSessions > MAX_SESSIONS_CAP)) {
+    errors.maxSessions = `Parallel sessions: a whole number from 1 to ${MAX_SESSIONS_CAP}, or empty for ${DEFAULT_MAX_SESSIONS}.`;
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const parsed = ConnectionProfileSchema.safeParse({
     siteId, role: draft.role, name: draft.name.trim(), location: draft.location.trim(), clusters,
     username: username === '' ? null : username, credentialRef: null,
     configurationName: configurationName === '' ? null : configurationName,
     authentication: draft.authentication, useSsl: draft.useSsl, transport: draft.transport, ssh, timeouts,
+    maxSessions: sessionsText === '' ? null : maxSessions,
   });
   if (!parsed.success) {
     // Anything the checks above missed, attached to the nearest field.
@@ -151,6 +160,6 @@ export function fieldOf(where: string | undefined): DraftField | null {
   const parts = where.replace(/^profile\./, '').split('.');
   if (parts[0] === 'ssh') return ({ userName: 'sshUserName', keyFilePath: 'sshKeyFilePath', port: 'sshPort' } as Record<string, DraftField>)[parts[1] ?? ''] ?? 'transport';
   if (parts[0] === 'timeouts') return ({ connectMs: 'connectS', commandMs: 'commandS', operationMs: 'operationS', keepAliveMs: 'keepAliveS' } as Record<string, DraftField>)[parts[1] ?? ''] ?? 'connectS';
-  const known: DraftField[] = ['siteId', 'role', 'name', 'location', 'clusters', 'username', 'configurationName', 'authentication', 'useSsl', 'transport'];
+  const known: DraftField[] = ['siteId', 'role', 'name', 'location', 'clusters', 'username', 'configurationName', 'authentication', 'useSsl', 'transport', 'maxSessions'];
   return known.includes(parts[0] as DraftField) ? (parts[0] as DraftField) : null;
 }

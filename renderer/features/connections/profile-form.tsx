@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import type { ConnectionProfile } from '../../../shared/model/connections.ts';
+import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_CAP, type ConnectionProfile } from '../../../shared/model/connections.ts';
 import { SiteRoleSchema } from '../../../shared/model/estate.ts';
 import type { ActionOutcome } from './connections-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
@@ -140,6 +140,8 @@ export function ProfileForm({ initial, existing, hasPassword, disabled, testing,
           {(['connectS', 'commandS', 'operationS', 'keepAliveS'] as const).map((name) => errors[name]
             ? <p key={name} className="field-error" id={`${id}-${name}-error`} data-testid={`error-${name}`}><StatusGlyph tone="crit" /> {errors[name]}</p> : null)}
         </div>
+        {field('maxSessions', 'Parallel sessions', text('maxSessions', true, { placeholder: String(DEFAULT_MAX_SESSIONS), inputMode: 'numeric' }),
+          `PowerShell processes this site may run at once, each with a session to every node (empty: ${DEFAULT_MAX_SESSIONS}, at most ${MAX_SESSIONS_CAP}). Commands to different hosts run side by side; WinRM allows 30 shells per user and host by default.`)}
       </fieldset>
       {notice ? <p className="form-notice" role="alert" data-testid="form-notice"><StatusGlyph tone="crit" /> {notice}</p> : null}
       <div className="form-actions">

@@ -1,4 +1,4 @@
-import type { ConnectionProfile } from '../../../../shared/model/connections.ts';
+import { DEFAULT_MAX_SESSIONS, type ConnectionProfile } from '../../../../shared/model/connections.ts';
 
 /**
  * How many local PowerShell processes (each holding its own PSSession to every node) a site may run
@@ -9,8 +9,9 @@ import type { ConnectionProfile } from '../../../../shared/model/connections.ts'
  * PowerShell process on the console's machine, so the default stays at 8. bench/powershell-failover.bench.ts
  * reports the peak per site: a full-site run uses all 8 on the DR site, because a failover or a
  * start still holds its lane for as long as Hyper-V takes (reads and shutdowns are batched per host).
+ * The figure itself lives with the profile's schema (shared/model/connections.ts), so the form shows it.
  */
-export const DEFAULT_MAX_SESSIONS = 8;
+export { DEFAULT_MAX_SESSIONS };
 
 export function poolSizeOf(profile: ConnectionProfile): number {
   return profile.maxSessions ?? DEFAULT_MAX_SESSIONS;
