@@ -225,8 +225,20 @@ export const RunHeaderSchema = z.object({
   /** The checks the run started after, and the warnings its starter accepted (absent in runs journaled before they were kept). */
   preflight: PreflightReportSchema.optional(),
   acceptedWarnings: z.array(z.string()).optional(),
+  /**
+   * PowerShell lines sent to each site (by site id) while this run ran, the console's own inventory
+   * reads in that time included; carried across restarts. Absent on a backend with no wire (the lab).
+   */
+  wire: z.object({ linesBySite: z.record(z.string(), z.number().int().nonnegative()) }).optional(),
 });
 export type RunHeader = z.infer<typeof RunHeaderSchema>;
+
+/** All lines of a run's wire figure, and per VM of the run (issue 12's budget: ≤ 10 for a full-site unplanned failover). */
+export function wireLines(run: Pick<RunHeader, 'wire'>, vmCount: number): { total: number; perVm: number | null } | null {
+  if (!run.wire) return null;
+  const total = Object.values(run.wire.linesBySite).reduce((a, b) => a + b, 0);
+  return { total, perVm: vmCount > 0 ? total / vmCount : null };
+}
 
 export const RunSnapshotSchema = RunHeaderSchema.extend({
   /** As in RunListItem: unreadable journal lines, kept aside. */

@@ -179,6 +179,8 @@ export interface HyperVBackend extends EstateSource {
    * whichever is longer): each poll of a remote host is a line on the wire. Absent: no floor.
    */
   readonly minPollMs?: number;
+  /** Lines sent since start, by site id, on a backend that talks to hosts (PowerShell); absent on the lab. */
+  linesBySite?(): Record<string, number>;
 
   // Inventory.
   getVM(query?: { computerName?: string; vmName?: string }): Promise<VMInfo[]>;

@@ -59,6 +59,9 @@ export class RunExecutor {
   private running: Promise<void> | null = null;
   /** Backend operations issued, by step kind: tests and the bench count them. */
   readonly calls = new Map<VmStepKind, number>();
+  /** The backend's line counters when this executor was made, and the run's count journaled before it. */
+  private wireBase: Record<string, number> | null;
+  private wireCarried: Record<string, number>;
 
   constructor(snapshot: RunSnapshot, journal: RunJournal, env: ExecutorEnvironment, recovered = false) {
     this.recovered = recovered;
@@ -70,10 +73,26 @@ export class RunExecutor {
     this.journal = journal;
     this.env = env;
     this.gate = new BootGate(env.clock, { perHost: header.settings.maxBootsPerHost, perCluster: header.settings.maxBootsPerCluster }, (vm) => this.dependenciesMet(vm));
+    this.wireBase = env.backend.linesBySite?.() ?? null;
+    this.wireCarried = header.wire?.linesBySite ?? {};
   }
 
   snapshot(): RunSnapshot {
-    return { ...this.header, seq: this.journal.lastSeq, groups: this.groups, vms: [...this.vms.values()], ...this.drill };
+    return { ...this.header, ...this.wire(), seq: this.journal.lastSeq, groups: this.groups, vms: [...this.vms.values()], ...this.drill };
+  }
+
+  /**
+   * Lines sent so far: what the journal carried from before a restart, plus what the backend counted
+   * since this executor was made. Journaled with every header change; live in every snapshot.
+   */
+  private wire(): Pick<RunHeader, 'wire'> {
+    // At rest (completed, aborted, between the main part and a finish) the journaled figure stands.
+    if (this.header.status === 'completed' || this.header.status === 'aborted') return {};
+    const now = this.env.backend.linesBySite?.();
+    if (!now || !this.wireBase) return {};
+    const linesBySite: Record<string, number> = { ...this.wireCarried };
+    for (const [site, lines] of Object.entries(now)) linesBySite[site] = (linesBySite[site] ?? 0) + Math.max(0, lines - (this.wireBase[site] ?? 0));
+    return { wire: { linesBySite } };
   }
 
   /** Journals a checklist or a sign-off; it is durable (and told) with the rest of this burst. */
@@ -537,7 +556,13 @@ export class RunExecutor {
 
   private setHeader(changes: Partial<RunHeader>): void {
     if (this.stopped) return;
-    this.header = { ...this.header, ...changes };
+    const atRest = this.header.status === 'completed' || this.header.status === 'aborted';
+    if (atRest && changes.status && changes.status !== 'completed' && changes.status !== 'aborted') {
+      // A finish action after a rest: count from now on, on top of what was journaled.
+      this.wireBase = this.env.backend.linesBySite?.() ?? null;
+      this.wireCarried = this.header.wire?.linesBySite ?? {};
+    }
+    this.header = { ...this.header, ...changes, ...this.wire() };
     this.journal.record({ type: 'run', value: this.header });
   }
 

@@ -55,10 +55,23 @@ export function orchestratorSuite(name: string, factory: RigFactory, options: { 
       expect(report.warnings.map((w) => w.id)).toContain('primary-running');
       await expect(rig.service.start({ plan, type: 'planned-failover', policy: { kind: 'latest' }, acceptedWarnings: report.warnings.map((w) => w.id), actor: ACTOR }))
         .rejects.toThrow(/type the plan name/);
+      const linesBefore = rig.backend.linesBySite?.();
       const run = await rig.service.start({ plan, type: 'planned-failover', policy: { kind: 'latest' }, acceptedWarnings: report.warnings.map((w) => w.id), confirmText: plan.name, actor: ACTOR });
       await rig.drive(settled(rig.service, run.id));
       const done = rig.service.get(run.id);
       expect(done.status).toBe('completed');
+      // What the run cost on the wire: counted on a backend with one (PowerShell), per site, never more
+      // than the backend sent meanwhile; absent on the lab, which has no wire to count.
+      if (linesBefore) {
+        const after = rig.backend.linesBySite!();
+        const sent = Object.fromEntries(Object.entries(after).map(([site, n]) => [site, n - (linesBefore[site] ?? 0)]));
+        expect(Object.keys(done.wire!.linesBySite).sort()).toEqual(Object.keys(after).sort());
+        for (const [site, n] of Object.entries(done.wire!.linesBySite)) expect(n).toBeLessThanOrEqual(sent[site]!);
+        expect(done.wire!.linesBySite['site-dr']).toBeGreaterThan(done.vms.length);
+        expect(rig.service.get(run.id).wire).toEqual(done.wire);
+      } else {
+        expect(done.wire).toBeUndefined();
+      }
       for (const vm of done.vms) {
         expect(vm.steps.map((s) => `${s.kind}:${s.status}`)).toEqual(['shutdown-primary:done', 'prepare:done', 'failover:done', 'reverse:done', 'start:done', 'heartbeat:done']);
         expect(vm.rpoSec).toBe(0);

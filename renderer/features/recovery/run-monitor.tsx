@@ -1,5 +1,6 @@
 import { EvidencePanel } from './evidence-panel.tsx';
-import type { FinishAction, RunSnapshot, RunSummary } from '../../../shared/model/recovery-run.ts';
+import { wireLines, type FinishAction, type RunSnapshot, type RunSummary } from '../../../shared/model/recovery-run.ts';
+import { useEstate } from '../../platform/services-context.tsx';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
@@ -31,6 +32,25 @@ export function RunMonitor({ run }: { run: RunSnapshot }) {
   );
 }
 
+/**
+ * What the run cost on the wire (PowerShell backend only): lines sent per site and per VM, the figure
+ * an engineer checks against the hosts' WinRM load. Journaled at each status change, so it is shown
+ * once the main part is over rather than as a stale count mid-run.
+ */
+function WireLine({ run }: { run: RunSnapshot }) {
+  const sites = useEstate((s) => s.snapshot?.sites);
+  const lines = wireLines(run, run.vms.length);
+  if (!lines || !run.wire || isActive(run)) return null;
+  const bySite = Object.entries(run.wire.linesBySite).filter(([, n]) => n > 0).map(([id, n]) => `${sites?.[id]?.name ?? id} ${n.toLocaleString('en-US')}`);
+  return (
+    <p className="run-meta muted" data-testid="run-wire" title="Lines the console sent to each site's PowerShell sessions while this run ran, its own inventory reads in that time included.">
+      PowerShell: <strong data-testid="run-wire-total">{lines.total.toLocaleString('en-US')} lines</strong>
+      {lines.perVm !== null ? <> (<span data-testid="run-wire-per-vm">{lines.perVm.toFixed(1)} per VM</span>)</> : null}
+      {bySite.length > 0 ? ` · ${bySite.join(' · ')}` : ''}
+    </p>
+  );
+}
+
 function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
   const { recovery } = useRecoveryServices();
   const viewer = useIsViewer();
@@ -57,6 +77,7 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
             : null}
           {run.resumedCount > 0 ? <> · <strong>resumed after {run.resumedCount} console restart{run.resumedCount === 1 ? '' : 's'}</strong></> : null}
         </p>
+        <WireLine run={run} />
         {run.journalDamage && run.journalDamage.length > 0 ? (
           <p className="run-meta" role="alert" data-testid="run-journal-damage">
             <StatusGlyph tone="crit" /> <strong>Needs attention:</strong> part of this run's journal could not be read, so what it last recorded may be missing; check each VM below against the hosts. {run.journalDamage.join(' ')}

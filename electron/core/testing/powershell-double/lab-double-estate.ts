@@ -17,7 +17,7 @@ import type { DoubleEstate, EmulatedOperation } from './double-hub.ts';
  * own, including its backend-timeout. With `live`, the estate first runs up to that clock's time
  * before each answer, as hosts live on while nobody asks them anything.
  */
-export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | 'external'; live?: ClockPort } = {}): DoubleEstate {
+export function labDoubleEstate(sim: LabSimulation, options: { time?: 'self' | 'external'; live?: Pick<ClockPort, 'now'> } = {}): DoubleEstate {
   const world = sim.world;
   const vmOn = (host: HostInventory, name: unknown): Vm => {
     for (const id of world.vmsByHost.get(host.id) ?? []) {
