@@ -12,6 +12,7 @@ import { createLabRehearsal } from './backends/lab/lab-rehearsal.ts';
 import { STANDBY_VERSION } from './version.ts';
 import { createReplicationMonitor } from './replication/replication-monitor.ts';
 import { createReplicationHandlers } from './replication/replication-handlers.ts';
+import { createCatchUp, type CatchUp } from './replication/catch-up.ts';
 import { channelsFrom } from './replication/notification-channels.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createRecoveryHandlers } from './recovery/recovery-handlers.ts';
@@ -68,7 +69,9 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     onSummary: (summary) => hub.publish('replication.summary', summary),
     onAlerts: (changes) => hub.publish('alerts.changed', changes),
     channels: () => channelsFrom(settings.get().notifications),
+    catchUp: () => catchUp?.state() ?? null,
   });
+  let catchUp: CatchUp | null = null;
   observeBatch = replication.observe;
   const lab = isLabControl(source) ? source : null;
   lab?.onEvents((events) => hub.publish('lab.events', { events }));
@@ -84,15 +87,21 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     liveFaults: () => lab?.status().faults.map((f) => f.description) ?? [],
     drillAlerts: (plan, alert) => replication.setExternalAlert(plan, 'drill-overdue', alert),
   });
+  catchUp = createCatchUp({
+    dataDir: ports.dataDir, backend: source, estate, audit, clock: ports.clock, logger: ports.logger,
+    onChange: () => hub.publish('replication.summary', replication.summary()),
+  });
+  void catchUp.recover().catch((error: unknown) => ports.logger.error('The catch-up left in flight could not be finished', { error: String(error) }));
+  const liveCatchUp = catchUp;
   // The disaster clock also reads host states from the estate: backends without node events date losses by it.
-  observeBatch = (batch) => { replication.observe(batch); recovery.service.outages.observeEstate(batch); };
+  observeBatch = (batch) => { replication.observe(batch); recovery.service.outages.observeEstate(batch); liveCatchUp.observe(); };
   const migration = createMigrationHandlers({ backend: source, estate, ports, audit, publish: (stream, event) => hub.publish(stream, event) });
 
   const dispatch = createDispatcher({
     ...recovery.handlers,
     ...migration.handlers,
     ...connections.handlers,
-    ...createReplicationHandlers({ replication, backend: source, estate, audit, ports, settings }),
+    ...createReplicationHandlers({ replication, catchUp: liveCatchUp, backend: source, estate, audit, ports, settings }),
     ...createSettingsHandlers({ settings, ports, audit, publish: (stream, event) => hub.publish(stream, event) }),
     ...createLabHandlers({ lab, backend: source, backendNow: () => estate.snapshotClock().now, ports, audit }),
     'session.info': (_request, ctx) => ({ role: ctx.role, actor: ctx.actor, version: STANDBY_VERSION, backend: source.info.kind, dataProblems: listDataProblems(ports.dataDir) }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { request, stream } from './define.ts';
-import { AlertChangesSchema, AlertListSchema, HistoryPointSchema, HistoryRangeSchema, ReplicationSummarySchema, WanHistorySchema } from '../model/replication.ts';
+import { AlertChangesSchema, AlertListSchema, CatchUpStateSchema, HistoryPointSchema, HistoryRangeSchema, ReplicationSummarySchema, WanHistorySchema } from '../model/replication.ts';
 
 export const ReplicationActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('suspend') }),
@@ -45,6 +45,12 @@ export const replicationChannels = {
     summary: 'Suspend, resume, resynchronize or change the frequency of replication for one VM or a selection; audited, and reported done only after read-back',
     request: z.object({ vmIds: z.array(z.string().min(1).max(400)).min(1).max(10_000), change: ReplicationActionSchema }),
     response: z.object({ results: z.array(ReplicationActionResultSchema) }),
+  }),
+  'replication.catchUp': request({
+    access: 'operate',
+    summary: 'Catch up tier 0 first: suspend tiers 1 and 2 until every tier-0 VM is within RPO, then resume exactly those (start); or resume them now (resume). Audited, by read-back',
+    request: z.object({ action: z.enum(['start', 'resume']) }).strict(),
+    response: CatchUpStateSchema,
   }),
   'alerts.list': request({
     access: 'read',

@@ -1,6 +1,27 @@
 import { z } from 'zod';
 import { TierSchema } from './estate.ts';
 
+/**
+ * "Catch up tier 0 first": lower tiers' replication suspended so tier 0 has the WAN to itself,
+ * resumed (by read-back) once every tier-0 VM is within its RPO, or when an operator says so.
+ * 'holding': suspended, waiting for tier 0; 'resuming': resuming the held VMs; 'done': all resumed;
+ * 'failed': some held VMs could not be resumed (listed in message, still held; resume again).
+ */
+export const CatchUpStateSchema = z.object({
+  id: z.string(),
+  status: z.enum(['holding', 'resuming', 'done', 'failed']),
+  startedBy: z.string(),
+  /** Estate clock, epoch ms. */
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  /** Who or what resumed the held tiers: an operator, or "tier 0 within RPO". */
+  resumedBy: z.string().nullable(),
+  /** The VMs this catch-up suspended, and so must resume: no other VM is touched. */
+  held: z.array(z.object({ vmId: z.string(), vmName: z.string(), tier: z.number().int() })),
+  message: z.string().nullable(),
+});
+export type CatchUpState = z.infer<typeof CatchUpStateSchema>;
+
 export const ReplicationSummarySchema = z.object({
   /** Estate clock, epoch ms. */
   at: z.number(),
@@ -16,13 +37,23 @@ export const ReplicationSummarySchema = z.object({
     protectedVms: z.number().int().nonnegative(),
     withinRpo: z.number().int().nonnegative(),
     pctWithinRpo: z.number().min(0).max(100),
+    /** Bytes this tier's primaries have not shipped yet (Measure-VMReplication's PendingReplicationSize). */
+    pendingBytes: z.number().nonnegative(),
+    /**
+     * Seconds until this tier's backlog is shipped if the tiers catch up in order (tier 0 first) at
+     * the WAN rate measured now; null while nothing ships (a cut link) — no estimate, not "never".
+     */
+    catchUpSec: z.number().nonnegative().nullable(),
   })),
   worstLag: z.object({ vmId: z.string(), vmName: z.string(), lagSec: z.number() }).nullable(),
   pendingBytes: z.number().nonnegative(),
   /** Bytes the completed cycles shipped over the last simulated minute, as bits per second. */
   wanThroughputBitsPerSec: z.number().nonnegative(),
+  /** "Catch up tier 0 first" while it holds lower tiers, or how it last ended; null: never used. */
+  catchUp: CatchUpStateSchema.nullable(),
 });
 export type ReplicationSummary = z.infer<typeof ReplicationSummarySchema>;
+
 
 /**
  * WAN throughput of the whole estate over the last hour of its clock: bytes the completed cycles

@@ -197,7 +197,7 @@ const IO_ERRORS: Record<string, string> = {
   EMFILE: 'too many files are open',
 };
 
-function describeIoError(error: unknown): string {
+export function describeIoError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code && IO_ERRORS[code]) return `${IO_ERRORS[code]} (${code})`;
   return error instanceof Error ? error.message : String(error);

@@ -8,6 +8,7 @@ import type { EstateStore } from '../estate/estate-store.ts';
 import type { CorePorts } from '../ports.ts';
 import { runReplicationAction } from './replication-actions.ts';
 import type { ReplicationMonitor } from './replication-monitor.ts';
+import type { CatchUp } from './catch-up.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import { smtpChannel, webhookChannel } from './notification-channels.ts';
 
@@ -16,6 +17,7 @@ type ReplicationHandlers = Pick<Handlers, keyof typeof replicationChannels>;
 interface ReplicationHandlerOptions {
   /** Watches the estate store (the composition root feeds it every patch batch). */
   replication: ReplicationMonitor;
+  catchUp: CatchUp;
   backend: HyperVBackend;
   estate: EstateStore;
   audit: AuditLog;
@@ -25,7 +27,7 @@ interface ReplicationHandlerOptions {
 
 /** The replication.* and alerts.* channels: the monitor's summary, history and alerts, and audited actions. */
 export function createReplicationHandlers(options: ReplicationHandlerOptions): ReplicationHandlers {
-  const { replication, backend: source, estate, audit, ports, settings } = options;
+  const { replication, catchUp, backend: source, estate, audit, ports, settings } = options;
   return {
     'replication.summary': () => replication.summary(),
     'replication.history': ({ vmId, range }) => {
@@ -37,6 +39,7 @@ export function createReplicationHandlers(options: ReplicationHandlerOptions): R
     'replication.act': async ({ vmIds, change }, ctx) => ({
       results: await runReplicationAction(auditedBackend(source, audit, { actor: ctx.actor, now: ports.clock.now, backendNow: () => estate.snapshotClock().now }), estate, vmIds, change),
     }),
+    'replication.catchUp': ({ action }, ctx) => (action === 'start' ? catchUp.start(ctx.actor) : catchUp.resumeNow(ctx.actor)),
     'alerts.list': () => replication.alertList(),
     'alerts.acknowledge': ({ ids }, ctx) => {
       const missing = replication.acknowledge(ids, ctx.actor);

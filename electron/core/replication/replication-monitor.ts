@@ -1,5 +1,5 @@
 import type { PatchBatch, Tier, Vm } from '../../../shared/model/estate.ts';
-import { isIncident, type OTHER_ALERT_KINDS, type Alert, type AlertChanges, type AlertList, type DeliveryNote, type HistoryPoint, type HistoryRange, type ReplicationSummary, type WanHistory } from '../../../shared/model/replication.ts';
+import { isIncident, type OTHER_ALERT_KINDS, type Alert, type AlertChanges, type AlertList, type CatchUpState, type DeliveryNote, type HistoryPoint, type HistoryRange, type ReplicationSummary, type WanHistory } from '../../../shared/model/replication.ts';
 import type { EstateStore } from '../estate/estate-store.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../ports.ts';
 import { AlertBook } from './alert-book.ts';
@@ -78,6 +78,8 @@ interface ReplicationMonitorOptions {
   /** Where incidents and unexplained critical alerts are sent (none: the console only). */
   channels?: () => NotificationChannel[];
   notifier?: Pick<AlertNotifierOptions, 'retryDelaysMs' | 'holdMs'>;
+  /** The "catch up tier 0 first" state, carried in the summary. */
+  catchUp?: () => CatchUpState | null;
 }
 
 /**
@@ -201,7 +203,7 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
   function summary(): ReplicationSummary {
     const at = now();
     const byHealth = { Normal: 0, Warning: 0, Critical: 0, NotApplicable: 0 };
-    const tiers = new Map<Tier, { protectedVms: number; withinRpo: number }>([[0, { protectedVms: 0, withinRpo: 0 }], [1, { protectedVms: 0, withinRpo: 0 }], [2, { protectedVms: 0, withinRpo: 0 }]]);
+    const tiers = new Map<Tier, { protectedVms: number; withinRpo: number; pendingBytes: number }>([0, 1, 2].map((t) => [t as Tier, { protectedVms: 0, withinRpo: 0, pendingBytes: 0 }]));
     let worstLag: ReplicationSummary['worstLag'] = null;
     let pendingBytes = 0;
     let protectedVms = 0;
@@ -213,6 +215,7 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
       pendingBytes += replication.pendingBytes;
       const tier = tiers.get(vm.tier)!;
       tier.protectedVms += 1;
+      tier.pendingBytes += replication.pendingBytes;
       if (vm.rpo?.met) tier.withinRpo += 1;
       const lagSec = replication.lastReplicationTime === null ? Infinity : (at - replication.lastReplicationTime) / 1000;
       if (!worstLag || lagSec > worstLag.lagSec) worstLag = { vmId: vm.id, vmName: vm.name, lagSec };
@@ -221,11 +224,19 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
     while (shipped.length > 0 && shipped[0]!.at <= at - windowMs) shipped.shift();
     const bytes = shipped.reduce((sum, s) => sum + s.bytes, 0);
     if (worstLag && !Number.isFinite(worstLag.lagSec)) worstLag = { ...worstLag, lagSec: Number.MAX_SAFE_INTEGER };
+    const wanThroughputBitsPerSec = Math.round((bytes * 8) / (windowMs / 1000));
+    // In tier order at today's rate: each tier's backlog waits for the ones before it (new writes meanwhile ignored).
+    let ahead = 0;
+    const byTier = [...tiers].map(([tier, t]) => {
+      ahead += t.pendingBytes;
+      const catchUpSec = wanThroughputBitsPerSec > 0 ? Math.round(ahead / (wanThroughputBitsPerSec / 8)) : null;
+      return { tier, ...t, pctWithinRpo: t.protectedVms === 0 ? 100 : Math.round((t.withinRpo / t.protectedVms) * 1000) / 10, catchUpSec };
+    });
     return {
-      at, protectedVms, byHealth, pendingBytes,
-      byTier: [...tiers].map(([tier, t]) => ({ tier, ...t, pctWithinRpo: t.protectedVms === 0 ? 100 : Math.round((t.withinRpo / t.protectedVms) * 1000) / 10 })),
+      at, protectedVms, byHealth, pendingBytes, byTier,
       worstLag: worstLag ? { ...worstLag, lagSec: Math.round(worstLag.lagSec) } : null,
-      wanThroughputBitsPerSec: Math.round((bytes * 8) / (windowMs / 1000)),
+      wanThroughputBitsPerSec,
+      catchUp: options.catchUp?.() ?? null,
     };
   }
 

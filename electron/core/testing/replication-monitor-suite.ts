@@ -120,9 +120,12 @@ export function replicationMonitorSuite(name: string, source: () => Promise<Esta
         clock.advance(250);
       }
       const shipped = monitor.history(vm.id, 'hour')!.reduce((n, p) => n + p.transferBytes, 0);
-      // 7 complete 150 s spans of 1 MB/s (the first sighting has no rate to go by).
-      expect(shipped).toBeGreaterThan(7 * 150_000_000 * 0.95);
-      expect(shipped).toBeLessThan(8 * 150_000_000 * 1.05);
+      // Sightings 140 s apart (150 s after a cycle that was 10 s old): each carries the 10 MB pending
+      // at the one before plus 130 s of writes, 140 MB. Seven such spans; the first sighting adds
+      // whatever was pending when the estate was loaded (it varies with when that was, so it is not
+      // counted on: with a 150 MB span assumed here, the test passed or failed with the load time).
+      expect(shipped).toBeGreaterThanOrEqual(7 * 140_000_000);
+      expect(shipped).toBeLessThan(7 * 140_000_000 + 150_000_000);
       // Averaged over two batch gaps (300 s), not a minute that holds no batch at all: about 8 Mbit/s.
       expect(monitor.summary().wanThroughputBitsPerSec).toBeGreaterThan(7_000_000);
       expect(monitor.summary().wanThroughputBitsPerSec).toBeLessThan(9_000_000);
