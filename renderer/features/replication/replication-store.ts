@@ -33,6 +33,8 @@ export interface ReplicationStore {
   readonly store: StoreApi<ReplicationStoreState>;
   act(vmIds: string[], vmNames: string[], change: ReplicationAction): Promise<ReplicationRun>;
   dismissRun(): void;
+  /** "Catch up tier 0 first": start it, or resume the held tiers now; answers the refusal's sentence or null. */
+  catchUp(action: 'start' | 'resume'): Promise<string | null>;
   reload(): Promise<void>;
   dispose(): void;
 }
@@ -78,6 +80,16 @@ function createReplicationStore(client: Client): ReplicationStore {
       return finished;
     },
     dismissRun() { store.setState({ run: null }); },
+    async catchUp(action) {
+      try {
+        const catchUp = await client.request('replication.catchUp', { action });
+        const current = store.getState().summary;
+        if (current) store.setState({ summary: { ...current, catchUp } });
+        return null;
+      } catch (error) {
+        return describeError(error);
+      }
+    },
     dispose() { off(); },
   };
 }

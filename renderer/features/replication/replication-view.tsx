@@ -10,6 +10,7 @@ import {
 } from './replication-rows.ts';
 import { useReplicationUi } from './replication-ui-store.ts';
 import { SummaryStrip } from './summary-strip.tsx';
+import { CatchUpPanel } from './catch-up-panel.tsx';
 import { ReplicationGrid } from './replication-grid.tsx';
 import { ActionBar, RunResults } from './action-bar.tsx';
 import { VmDrawer } from './vm-drawer.tsx';
@@ -61,6 +62,7 @@ export function ReplicationView() {
   return (
     <div className={`replication-view${drawerId ? ' has-drawer' : ''}`} data-testid="view-replication">
       <SummaryStrip />
+      <CatchUpPanel />
       <Toolbar tables={tables} shown={filtered.length} total={scoped.length} onExport={() => {
         const stamp = new Date(now).toISOString().slice(0, 16).replace(/[:T]/g, '-');
         downloadText(rowsToCsv(sorted, now), `standby-replication-${stamp}.csv`);
