@@ -174,9 +174,20 @@ test.describe('failover wizard on one console', () => {
     expect(summary.achievedRtoSec).toBeGreaterThan(0);
     expect(summary.maxRpoSec).not.toBeNull();
     expect(summary.vms.every((vm: { rpoSec: number | null; rtoSec: number | null }) => vm.rpoSec !== null && vm.rtoSec !== null)).toBe(true);
-    // Commit is offered and works.
+    // Before committing, another recovery point: the replicas are taken back and fail over again.
+    await page.getByTestId('finish-repoint').click();
+    await expect(page.getByTestId('repoint-form')).toBeVisible();
+    await shoot(page, '11c-repoint-form');
+    page.once('dialog', (dialog) => { expect(dialog.message()).toMatch(/Take the failover of \d+ VMs back/); void dialog.accept(); });
+    await page.getByTestId('repoint-confirm').click();
+    await expect(page.getByTestId('finish-repoint-status')).toContainText(/^Done/, { timeout: 120_000 });
+    await expect(page.getByTestId('summary-verdict')).toContainText(/All healthy/);
+    await shoot(page, '11d-repoint-done');
+    // Commit is offered and works; after it the failover cannot be taken back.
     await page.getByTestId('finish-commit').click();
     await expect(page.getByTestId('finish-commit-status')).toContainText(/^Done/, { timeout: 60_000 });
+    await expect(page.getByTestId('finish-repoint')).toBeDisabled();
+    await expect(page.getByTestId('finish-repoint')).toHaveAttribute('title', /committed/);
     api.close();
   });
 
@@ -189,6 +200,7 @@ test.describe('failover wizard on one console', () => {
     await expect(page.getByTestId('run-monitor')).toBeVisible();
     await expect(page.getByTestId('run-finish')).toContainText(/Read-only \(viewer\)/);
     await expect(page.getByTestId('finish-reverse')).toBeDisabled();
+    await expect(page.getByTestId('finish-repoint')).toBeDisabled();
   });
 });
 

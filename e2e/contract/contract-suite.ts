@@ -79,6 +79,15 @@ export function contractSuite(name: string, start: () => Promise<Harness>, expec
       expect(error).toMatchObject({ code: 'bad-request', where: 'rtoTargetMinutes' });
     });
 
+    it('takes a recovery point and chosen VMs only where they mean something (repoint; cancel: VMs), and passes them on to the core', async () => {
+      const misplaced = await rejection(harness.transport.request('recovery.finish', { runId: 'r1', action: 'commit', policy: { kind: 'latest' } }));
+      expect(misplaced).toMatchObject({ code: 'bad-request', where: 'policy' });
+      const vms = await rejection(harness.transport.request('recovery.finish', { runId: 'r1', action: 'reverse', vms: ['EHRDB01'] }));
+      expect(vms).toMatchObject({ code: 'bad-request', where: 'vms' });
+      const unknown = await rejection(client.request('recovery.finish', { runId: 'no-such-run', action: 'repoint', policy: { kind: 'point-in-time', at: 0 }, vms: ['EHRDB01'] }));
+      expect(unknown).toMatchObject({ code: 'not-found', message: expect.stringMatching(/no recovery run "no-such-run"/) });
+    });
+
     it('refuses a channel that is not in the contract', async () => {
       const error = await rejection(harness.transport.request('estate.dropAllTables', {}));
       expect(error.code).toBe('unknown-channel');

@@ -134,12 +134,17 @@ export const recoveryChannels = {
   }),
   'recovery.finish': request({
     access: 'operate',
-    summary: 'Commit (Complete-VMFailover), cleanup (remove test VMs) or reverse replication, for every failed-over VM',
+    summary: 'Commit (Complete-VMFailover), cleanup (remove test VMs) or reverse replication, for every failed-over VM; repoint (an uncommitted unplanned failover to another recovery point) or cancel (a planned failover between Prepare and failover), for all or chosen VMs',
     request: z.object({
       runId: RunId, action: FinishActionSchema,
       /** Reverse only: when the other site is not ready, wait for it instead of refusing. */
       whenReady: z.boolean().optional(),
-    }),
+      /** Repoint only (and required there): the recovery point to fail over to instead. */
+      policy: RecoveryPointPolicySchema.optional(),
+      /** Repoint and cancel: only these VMs (absent: every VM the action applies to). */
+      vms: z.array(z.string().min(1).max(400)).min(1).max(10_000).optional(),
+    }).refine((r) => r.action === 'repoint' || r.policy === undefined, { message: 'a recovery point is chosen only for repoint', path: ['policy'] })
+      .refine((r) => r.action === 'repoint' || r.action === 'cancel' || r.vms === undefined, { message: 'VMs are chosen only for repoint and cancel', path: ['vms'] }),
     response: RunSnapshotSchema,
   }),
   'recovery.predict': request({

@@ -63,6 +63,10 @@ export type PlanDependency = z.infer<typeof PlanDependencySchema>;
 
 export const VM_STEP_KINDS = [
   'shutdown-primary', 'prepare', 'failover', 'test-failover', 'reverse', 'start', 'heartbeat', 'commit', 'cleanup',
+  // Taking a failover back before it is completed (issue 11): the replica turned off, its failover
+  // reverted (Stop-VMFailover on the replica); a planned one's Prepare cancelled on the primary, the
+  // primary started again.
+  'turn-off', 'revert-failover', 'cancel-prepare', 'start-primary',
 ] as const;
 export const VmStepKindSchema = z.enum(VM_STEP_KINDS);
 export type VmStepKind = z.infer<typeof VmStepKindSchema>;

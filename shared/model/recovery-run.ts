@@ -27,7 +27,12 @@ export const RecoveryPointPolicySchema = z.discriminatedUnion('kind', [
 ]);
 export type RecoveryPointPolicy = z.infer<typeof RecoveryPointPolicySchema>;
 
-export const FinishActionSchema = z.enum(['commit', 'cleanup', 'reverse']);
+/**
+ * What an operator does once the main phase stopped. repoint: an unplanned failover not yet committed
+ * goes back (Stop-VMFailover) and fails over again to another recovery point; it can be repeated.
+ * cancel: a planned failover whose VMs were prepared but not failed over is cancelled on the primary.
+ */
+export const FinishActionSchema = z.enum(['commit', 'cleanup', 'reverse', 'repoint', 'cancel']);
 export type FinishAction = z.infer<typeof FinishActionSchema>;
 
 /** wait: retry on its own, at a slow pace, until it succeeds (the site it needs is coming back). */
@@ -43,7 +48,9 @@ export type StepError = z.infer<typeof StepErrorSchema>;
 export const VmStepSchema = z.object({
   kind: VmStepKindSchema,
   /** main: the failover itself; otherwise the finish action this step belongs to. */
-  phase: z.enum(['main', 'commit', 'cleanup', 'reverse']),
+  phase: z.enum(['main', 'commit', 'cleanup', 'reverse', 'repoint', 'cancel']),
+  /** The finish record (its index in the run's finishes) this step belongs to: repoint can run more than once. */
+  round: z.number().int().nonnegative().optional(),
   status: StepStatusSchema,
   attempts: z.number().int().nonnegative(),
   startedAt: z.number().nullable(),
@@ -65,7 +72,8 @@ export const VmTimingSchema = z.object({
 });
 export type VmTiming = z.infer<typeof VmTimingSchema>;
 
-export const VmRunStatusSchema = z.enum(['pending', 'running', 'waiting-operator', 'done', 'skipped', 'aborted']);
+/** cancelled: a planned failover prepared and then cancelled on the primary; the VM never failed over. */
+export const VmRunStatusSchema = z.enum(['pending', 'running', 'waiting-operator', 'done', 'skipped', 'aborted', 'cancelled']);
 export type VmRunStatus = z.infer<typeof VmRunStatusSchema>;
 
 /**
@@ -155,6 +163,10 @@ export const FinishRecordSchema = z.object({
   startedAt: z.number(),
   endedAt: z.number().nullable(),
   by: z.string(),
+  /** Repoint: the recovery point asked for. */
+  policy: RecoveryPointPolicySchema.optional(),
+  /** Repoint and cancel: the VMs chosen; absent, every VM it applies to. */
+  vms: z.array(z.string()).optional(),
 });
 
 /**
@@ -314,6 +326,8 @@ export const RunSummarySchema = z.object({
   vmsReversed: z.number().int(),
   /** VMs whose Prepare (last changes sent) is done. */
   vmsPrepared: z.number().int(),
+  /** VMs whose planned failover was cancelled after Prepare (Stop-VMFailover on the primary): not failed over. */
+  vmsCancelled: z.number().int(),
   groups: z.array(z.object({
     index: z.number().int(), name: z.string(),
     startedAt: z.number().nullable(), endedAt: z.number().nullable(),

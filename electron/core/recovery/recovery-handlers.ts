@@ -167,7 +167,9 @@ export async function createRecoveryHandlers(options: RecoveryHandlerOptions): P
     'recovery.decide': async ({ runId, vm, stepId, decision }, ctx) => service.decide(runId, { ...(vm ? { vm } : {}), ...(stepId ? { stepId } : {}) }, decision, ctx.actor),
     'recovery.abort': async ({ runId }, ctx) => service.abort(runId, ctx.actor),
     'recovery.decideAll': async ({ runId, reason, decision }, ctx) => service.decideAll(runId, reason, decision, ctx.actor),
-    'recovery.finish': async ({ runId, action, whenReady }, ctx) => service.finish(runId, action, ctx.actor, whenReady ? { whenReady } : {}),
+    'recovery.finish': async ({ runId, action, whenReady, policy, vms }, ctx) => service.finish(runId, action, ctx.actor, {
+      ...(whenReady ? { whenReady } : {}), ...(policy ? { policy } : {}), ...(vms ? { vms } : {}),
+    }),
     'recovery.predict': async ({ id, type, target }) => {
       const { plan } = await plans.get(id);
       if (!options.rehearse) throw new ContractError('invalid-state', 'Predictions need a copy of the estate to rehearse on, and this console has none.');

@@ -16,7 +16,7 @@ import { labTcpProbe, simulatedScripts, type ScriptRunner, type TcpProbe } from 
 import { preflight } from './preflight.ts';
 import { journalFile, listJournals, RunJournal } from './run-journal.ts';
 import { discardJournal, readRunJournal, unreadableRun } from './damaged-run.ts';
-import { newStep, RunExecutor } from './run-executor.ts';
+import { newStep, RunExecutor, type FinishChoice } from './run-executor.ts';
 import { MAIN_STEPS } from './vm-steps.ts';
 import { OutageWatch } from './outage-watch.ts';
 import { reverseReadiness } from './reverse-readiness.ts';
@@ -194,15 +194,17 @@ export class RecoveryService {
    * Reverse checks first that replication can go back (reverseReadiness): when it cannot, it is
    * refused with the reason, or with `whenReady` it waits (journaled) and starts once it can.
    */
-  finish(runId: string, action: FinishAction, actor: string, options: { whenReady?: boolean } = {}): RunSnapshot {
+  finish(runId: string, action: FinishAction, actor: string, options: { whenReady?: boolean } & FinishChoice = {}): RunSnapshot {
     const executor = this.executor(runId);
-    executor.assertCanFinish(action);
+    const choice: FinishChoice = { ...(options.policy ? { policy: options.policy } : {}), ...(options.vms ? { vms: options.vms } : {}) };
+    executor.assertCanFinish(action, choice);
     const problems = this.readiness(action, [...executor.vms.values()].filter((vm) => vm.timing.failoverDoneAt !== null));
     if (problems.length > 0 && !options.whenReady) {
       throw new ContractError('invalid-state', `Replication cannot be reversed yet. ${problems.join(' ')} Reverse once that is fixed, or choose to reverse when ready and Standby waits for it.`, action);
     }
-    executor.finish(action, actor, problems.length > 0 ? problems.join(' ') : null);
-    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}${problems.length > 0 ? ' (waiting until ready)' : ''}`, target: runId, result: 'ok', ...(problems.length > 0 ? { detail: problems.join(' ') } : {}) });
+    executor.finish(action, actor, problems.length > 0 ? problems.join(' ') : null, choice);
+    const detail = [...problems, ...choiceWords(choice)].join(' ');
+    this.options.audit.append({ at: this.options.wallClock.now(), actor, action: `recovery finish: ${action}${problems.length > 0 ? ' (waiting until ready)' : ''}`, target: runId, result: 'ok', ...(detail ? { detail } : {}) });
     return executor.snapshot();
   }
 
@@ -373,6 +375,16 @@ export class RecoveryService {
       tcp: o.tcp ?? labTcpProbe(o.backend, hostOf),
     };
   }
+}
+
+/** A repoint's or cancel's choice, for the audit line. */
+function choiceWords(choice: FinishChoice): string[] {
+  const words: string[] = [];
+  if (choice.policy) {
+    words.push(`Recovery point: ${choice.policy.kind === 'point-in-time' ? `newest at or before ${new Date(choice.policy.at).toISOString()}` : choice.policy.kind}.`);
+  }
+  if (choice.vms) words.push(`VMs: ${choice.vms.join(', ')}.`);
+  return words;
 }
 
 function planStepRun(id: string, spec: RecoveryPlan['groups'][number]['before'][number]) {

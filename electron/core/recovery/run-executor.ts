@@ -2,7 +2,7 @@ import { ownEntry } from '../../../shared/model/own-entry.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import { heartbeatIsUp, type ExtendedReplicationChoice, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type {
-  Decision, FinishAction, GroupRun, PlanStepRun, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
+  Decision, FinishAction, GroupRun, PlanStepRun, RecoveryPointPolicy, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
 } from '../../../shared/model/recovery-run.ts';
 import { failureReason } from '../../../shared/model/recovery-run.ts';
 import type { BackendClock, HyperVBackend } from '../backends/backend-port.ts';
@@ -13,12 +13,19 @@ import type { RunJournal } from './run-journal.ts';
 import type { DrillRecord } from './drill-session.ts';
 import { applyDrillChange } from '../../../shared/model/drill-session.ts';
 import { clockOf, drillRpoSec, unplannedRpoSec } from './run-clock.ts';
-import { act, bootTarget, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
+import { act, bootTarget, CHECKED_FIRST, chooseRecoveryPoint, inProgress, isDone, isTransient, readVm, type StepContext, type StepOutcome } from './vm-steps.ts';
 
 /** Per-kind defaults (seconds) when the plan sets none: generous, a boot storm is slow. */
 const DEFAULT_STEP_TIMEOUT_SEC: Record<VmStepKind, number> = {
   'shutdown-primary': 900, prepare: 3600, failover: 900, 'test-failover': 900, reverse: 900,
   start: 600, heartbeat: 3600, commit: 600, cleanup: 600,
+  'turn-off': 300, 'revert-failover': 900, 'cancel-prepare': 900, 'start-primary': 600,
+};
+
+/** The steps each VM goes through when a finish action takes its failover back (issue 11). */
+const TAKE_BACK_STEPS: Record<'repoint' | 'cancel', VmStepKind[]> = {
+  repoint: ['turn-off', 'revert-failover', 'failover', 'start', 'heartbeat'],
+  cancel: ['cancel-prepare', 'start-primary'],
 };
 
 /** How often a VM the operator told to wait, or a finish action waiting for its site, tries again. */
@@ -180,26 +187,74 @@ export class RunExecutor {
   }
 
   /** `waitingFor`: the precheck's problems; the action then waits for them to clear before it starts. */
-  finish(action: FinishAction, actor: string, waitingFor: string | null = null): void {
-    this.assertCanFinish(action);
-    this.setHeader({ status: 'finishing', finishes: [...this.header.finishes, { action, status: waitingFor ? 'waiting' : 'running', waitingFor, startedAt: this.env.clock.now(), endedAt: null, by: actor }] });
+  finish(action: FinishAction, actor: string, waitingFor: string | null = null, choice: FinishChoice = {}): void {
+    this.assertCanFinish(action, choice);
+    const record = { action, status: waitingFor ? 'waiting' as const : 'running' as const, waitingFor, startedAt: this.env.clock.now(), endedAt: null, by: actor, ...choice };
+    this.setHeader({ status: 'finishing', finishes: [...this.header.finishes, record] });
     this.resume();
   }
 
-  assertCanFinish(action: FinishAction): void {
+  assertCanFinish(action: FinishAction, choice: FinishChoice = {}): void {
     const { type, status } = this.header;
     if (status !== 'completed' && status !== 'aborted') throw new ContractError('invalid-state', `Finish actions wait until the run has stopped (it is ${status}).`);
     const allowed: Record<FinishAction, boolean> = {
       cleanup: type === 'test-failover',
       commit: type === 'unplanned-failover',
       reverse: type === 'unplanned-failover',
+      repoint: type === 'unplanned-failover',
+      cancel: type === 'planned-failover' || type === 'failback',
     };
     if (!allowed[action]) throw new ContractError('invalid-state', `${action} does not apply to a ${type} run.`);
+    if (action === 'repoint' || action === 'cancel') { this.assertCanTakeBack(action, choice); return; }
     if (this.header.finishes.some((f) => f.action === action && f.status === 'done')) throw new ContractError('invalid-state', `${action} was already done for this run.`);
     if (action === 'reverse' && this.header.target === 'extended') {
       // Hyper-V reverses an extended chain only from its primary site (the lab's failover.ts refuses the same).
       throw new ContractError('invalid-state', 'Replication from an extended replica cannot be reversed on its own: bring the DR site back and replicate from there first.');
     }
+  }
+
+  /**
+   * Another recovery point only before the failover is completed or reversed (Complete-VMFailover
+   * deletes the other points; Stop-VMFailover is refused after it); cancel only for VMs prepared and
+   * not failed over. Chosen VMs must be ones the action applies to.
+   */
+  private assertCanTakeBack(action: 'repoint' | 'cancel', choice: FinishChoice): void {
+    if (action === 'repoint') {
+      if (!choice.policy) throw new ContractError('bad-request', 'Say which recovery point to fail over to.', 'policy');
+      const final = this.header.finishes.find((f) => f.action === 'commit' || f.action === 'reverse');
+      if (final) {
+        throw new ContractError('invalid-state', final.action === 'commit'
+          ? 'The failover was committed (Complete-VMFailover): the other recovery points are deleted and it cannot be taken back.'
+          : 'Replication was reversed: the replicas are primaries now and their failover cannot be taken back.', action);
+      }
+    }
+    const eligible = new Set(this.takeBackTargets(action).map((vm) => vm.name));
+    if (eligible.size === 0) {
+      throw new ContractError('invalid-state', action === 'repoint'
+        ? 'No VM of this run is failed over: there is no failover to take another recovery point for.'
+        : 'No VM of this run is prepared and not failed over: there is no planned failover to cancel.', action);
+    }
+    for (const name of choice.vms ?? []) {
+      if (!this.vms.has(name)) throw new ContractError('bad-request', `'${name}' is not a VM of this run.`, 'vms');
+      if (!eligible.has(name)) {
+        throw new ContractError('invalid-state', action === 'repoint'
+          ? `'${name}' is not failed over: there is no failover to take another recovery point for.`
+          : `'${name}' is not between Prepare and failover: there is nothing to cancel.`, 'vms');
+      }
+    }
+  }
+
+  /**
+   * The VMs repoint (failed over, or reverted by an earlier repoint that stopped half-way) or cancel
+   * (the primary shut down or prepared by the run, the replica not failed over) applies to.
+   */
+  private takeBackTargets(action: 'repoint' | 'cancel', chosen?: readonly string[]): VmRun[] {
+    return [...this.vms.values()].filter((vm) => {
+      if (chosen && !chosen.includes(vm.name)) return false;
+      if (action === 'repoint') return vm.timing.failoverDoneAt !== null || vm.steps.some((s) => s.phase === 'repoint');
+      if (vm.timing.failoverDoneAt !== null || vm.steps.some((s) => s.phase === 'main' && s.kind === 'failover' && s.status === 'done')) return false;
+      return vm.status !== 'cancelled' && vm.steps.some((s) => s.phase === 'main' && (s.kind === 'prepare' || s.kind === 'shutdown-primary') && s.status === 'done');
+    });
   }
 
   // Main phase ------------------------------------------------------------------------------------
@@ -253,7 +308,7 @@ export class RunExecutor {
     await Promise.all(Array.from({ length: Math.min(limit, vms.length) }, lane));
   }
 
-  private async runVm(name: string, phase: VmStep['phase']): Promise<Outcome> {
+  private async runVm(name: string, phase: VmStep['phase'], round?: number): Promise<Outcome> {
     let vm = this.vms.get(name)!;
     if (vm.status === 'done' && phase === 'main') return 'done';
     if (vm.status === 'skipped' || vm.status === 'aborted') return vm.status;
@@ -263,7 +318,7 @@ export class RunExecutor {
     for (let i = 0; i < vm.steps.length; i++) {
       vm = this.vms.get(name)!;
       const step = vm.steps[i]!;
-      if (step.phase !== phase || step.status === 'done' || step.status === 'skipped') continue;
+      if (step.phase !== phase || step.round !== round || step.status === 'done' || step.status === 'skipped') continue;
       const outcome = await this.runVmStep(name, i);
       if (this.stopped) return 'aborted';
       if (outcome !== 'done') {
@@ -341,13 +396,20 @@ export class RunExecutor {
   /** Check, act, verify. `check` first only when the step may already have happened. */
   private async perform(name: string, step: VmStep, mayBeDone: boolean): Promise<{ note?: string; recoveryPoint?: { name: string | null; at: number } } | 'aborted'> {
     const vm = this.vms.get(name)!;
+    // A repoint fails over to the point its operator chose, not the one the run started with.
+    const policy = step.round !== undefined ? this.header.finishes[step.round]?.policy ?? this.header.policy : this.header.policy;
     const ctx: StepContext = {
-      backend: this.env.backend, vm, type: this.header.type, policy: this.header.policy, heartbeat: this.heartbeatOf(name),
+      backend: this.env.backend, vm, type: this.header.type, policy, heartbeat: this.heartbeatOf(name),
       // Runs journaled before the setting existed read as 'reverse', what they did.
       extendedReplication: (this.header.settings as { extendedReplication?: ExtendedReplicationChoice }).extendedReplication ?? 'reverse',
     };
     if (step.kind === 'heartbeat') return this.waitHealthy(name);
-    if ((mayBeDone || step.kind === 'shutdown-primary') && await isDone(step.kind, ctx)) {
+    if ((mayBeDone || CHECKED_FIRST.has(step.kind)) && await isDone(step.kind, ctx)) {
+      if (step.kind === 'failover' && step.phase === 'repoint') {
+        // Its answer was lost with the restart: read the point again, so the VM's RPO is not left blank.
+        const point = await chooseRecoveryPoint(this.env.backend, vm, policy);
+        return { note: 'found already done on the backend; not repeated (recovery point read again)', ...(point ? { recoveryPoint: point } : {}) };
+      }
       return { note: mayBeDone ? 'found already done on the backend; not repeated' : 'already in the wanted state' };
     }
     const resumedInFlight = mayBeDone && await inProgress(step.kind, ctx);
@@ -404,6 +466,15 @@ export class RunExecutor {
     const changes: Partial<VmRun> = {};
     if (step.kind === 'failover' || step.kind === 'test-failover') timing.failoverDoneAt = now;
     if (step.kind === 'start') timing.runningAt = now;
+    if (step.kind === 'turn-off' || step.kind === 'revert-failover') {
+      // Taken back: not running, not healthy; after the revert not failed over either, until the new failover.
+      Object.assign(timing, { runningAt: null, heartbeatAt: null, healthyAt: null });
+      changes.rtoSec = null;
+      if (step.kind === 'revert-failover') {
+        timing.failoverDoneAt = null;
+        Object.assign(changes, { recoveryPoint: null, rpoSec: null });
+      }
+    }
     if (step.kind === 'heartbeat') {
       timing.heartbeatAt ??= now;
       timing.healthyAt = now;
@@ -499,6 +570,7 @@ export class RunExecutor {
   // Finish actions --------------------------------------------------------------------------------
 
   private async runFinish(action: FinishAction): Promise<void> {
+    if (action === 'repoint' || action === 'cancel') { await this.runTakeBack(action); return; }
     const kind: VmStepKind = action;
     const eligible = [...this.vms.values()].filter((vm) => vm.timing.failoverDoneAt !== null);
     if (this.header.finishes.at(-1)?.status === 'waiting' && !await this.waitUntilReady(action, eligible)) return;
@@ -518,6 +590,34 @@ export class RunExecutor {
     const failed = [...this.vms.values()].some((vm) => vm.steps.some((s) => s.phase === action && s.status !== 'done'));
     const finishes = this.header.finishes.map((f, i, all) => (i === all.length - 1 ? { ...f, status: failed ? 'done-with-errors' as const : 'done' as const, endedAt: now } : f));
     this.setHeader({ finishes, status: this.header.abortedBy ? 'aborted' : 'completed', endedAt: now });
+  }
+
+  /**
+   * Repoint or cancel: each chosen VM goes through its own steps (TAKE_BACK_STEPS), tagged with this
+   * finish record's index so a later repoint of the same VM runs its own. Cancelled VMs end 'cancelled'.
+   */
+  private async runTakeBack(action: 'repoint' | 'cancel'): Promise<void> {
+    const round = this.header.finishes.length - 1;
+    const record = this.header.finishes[round]!;
+    const targets = this.takeBackTargets(action, record.vms).filter((vm) => vm.status !== 'cancelled' || vm.steps.some((s) => s.round === round));
+    for (const vm of targets) {
+      if (vm.steps.some((s) => s.round === round)) continue;
+      // A primary that was already off when the run began is left off.
+      const leftOff = vm.steps.some((s) => s.kind === 'shutdown-primary' && s.note === 'already in the wanted state');
+      const kinds = TAKE_BACK_STEPS[action].filter((k) => !(k === 'start-primary' && leftOff));
+      this.setVm(vm.name, { status: 'running', steps: [...vm.steps, ...kinds.map((k) => ({ ...newStep(k, action), round }))] });
+    }
+    await this.runPool(targets, async (vm) => {
+      if (this.vms.get(vm.name)!.steps.filter((s) => s.round === round).every((s) => s.status === 'done')) return;
+      const outcome = await this.runVm(vm.name, action, round);
+      if (outcome === 'done' && action === 'cancel' && !this.stopped) this.setVm(vm.name, { status: 'cancelled' });
+    });
+    if (this.stopped) return;
+    const now = this.env.clock.now();
+    const failed = [...this.vms.values()].some((vm) => vm.steps.some((s) => s.round === round && s.status !== 'done'));
+    this.updateLastFinish({ status: failed ? 'done-with-errors' : 'done', endedAt: now });
+    const cancelled = action === 'cancel' && !failed && [...this.vms.values()].every((vm) => vm.timing.failoverDoneAt === null);
+    this.setHeader({ status: this.header.abortedBy || cancelled ? 'aborted' : 'completed', endedAt: now });
   }
 
   /**
@@ -595,6 +695,12 @@ export class RunExecutor {
 
 export function newStep(kind: VmStepKind, phase: VmStep['phase']): VmStep {
   return { kind, phase, status: 'pending', attempts: 0, startedAt: null, endedAt: null, error: null, note: null };
+}
+
+/** What the operator chose for a repoint or cancel: the recovery point, and the VMs (absent: all). */
+export interface FinishChoice {
+  policy?: RecoveryPointPolicy;
+  vms?: string[];
 }
 
 function toStepError(error: unknown): StepError {

@@ -49,6 +49,7 @@ export function summarize(run: RunSnapshot, now: number = run.endedAt ?? run.mai
     vmsFailedOver: failedOver.length,
     vmsReversed: run.vms.filter((vm) => stepDone(vm, 'reverse')).length,
     vmsPrepared: prepared.length,
+    vmsCancelled: run.vms.filter((vm) => vm.status === 'cancelled').length,
     groups: run.groups.map((g) => {
       const members = run.vms.filter((vm) => vm.group === g.index);
       const all = members.every((vm) => vm.timing.healthyAt !== null);

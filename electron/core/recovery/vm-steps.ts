@@ -73,6 +73,8 @@ async function replicaFailedOver(backend: HyperVBackend, vm: VmRun): Promise<boo
 export async function inProgress(kind: VmStepKind, ctx: StepContext): Promise<boolean> {
   if (kind === 'start') return (await readVm(ctx.backend, bootTarget(ctx.vm, ctx.type)))?.State === 'Starting';
   if (kind === 'shutdown-primary') return (await readVm(ctx.backend, sourceTarget(ctx.vm)))?.State === 'Stopping';
+  if (kind === 'turn-off') return (await readVm(ctx.backend, replicaTarget(ctx.vm)))?.State === 'Stopping';
+  if (kind === 'start-primary') return (await readVm(ctx.backend, sourceTarget(ctx.vm)))?.State === 'Starting';
   return false;
 }
 
@@ -113,8 +115,24 @@ export async function isDone(kind: VmStepKind, ctx: StepContext): Promise<boolea
     }
     case 'cleanup':
       return (await readVm(backend, bootTarget(vm, 'test-failover'))) === null;
+    case 'turn-off': {
+      const info = await readVm(backend, replicaTarget(vm));
+      return info !== null && info.State === 'Off';
+    }
+    case 'revert-failover':
+      return !await replicaFailedOver(backend, vm);
+    case 'cancel-prepare': {
+      if (await replicaFailedOver(backend, vm)) return false;
+      const row = await simpleRow(backend, sourceTarget(vm));
+      return row !== null && row.ReplicationState !== 'PreparedForFailover';
+    }
+    case 'start-primary':
+      return (await readVm(backend, sourceTarget(vm)))?.State === 'Running';
   }
 }
+
+/** Steps whose wanted state may hold before the run acts (the VM already off, never failed over): read first. */
+export const CHECKED_FIRST = new Set<VmStepKind>(['shutdown-primary', 'turn-off', 'revert-failover', 'cancel-prepare']);
 
 /** The recovery point the policy asks for; null name means "the latest" (no -VMRecoverySnapshot). */
 export async function chooseRecoveryPoint(backend: HyperVBackend, vm: VmRun, policy: RecoveryPointPolicy): Promise<{ name: string | null; at: number } | null> {
@@ -181,6 +199,23 @@ export async function act(kind: VmStepKind, ctx: StepContext): Promise<StepOutco
       return {};
     case 'cleanup':
       await backend.stopVMFailover(replicaTarget(vm));
+      return {};
+    case 'turn-off':
+      // Stop-VMFailover refuses a running replica, and what it ran since the failover is discarded with
+      // the failover anyway: turn it off rather than wait for a guest shutdown.
+      await backend.stopVM(replicaTarget(vm), { turnOff: true });
+      return {};
+    case 'revert-failover':
+      // Stop-VMFailover on the failed-over replica: back to its state before Start-VMFailover, its
+      // recovery points kept, so Start-VMFailover can take another one (DOMAIN.md, "What real hosts do").
+      await backend.stopVMFailover(replicaTarget(vm));
+      return {};
+    case 'cancel-prepare':
+      // Stop-VMFailover on the primary after Start-VMFailover -Prepare cancels the planned failover.
+      await backend.stopVMFailover(sourceTarget(vm));
+      return {};
+    case 'start-primary':
+      await backend.startVM(sourceTarget(vm));
       return {};
   }
 }

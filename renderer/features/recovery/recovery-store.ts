@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../../shared/contract/client.ts';
 import type {
-  Decision, FinishAction, RunEventBatch, RunListItem, RunSnapshot, RunSummary,
+  Decision, FinishAction, RecoveryPointPolicy, RunEventBatch, RunListItem, RunSnapshot, RunSummary,
 } from '../../../shared/model/recovery-run.ts';
 import { applyDrillChange, type SignOffVerdict } from '../../../shared/model/drill-session.ts';
 import { describeError } from '../../platform/describe-error.ts';
@@ -42,7 +42,8 @@ export interface RecoveryStore {
   decideAll(reasonKey: string, count: number, decision: 'retry' | 'skip' | 'wait'): Promise<void>;
   abort(): Promise<void>;
   /** whenReady: a reverse whose site is not ready waits for it instead of being refused. */
-  finish(action: FinishAction, options?: { whenReady?: boolean }): Promise<void>;
+  /** policy: repoint's recovery point; vms: repoint's or cancel's chosen VMs (absent: all). */
+  finish(action: FinishAction, options?: { whenReady?: boolean; policy?: RecoveryPointPolicy; vms?: string[] }): Promise<void>;
   dispose(): void;
 }
 
@@ -246,7 +247,9 @@ export function createRecoveryStore(client: Client, options: RecoveryStoreOption
         async (runId) => (await client.request('recovery.decideAll', { runId, reason: reasonKey, decision })).run);
     },
     finish(action, options = {}) {
-      return act(`Starting ${action}`, (runId) => client.request('recovery.finish', { runId, action, ...(options.whenReady ? { whenReady: true } : {}) }));
+      return act(`Starting ${action}`, (runId) => client.request('recovery.finish', {
+        runId, action, ...(options.whenReady ? { whenReady: true } : {}), ...(options.policy ? { policy: options.policy } : {}), ...(options.vms ? { vms: options.vms } : {}),
+      }));
     },
     dispose() {
       unsubscribe?.();

@@ -30,13 +30,13 @@ export function runStatusTone(status: RunStatus): Tone {
 }
 
 export const VM_STATUS_LABEL: Record<VmRunStatus, string> = {
-  pending: 'Waiting', running: 'Running', 'waiting-operator': 'Needs you', done: 'Done', skipped: 'Skipped', aborted: 'Aborted',
+  pending: 'Waiting', running: 'Running', 'waiting-operator': 'Needs you', done: 'Done', skipped: 'Skipped', aborted: 'Aborted', cancelled: 'Cancelled',
 };
 
 export function vmStatusTone(status: VmRunStatus): Tone {
   if (status === 'done') return 'ok';
   if (status === 'waiting-operator') return 'crit';
-  if (status === 'skipped') return 'warn';
+  if (status === 'skipped' || status === 'cancelled') return 'warn';
   if (status === 'aborted') return 'crit';
   return status === 'running' ? 'info' : 'none';
 }
@@ -53,6 +53,8 @@ export const STEP_LABEL: Record<VmStepKind, string> = {
   'shutdown-primary': 'Shut down primary', prepare: 'Prepare (send last changes)', failover: 'Fail over',
   'test-failover': 'Create test VM', reverse: 'Reverse replication', start: 'Start VM', heartbeat: 'Wait for heartbeat',
   commit: 'Commit', cleanup: 'Remove test VM',
+  'turn-off': 'Turn off replica', 'revert-failover': 'Revert failover (Stop-VMFailover)',
+  'cancel-prepare': 'Cancel prepare (Stop-VMFailover)', 'start-primary': 'Start primary again',
 };
 
 export function policyLabel(policy: RecoveryPointPolicy, formatTime: (ms: number) => string): string {

@@ -1,10 +1,13 @@
 import { EvidencePanel } from './evidence-panel.tsx';
-import { wireLines, type FinishAction, type RunSnapshot, type RunSummary } from '../../../shared/model/recovery-run.ts';
+import { useState } from 'react';
+import { wireLines, type FinishAction, type RecoveryPointPolicy, type RunSnapshot, type RunSummary } from '../../../shared/model/recovery-run.ts';
 import { useEstate } from '../../platform/services-context.tsx';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
+import { useEstate } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { AttentionPanel } from './attention-panel.tsx';
+import { RecoveryPointChoices } from './recovery-point-choices.tsx';
 import { DrillSessionPanel } from './drill-session-panel.tsx';
 import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
 import { policyLabel, RUN_STATUS_LABEL, RUN_TYPE_LABEL, runStatusTone } from './run-labels.ts';
@@ -136,14 +139,17 @@ function ActionFeedback() {
   );
 }
 
+const CANCEL = { action: 'cancel' as const, label: 'Cancel failover', explain: 'For the VMs prepared but not failed over: cancels the prepare on the primary (Stop-VMFailover), starts the primary again if the run shut it down; replication goes on as before the run.' };
+
 const FINISH_ACTIONS: Record<RunSnapshot['type'], { action: FinishAction; label: string; explain: string; primary?: boolean }[]> = {
   'test-failover': [{ action: 'cleanup', label: 'Clean up test VMs', explain: 'Stops and deletes the test copies (Stop-VMFailover). Replication never stopped.', primary: true }],
   'unplanned-failover': [
     { action: 'commit', label: 'Commit', explain: 'Complete-VMFailover: keeps the chosen recovery point and deletes the others.', primary: true },
     { action: 'reverse', label: 'Reverse replication', explain: 'Replicates back to the primary site so you can fail back later. Checked first: the primary site must answer, its hosts be up and the former primaries off.' },
+    { action: 'repoint', label: 'Try another recovery point…', explain: 'Before commit only: turns the replicas off, takes their failover back (Stop-VMFailover; the recovery points stay) and fails over again to the point you choose. What ran in the replicas since the failover is discarded.' },
   ],
-  'planned-failover': [],
-  failback: [],
+  'planned-failover': [CANCEL],
+  failback: [CANCEL],
 };
 
 const FINISH_STATUS_LABEL: Record<RunSnapshot['finishes'][number]['status'], string> = {
@@ -154,22 +160,33 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
   const { recovery } = useRecoveryServices();
   const viewer = useIsViewer();
   const pending = useRecovery((s) => s.pendingAction);
-  const actions = FINISH_ACTIONS[run.type];
+  const [repointing, setRepointing] = useState(false);
+  // Shown only when it applies (the core checks again): cancel while VMs wait between Prepare and failover.
+  const cancellable = summary !== null && summary.vmsPrepared - summary.vmsFailedOver - summary.vmsCancelled > 0;
+  const actions = FINISH_ACTIONS[run.type].filter((a) => a.action !== 'cancel' || cancellable);
   const doneActions = new Set(run.finishes.filter((f) => f.status !== 'running').map((f) => f.action));
+  const committed = run.finishes.find((f) => f.action === 'commit' || f.action === 'reverse');
+  const planned = run.type === 'planned-failover' || run.type === 'failback';
   return (
     <section className="finish" aria-labelledby="finish-title" data-testid="run-finish">
       <div className="finish-actions">
         <h3 id="finish-title">{run.status === 'aborted' ? `Aborted${run.abortedBy ? ` by ${run.abortedBy}` : ''}` : 'Failover done'} — next</h3>
-        {actions.length === 0 ? <p className="muted" data-testid="finish-reversed">{reversedSentence(run, summary)}</p> : null}
+        {planned ? <p className="muted" data-testid="finish-reversed">{reversedSentence(run, summary)}</p> : null}
         <ul>
           {actions.map((a) => {
             const record = run.finishes.findLast((f) => f.action === a.action);
             return (
               <li key={a.action}>
                 <button type="button" className={a.primary ? 'primary' : undefined} data-testid={`finish-${a.action}`}
-                  disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done'}
-                  title={viewer ? VIEWER_NOTE : undefined}
-                  onClick={() => void recovery.finish(a.action)}>{a.label}</button>
+                  disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done' && a.action !== 'repoint' || a.action === 'repoint' && committed !== undefined}
+                  title={viewer ? VIEWER_NOTE : a.action === 'repoint' && committed ? `No longer possible: the failover was ${committed.action === 'commit' ? 'committed' : 'reversed'}` : undefined}
+                  aria-expanded={a.action === 'repoint' ? repointing : undefined}
+                  onClick={() => {
+                    if (a.action === 'repoint') { setRepointing(!repointing); return; }
+                    if (a.action === 'cancel' && !window.confirm(`Cancel the ${RUN_TYPE_LABEL[run.type].toLowerCase()} of “${run.planName}” for the VMs prepared but not failed over? Their primaries start again where they were.`)) return;
+                    void recovery.finish(a.action);
+                  }}>{a.label}</button>
+                {a.action === 'repoint' && repointing && !committed ? <RepointForm run={run} onDone={() => setRepointing(false)} /> : null}
                 {a.action === 'reverse' ? (
                   <button type="button" data-testid="finish-reverse-when-ready"
                     disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done' || record?.status === 'waiting'}
@@ -193,12 +210,37 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
   );
 }
 
+/** The point to fail over to instead, picked as in the wizard; confirmed before anything is sent. */
+function RepointForm({ run, onDone }: { run: RunSnapshot; onDone: () => void }) {
+  const { recovery } = useRecoveryServices();
+  const viewer = useIsViewer();
+  const pending = useRecovery((s) => s.pendingAction);
+  const estateNow = useEstate((s) => s.snapshot?.clock.now) ?? 0;
+  const [policy, setPolicy] = useState<RecoveryPointPolicy>(run.policy);
+  const failedOver = run.vms.filter((vm) => vm.timing.failoverDoneAt !== null).length;
+  return (
+    <fieldset className="choice-set repoint" data-testid="repoint-form">
+      <legend>Fail the {failedOver} failed-over VMs over again, to</legend>
+      <RecoveryPointChoices policy={policy} estateNow={estateNow} onChange={setPolicy} name="repoint-policy" />
+      <button type="button" className="primary" data-testid="repoint-confirm" disabled={viewer || pending !== null}
+        title={viewer ? VIEWER_NOTE : undefined}
+        onClick={() => {
+          if (!window.confirm(`Take the failover of ${failedOver} VMs back and fail them over again to: ${policyLabel(policy, formatClock)}? The replicas are turned off; what ran in them since the failover is discarded.`)) return;
+          void recovery.finish('repoint', { policy }).then(onDone);
+        }}>Fail over again to this point</button>
+    </fieldset>
+  );
+}
+
 /** What the rows say about the direction of replication: never "reversed" for VMs that were not. */
 function reversedSentence(run: RunSnapshot, summary: RunSummary | null): string {
   const type = RUN_TYPE_LABEL[run.type].toLowerCase();
   if (!summary) return `Nothing left to do for a ${type}.`;
   const n = run.vms.length;
   if (summary.vmsReversed === n) return `Nothing left to do for a ${type}: replication was reversed for all ${n} VMs as part of it.`;
+  const waiting = summary.vmsPrepared - summary.vmsFailedOver - summary.vmsCancelled;
+  if (waiting > 0) return `Replication was not reversed for any VM. ${waiting} of ${n} VMs are prepared for failover and wait, their primaries off: cancel the failover to start them again where they were.`;
+  if (summary.vmsCancelled > 0 && summary.vmsFailedOver === 0) return `Failover cancelled: none of the ${n} VMs failed over. The ${summary.vmsCancelled} prepared were cancelled on their primaries (Stop-VMFailover); replication goes on as before the run.`;
   if (summary.vmsReversed === 0) return `Replication was not reversed for any VM: the run stopped before that step. The ${n} VMs still replicate as they did before the run.`;
   return `Replication was reversed for ${summary.vmsReversed} of ${n} VMs; the other ${n - summary.vmsReversed} still replicate as they did before the run.`;
 }

@@ -218,4 +218,57 @@ describe('failover through the backend port', () => {
       expect(lab.sim.world.log.all().some((e) => e.kind === 'replication.removed' && e.vm === replica.name)).toBe(true);
     });
   });
+
+  it('Stop-VMFailover takes an uncommitted failover back, running or not, keeping the recovery points for another Start-VMFailover; not after Complete-VMFailover', async () => {
+    const lab = labFixture();
+    const { backend, settle, onBroker, onHost } = lab;
+    const { primary, replica } = lab.copiesOf(lab.firstReplicated(1).name);
+    const fail = (p: Promise<unknown>) => settle(p, MINUTE).then(() => { throw new Error('expected a refusal'); }, (e: ContractError) => e);
+    await settle(backend.stopVM(onHost(primary), { turnOff: true }), 0);
+    await settle(backend.startVMFailover(onBroker(replica)), MINUTE);
+    await settle(backend.startVM(onBroker(replica)), 5 * MINUTE);
+    expect(replica.state).toBe('Running');
+    const points = await backend.getVMSnapshot(onBroker(replica));
+    expect(points.length).toBeGreaterThan(1);
+
+    // Another point while the failed-over VM runs: refused, as Start-VMFailover is on a failed-over replica.
+    const busy = await fail(backend.startVMFailover(onBroker(replica), { recoverySnapshotName: points[0]!.Name }));
+    expect(busy.message).toMatch(/FailedOverWaitingCompletion/);
+    // Running: turned off and reverted (Microsoft: "turns the virtual machine off and cancels failover").
+    await settle(backend.stopVMFailover(onBroker(replica)), MINUTE);
+    expect(replica.state).toBe('Off');
+    expect(replica.replication!.state).toBe('Replicating');
+    expect((await backend.getVMSnapshot(onBroker(replica))).map((p) => p.Name)).toEqual(points.map((p) => p.Name));
+    expect(await fail(backend.stopVMFailover(onBroker(replica)))).toMatchObject({ code: 'invalid-state', message: expect.stringMatching(/no failover in progress/) });
+
+    // Another point, then committed: Stop-VMFailover is refused from then on.
+    const older = await settle(backend.startVMFailover(onBroker(replica), { recoverySnapshotName: points[0]!.Name }), 5 * MINUTE);
+    expect(older.ReplicationState).toBe('FailedOverWaitingCompletion');
+    await settle(backend.completeVMFailover(onBroker(replica)), MINUTE);
+    const late = await fail(backend.stopVMFailover(onBroker(replica)));
+    expect(late).toMatchObject({ code: 'invalid-state' });
+    expect(late.message).toMatch(/completed \(Complete-VMFailover\).*cannot be cancelled/);
+  });
+
+  it('Stop-VMFailover on a prepared primary cancels the planned failover; refused once the replica has failed over', async () => {
+    const lab = labFixture();
+    const { backend, settle, onBroker, onHost } = lab;
+    const fail = (p: Promise<unknown>) => settle(p, MINUTE).then(() => { throw new Error('expected a refusal'); }, (e: ContractError) => e);
+    const [a, b] = [lab.firstReplicated(1), lab.firstReplicated(2)].map((vm) => lab.copiesOf(vm.name));
+    for (const { primary } of [a!, b!]) {
+      await settle(backend.stopVM(onHost(primary)), 5 * MINUTE);
+      await settle(backend.startVMFailover(onHost(primary), { prepare: true }), 5 * MINUTE);
+      expect(primary.replication!.state).toBe('PreparedForFailover');
+    }
+    // Cancelled on the primary: replication restarts and the primary may start again.
+    await settle(backend.stopVMFailover(onHost(a!.primary)), MINUTE);
+    expect(a!.primary.replication!.state).toBe('Replicating');
+    expect(a!.replica.replication!.state).toBe('Replicating');
+    expect((await settle(backend.startVM(onHost(a!.primary)), 5 * MINUTE)).State).toBe('Running');
+    // The other failed over on its replica first: the primary cannot cancel it alone.
+    await settle(backend.startVMFailover(onBroker(b!.replica)), MINUTE);
+    const refused = await fail(backend.stopVMFailover(onHost(b!.primary)));
+    expect(refused.message).toMatch(/Replica virtual machine is FailedOverWaitingCompletion/);
+    expect(b!.primary.replication!.state).toBe('PreparedForFailover');
+  });
 });

@@ -118,7 +118,16 @@ export class Failover {
     });
   }
 
-  /** Stop-VMFailover: removes a test VM, or cancels a failover that was not completed. */
+  /**
+   * Stop-VMFailover: removes a test VM, or cancels a failover that was not completed. Microsoft's
+   * Stop-VMFailover reference (learn.microsoft.com/powershell/module/hyper-v/stop-vmfailover): "If the
+   * virtual machine is running, this cmdlet turns the virtual machine off and cancels failover ... For a
+   * planned failover that has been started on a primary virtual machine, this cmdlet cancels that action
+   * and restarts replication, which allows you to start the primary virtual machine." The failover disk
+   * is discarded and the recovery points stay (Msvm_ReplicationService.RevertFailover: "After this
+   * operation, InitiateFailover can be called again"). Complete-VMFailover removes them: "Failover
+   * cannot be canceled after the recovery points are removed".
+   */
   stop(vm: Vm): Promise<void> {
     const world = this.world;
     const testId = this.testVms.get(vm.id);
@@ -135,8 +144,11 @@ export class Failover {
       });
     }
     const asTarget = this.replication.targetOf(vm.id);
+    if (asTarget && this.replication.targetRep(asTarget).state === 'FailedOver') {
+      return Promise.reject(invalid(`Stop-VMFailover cannot run for '${vm.name}': its failover was completed (Complete-VMFailover) and its other recovery points were removed; a completed failover cannot be cancelled.`, vm));
+    }
     if (asTarget && this.replication.targetRep(asTarget).state === 'FailedOverWaitingCompletion') {
-      if (vm.state !== 'Off') return Promise.reject(invalid(`Cannot cancel the failover of '${vm.name}' while it is ${vm.state}. Turn it off first.`, vm));
+      if (vm.state !== 'Off') this.power.powerOff(vm);
       const sourceState = this.replication.sourceRep(asTarget).state;
       this.replication.setState(asTarget, sourceState === 'PreparedForFailover' ? 'Replicating' : null, 'Replicating');
       this.replication.refreshHealth(asTarget);
@@ -149,6 +161,9 @@ export class Failover {
       this.replication.refreshHealth(asSource);
       world.event('failover.cancelled', 'info', `Planned failover of '${vm.name}' was cancelled on the primary.`, { vm: vm.name, host: this.hostName(vm) });
       return Promise.resolve();
+    }
+    if (asSource && this.replication.sourceRep(asSource).state === 'PreparedForFailover') {
+      return Promise.reject(invalid(`Cannot cancel the planned failover of '${vm.name}' on the primary server: its Replica virtual machine is ${this.replication.targetRep(asSource).state}. Cancel the failover on the Replica server (Stop-VMFailover) first.`, vm));
     }
     return Promise.reject(invalid(`There is no failover in progress for '${vm.name}' on ${this.hostName(vm)}.`, vm));
   }

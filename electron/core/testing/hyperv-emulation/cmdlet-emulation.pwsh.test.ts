@@ -122,6 +122,50 @@ describe.skipIf(!PWSH)(`Hyper-V / FailoverClusters cmdlet emulation${PWSH ? '' :
     expect(after).toBe(0);
   });
 
+  it('Stop-VMFailover turns a failed-over Replica off and reverts it, keeping its points for another Start-VMFailover; refused after Complete-VMFailover', async () => {
+    // From the end of the list: the checks after this one take the first replicas.
+    const taken = new Set([replica.vmId, extended.vmId, primary.vmId]);
+    const other = vms().findLast((v) => v.replication?.mode === 'Replica' && v.replication.state === 'Replicating' && v.state === 'Off' && !taken.has(v.vmId))!;
+    // The primary site is lost: its copy is off, so the Replica may start.
+    sim.power.powerOff(vms().find((v) => v.vmId === other.vmId && v.replication?.mode === 'Primary')!);
+    const [running, busy, reverted, again, committed] = await onHost(hostOf(other), `
+      $null = Start-VMFailover -VMName '${other.name}' -Confirm:$false
+      Start-VM -Name '${other.name}'
+      $points = @(Get-VMSnapshot -VMName '${other.name}' -SnapshotType Replica)
+      Out-Check @{ state = [string](Get-VM -Name '${other.name}').State; replication = [string](Get-VMReplication -VMName '${other.name}').ReplicationState; points = $points.Count }
+      try { Start-VMFailover -VMRecoverySnapshot $points[0] -Confirm:$false; Out-Check 'accepted' } catch { Out-Check @{ id = $_.FullyQualifiedErrorId; category = [string]$_.CategoryInfo.Category } }
+      Stop-VMFailover -VMName '${other.name}' -Confirm:$false
+      Out-Check @{ state = [string](Get-VM -Name '${other.name}').State; replication = [string](Get-VMReplication -VMName '${other.name}').ReplicationState; points = @(Get-VMSnapshot -VMName '${other.name}' -SnapshotType Replica).Count }
+      $null = Start-VMFailover -VMRecoverySnapshot $points[0] -Confirm:$false
+      Out-Check ([string](Get-VMReplication -VMName '${other.name}').ReplicationState)
+      Complete-VMFailover -VMName '${other.name}' -Confirm:$false
+      try { Stop-VMFailover -VMName '${other.name}' -Confirm:$false; Out-Check 'stopped' } catch { Out-Check @{ id = $_.FullyQualifiedErrorId; category = [string]$_.CategoryInfo.Category; message = $_.Exception.Message } }
+    `);
+    expect(running).toMatchObject({ state: 'Running', replication: 'FailedOverWaitingCompletion' });
+    const points = (running as { points: number }).points;
+    expect(points).toBeGreaterThan(0);
+    expect(busy).toMatchObject({ id: expect.stringMatching(/^InvalidOperation,Microsoft\.HyperV\.PowerShell\.Commands\.StartVMFailover/), category: 'InvalidOperation' });
+    expect(reverted).toEqual({ state: 'Off', replication: 'Replicating', points });
+    expect(again).toBe('FailedOverWaitingCompletion');
+    expect(committed).toMatchObject({ id: expect.stringMatching(/^InvalidOperation,Microsoft\.HyperV\.PowerShell\.Commands\.StopVMFailover/), category: 'InvalidOperation', message: expect.stringMatching(/completed \(Complete-VMFailover\)/) });
+  });
+
+  it('Stop-VMFailover on the primary after Start-VMFailover -Prepare cancels the planned failover; the primary starts again', async () => {
+    const taken = new Set([replica.vmId, extended.vmId, primary.vmId]);
+    const chosen = vms().filter((v) => v.replication?.mode === 'Primary' && v.state === 'Running' && !taken.has(v.vmId)
+      && vms().some((r) => r.vmId === v.vmId && r.replication?.mode === 'Replica' && r.replication.state === 'Replicating')).at(-2)!;
+    const [prepared, cancelled] = await onHost(hostOf(chosen), `
+      Stop-VM -Name '${chosen.name}' -Confirm:$false
+      $null = Start-VMFailover -VMName '${chosen.name}' -Prepare -Confirm:$false
+      Out-Check ([string](Get-VMReplication -VMName '${chosen.name}').ReplicationState)
+      Stop-VMFailover -VMName '${chosen.name}' -Confirm:$false
+      Start-VM -Name '${chosen.name}'
+      Out-Check @{ replication = [string](Get-VMReplication -VMName '${chosen.name}').ReplicationState; state = [string](Get-VM -Name '${chosen.name}').State }
+    `);
+    expect(prepared).toBe('PreparedForFailover');
+    expect(cancelled).toEqual({ replication: 'Replicating', state: 'Running' });
+  });
+
   it('refuses Set-VMReplication -Reverse on the primary of an extended replication (A->B->C)', async () => {
     const [refused] = await onHost(hostOf(extended), `
       try { Set-VMReplication -VMName '${extended.name}' -Reverse -Confirm:$false; Out-Check 'reversed' } catch { Out-Check @{ id = $_.FullyQualifiedErrorId; category = [string]$_.CategoryInfo.Category } }

@@ -428,9 +428,12 @@ function Start-VMFailover {
 }
 
 # https://learn.microsoft.com/powershell/module/hyper-v/stop-vmfailover
-# On a test failover: removes the test VM. On a failed-over (not test) Replica: turns it off and
-# reverts the failover. On the primary after -Prepare: cancels the planned failover (DOMAIN.md).
-# The world (the lab) carries out which of these applies.
+# On a test failover: removes the test VM. On a failed-over (not test) Replica: "If the virtual machine
+# is running, this cmdlet turns the virtual machine off and cancels failover"; its recovery points stay
+# for another Start-VMFailover (Msvm_ReplicationService.RevertFailover). On the primary after -Prepare:
+# "cancels that action and restarts replication, which allows you to start the primary virtual machine".
+# Refused once Complete-VMFailover removed the other points. The world (the lab's failover.ts) carries
+# out which of these applies.
 function Stop-VMFailover {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'VMName')]
     param(
