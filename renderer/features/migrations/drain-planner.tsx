@@ -2,12 +2,14 @@ import { useState } from 'react';
 import type { MigrationStore } from './migration-store.ts';
 import { fmtBytes, fmtDuration } from './queue-model.ts';
 import { useMig } from './use-migration-store.ts';
+import { useRefusal } from '../../platform/read-only.ts';
 
 /** Plans a host's drain (with the quick-migration warning), then pauses the host and drains it. */
 export function DrainPlanner({ store }: { store: MigrationStore }) {
   const queue = useMig(store, (s) => s.queue);
   const plan = useMig(store, (s) => s.drainPlan);
   const busy = useMig(store, (s) => s.busy);
+  const startRefused = useRefusal()('migration.startDrain');
   const [hostId, setHostId] = useState('');
   const [liveLow, setLiveLow] = useState(true);
   const [acceptQuick, setAcceptQuick] = useState(false);
@@ -55,7 +57,7 @@ export function DrainPlanner({ store }: { store: MigrationStore }) {
           {quickMoves > 0 ? (
             <label className="mig-check"><input type="checkbox" checked={acceptQuick} onChange={(e) => setAcceptQuick(e.target.checked)} /> I accept the downtime of the quick migrations</label>
           ) : null}
-          <button type="button" data-testid="drain-start" disabled={busy || (quickMoves > 0 && !acceptQuick)} onClick={() => void store.startDrain(chosen, liveLow, acceptQuick)}>
+          <button type="button" data-testid="drain-start" disabled={busy || (quickMoves > 0 && !acceptQuick) || !!startRefused} title={startRefused ?? undefined} onClick={() => void store.startDrain(chosen, liveLow, acceptQuick)}>
             Pause {lanes.find((l) => l.hostId === chosen)?.name} and drain it
           </button>
         </div>

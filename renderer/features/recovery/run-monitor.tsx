@@ -5,7 +5,8 @@ import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { AttentionPanel } from './attention-panel.tsx';
 import { DrillSessionPanel } from './drill-session-panel.tsx';
-import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
+import { useRecovery, useRecoveryServices } from './recovery-context.ts';
+import { useIsViewer, VIEWER_NOTE, VIEWER_REASON } from '../../platform/read-only.ts';
 import { policyLabel, RUN_STATUS_LABEL, RUN_TYPE_LABEL, runStatusTone } from './run-labels.ts';
 import { elapsedSec, isActive, runNow, useEstateNow } from './run-time.ts';
 import { GroupTimeline, timeAxisOf } from './run-timeline.tsx';
@@ -80,7 +81,7 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
       </div>
       {run.status === 'running' || run.status === 'finishing' ? (
         <button type="button" className="danger-outline" disabled={viewer || pending !== null}
-          title={viewer ? VIEWER_NOTE : 'Operations in flight finish; nothing new starts.'}
+          title={viewer ? VIEWER_REASON : 'Operations in flight finish; nothing new starts.'}
           onClick={() => { if (window.confirm(`Abort the ${RUN_TYPE_LABEL[run.type].toLowerCase()} of “${run.planName}”? Operations in flight finish; nothing new starts.`)) void recovery.abort(); }}>
           Abort run
         </button>
@@ -147,12 +148,12 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
               <li key={a.action}>
                 <button type="button" className={a.primary ? 'primary' : undefined} data-testid={`finish-${a.action}`}
                   disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done'}
-                  title={viewer ? VIEWER_NOTE : undefined}
+                  title={viewer ? VIEWER_REASON : undefined}
                   onClick={() => void recovery.finish(a.action)}>{a.label}</button>
                 {a.action === 'reverse' ? (
                   <button type="button" data-testid="finish-reverse-when-ready"
                     disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done' || record?.status === 'waiting'}
-                    title={viewer ? VIEWER_NOTE : 'Standby checks every 30 s that the primary site answers and its hosts are up, then reverses'}
+                    title={viewer ? VIEWER_REASON : 'Standby checks every 30 s that the primary site answers and its hosts are up, then reverses'}
                     onClick={() => void recovery.finish(a.action, { whenReady: true })}>Reverse when the primary is ready</button>
                 ) : null}
                 <span className="finish-explain">
