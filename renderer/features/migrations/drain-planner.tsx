@@ -3,6 +3,7 @@ import type { MigrationStore } from './migration-store.ts';
 import { fmtBytes, fmtDuration } from './queue-model.ts';
 import { useMig } from './use-migration-store.ts';
 import { useRefusal } from '../../platform/read-only.ts';
+import { markerRoom } from '../../ui/marker-room.ts';
 
 /** Plans a host's drain (with the quick-migration warning), then pauses the host and drains it. */
 export function DrainPlanner({ store }: { store: MigrationStore }) {
@@ -49,7 +50,7 @@ export function DrainPlanner({ store }: { store: MigrationStore }) {
           {other.length > 0 ? <ul className="mig-notes">{other.map((w, i) => <li key={i} className={w.kind === 'no-capacity' ? 'sev-error' : ''}>{w.message}</li>)}</ul> : null}
           <details>
             <summary>Moves in order</summary>
-            <ol className="mig-moves" data-testid="drain-moves">{plan.moves.map((m) => (
+            <ol className="mig-moves" data-testid="drain-moves" style={markerRoom(plan.moves.length)}>{plan.moves.map((m) => (
               <li key={m.vmId}>{m.vmName} → {m.destHostName} ({m.type}, {fmtBytes(m.memoryBytes)}, {fmtDuration(m.predictedStartSec)}–{fmtDuration(m.predictedEndSec)})
                 {m.reason ? <span className="mig-why" data-testid="drain-move-reason">: {m.reason}</span> : null}</li>
             ))}</ol>

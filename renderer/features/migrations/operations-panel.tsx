@@ -3,6 +3,7 @@ import { fmtDuration } from './queue-model.ts';
 import { useMig } from './use-migration-store.ts';
 import { OperationButtons } from './operation-buttons.tsx';
 import { useRefusal } from '../../platform/read-only.ts';
+import { markerRoom } from '../../ui/marker-room.ts';
 
 /** The cluster's drains and rolling maintenances, with their last events. */
 export function OperationsPanel({ store }: { store: MigrationStore }) {
@@ -37,7 +38,7 @@ export function OperationsPanel({ store }: { store: MigrationStore }) {
                   Carry on ({r.nodes.filter((n) => n.phase === 'done' || n.phase === 'skipped').length} of {r.nodes.length} nodes done)
                 </button>
               : null}
-            <ol className="mig-nodes">
+            <ol className="mig-nodes" style={markerRoom(r.nodes.length)}>
               {r.nodes.map((n) => (
                 <li key={n.hostId} data-phase={n.phase}>
                   {n.hostName}: {n.phase}

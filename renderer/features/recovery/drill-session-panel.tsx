@@ -5,6 +5,7 @@ import { useConnection } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useRecovery, useRecoveryServices } from './recovery-context.ts';
 import { useIsViewer, VIEWER_REASON } from '../../platform/read-only.ts';
+import { markerRoom } from '../../ui/marker-room.ts';
 
 const wallTime = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -48,7 +49,7 @@ export function DrillSessionPanel({ run }: { run: RunSnapshot }) {
       {signOffs.length > 0 ? (
         <details className="drill-log" data-testid="drill-log">
           <summary>All sign-offs ({signOffs.length})</summary>
-          <ol>
+          <ol style={markerRoom(signOffs.length)}>
             {signOffs.map((s) => (
               <li key={s.id}>{wallTime(s.at)} — <strong>{s.application}</strong> {s.verdict} by {s.by.name} ({s.by.role}){s.note ? `: ${s.note}` : ''}</li>
             ))}
