@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { serveConsole, type ServedConsole } from './serve-fixture.ts';
 
+/** What a control a viewer cannot use says on hover (renderer/platform/read-only.ts). */
+const VIEWER_REASON = /^Viewer \(read-only\): only an operator can/;
+
 let served: ServedConsole;
 test.beforeAll(async () => { served = await serveConsole(); });
 test.afterAll(async () => { await served.stop(); });
@@ -70,19 +73,24 @@ test('the grid exports the current filter as CSV', async ({ page }) => {
   expect(lines.slice(1).every((l) => l.split(',')[1] === 'T0')).toBe(true);
 });
 
-test('a viewer sees the grid, and an action is refused with a clear message', async ({ page }) => {
+test('a viewer sees the grid and can select, but the actions here and on other screens are disabled and say why', async ({ page }) => {
   await openReplication(page, served.viewerUrl);
   await expect(page.getByTestId('role')).toContainText(/viewer/i);
   await page.getByTestId('replication-row').first().locator('.rc-check').click();
-  await page.getByTestId('action-suspend').click();
-  const dialog = page.getByTestId('confirm-dialog');
-  await expect(dialog).toContainText(/viewer/i);
-  await dialog.getByTestId('confirm-go').click();
-  const refusal = page.getByTestId('action-refusal');
-  await expect(refusal).toBeVisible();
-  await expect(refusal).toContainText(/Refused by the server/);
-  await expect(refusal).toContainText(/operator role|read-only/);
-  await expect(page.getByTestId('action-result')).toHaveCount(0);
+  for (const action of ['suspend', 'resume', 'resynchronize', 'set-frequency']) {
+    await expect(page.getByTestId(`action-${action}`)).toBeDisabled();
+    await expect(page.getByTestId(`action-${action}`)).toHaveAttribute('title', VIEWER_REASON);
+  }
+  // The other screens that act say the same before anyone tries; what only reads stays open.
+  await page.getByTestId('nav-migrations').click();
+  const limit = page.getByRole('spinbutton', { name: 'Maximum concurrent migrations of HV-A01' });
+  await expect(limit).toBeDisabled();
+  await expect(limit).toHaveAttribute('title', VIEWER_REASON);
+  await expect(page.getByTestId('drain-plan')).toBeEnabled();
+  await page.getByTestId('nav-failover').click();
+  await page.getByTestId('tab-plans').click();
+  await expect(page.getByTestId('plan-new')).toBeDisabled();
+  await expect(page.getByTestId('plan-new')).toHaveAttribute('title', VIEWER_REASON);
 });
 
 test('a resync from the grid completes and is shown done only after read-back', async ({ page }) => {
@@ -100,6 +108,10 @@ test('a resync from the grid completes and is shown done only after read-back', 
   await expect(result).toContainText(name);
   await expect(result).toContainText(/read back: /);
   await expect(page.getByTestId('action-tally')).toHaveText('1 done');
+  // Whole, above the grid: it used to shrink to a sliver that looked tucked under the sticky header.
+  const banner = (await results.boundingBox())!;
+  expect(banner.y + banner.height).toBeLessThanOrEqual((await page.locator('.repl-header').boundingBox())!.y + 1);
+  expect(await results.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
 });
 
 test('a frequency change on a selection is confirmed, read back, and shown in the grid', async ({ page }) => {

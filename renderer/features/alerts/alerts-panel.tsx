@@ -1,7 +1,8 @@
 import { memo, useCallback, useMemo, useState } from 'react';
 import type { Alert } from '../../../shared/model/replication.ts';
 import { formatAgo } from '../../../shared/format/duration.ts';
-import { useConnection, useEstate, useServices, useSettings } from '../../platform/services-context.tsx';
+import { useEstate, useServices, useSettings } from '../../platform/services-context.tsx';
+import { useIsViewer } from '../../platform/read-only.ts';
 import { isPreloadBridge } from '../../transport/choose-transport.ts';
 import { useUi } from '../../platform/ui-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
@@ -22,7 +23,7 @@ export function AlertsPanel() {
   const error = useAlerts((s) => s.error);
   const ackError = useAlerts((s) => s.ackError);
   const acking = useAlerts((s) => s.acking);
-  const viewer = useConnection((s) => s.session?.role) === 'viewer';
+  const viewer = useIsViewer();
   const now = useEstate((s) => s.snapshot?.clock.now ?? Date.now());
   const store = useAlertsStore();
   const close = () => useSheet.getState().open(null);

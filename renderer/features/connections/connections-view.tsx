@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SiteRole } from '../../../shared/model/estate.ts';
-import { useConnection, useEstate, useStoreOf } from '../../platform/services-context.tsx';
+import { useEstate, useStoreOf } from '../../platform/services-context.tsx';
 import { connectionsStores, type ConnectionsStoreState } from './connections-store.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { SiteCard } from './site-card.tsx';
 import './connections.css';
+import { useIsViewer, VIEWER_REASON } from '../../platform/read-only.ts';
 
 const ROLE_ORDER: Record<SiteRole, number> = { primary: 0, dr: 1, cloud: 2 };
 
@@ -33,7 +34,7 @@ export function ConnectionsView() {
   const reconnecting = use((s) => s.reconnecting);
   const estateSites = useEstate((s) => s.snapshot?.sites);
   const estateClusters = useEstate((s) => s.snapshot?.clusters);
-  const viewer = useConnection((s) => s.session?.role) === 'viewer';
+  const viewer = useIsViewer();
   const [adding, setAdding] = useState(false);
   const [backendNotice, setBackendNotice] = useState<{ tone: 'ok' | 'crit'; text: string } | null>(null);
   const now = useNow();
@@ -71,7 +72,7 @@ export function ConnectionsView() {
           <h1>Connections</h1>
           <p className="muted">How Standby reaches each site’s clusters over PowerShell remoting (WinRM). Passwords go to the secret store and are never shown again.</p>
         </div>
-        <button type="button" disabled={viewer || adding} onClick={() => setAdding(true)} data-testid="add-site">Add a site</button>
+        <button type="button" disabled={viewer || adding} title={viewer ? VIEWER_REASON : undefined} onClick={() => setAdding(true)} data-testid="add-site">Add a site</button>
       </header>
 
       {backend ? (
@@ -86,8 +87,8 @@ export function ConnectionsView() {
           </p>
           <div className="backend-actions">
             {backend.preferred === 'lab'
-              ? <button type="button" disabled={viewer || completeCount === 0} title={completeCount === 0 ? 'Save a complete connection first.' : undefined} onClick={() => void chooseBackend('powershell')} data-testid="use-powershell">Use PowerShell at next start</button>
-              : <button type="button" disabled={viewer} onClick={() => void chooseBackend('lab')} data-testid="use-lab">Use the lab at next start</button>}
+              ? <button type="button" disabled={viewer || completeCount === 0} title={viewer ? VIEWER_REASON : completeCount === 0 ? 'Save a complete connection first.' : undefined} onClick={() => void chooseBackend('powershell')} data-testid="use-powershell">Use PowerShell at next start</button>
+              : <button type="button" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => void chooseBackend('lab')} data-testid="use-lab">Use the lab at next start</button>}
           </div>
           {backendNotice ? <p className={backendNotice.tone === 'ok' ? 'inline-ok' : 'inline-error'} role={backendNotice.tone === 'ok' ? 'status' : 'alert'}>{backendNotice.text}</p> : null}
           <p className="muted backend-file">Profiles: <code>{list.file}</code></p>

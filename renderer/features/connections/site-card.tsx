@@ -8,6 +8,7 @@ import { clockTime, FAILURE_TITLE, ROLE_LABEL, STATE_LABEL, STATE_TONE } from '.
 import { FailureAdvice } from './failure-advice.tsx';
 import { ProfileForm } from './profile-form.tsx';
 import { draftFromProfile, newDraft } from './profile-draft.ts';
+import { VIEWER_REASON } from '../../platform/read-only.ts';
 
 export interface SiteCardProps {
   site: { id: string; name: string; role: SiteRole; location: string; clusterNames: string[] };
@@ -58,7 +59,7 @@ export function SiteCard(props: SiteCardProps) {
   const title = entry?.profile.name ?? site.name;
   const role = entry?.profile.role ?? site.role;
   const testing = test?.running === true;
-  const reconnectWhy = viewer ? 'A viewer cannot reconnect.'
+  const reconnectWhy = viewer ? VIEWER_REASON
     : session ? null
     : backendActive === 'lab' ? 'The lab is the active backend: there is no live session to reconnect. Use Test connection.'
     : 'This site has no live session: it was saved after Standby started. Restart Standby to use it.';
@@ -121,12 +122,12 @@ export function SiteCard(props: SiteCardProps) {
 
       {!editing ? (
         <div className="card-actions">
-          <button type="button" className="primary" disabled={viewer || !entry || testing} title={!entry ? 'Set up the connection first.' : undefined}
+          <button type="button" className="primary" disabled={viewer || !entry || testing} title={viewer ? VIEWER_REASON : !entry ? 'Set up the connection first.' : undefined}
             onClick={() => { if (entry) void props.onTest(entry.profile, ''); }} data-testid="card-test">{testing ? 'Testing…' : 'Test connection'}</button>
           <button type="button" disabled={reconnectWhy !== null || reconnecting} title={reconnectWhy ?? undefined}
             onClick={() => void act(props.onReconnect)} data-testid="card-reconnect">{reconnecting ? 'Reconnecting…' : 'Reconnect now'}</button>
-          <button type="button" disabled={viewer} onClick={() => { setEditing(true); setNotice(null); }} data-testid="card-edit">{entry ? 'Edit connection' : 'Set up connection'}</button>
-          {entry ? <button type="button" className="danger" disabled={viewer} data-testid="card-delete"
+          <button type="button" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => { setEditing(true); setNotice(null); }} data-testid="card-edit">{entry ? 'Edit connection' : 'Set up connection'}</button>
+          {entry ? <button type="button" className="danger" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} data-testid="card-delete"
             onClick={() => { if (confirm(`Delete the connection to ${title} and its stored password?`)) void act(props.onDelete); }}>Delete</button> : null}
           {reconnectWhy && !viewer ? <p className="muted action-note">{reconnectWhy}</p> : null}
         </div>

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { LabFaultSpecInput, LabLinkId, LabSpeed } from '../../../shared/model/lab.ts';
 import { formatAgo } from '../../../shared/format/duration.ts';
-import { useConnection, useEstate } from '../../platform/services-context.tsx';
+import { useEstate } from '../../platform/services-context.tsx';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useSheet } from '../../platform/sheet-store.ts';
+import { useIsViewer, useRefusal } from '../../platform/read-only.ts';
 import { formatBits } from '../replication/summary-strip.tsx';
 import { FAULT_KINDS, LINK_LABEL, type FaultKind } from './fault-kinds.ts';
 import { useLab, useLabStore } from './use-lab.ts';
@@ -27,7 +28,8 @@ export function LabPanel() {
   const actionError = useLab((s) => s.actionError);
   const busy = useLab((s) => s.busy);
   const events = useLab((s) => s.events);
-  const role = useConnection((s) => s.session?.role);
+  const viewer = useIsViewer();
+  const refusal = useRefusal();
   const clock = useEstate((s) => s.snapshot?.clock);
   const store = useLabStore();
   const close = () => useSheet.getState().open(null);
@@ -51,7 +53,7 @@ export function LabPanel() {
         <button type="button" className="detail-close" onClick={close} aria-label="Close lab controls" autoFocus>×</button>
       </header>
       {state === 'unavailable' ? <p className="sheet-error">{error ?? 'The lab is not the active backend.'}</p> : null}
-      {role === 'viewer' ? <p className="muted sheet-note"><StatusGlyph tone="info" /> Viewer (read-only): the server refuses lab changes from this console.</p> : null}
+      {viewer ? <p className="muted sheet-note"><StatusGlyph tone="info" /> Viewer (read-only): the server refuses lab changes from this console.</p> : null}
       {actionError ? <p className="sheet-error" role="alert" data-testid="lab-error">{actionError}</p> : null}
       {status ? (
         <>
@@ -60,7 +62,7 @@ export function LabPanel() {
             <p className="lab-clock-line num" data-testid="lab-panel-clock">{clock ? formatClock(clock.now) : formatClock(status.now)} <span className="muted">· seed {status.seed} · {status.eventCount.toLocaleString()} events simulated</span></p>
             <div className="segmented lab-speeds" role="radiogroup" aria-label="Lab speed">
               {SPEEDS.map(([value, label, title]) => (
-                <button key={String(value)} type="button" role="radio" aria-checked={speed === value} className={speed === value ? 'is-on' : ''} title={title} disabled={busy} onClick={() => void store.setSpeed(value)} data-testid={`lab-speed-${value}`}>
+                <button key={String(value)} type="button" role="radio" aria-checked={speed === value} className={speed === value ? 'is-on' : ''} title={refusal('lab.setSpeed') ?? title} disabled={busy || !!refusal('lab.setSpeed')} onClick={() => void store.setSpeed(value)} data-testid={`lab-speed-${value}`}>
                   {label}
                 </button>
               ))}
@@ -87,7 +89,7 @@ export function LabPanel() {
                     <StatusGlyph tone="warn" />
                     <div><b>{FAULT_KINDS.find((k) => k.kind === f.spec.kind)?.label ?? f.spec.kind}</b> <span>{f.description}</span>
                       <div className="muted num">injected {formatAgo(f.injectedAt, clock?.now ?? status.now)}</div></div>
-                    <button type="button" disabled={busy} onClick={() => void store.clearFault(f.id)} data-testid="lab-fault-clear">Clear</button>
+                    <button type="button" disabled={busy || !!refusal('lab.clearFault')} title={refusal('lab.clearFault') ?? undefined} onClick={() => void store.clearFault(f.id)} data-testid="lab-fault-clear">Clear</button>
                   </li>
                 ))}
               </ul>
@@ -116,6 +118,7 @@ export function LabPanel() {
 function FaultForm() {
   const store = useLabStore();
   const busy = useLab((s) => s.busy);
+  const injectRefused = useRefusal()('lab.injectFault');
   const hosts = useEstate((s) => s.snapshot?.hosts);
   const clusters = useEstate((s) => s.snapshot?.clusters);
   const vms = useEstate((s) => s.snapshot?.vms);
@@ -225,7 +228,7 @@ function FaultForm() {
           <label>Calls that time out <input type="number" min={1} max={1000} value={calls} onChange={(e) => setCalls(Number(e.target.value))} /></label>
         ) : null}
         <div className="fault-buttons">
-          <button type="submit" className={kind === 'primary-site-loss' ? 'danger' : 'primary'} disabled={busy} data-testid="fault-inject" aria-describedby="fault-about">Inject {about.label.toLowerCase()}</button>
+          <button type="submit" className={kind === 'primary-site-loss' ? 'danger' : 'primary'} disabled={busy || !!injectRefused} title={injectRefused ?? undefined} data-testid="fault-inject" aria-describedby="fault-about">Inject {about.label.toLowerCase()}</button>
         </div>
         {note ? <p className="fault-note" role="status">{note}</p> : null}
       </form>

@@ -2,12 +2,15 @@ import { useState } from 'react';
 import type { MigrationStore } from './migration-store.ts';
 import { fmtBytes, fmtDuration } from './queue-model.ts';
 import { useMig } from './use-migration-store.ts';
+import { useRefusal } from '../../platform/read-only.ts';
+import { markerRoom } from '../../ui/marker-room.ts';
 
 /** Plans a host's drain (with the quick-migration warning), then pauses the host and drains it. */
 export function DrainPlanner({ store }: { store: MigrationStore }) {
   const queue = useMig(store, (s) => s.queue);
   const plan = useMig(store, (s) => s.drainPlan);
   const busy = useMig(store, (s) => s.busy);
+  const startRefused = useRefusal()('migration.startDrain');
   const [hostId, setHostId] = useState('');
   const [liveLow, setLiveLow] = useState(true);
   const [acceptQuick, setAcceptQuick] = useState(false);
@@ -47,7 +50,7 @@ export function DrainPlanner({ store }: { store: MigrationStore }) {
           {other.length > 0 ? <ul className="mig-notes">{other.map((w, i) => <li key={i} className={w.kind === 'no-capacity' ? 'sev-error' : ''}>{w.message}</li>)}</ul> : null}
           <details>
             <summary>Moves in order</summary>
-            <ol className="mig-moves" data-testid="drain-moves">{plan.moves.map((m) => (
+            <ol className="mig-moves" data-testid="drain-moves" style={markerRoom(plan.moves.length)}>{plan.moves.map((m) => (
               <li key={m.vmId}>{m.vmName} → {m.destHostName} ({m.type}, {fmtBytes(m.memoryBytes)}, {fmtDuration(m.predictedStartSec)}–{fmtDuration(m.predictedEndSec)})
                 {m.reason ? <span className="mig-why" data-testid="drain-move-reason">: {m.reason}</span> : null}</li>
             ))}</ol>
@@ -55,7 +58,7 @@ export function DrainPlanner({ store }: { store: MigrationStore }) {
           {quickMoves > 0 ? (
             <label className="mig-check"><input type="checkbox" checked={acceptQuick} onChange={(e) => setAcceptQuick(e.target.checked)} /> I accept the downtime of the quick migrations</label>
           ) : null}
-          <button type="button" data-testid="drain-start" disabled={busy || (quickMoves > 0 && !acceptQuick)} onClick={() => void store.startDrain(chosen, liveLow, acceptQuick)}>
+          <button type="button" data-testid="drain-start" disabled={busy || (quickMoves > 0 && !acceptQuick) || !!startRefused} title={startRefused ?? undefined} onClick={() => void store.startDrain(chosen, liveLow, acceptQuick)}>
             Pause {lanes.find((l) => l.hostId === chosen)?.name} and drain it
           </button>
         </div>

@@ -1,6 +1,7 @@
 import type { MigrationStore } from './migration-store.ts';
 import { MIGRATION_PERFORMANCES, type MigrationPerformance } from '../../../shared/model/hyperv-enums.ts';
 import { useMig } from './use-migration-store.ts';
+import { useRefusal } from '../../platform/read-only.ts';
 
 const PERF_LABEL: Record<MigrationPerformance, string> = { TCPIP: 'TCP/IP', Compression: 'Compression', SMB: 'SMB' };
 
@@ -9,6 +10,9 @@ export function LanesPanel({ store }: { store: MigrationStore }) {
   const queue = useMig(store, (s) => s.queue);
   const hosts = useMig(store, (s) => s.hosts);
   const busy = useMig(store, (s) => s.busy);
+  const refusal = useRefusal();
+  const resumeRefused = refusal('migration.resumeHost');
+  const settingsRefused = refusal('hosts.setMigrationSettings');
   if (!queue) return null;
   const items = new Map(queue.items.map((i) => [i.id, i]));
   return (
@@ -25,8 +29,8 @@ export function LanesPanel({ store }: { store: MigrationStore }) {
                 <td>
                   <span data-testid="lane-state">{lane.state}</span>
                   {lane.state === 'Paused'
-                    ? <> <button type="button" data-testid="lane-resume" disabled={busy} onClick={() => void store.resumeHost(lane.hostId)}
-                        title="Resume-ClusterNode, then live-migrate the VMs its drain moved back to it">Resume, fail VMs back</button></>
+                    ? <> <button type="button" data-testid="lane-resume" disabled={busy || !!resumeRefused} onClick={() => void store.resumeHost(lane.hostId)}
+                        title={resumeRefused ?? 'Resume-ClusterNode, then live-migrate the VMs its drain moved back to it'}>Resume, fail VMs back</button></>
                     : null}
                 </td>
                 <td data-testid="lane-vms">{lane.vmCount}</td>
@@ -42,7 +46,7 @@ export function LanesPanel({ store }: { store: MigrationStore }) {
                 <td>
                   <input
                     type="number" min={1} max={64} defaultValue={settings?.maxVmMigrations ?? lane.limit} key={`${lane.hostId}-${lane.limit}`}
-                    aria-label={`Maximum concurrent migrations of ${lane.name}`} disabled={busy}
+                    aria-label={`Maximum concurrent migrations of ${lane.name}`} disabled={busy || !!settingsRefused} title={settingsRefused ?? undefined}
                     onBlur={(e) => {
                       const value = Number(e.target.value);
                       if (Number.isInteger(value) && value !== lane.limit) void store.setHostSettings(lane.hostId, { maxVmMigrations: value });
@@ -50,7 +54,7 @@ export function LanesPanel({ store }: { store: MigrationStore }) {
                   />
                 </td>
                 <td>
-                  <select value={lane.performance} disabled={busy} aria-label={`Migration performance option of ${lane.name}`}
+                  <select value={lane.performance} disabled={busy || !!settingsRefused} title={settingsRefused ?? undefined} aria-label={`Migration performance option of ${lane.name}`}
                     onChange={(e) => void store.setHostSettings(lane.hostId, { performance: e.target.value as MigrationPerformance })}>
                     {MIGRATION_PERFORMANCES.map((p) => <option key={p} value={p}>{PERF_LABEL[p]}</option>)}
                   </select>

@@ -2,11 +2,14 @@ import type { MigrationStore } from './migration-store.ts';
 import { fmtDuration } from './queue-model.ts';
 import { useMig } from './use-migration-store.ts';
 import { OperationButtons } from './operation-buttons.tsx';
+import { useRefusal } from '../../platform/read-only.ts';
+import { markerRoom } from '../../ui/marker-room.ts';
 
 /** The cluster's drains and rolling maintenances, with their last events. */
 export function OperationsPanel({ store }: { store: MigrationStore }) {
   const ops = useMig(store, (s) => s.operations);
   const clusterId = useMig(store, (s) => s.clusterId);
+  const refusal = useRefusal();
   const drains = ops.drains.filter((d) => d.clusterId === clusterId && d.parentId === null).slice(0, 5);
   const rolling = ops.rolling.filter((r) => r.clusterId === clusterId).slice(0, 3);
   if (drains.length === 0 && rolling.length === 0) return null;
@@ -31,16 +34,16 @@ export function OperationsPanel({ store }: { store: MigrationStore }) {
             {' · '}predicted {fmtDuration(r.predictedDurationSec)}{r.finishedAt ? `, took ${fmtDuration((r.finishedAt - r.startedAt) / 1000)}` : ''}
             <OperationButtons store={store} id={r.id} status={r.status} />
             {r.status === 'failed' || r.status === 'cancelled'
-              ? <button type="button" data-testid="mig-rolling-carry-on" onClick={() => void store.carryOnRolling(r.id)}>
+              ? <button type="button" data-testid="mig-rolling-carry-on" disabled={!!refusal('migration.carryOnRolling')} title={refusal('migration.carryOnRolling') ?? undefined} onClick={() => void store.carryOnRolling(r.id)}>
                   Carry on ({r.nodes.filter((n) => n.phase === 'done' || n.phase === 'skipped').length} of {r.nodes.length} nodes done)
                 </button>
               : null}
-            <ol className="mig-nodes">
+            <ol className="mig-nodes" style={markerRoom(r.nodes.length)}>
               {r.nodes.map((n) => (
                 <li key={n.hostId} data-phase={n.phase}>
                   {n.hostName}: {n.phase}
                   {n.phase === 'patching' && r.patch.kind === 'operator'
-                    ? <button type="button" onClick={() => void store.confirmPatched(r.id, n.hostId)}>Patched — resume {n.hostName}</button>
+                    ? <button type="button" disabled={!!refusal('migration.confirmPatched')} title={refusal('migration.confirmPatched') ?? undefined} onClick={() => void store.confirmPatched(r.id, n.hostId)}>Patched — resume {n.hostName}</button>
                     : null}
                 </li>
               ))}

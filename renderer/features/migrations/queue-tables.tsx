@@ -3,11 +3,13 @@ import type { MigrationItem } from '../../../shared/model/migration.ts';
 import type { MigrationStore } from './migration-store.ts';
 import { fmtBytes, fmtDuration, fmtRate, hostName, sections, TYPE_LABEL } from './queue-model.ts';
 import { useMig } from './use-migration-store.ts';
+import { useRefusal } from '../../platform/read-only.ts';
 
 /** The cluster's migrations: in progress, queued, failed and finished. */
 export function QueueTables({ store }: { store: MigrationStore }) {
   const queue = useMig(store, (s) => s.queue);
   const s = useMemo(() => sections(queue), [queue]);
+  const cancelRefused = useRefusal()('migration.cancel');
   if (!queue) return null;
   const row = (item: MigrationItem) => (
     <tr key={item.id} data-testid="mig-item" data-state={item.state}>
@@ -24,7 +26,7 @@ export function QueueTables({ store }: { store: MigrationStore }) {
       <td>{fmtRate(item.bytesPerSec)}</td>
       <td>{item.state === 'running' ? fmtDuration(item.etaSec) : item.state === 'queued' ? `~${fmtDuration(item.predictedSec)}` : ''}</td>
       <td className="mig-msg">{item.message ?? ''}</td>
-      <td>{item.state === 'queued' && item.purpose !== 'external' ? <button type="button" onClick={() => void store.cancel(item.id)}>Cancel</button> : null}</td>
+      <td>{item.state === 'queued' && item.purpose !== 'external' ? <button type="button" disabled={!!cancelRefused} title={cancelRefused ?? undefined} onClick={() => void store.cancel(item.id)}>Cancel</button> : null}</td>
     </tr>
   );
   const table = (title: string, items: MigrationItem[], testId: string) => (

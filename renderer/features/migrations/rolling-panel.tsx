@@ -3,11 +3,14 @@ import type { PatchStep } from '../../../shared/model/migration.ts';
 import type { MigrationStore } from './migration-store.ts';
 import { fmtBytes, fmtDuration } from './queue-model.ts';
 import { useMig } from './use-migration-store.ts';
+import { useRefusal } from '../../platform/read-only.ts';
+import { markerRoom } from '../../ui/marker-room.ts';
 
 /** Plans and starts rolling maintenance of the cluster, node by node. */
 export function RollingPanel({ store }: { store: MigrationStore }) {
   const plan = useMig(store, (s) => s.rollingPlan);
   const busy = useMig(store, (s) => s.busy);
+  const startRefused = useRefusal()('migration.startRolling');
   const [patchKind, setPatchKind] = useState<'operator' | 'wait'>('operator');
   const [minutes, setMinutes] = useState(20);
   const [atOnce, setAtOnce] = useState(1);
@@ -31,10 +34,10 @@ export function RollingPanel({ store }: { store: MigrationStore }) {
         <div className="mig-plan" data-testid="rolling-plan">
           <p><strong>Predicted {fmtDuration(plan.predictedDurationSec)}</strong> for {plan.nodes.length} nodes
             {plan.includesPatchSec > 0 ? ` (includes ${fmtDuration(plan.includesPatchSec)} of patch steps${plan.nodesAtOnce > 1 ? `, ${plan.nodesAtOnce} running side by side` : ''})` : ' (plus the time patching takes)'}; lower bound {fmtDuration(plan.lowerBoundSec)}.</p>
-          <ol className="mig-moves">{plan.nodes.map((n) => <li key={n.hostId}>{n.hostName}: {n.vmCount} VMs, {fmtBytes(n.bytesToMove)}, drain ~{fmtDuration(n.predictedDrainSec)} (at least {fmtDuration(n.lowerBoundSec)})</li>)}</ol>
+          <ol className="mig-moves" style={markerRoom(plan.nodes.length)}>{plan.nodes.map((n) => <li key={n.hostId}>{n.hostName}: {n.vmCount} VMs, {fmtBytes(n.bytesToMove)}, drain ~{fmtDuration(n.predictedDrainSec)} (at least {fmtDuration(n.lowerBoundSec)})</li>)}</ol>
           {notes.length > 0 ? <ul className="mig-notes">{notes.slice(0, 8).map((w, i) => <li key={i}>{w.message}</li>)}</ul> : null}
           {unfit ? <p className="mig-refusal" role="alert" data-testid="rolling-unfit">{unfit.message}</p> : null}
-          <button type="button" data-testid="rolling-start" disabled={busy || !!unfit} title={unfit?.message} onClick={() => void store.startRolling(patch, atOnce)}>Start rolling maintenance</button>
+          <button type="button" data-testid="rolling-start" disabled={busy || !!unfit || !!startRefused} title={startRefused ?? unfit?.message} onClick={() => void store.startRolling(patch, atOnce)}>Start rolling maintenance</button>
         </div>
       ) : null}
     </section>

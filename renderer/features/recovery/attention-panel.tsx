@@ -1,6 +1,7 @@
 import { failureReason, type PlanStepRun, type RunSnapshot, type VmRun } from '../../../shared/model/recovery-run.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
+import { useRecovery, useRecoveryServices } from './recovery-context.ts';
+import { useIsViewer, VIEWER_NOTE, VIEWER_REASON } from '../../platform/read-only.ts';
 import { STEP_LABEL } from './run-labels.ts';
 
 interface Attention {
@@ -88,9 +89,9 @@ export function AttentionPanel({ run }: { run: RunSnapshot }) {
                 <p className="attention-detail">{f.vms.slice(0, 8).join(', ')}{f.vms.length > 8 ? ` and ${f.vms.length - 8} more` : ''}</p>
               </div>
               <div className="attention-actions">
-                <button type="button" className="primary" disabled={viewer || pending !== null} onClick={() => void recovery.decideAll(f.key, f.vms.length, 'retry')}>Retry all {f.vms.length}</button>
-                <button type="button" disabled={viewer || pending !== null} title="Each VM tries again every 30 s on its own until it succeeds; nothing asks you again" onClick={() => void recovery.decideAll(f.key, f.vms.length, 'wait')}>Wait and retry all</button>
-                <button type="button" disabled={viewer || pending !== null} onClick={() => void recovery.decideAll(f.key, f.vms.length, 'skip')}>Skip all {f.vms.length}</button>
+                <button type="button" className="primary" disabled={viewer || pending !== null} title={viewer ? VIEWER_REASON : undefined} onClick={() => void recovery.decideAll(f.key, f.vms.length, 'retry')}>Retry all {f.vms.length}</button>
+                <button type="button" disabled={viewer || pending !== null} title={viewer ? VIEWER_REASON : "Each VM tries again every 30 s on its own until it succeeds; nothing asks you again"} onClick={() => void recovery.decideAll(f.key, f.vms.length, 'wait')}>Wait and retry all</button>
+                <button type="button" disabled={viewer || pending !== null} title={viewer ? VIEWER_REASON : undefined} onClick={() => void recovery.decideAll(f.key, f.vms.length, 'skip')}>Skip all {f.vms.length}</button>
               </div>
             </li>
           ))}
@@ -106,16 +107,16 @@ export function AttentionPanel({ run }: { run: RunSnapshot }) {
             </div>
             <div className="attention-actions">
               {item.kind === 'manual' ? (
-                <button type="button" className="primary" disabled={viewer || pending !== null} onClick={() => void recovery.confirm(item.target.stepId!)}>
+                <button type="button" className="primary" disabled={viewer || pending !== null} title={viewer ? VIEWER_REASON : undefined} onClick={() => void recovery.confirm(item.target.stepId!)}>
                   Done — continue
                 </button>
               ) : (
                 <>
-                  <button type="button" className="primary" disabled={viewer || pending !== null} onClick={() => void recovery.decide(item.target, 'retry')}>Retry</button>
-                  <button type="button" disabled={viewer || pending !== null} onClick={() => void recovery.decide(item.target, 'skip')}>
+                  <button type="button" className="primary" disabled={viewer || pending !== null} title={viewer ? VIEWER_REASON : undefined} onClick={() => void recovery.decide(item.target, 'retry')}>Retry</button>
+                  <button type="button" disabled={viewer || pending !== null} title={viewer ? VIEWER_REASON : undefined} onClick={() => void recovery.decide(item.target, 'skip')}>
                     Skip {item.target.vm ? 'this VM' : 'this step'}
                   </button>
-                  <button type="button" className="danger-outline" disabled={viewer || pending !== null} onClick={() => void recovery.decide(item.target, 'abort')}>Abort run</button>
+                  <button type="button" className="danger-outline" disabled={viewer || pending !== null} title={viewer ? VIEWER_REASON : undefined} onClick={() => void recovery.decide(item.target, 'abort')}>Abort run</button>
                 </>
               )}
             </div>

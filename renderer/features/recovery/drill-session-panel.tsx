@@ -3,7 +3,9 @@ import { DRILL_ROLE_LABELS, latestSignOffs, type SignOff } from '../../../shared
 import type { RunSnapshot } from '../../../shared/model/recovery-run.ts';
 import { useConnection } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
+import { useRecovery, useRecoveryServices } from './recovery-context.ts';
+import { useIsViewer, VIEWER_REASON } from '../../platform/read-only.ts';
+import { markerRoom } from '../../ui/marker-room.ts';
 
 const wallTime = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -47,7 +49,7 @@ export function DrillSessionPanel({ run }: { run: RunSnapshot }) {
       {signOffs.length > 0 ? (
         <details className="drill-log" data-testid="drill-log">
           <summary>All sign-offs ({signOffs.length})</summary>
-          <ol>
+          <ol style={markerRoom(signOffs.length)}>
             {signOffs.map((s) => (
               <li key={s.id}>{wallTime(s.at)} — <strong>{s.application}</strong> {s.verdict} by {s.by.name} ({s.by.role}){s.note ? `: ${s.note}` : ''}</li>
             ))}
@@ -71,7 +73,7 @@ function AppRow({ application, signOff, open }: { application: string | null; si
   };
   return (
     <tr data-testid="drill-app" data-app={application ?? ''} data-verdict={signOff?.verdict ?? 'pending'}>
-      <th scope="row">{application ?? <input type="text" value={name} placeholder="Application" aria-label="Application" onChange={(e) => setName(e.target.value)} />}</th>
+      <th scope="row">{application ?? <input type="text" value={name} placeholder="Application" aria-label="Application" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onChange={(e) => setName(e.target.value)} />}</th>
       <td><StatusGlyph tone={tone} /> {signOff ? signOff.verdict : 'awaiting'}</td>
       <td>{signOff ? <>{signOff.by.name} <span className="muted">({signOff.by.role})</span></> : '—'}</td>
       <td className="num">{signOff ? wallTime(signOff.at) : '—'}</td>
@@ -79,10 +81,10 @@ function AppRow({ application, signOff, open }: { application: string | null; si
       {open ? (
         <td>
           <div className="drill-actions">
-            <input type="text" value={note} placeholder="Note (needed for failed)" aria-label={`Note for ${app || 'the application'}`} onChange={(e) => setNote(e.target.value)} />
-            <button type="button" className="primary" data-testid="sign-verified" disabled={viewer || pending !== null || !app} title={viewer ? VIEWER_NOTE : undefined} onClick={() => give('verified')}>Verified</button>
+            <input type="text" value={note} placeholder="Note (needed for failed)" aria-label={`Note for ${app || 'the application'}`} disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onChange={(e) => setNote(e.target.value)} />
+            <button type="button" className="primary" data-testid="sign-verified" disabled={viewer || pending !== null || !app} title={viewer ? VIEWER_REASON : undefined} onClick={() => give('verified')}>Verified</button>
             <button type="button" className="danger-outline" data-testid="sign-failed" disabled={viewer || pending !== null || !app || !note.trim()}
-              title={viewer ? VIEWER_NOTE : !note.trim() ? 'Say what did not work in the note first' : undefined} onClick={() => give('failed')}>Failed</button>
+              title={viewer ? VIEWER_REASON : !note.trim() ? 'Say what did not work in the note first' : undefined} onClick={() => give('failed')}>Failed</button>
           </div>
         </td>
       ) : null}

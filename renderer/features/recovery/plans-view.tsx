@@ -5,7 +5,8 @@ import { formatDuration } from '../../../shared/format/duration.ts';
 import { useServices } from '../../platform/services-context.tsx';
 import { describeError } from '../../platform/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
+import { usePlans, useRecoveryServices } from './recovery-context.ts';
+import { useIsViewer, VIEWER_NOTE, VIEWER_REASON } from '../../platform/read-only.ts';
 import { checkPlanText, draftOf, NEW_PLAN_TEMPLATE } from './plan-json.ts';
 import { DrillDue } from './drill-due.tsx';
 import './plans.css';
@@ -51,8 +52,8 @@ export function PlansView({ onStartRun }: { onStartRun(planId: string): void }) 
     <div className="plans-view" data-testid="plans-view">
       <aside className="plans-list" aria-label="Recovery plans">
         <div className="plans-toolbar">
-          <button type="button" className="primary" disabled={viewer} onClick={() => { setEditing({ kind: 'new' }); setNotice(null); }} data-testid="plan-new">New plan</button>
-          <button type="button" disabled={viewer} onClick={() => fileInput.current?.click()} data-testid="plan-import">Import…</button>
+          <button type="button" className="primary" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => { setEditing({ kind: 'new' }); setNotice(null); }} data-testid="plan-new">New plan</button>
+          <button type="button" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => fileInput.current?.click()} data-testid="plan-import">Import…</button>
           <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => void onImport(e)} data-testid="plan-import-file" />
         </div>
         {viewer ? <p className="viewer-note" role="note"><StatusGlyph tone="info" /> {VIEWER_NOTE}</p> : null}
@@ -176,10 +177,10 @@ function PlanDetail({ planId, viewer, onStartRun, onEdit, onChanged, onError }: 
         </div>
         <div className="plan-actions">
           <button type="button" className="primary" onClick={() => onStartRun(plan.id)} data-testid="plan-start-run">Start a run…</button>
-          <button type="button" disabled={viewer} onClick={() => onEdit(plan)} data-testid="plan-edit">Edit</button>
-          <button type="button" disabled={viewer} onClick={() => void duplicate()} data-testid="plan-duplicate">Duplicate</button>
+          <button type="button" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => onEdit(plan)} data-testid="plan-edit">Edit</button>
+          <button type="button" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => void duplicate()} data-testid="plan-duplicate">Duplicate</button>
           <button type="button" onClick={() => void exportPlan()} data-testid="plan-export">Export</button>
-          <button type="button" className="danger-outline" disabled={viewer} onClick={() => void remove()}>Delete</button>
+          <button type="button" className="danger-outline" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => void remove()} data-testid="plan-delete">Delete</button>
         </div>
       </header>
       <p className="resolution-line" data-testid="plan-resolution">

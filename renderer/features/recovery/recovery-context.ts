@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { useConnection, useStoreOf } from '../../platform/services-context.tsx';
+import { useStoreOf } from '../../platform/services-context.tsx';
 import { plansStores, type PlansState, type PlansStore } from './plans-store.ts';
 import { recoveryStores, type RecoveryState, type RecoveryStore } from './recovery-store.ts';
 
@@ -18,10 +18,3 @@ export function useRecovery<T>(selector: (state: RecoveryState) => T): T {
 export function usePlans<T>(selector: (state: PlansState) => T): T {
   return useStore(useRecoveryServices().plans.store, selector);
 }
-
-/** Viewer connections watch; the server refuses their actions, and the UI says so before they try. */
-export function useIsViewer(): boolean {
-  return useConnection((s) => s.session?.role === 'viewer');
-}
-
-export const VIEWER_NOTE = 'Read-only (viewer) connection: you can watch, but the server refuses any action. An operator must act.';

@@ -1,7 +1,6 @@
 import { EvidencePanel } from './evidence-panel.tsx';
 import { useState } from 'react';
 import { wireLines, type FinishAction, type RecoveryPointPolicy, type RunSnapshot, type RunSummary } from '../../../shared/model/recovery-run.ts';
-import { useEstate } from '../../platform/services-context.tsx';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
 import { useEstate } from '../../platform/services-context.tsx';
@@ -9,7 +8,8 @@ import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { AttentionPanel } from './attention-panel.tsx';
 import { RecoveryPointChoices } from './recovery-point-choices.tsx';
 import { DrillSessionPanel } from './drill-session-panel.tsx';
-import { useIsViewer, useRecovery, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
+import { useRecovery, useRecoveryServices } from './recovery-context.ts';
+import { useIsViewer, VIEWER_NOTE, VIEWER_REASON } from '../../platform/read-only.ts';
 import { policyLabel, RUN_STATUS_LABEL, RUN_TYPE_LABEL, runStatusTone } from './run-labels.ts';
 import { elapsedSec, isActive, runNow, useEstateNow } from './run-time.ts';
 import { GroupTimeline, timeAxisOf } from './run-timeline.tsx';
@@ -104,7 +104,7 @@ function RunHeader({ run, now }: { run: RunSnapshot; now: number }) {
       </div>
       {run.status === 'running' || run.status === 'finishing' ? (
         <button type="button" className="danger-outline" disabled={viewer || pending !== null}
-          title={viewer ? VIEWER_NOTE : 'Operations in flight finish; nothing new starts.'}
+          title={viewer ? VIEWER_REASON : 'Operations in flight finish; nothing new starts.'}
           onClick={() => { if (window.confirm(`Abort the ${RUN_TYPE_LABEL[run.type].toLowerCase()} of “${run.planName}”? Operations in flight finish; nothing new starts.`)) void recovery.abort(); }}>
           Abort run
         </button>
@@ -179,7 +179,7 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
               <li key={a.action}>
                 <button type="button" className={a.primary ? 'primary' : undefined} data-testid={`finish-${a.action}`}
                   disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done' && a.action !== 'repoint' || a.action === 'repoint' && committed !== undefined}
-                  title={viewer ? VIEWER_NOTE : a.action === 'repoint' && committed ? `No longer possible: the failover was ${committed.action === 'commit' ? 'committed' : 'reversed'}` : undefined}
+                  title={viewer ? VIEWER_REASON : a.action === 'repoint' && committed ? `No longer possible: the failover was ${committed.action === 'commit' ? 'committed' : 'reversed'}` : undefined}
                   aria-expanded={a.action === 'repoint' ? repointing : undefined}
                   onClick={() => {
                     if (a.action === 'repoint') { setRepointing(!repointing); return; }
@@ -190,7 +190,7 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
                 {a.action === 'reverse' ? (
                   <button type="button" data-testid="finish-reverse-when-ready"
                     disabled={viewer || pending !== null || doneActions.has(a.action) && record?.status === 'done' || record?.status === 'waiting'}
-                    title={viewer ? VIEWER_NOTE : 'Standby checks every 30 s that the primary site answers and its hosts are up, then reverses'}
+                    title={viewer ? VIEWER_REASON : 'Standby checks every 30 s that the primary site answers and its hosts are up, then reverses'}
                     onClick={() => void recovery.finish(a.action, { whenReady: true })}>Reverse when the primary is ready</button>
                 ) : null}
                 <span className="finish-explain">
@@ -223,7 +223,7 @@ function RepointForm({ run, onDone }: { run: RunSnapshot; onDone: () => void }) 
       <legend>Fail the {failedOver} failed-over VMs over again, to</legend>
       <RecoveryPointChoices policy={policy} estateNow={estateNow} onChange={setPolicy} name="repoint-policy" />
       <button type="button" className="primary" data-testid="repoint-confirm" disabled={viewer || pending !== null}
-        title={viewer ? VIEWER_NOTE : undefined}
+        title={viewer ? VIEWER_REASON : undefined}
         onClick={() => {
           if (!window.confirm(`Take the failover of ${failedOver} VMs back and fail them over again to: ${policyLabel(policy, formatClock)}? The replicas are turned off; what ran in them since the failover is discarded.`)) return;
           void recovery.finish('repoint', { policy }).then(onDone);

@@ -4,7 +4,8 @@ import { useServices } from '../../platform/services-context.tsx';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import { describeError } from '../../platform/describe-error.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
-import { useIsViewer, usePlans, useRecoveryServices, VIEWER_NOTE } from './recovery-context.ts';
+import { usePlans, useRecoveryServices } from './recovery-context.ts';
+import { useIsViewer, VIEWER_NOTE, VIEWER_REASON } from '../../platform/read-only.ts';
 import { policyLabel, RUN_TYPE_EFFECT, RUN_TYPE_LABEL } from './run-labels.ts';
 import { drillChecklistDraft, needsPolicy, needsTypedName, targetOf, useWizard } from './wizard-store.ts';
 import { DrillChecklistForm } from './drill-checklist-form.tsx';
@@ -86,7 +87,7 @@ export function ConfirmStep({ onStarted }: { onStarted(runId: string): void }) {
         {typed && !nameOk ? <span className="wizard-why" role="status">Type the plan name exactly to enable the start button.</span> : null}
         <button
           type="button" className={danger === 'danger' ? 'danger' : 'primary'} data-testid="start-run"
-          disabled={!nameOk || starting || viewer} onClick={() => void start()}
+          disabled={!nameOk || starting || viewer} title={viewer ? VIEWER_REASON : undefined} onClick={() => void start()}
         >
           {starting ? 'Starting…' : `Start ${RUN_TYPE_LABEL[type].toLowerCase()}`}
         </button>

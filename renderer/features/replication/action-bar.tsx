@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReplicationAction } from '../../../shared/contract/replication-channels.ts';
 import { EXTENDED_REPLICATION_FREQUENCIES_SEC, REPLICATION_FREQUENCIES_SEC } from '../../../shared/model/hyperv-enums.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
-import { useConnection } from '../../platform/services-context.tsx';
+import { useRefusal } from '../../platform/read-only.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import type { ReplicationRow } from './replication-rows.ts';
 import { useReplicationUi } from './replication-ui-store.ts';
@@ -11,19 +11,19 @@ import { ACTION_TEXT, TYPE_TO_CONFIRM_AT, describeChange, type ActionKind } from
 
 /** Selection count and the four replication actions; each goes through a confirmation. */
 export function ActionBar({ selectedRows }: { selectedRows: ReplicationRow[] }) {
-  const role = useConnection((s) => s.session?.role);
+  const refusal = useRefusal();
   const setSelection = useReplicationUi((s) => s.setSelection);
   const running = useReplication((s) => s.run?.status === 'running');
   const [asking, setAsking] = useState<ActionKind | null>(null);
   const n = selectedRows.length;
   if (n === 0) return null;
-  const viewer = role === 'viewer';
-  const hint = viewer ? 'Your role is viewer (read-only): the server will refuse this' : undefined;
+  const refused = refusal('replication.act');
+  const viewer = refused !== null;
   return (
     <div className="action-bar" role="toolbar" aria-label="Replication actions on the selected VMs" data-testid="action-bar">
       <span className="action-count"><b className="num">{n.toLocaleString()}</b> VM{n === 1 ? '' : 's'} selected</span>
       {(['suspend', 'resume', 'resynchronize', 'set-frequency'] as const).map((kind) => (
-        <button key={kind} type="button" data-testid={`action-${kind}`} disabled={running} title={hint ?? ACTION_TEXT[kind].cmdlet} onClick={() => setAsking(kind)}>
+        <button key={kind} type="button" data-testid={`action-${kind}`} disabled={running || viewer} title={refused ?? ACTION_TEXT[kind].cmdlet} onClick={() => setAsking(kind)}>
           {ACTION_TEXT[kind].verb}{kind === 'set-frequency' ? '…' : ''}
         </button>
       ))}

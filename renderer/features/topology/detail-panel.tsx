@@ -10,6 +10,7 @@ import {
   SITE_ROLE_LABEL, replicationSummary, splitWords, tierLabel, vmStateLabel,
 } from '../../ui/hyperv-labels.ts';
 import { EntityIcon } from './entity-icon.tsx';
+import { hostHealthHeadline } from './host-health-words.ts';
 import { nodeKey } from './flatten-tree.ts';
 import { hostUsableMemory, type EstateTables, type ReplicationOverlay, type TopologyIndex } from './topology-index.ts';
 import './detail-panel.css';
@@ -132,6 +133,8 @@ function HostDetail({ host, index, overlay, tables, onSelect }: { host: Host; in
     byMode.set(mode, (byMode.get(mode) ?? 0) + 1);
   }
   const tally = overlay.hostHealth(host.id, tables);
+  const headline = hostHealthHeadline(host.state, tally);
+  const silent = headline && headline.tone !== 'ok' ? headline : null;
   const replicasOn = overlay.partnerHosts(host.id, 'to', tables);
   const copiesFrom = overlay.partnerHosts(host.id, 'from', tables);
   const isPrimarySite = site?.role === 'primary';
@@ -163,10 +166,12 @@ function HostDetail({ host, index, overlay, tables, onSelect }: { host: Host; in
         {vms[0] ? <Prop k="First VM"><LinkButton onClick={() => onSelect(nodeKey('vm', vms[0]!.id))}>{vms[0].name}</LinkButton></Prop> : null}
       </Section>
       {tally && tally.worst !== null ? (
-        <Section title="Replication health of its VMs">
-          {tally.critical > 0 ? <Prop k="Critical"><StatusGlyph tone="crit" /> {tally.critical}</Prop> : null}
-          {tally.warning > 0 ? <Prop k="Warning"><StatusGlyph tone="warn" /> {tally.warning}</Prop> : null}
-          <Prop k="Normal"><StatusGlyph tone="ok" /> {tally.normal}</Prop>
+        // A node that is down cannot vouch for its VMs: it says so first, and their last health is only history.
+        <Section title={silent ? 'Replication health its VMs last reported' : 'Replication health of its VMs'}>
+          {silent ? <Prop k="Now"><span className={`tone-${silent.tone}`} data-testid="host-silent"><StatusGlyph tone={silent.tone} /> {silent.text}</span></Prop> : null}
+          {tally.critical > 0 ? <Prop k="Critical"><StatusGlyph tone={silent ? 'none' : 'crit'} /> {tally.critical}</Prop> : null}
+          {tally.warning > 0 ? <Prop k="Warning"><StatusGlyph tone={silent ? 'none' : 'warn'} /> {tally.warning}</Prop> : null}
+          <Prop k="Normal"><StatusGlyph tone={silent ? 'none' : 'ok'} /> {tally.normal}</Prop>
           {tally.other > 0 ? <Prop k="Not replicated"><StatusGlyph tone="none" /> {tally.other}</Prop> : null}
         </Section>
       ) : null}
