@@ -8,11 +8,32 @@ export interface Transfer {
   abort(): void;
 }
 
-interface Flow extends Transfer {
+export interface Flow extends Transfer {
   finishV: number;
   done: () => void;
   fail: (reason: string) => void;
   live: boolean;
+  /** Who sent it, when the sender can re-create its callbacks from a snapshot; else undefined. */
+  readonly owner: object | undefined;
+}
+
+/** The link's own events, as data a snapshot keeps (see EventQueue's tags). */
+export type LinkEventTag =
+  | { link: WanLink; kind: 'complete' }
+  | { link: WanLink; kind: 'deliver'; flow: Flow }
+  | { link: WanLink; kind: 'fail'; flow: Flow; reason: string };
+
+/** A link's state between events, flows by their index in the snapshot's list of flows. */
+export interface LinkState {
+  factor: number;
+  extraLatency: number;
+  cuts: number;
+  virtual: number;
+  updatedAt: number;
+  active: number;
+  deliveredBytes: number;
+  /** The flow heap's array, in its own order: pushing it back in that order rebuilds it exactly. */
+  flows: number[];
 }
 
 interface WanLinkSpec {
@@ -59,22 +80,17 @@ export class WanLink {
   get latencyMs(): number { return this.nominalLatencyMs + this.extraLatency; }
   get activeTransfers(): number { return this.active; }
 
-  /** Starts a transfer; done runs one latency after the last byte left, fail if the link drops. */
-  send(bytes: number, done: () => void, fail: (reason: string) => void): Transfer {
+  /**
+   * Starts a transfer; done runs one latency after the last byte left, fail if the link drops. An
+   * owner (the replication relationship) marks a transfer a snapshot can keep and re-create.
+   */
+  send(bytes: number, done: () => void, fail: (reason: string) => void, owner?: object): Transfer {
     this.advance();
-    const flow: Flow = {
-      bytes, finishV: this.virtual + bytes, done, fail, live: true,
-      abort: () => {
-        if (!flow.live) return;
-        flow.live = false;
-        this.advance();
-        this.active -= 1;
-        this.reschedule();
-      },
-    };
+    const flow = this.makeFlow(bytes, this.virtual + bytes, true, owner, done, fail);
     if (!this.up) {
       flow.live = false;
-      this.queue.after(0, () => fail(`${this.name} is down`));
+      const reason = `${this.name} is down`;
+      this.queue.after(0, () => fail(reason), owner ? { link: this, kind: 'fail', flow, reason } satisfies LinkEventTag : undefined);
       return flow;
     }
     this.flows.push(flow, flow.finishV);
@@ -123,6 +139,57 @@ export class WanLink {
     };
   }
 
+  /** A flow object, new or as a snapshot kept it (its callbacks re-created by its owner). */
+  makeFlow(bytes: number, finishV: number, live: boolean, owner: object | undefined, done: () => void, fail: (reason: string) => void): Flow {
+    const flow: Flow = {
+      bytes, finishV, done, fail, live, owner,
+      abort: () => {
+        if (!flow.live) return;
+        flow.live = false;
+        this.advance();
+        this.active -= 1;
+        this.reschedule();
+      },
+    };
+    return flow;
+  }
+
+  /** The flows in the heap, in the heap's order, for a snapshot. */
+  heapFlows(): Flow[] { return this.flows.toArray(); }
+
+  saveState(indexOf: (flow: Flow) => number): LinkState {
+    return {
+      factor: this.factor, extraLatency: this.extraLatency, cuts: this.cuts, virtual: this.virtual, updatedAt: this.updatedAt,
+      active: this.active, deliveredBytes: this.deliveredBytes, flows: this.flows.toArray().map(indexOf),
+    };
+  }
+
+  /** Puts back a saved state; its pending events come back through resume() in the queue's order. */
+  restoreState(state: LinkState, flows: readonly Flow[]): void {
+    this.factor = state.factor;
+    this.extraLatency = state.extraLatency;
+    this.cuts = state.cuts;
+    this.virtual = state.virtual;
+    this.updatedAt = state.updatedAt;
+    this.active = state.active;
+    this.deliveredBytes = state.deliveredBytes;
+    this.flows.clear();
+    for (const index of state.flows) this.flows.push(flows[index]!, flows[index]!.finishV);
+    this.next = null;
+  }
+
+  /** Schedules again one of this link's events a snapshot kept. */
+  resume(at: number, tag: LinkEventTag): void {
+    if (tag.kind === 'complete') {
+      this.next = this.queue.at(at, () => this.complete(), tag);
+    } else if (tag.kind === 'deliver') {
+      this.queue.at(at, tag.flow.done, tag);
+    } else {
+      const { flow, reason } = tag;
+      this.queue.at(at, () => flow.fail(reason), tag);
+    }
+  }
+
   private advance(): void {
     const now = this.queue.now;
     if (this.active > 0 && this.up) this.virtual += ((now - this.updatedAt) / 1000) * (this.bytesPerSec / this.active);
@@ -137,7 +204,7 @@ export class WanLink {
     if (!first || !this.up) return;
     const seconds = ((first.finishV - this.virtual) * this.active) / this.bytesPerSec;
     // At least a millisecond: at epoch-scale times a smaller step would not move the clock at all.
-    this.next = this.queue.after(Math.max(1, Math.ceil(seconds * 1000)), () => this.complete());
+    this.next = this.queue.after(Math.max(1, Math.ceil(seconds * 1000)), () => this.complete(), { link: this, kind: 'complete' } satisfies LinkEventTag);
   }
 
   private complete(): void {
@@ -155,6 +222,6 @@ export class WanLink {
     }
     this.reschedule();
     const latency = this.latencyMs;
-    for (const flow of done) this.queue.after(latency, flow.done);
+    for (const flow of done) this.queue.after(latency, flow.done, flow.owner ? { link: this, kind: 'deliver', flow } satisfies LinkEventTag : undefined);
   }
 }
