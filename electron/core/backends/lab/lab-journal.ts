@@ -115,7 +115,8 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
 
   async function replay(): Promise<void> {
     const read = readKeepingAside(file, parseRecord, { what: 'a lab journal record', tornTail: 'cut', logger: options.logger });
-    const { records, keptAside } = refuseImpossibleTimes(file, read.records, sim.now, options.logger);
+    const start = sim.now;
+    const { records, keptAside } = refuseImpossibleTimes(file, read.records, start, options.logger);
     const commandRecords = records.filter((r) => r.cmd !== 'tick');
     for (const record of commandRecords) commandsDigest.add(record);
     if (records.length === 0) return;
@@ -144,7 +145,7 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
       } catch { /* as above */ }
     }
     await advanceTo(sim, records.at(-1)!.at, stepwise);
-    if (read.keptAside && keptAside) compact(file, records, options.logger);
+    if (read.keptAside && keptAside) compact(file, records, start, options.logger);
     sim.flushPatches();
     sim.drainEvents();
     const from = resumed ? `a snapshot at ${new Date(resumed.at).toISOString()} and ` : '';
@@ -261,11 +262,20 @@ function refuseImpossibleTimes(file: string, records: ReadRecord[], start: numbe
 /**
  * Rewrites the journal as replay needs it: every command at its time, and the last checkpoint.
  * The checkpoints in between only marked time (one a second of wall time while the lab ran), so a
- * journal grows with the commands given, not with the hours the lab ran.
+ * journal grows with the commands given, not with the hours the lab ran. A checkpoint is kept where
+ * dropping it would leave a step longer than MAX_RECORD_STEP_MS (a week at 'max' with no command):
+ * the next start would refuse that step as impossible and lose the week.
  */
-function compact(file: string, records: ReadRecord[], logger: LoggerPort): void {
+function compact(file: string, records: ReadRecord[], start: number, logger: LoggerPort): void {
   const last = records.at(-1)!;
-  const kept = records.filter((r) => r.cmd !== 'tick' || r === last);
+  const kept: ReadRecord[] = [];
+  let keptAt = start;
+  records.forEach((record, i) => {
+    const next = records[i + 1];
+    if (record.cmd === 'tick' && record !== last && next && next.at - keptAt <= MAX_RECORD_STEP_MS) return;
+    kept.push(record);
+    keptAt = record.at;
+  });
   if (kept.length === records.length) return;
   try {
     rewriteFile(file, kept.map(({ line: _line, ...r }) => `${JSON.stringify(r)}\n`).join(''));
