@@ -3,10 +3,9 @@ import { clonePlain } from './clone-plain.ts';
 import type { WorldState } from './lab-world.ts';
 import type { MigrationState } from './live-migration.ts';
 import type { SavedFault } from './faults.ts';
-import type { CycleTag } from './replication-engine.ts';
 import { wireRelationship, type Relationship } from './replication-relationship.ts';
 import type { LabSimulation } from './simulation.ts';
-import type { Flow, LinkEventTag, LinkState } from './wan-link.ts';
+import { WanLink, type FailTag, type Flow, type LinkState } from './wan-link.ts';
 
 /**
  * A lab world between operations, as data: what the lab's journal replays up to, so start-up costs
@@ -56,10 +55,6 @@ export interface LabSnapshot {
   testVms: [string, string][];
 }
 
-function isCycle(tag: object): tag is CycleTag {
-  return (tag as Partial<CycleTag>).kind === 'cycle';
-}
-
 /** The world as a snapshot, or why it cannot be taken now (an operation is in flight). */
 export function captureSnapshot(sim: LabSimulation): LabSnapshot | string {
   const pending = sim.world.queue.pending();
@@ -84,18 +79,25 @@ export function captureSnapshot(sim: LabSimulation): LabSnapshot | string {
   };
 
   const events: SavedEvent[] = [];
+  // Tags (see where each is scheduled): a relationship for its cycle, a link for its next completion,
+  // a flow for its delivery, a FailTag for a send to a link that was down.
   for (const event of pending) {
     const tag = event.tag!;
-    if (isCycle(tag)) {
-      const rel = relIndex.get(tag.rel);
-      if (rel === undefined || tag.rel.cycle !== event) return 'a replication cycle of a removed relationship is pending';
+    const rel = relIndex.get(tag as Relationship);
+    if (rel !== undefined) {
+      if ((tag as Relationship).cycle !== event) return 'a replication cycle is pending twice';
       events.push({ at: event.at, kind: 'cycle', rel });
-      continue;
+    } else if (tag instanceof WanLink) {
+      events.push({ at: event.at, kind: 'complete', link: tag.id });
+    } else if ('finishV' in tag) {
+      const flow = tag as Flow;
+      events.push({ at: event.at, kind: 'deliver', link: flow.link.id, flow: indexFlow(flow, flow.link.id, true) });
+    } else if ('reason' in tag) {
+      const { flow, reason } = tag as FailTag;
+      events.push({ at: event.at, kind: 'fail', link: flow.link.id, flow: indexFlow(flow, flow.link.id, true), reason });
+    } else {
+      return 'an event of unknown kind is pending';
     }
-    const linkTag = tag as LinkEventTag;
-    if (linkTag.kind === 'complete') events.push({ at: event.at, kind: 'complete', link: linkTag.link.id });
-    else if (linkTag.kind === 'deliver') events.push({ at: event.at, kind: 'deliver', link: linkTag.link.id, flow: indexFlow(linkTag.flow, linkTag.link.id, true) });
-    else events.push({ at: event.at, kind: 'fail', link: linkTag.link.id, flow: indexFlow(linkTag.flow, linkTag.link.id, true), reason: linkTag.reason });
   }
   const links: [LabLinkId, LinkState][] = [...sim.world.links].map(([id, link]) => [id, link.saveState((flow) => indexFlow(flow, id, false))]);
   const relationships = rels.map((rel): SavedRelationship => {
@@ -103,7 +105,7 @@ export function captureSnapshot(sim: LabSimulation): LabSnapshot | string {
     for (const key of Object.keys(rel) as (keyof Relationship)[]) {
       if (!(RELATIONSHIP_LINKS as readonly string[]).includes(key)) data[key] = clonePlain(rel[key]);
     }
-    const transfer = rel.transfer ? indexFlow(rel.transfer as Flow, rel.link.id, true) : null;
+    const transfer = rel.transfer ? indexFlow(rel.transfer as Flow, (rel.transfer as Flow).link.id, true) : null;
     return { ...(data as Omit<Relationship, RelationshipLinks>), transfer };
   });
   if (unowned) return 'a transfer of an operation is on the WAN';
@@ -169,9 +171,9 @@ export function restoreSnapshot(sim: LabSimulation, snapshot: LabSnapshot): void
       continue;
     }
     const link = linkOf(event.link);
-    if (event.kind === 'complete') link.resume(event.at, { link, kind: 'complete' });
-    else if (event.kind === 'deliver') link.resume(event.at, { link, kind: 'deliver', flow: flows[event.flow]! });
-    else link.resume(event.at, { link, kind: 'fail', flow: flows[event.flow]!, reason: event.reason });
+    if (event.kind === 'complete') link.resumeCompletion(event.at);
+    else if (event.kind === 'deliver') link.resumeDelivery(event.at, flows[event.flow]!);
+    else link.resumeFailure(event.at, flows[event.flow]!, event.reason);
   }
 
   sim.power.restoreState(snapshot.power);

@@ -6,8 +6,6 @@ import { fqdnOf, type LabWorld } from './lab-world.ts';
 import { newRelationship, REPLICATION_MODEL, wireRelationship, type RecoveryPoint, type Relationship, type ReplicationType } from './replication-relationship.ts';
 import type { WanLink } from './wan-link.ts';
 
-/** A replication cycle in the event queue, as data a snapshot keeps. */
-export interface CycleTag { kind: 'cycle'; rel: Relationship }
 
 /**
  * Hyper-V Replica: every VM's writes build a change log that each cycle ships over the shared WAN
@@ -85,7 +83,8 @@ export class ReplicationEngine {
   private runCycle(rel: Relationship): void {
     const world = this.world;
     const source = this.sourceRep(rel);
-    rel.cycle = world.queue.after(source.frequencySec * 1000, () => this.runCycle(rel), { kind: 'cycle', rel } satisfies CycleTag);
+    // Tagged with the relationship itself: a snapshot re-creates the cycle from it.
+    rel.cycle = world.queue.after(source.frequencySec * 1000, () => this.runCycle(rel), rel);
     this.accrue(rel);
     if (rel.preparing) return;
     if (source.state === 'Suspended' || source.state === 'Replicating') {
@@ -502,7 +501,7 @@ export class ReplicationEngine {
 
   /** Schedules the relationship's next cycle (also how a snapshot's pending cycles come back). */
   resumeCycle(rel: Relationship, at: number): void {
-    rel.cycle = this.world.queue.at(at, () => this.runCycle(rel), { kind: 'cycle', rel } satisfies CycleTag);
+    rel.cycle = this.world.queue.at(at, () => this.runCycle(rel), rel);
   }
 
   /** Which relationships leave each source record, in their order, by index in `relationships`. */

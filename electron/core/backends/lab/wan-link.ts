@@ -15,13 +15,15 @@ export interface Flow extends Transfer {
   live: boolean;
   /** Who sent it, when the sender can re-create its callbacks from a snapshot; else undefined. */
   readonly owner: object | undefined;
+  readonly link: WanLink;
 }
 
-/** The link's own events, as data a snapshot keeps (see EventQueue's tags). */
-export type LinkEventTag =
-  | { link: WanLink; kind: 'complete' }
-  | { link: WanLink; kind: 'deliver'; flow: Flow }
-  | { link: WanLink; kind: 'fail'; flow: Flow; reason: string };
+/**
+ * The link's events, as data a snapshot keeps (see EventQueue's tags): the link itself for its next
+ * completion, the flow for a delivery one latency later, flow and reason for a send to a link that
+ * was down. Existing objects, not new ones: the lab runs millions of these events.
+ */
+export interface FailTag { flow: Flow; reason: string }
 
 /** A link's state between events, flows by their index in the snapshot's list of flows. */
 export interface LinkState {
@@ -90,7 +92,7 @@ export class WanLink {
     if (!this.up) {
       flow.live = false;
       const reason = `${this.name} is down`;
-      this.queue.after(0, () => fail(reason), owner ? { link: this, kind: 'fail', flow, reason } satisfies LinkEventTag : undefined);
+      this.queue.after(0, () => fail(reason), owner ? { flow, reason } satisfies FailTag : undefined);
       return flow;
     }
     this.flows.push(flow, flow.finishV);
@@ -142,7 +144,7 @@ export class WanLink {
   /** A flow object, new or as a snapshot kept it (its callbacks re-created by its owner). */
   makeFlow(bytes: number, finishV: number, live: boolean, owner: object | undefined, done: () => void, fail: (reason: string) => void): Flow {
     const flow: Flow = {
-      bytes, finishV, done, fail, live, owner,
+      bytes, finishV, done, fail, live, owner, link: this,
       abort: () => {
         if (!flow.live) return;
         flow.live = false;
@@ -178,16 +180,17 @@ export class WanLink {
     this.next = null;
   }
 
-  /** Schedules again one of this link's events a snapshot kept. */
-  resume(at: number, tag: LinkEventTag): void {
-    if (tag.kind === 'complete') {
-      this.next = this.queue.at(at, () => this.complete(), tag);
-    } else if (tag.kind === 'deliver') {
-      this.queue.at(at, tag.flow.done, tag);
-    } else {
-      const { flow, reason } = tag;
-      this.queue.at(at, () => flow.fail(reason), tag);
-    }
+  // This link's events a snapshot kept, scheduled again.
+  resumeCompletion(at: number): void {
+    this.next = this.queue.at(at, () => this.complete(), this);
+  }
+
+  resumeDelivery(at: number, flow: Flow): void {
+    this.queue.at(at, flow.done, flow);
+  }
+
+  resumeFailure(at: number, flow: Flow, reason: string): void {
+    this.queue.at(at, () => flow.fail(reason), { flow, reason } satisfies FailTag);
   }
 
   private advance(): void {
@@ -204,7 +207,7 @@ export class WanLink {
     if (!first || !this.up) return;
     const seconds = ((first.finishV - this.virtual) * this.active) / this.bytesPerSec;
     // At least a millisecond: at epoch-scale times a smaller step would not move the clock at all.
-    this.next = this.queue.after(Math.max(1, Math.ceil(seconds * 1000)), () => this.complete(), { link: this, kind: 'complete' } satisfies LinkEventTag);
+    this.next = this.queue.after(Math.max(1, Math.ceil(seconds * 1000)), () => this.complete(), this);
   }
 
   private complete(): void {
@@ -222,6 +225,6 @@ export class WanLink {
     }
     this.reschedule();
     const latency = this.latencyMs;
-    for (const flow of done) this.queue.after(latency, flow.done, flow.owner ? { link: this, kind: 'deliver', flow } satisfies LinkEventTag : undefined);
+    for (const flow of done) this.queue.after(latency, flow.done, flow.owner ? flow : undefined);
   }
 }
