@@ -69,6 +69,11 @@ export class BinaryHeap<T> {
     return top;
   }
 
+  /** What the heap holds, in heap (not sorted) order, left in place. */
+  toArray(): T[] {
+    return this.items.slice();
+  }
+
   /** Empties the heap and returns what it held, in heap (not sorted) order. */
   clear(): T[] {
     const items = this.items;

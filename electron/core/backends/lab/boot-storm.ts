@@ -69,6 +69,16 @@ export class BootStorm {
     this.remove(boot);
   }
 
+  /** Boots in progress are operations in flight: a snapshot is taken only when there are none. */
+  get idle(): boolean { return this.active.size === 0; }
+
+  saveHostCounts(): [string, number][] { return [...this.hostCount]; }
+
+  restoreHostCounts(entries: [string, number][]): void {
+    this.hostCount.clear();
+    for (const [host, n] of entries) this.hostCount.set(host, n);
+  }
+
   booting(cluster: string): number {
     return this.byCluster.get(cluster)?.size ?? 0;
   }

@@ -34,6 +34,18 @@ export class EventLog {
     return full;
   }
 
+  saveState(): { ring: LabEvent[]; hash: number; count: number } {
+    return { ring: this.ring.map((e) => ({ ...e })), hash: this.hash, count: this.count };
+  }
+
+  /** Events restored from a snapshot were streamed when they happened: none is waiting to be drained. */
+  restoreState(state: { ring: LabEvent[]; hash: number; count: number }): void {
+    this.ring = state.ring.map((e) => ({ ...e }));
+    this.hash = state.hash;
+    this.count = state.count;
+    this.outbox = [];
+  }
+
   /** FNV-1a over every event ever logged, in order. */
   get digest(): string { return this.hash.toString(16).padStart(8, '0'); }
 

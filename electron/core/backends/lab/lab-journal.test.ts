@@ -1,8 +1,9 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manualClock, silentLogger } from '../../testing/memory-ports.ts';
+import { MAX_RECORD_STEP_MS } from './lab-journal.ts';
 import { createLabSource } from './lab-source.ts';
 
 const START = Date.UTC(2026, 10, 25, 3);
@@ -93,5 +94,22 @@ describe('lab journal', () => {
     expect(third.source.simulation.now).toBe(second.source.simulation.now);
     expect(restored.vms.find((v) => v.id === vm.id)!.replication!.state).toBe('Suspended');
   });
-});
 
+  it('keeps a checkpoint a week when it compacts a journal of more than a week without commands: the next start does not lose the time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'standby-labj-'));
+    const DAY = 24 * 3600_000;
+    // Nine days at 'max' with no command: a checkpoint every six simulated hours.
+    const ticks = Array.from({ length: 36 }, (_, i) => JSON.stringify({ at: START + (i + 1) * DAY / 4, cmd: 'tick' }));
+    writeFileSync(join(dir, 'lab-seed12-vms30.jsonl'), `${ticks.join('\n')}\n`);
+    const second = lab(dir);
+    await second.source.load();
+    expect(second.source.simulation.now).toBe(START + 9 * DAY);
+    const kept = readFileSync(join(dir, 'lab-seed12-vms30.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: number });
+    expect(kept.length).toBeLessThan(5);
+    kept.forEach((r, i) => expect(r.at - (kept[i - 1]?.at ?? START)).toBeLessThanOrEqual(MAX_RECORD_STEP_MS));
+    const third = lab(dir);
+    await third.source.load();
+    expect(third.source.simulation.now).toBe(START + 9 * DAY);
+    expect(third.logger.lines.some((l) => /impossible time/.test(l))).toBe(false);
+  }, 60_000);
+});

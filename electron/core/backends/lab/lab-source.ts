@@ -15,7 +15,7 @@ export const LAB_EPOCH = Date.UTC(2026, 10, 25, 3, 0, 0);
 export function createLabSource(options: Omit<LabEstateOptions, 'startTime'> & {
   clock: ClockPort; startTime?: number; speed?: LabSpeed;
   /** Where the lab journals its commands so it survives a restart; none keeps it in memory only. */
-  journal?: { dir: string; logger: LoggerPort };
+  journal?: { dir: string; logger: LoggerPort; snapshotEveryEvents?: number };
 }): LabBackend {
   const simulation = new LabSimulation({ seed: options.seed, vmCount: options.vmCount, startTime: options.startTime ?? LAB_EPOCH });
   const backend = createLabBackend(simulation, options.clock, options.speed ?? 1);

@@ -19,6 +19,23 @@ const VM_FIELDS: readonly VmField[] = [
 ];
 const VM_FIELD_BIT = new Map(VM_FIELDS.map((field, i) => [field, 1 << i]));
 
+/** The world's records and indexes as plain data, maps as entry lists in their iteration order. */
+export interface WorldState {
+  sites: Site[];
+  clusters: Cluster[];
+  hosts: HostInventory[];
+  vms: Vm[];
+  vmsByHost: [string, string[]][];
+  copiesByVmId: [string, string[]][];
+  reservations: [string, number][];
+  brokerDown: string[];
+  storageFull: string[];
+  bootFailures: [string, 'start-error' | 'no-heartbeat'][];
+  bootScale: [string, number][];
+  migrating: string[];
+  random: number;
+}
+
 /**
  * The lab's truth: its own copies of every site, cluster, host and VM, mutated in place by the
  * engines, plus what changed since the last flush so the estate store gets only changed fields.
@@ -89,6 +106,50 @@ export class LabWorld {
   }
 
   get now(): number { return this.queue.now; }
+
+  // Snapshots ---------------------------------------------------------------------------------------
+
+  /** Everything the world holds, copied (the world goes on mutating its records in place). */
+  saveState(): WorldState {
+    return clonePlain({
+      sites: [...this.sites.values()], clusters: [...this.clusters.values()], hosts: [...this.hosts.values()], vms: [...this.vms.values()],
+      vmsByHost: [...this.vmsByHost].map(([id, set]) => [id, [...set]]), copiesByVmId: [...this.copiesByVmId],
+      reservations: [...this.reservations], brokerDown: [...this.brokerDown], storageFull: [...this.storageFull],
+      bootFailures: [...this.bootFailures], bootScale: [...this.bootScale], migrating: [...this.migrating],
+      random: this.random.state(),
+    });
+  }
+
+  /**
+   * Replaces every record and index with a saved state's. Everything is published as it now is:
+   * whoever loads a restored world reads its whole inventory, not patches.
+   */
+  restoreState(state: WorldState): void {
+    const refill = <K, V>(map: Map<K, V>, entries: Iterable<readonly [K, V]>) => {
+      map.clear();
+      for (const [key, value] of entries) map.set(key, value);
+    };
+    const copy = clonePlain(state);
+    refill(this.sites, copy.sites.map((s) => [s.id, s] as const));
+    refill(this.clusters, copy.clusters.map((c) => [c.id, c] as const));
+    refill(this.hosts, copy.hosts.map((h) => [h.id, h] as const));
+    refill(this.vms, copy.vms.map((v) => [v.id, v] as const));
+    refill(this.vmsByHost, copy.vmsByHost.map(([id, ids]) => [id, new Set(ids)] as const));
+    refill(this.copiesByVmId, copy.copiesByVmId);
+    refill(this.reservations, copy.reservations);
+    refill(this.bootFailures, copy.bootFailures);
+    refill(this.bootScale, copy.bootScale);
+    for (const [set, items] of [[this.brokerDown, copy.brokerDown], [this.storageFull, copy.storageFull], [this.migrating, copy.migrating]] as const) {
+      set.clear();
+      for (const item of items) set.add(item);
+    }
+    this.random.restore(copy.random);
+    this.published.clear();
+    for (const id of this.vms.keys()) this.published.add(id);
+    this.dirtyVms = new Map();
+    this.dirtyHosts = new Map();
+    this.replaced = new Set();
+  }
 
   // Lookups -----------------------------------------------------------------------------------------
 

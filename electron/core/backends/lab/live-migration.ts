@@ -30,6 +30,16 @@ export const MIGRATION_MODEL = {
 
 export type MigrationType = 'Live' | 'Quick';
 
+/** A finished job as a snapshot keeps it (Get-CimInstance Msvm_MigrationJob still lists it). */
+export type SavedJob = Omit<MigrationJob, 'settle'>;
+
+export interface MigrationState {
+  jobs: SavedJob[];
+  nextId: number;
+  activeByHost: [string, number][];
+  drainStatus: [string, DrainStatus][];
+}
+
 interface MigrationJob {
   id: string;
   vmId: string;
@@ -64,6 +74,28 @@ export class LiveMigration {
   constructor(world: LabWorld, power: VmPower) {
     this.world = world;
     this.power = power;
+  }
+
+  /** No job queued or running: a queued job waits for a slot with nothing in the event queue. */
+  get idle(): boolean {
+    return this.jobs.every((job) => job.state === 'Completed' || job.state === 'Failed');
+  }
+
+  saveState(): MigrationState {
+    return {
+      jobs: this.jobs.map(({ settle: _settle, ...job }) => ({ ...job })), nextId: this.nextId,
+      activeByHost: [...this.activeByHost], drainStatus: [...this.drainStatus],
+    };
+  }
+
+  /** Finished jobs were settled when they finished: nobody waits on them any more. */
+  restoreState(state: MigrationState): void {
+    this.jobs.splice(0, this.jobs.length, ...state.jobs.map((job) => ({ ...job, settle: () => {} })));
+    this.nextId = state.nextId;
+    this.activeByHost.clear();
+    for (const [host, n] of state.activeByHost) this.activeByHost.set(host, n);
+    this.drainStatus.clear();
+    for (const [host, status] of state.drainStatus) this.drainStatus.set(host, status);
   }
 
   /** Move-ClusterVirtualMachineRole. Resolves when the VM runs on the destination. */

@@ -8,6 +8,9 @@ export interface Random {
   pick<T>(items: readonly T[]): T;
   between(min: number, max: number): number;
   guid(): string;
+  /** The generator's whole state, for a snapshot; restore(state()) continues the same sequence. */
+  state(): number;
+  restore(state: number): void;
 }
 
 export function createRandom(seed: number): Random {
@@ -29,6 +32,8 @@ export function createRandom(seed: number): Random {
       return items[int(0, items.length - 1)]!;
     },
     between: (min, max) => min + next() * (max - min),
+    state: () => state,
+    restore: (saved) => { state = saved >>> 0; },
     guid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + int(0, 3)).toString(16)}${hex(3)}-${hex(12)}`,
   };
 }

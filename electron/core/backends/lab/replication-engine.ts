@@ -6,6 +6,7 @@ import { fqdnOf, type LabWorld } from './lab-world.ts';
 import { newRelationship, REPLICATION_MODEL, wireRelationship, type RecoveryPoint, type Relationship, type ReplicationType } from './replication-relationship.ts';
 import type { WanLink } from './wan-link.ts';
 
+
 /**
  * Hyper-V Replica: every VM's writes build a change log that each cycle ships over the shared WAN
  * link; missed cycles, errors and staleness drive health; long outages force resynchronization;
@@ -82,7 +83,8 @@ export class ReplicationEngine {
   private runCycle(rel: Relationship): void {
     const world = this.world;
     const source = this.sourceRep(rel);
-    rel.cycle = world.queue.after(source.frequencySec * 1000, () => this.runCycle(rel));
+    // Tagged with the relationship itself: a snapshot re-creates the cycle from it.
+    rel.cycle = world.queue.after(source.frequencySec * 1000, () => this.runCycle(rel), rel);
     this.accrue(rel);
     if (rel.preparing) return;
     if (source.state === 'Suspended' || source.state === 'Replicating') {
@@ -146,17 +148,28 @@ export class ReplicationEngine {
     rel.logBytes = 0;
     this.setPending(rel, rel.transferBytes);
     const wire = rel.transferBytes * REPLICATION_MODEL.compressionRatio + REPLICATION_MODEL.cycleOverheadBytes;
-    rel.transfer = this.linkFor(rel).send(wire, () => {
-      this.delivered(rel);
-      onDone?.();
-      this.runAfterTransfer(rel);
-    }, (reason) => {
-      rel.transfer = null;
-      rel.logBytes += rel.transferBytes;
-      this.miss(rel, true, reason);
-      onFail?.(reason);
-      this.runAfterTransfer(rel);
-    });
+    const { done, fail } = this.transferCallbacks(rel, onDone, onFail);
+    // A transfer with its own callbacks (a planned failover's, a resync's) is an operation in flight
+    // that a snapshot cannot re-create; a regular cycle's is owned by its relationship.
+    rel.transfer = this.linkFor(rel).send(wire, done, fail, onDone || onFail ? undefined : rel);
+  }
+
+  /** What a transfer does when it arrives or fails (without extras: a regular cycle's, as a snapshot re-creates it). */
+  transferCallbacks(rel: Relationship, onDone?: () => void, onFail?: (reason: string) => void): { done: () => void; fail: (reason: string) => void } {
+    return {
+      done: () => {
+        this.delivered(rel);
+        onDone?.();
+        this.runAfterTransfer(rel);
+      },
+      fail: (reason) => {
+        rel.transfer = null;
+        rel.logBytes += rel.transferBytes;
+        this.miss(rel, true, reason);
+        onFail?.(reason);
+        this.runAfterTransfer(rel);
+      },
+    };
   }
 
   private runAfterTransfer(rel: Relationship): void {
@@ -347,7 +360,7 @@ export class ReplicationEngine {
     if (rel.cycle) {
       rel.cycle.cancel();
       const last = source.lastReplicationTime ?? this.world.now;
-      rel.cycle = this.world.queue.at(Math.max(this.world.now, last + frequencySec * 1000), () => this.runCycle(rel));
+      this.resumeCycle(rel, Math.max(this.world.now, last + frequencySec * 1000));
     }
     this.world.event('replication.frequency', 'info', `Replication frequency of '${rel.name}' (${rel.kind === 'simple' ? 'to the replica' : 'extended'}) changed from ${before} to ${frequencySec} seconds.`, { vm: rel.name });
     this.refreshHealth(rel);
@@ -481,8 +494,30 @@ export class ReplicationEngine {
     this.relationships.push(rel);
     this.index(rel);
     const firstCycle = Math.max(now, last + rep.frequencySec * 1000);
-    rel.cycle = world.queue.at(firstCycle, () => this.runCycle(rel));
+    this.resumeCycle(rel, firstCycle);
   }
+
+  // Snapshots ---------------------------------------------------------------------------------------
+
+  /** Schedules the relationship's next cycle (also how a snapshot's pending cycles come back). */
+  resumeCycle(rel: Relationship, at: number): void {
+    rel.cycle = this.world.queue.at(at, () => this.runCycle(rel), rel);
+  }
+
+  /** Which relationships leave each source record, in their order, by index in `relationships`. */
+  saveIndex(): [string, number[]][] {
+    return [...this.bySource].map(([id, list]) => [id, list.map((rel) => this.relationships.indexOf(rel))]);
+  }
+
+  /** Replaces every relationship with a snapshot's (already wired to the restored records). */
+  restoreState(relationships: Relationship[], bySource: [string, number[]][]): void {
+    this.relationships.splice(0, this.relationships.length, ...relationships);
+    this.bySource.clear();
+    this.byTarget.clear();
+    for (const [id, list] of bySource) this.bySource.set(id, list.map((i) => relationships[i]!));
+    for (const rel of relationships) this.byTarget.set(rel.targetId, rel);
+  }
+
 
   private index(rel: Relationship): void {
     const list = this.bySource.get(rel.sourceId) ?? [];

@@ -43,6 +43,19 @@ export class VmPower {
     for (const vm of world.vms.values()) if (vm.state === 'Running') this.typicalCpu.set(vm.vmId, vm.cpuUsagePct);
   }
 
+  /** Between operations: no boot in progress (boots are closures a snapshot cannot keep). */
+  get idle(): boolean { return this.storm.idle; }
+
+  saveState(): { generation: [string, number][]; hostBoots: [string, number][] } {
+    return { generation: [...this.generation], hostBoots: this.storm.saveHostCounts() };
+  }
+
+  restoreState(state: { generation: [string, number][]; hostBoots: [string, number][] }): void {
+    this.generation.clear();
+    for (const [id, n] of state.generation) this.generation.set(id, n);
+    this.storm.restoreHostCounts(state.hostBoots);
+  }
+
   /** Why this VM may not start here, as Start-VM would say it, or null. Checks no memory. */
   refusal(vm: Vm): ContractError | null {
     const host = this.world.hosts.get(vm.hostId)!;

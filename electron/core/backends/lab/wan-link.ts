@@ -8,11 +8,34 @@ export interface Transfer {
   abort(): void;
 }
 
-interface Flow extends Transfer {
+export interface Flow extends Transfer {
   finishV: number;
   done: () => void;
   fail: (reason: string) => void;
   live: boolean;
+  /** Who sent it, when the sender can re-create its callbacks from a snapshot; else undefined. */
+  readonly owner: object | undefined;
+  readonly link: WanLink;
+}
+
+/**
+ * The link's events, as data a snapshot keeps (see EventQueue's tags): the link itself for its next
+ * completion, the flow for a delivery one latency later, flow and reason for a send to a link that
+ * was down. Existing objects, not new ones: the lab runs millions of these events.
+ */
+export interface FailTag { flow: Flow; reason: string }
+
+/** A link's state between events, flows by their index in the snapshot's list of flows. */
+export interface LinkState {
+  factor: number;
+  extraLatency: number;
+  cuts: number;
+  virtual: number;
+  updatedAt: number;
+  active: number;
+  deliveredBytes: number;
+  /** The flow heap's array, in its own order: pushing it back in that order rebuilds it exactly. */
+  flows: number[];
 }
 
 interface WanLinkSpec {
@@ -59,22 +82,17 @@ export class WanLink {
   get latencyMs(): number { return this.nominalLatencyMs + this.extraLatency; }
   get activeTransfers(): number { return this.active; }
 
-  /** Starts a transfer; done runs one latency after the last byte left, fail if the link drops. */
-  send(bytes: number, done: () => void, fail: (reason: string) => void): Transfer {
+  /**
+   * Starts a transfer; done runs one latency after the last byte left, fail if the link drops. An
+   * owner (the replication relationship) marks a transfer a snapshot can keep and re-create.
+   */
+  send(bytes: number, done: () => void, fail: (reason: string) => void, owner?: object): Transfer {
     this.advance();
-    const flow: Flow = {
-      bytes, finishV: this.virtual + bytes, done, fail, live: true,
-      abort: () => {
-        if (!flow.live) return;
-        flow.live = false;
-        this.advance();
-        this.active -= 1;
-        this.reschedule();
-      },
-    };
+    const flow = this.makeFlow(bytes, this.virtual + bytes, true, owner, done, fail);
     if (!this.up) {
       flow.live = false;
-      this.queue.after(0, () => fail(`${this.name} is down`));
+      const reason = `${this.name} is down`;
+      this.queue.after(0, () => fail(reason), owner ? { flow, reason } satisfies FailTag : undefined);
       return flow;
     }
     this.flows.push(flow, flow.finishV);
@@ -123,6 +141,58 @@ export class WanLink {
     };
   }
 
+  /** A flow object, new or as a snapshot kept it (its callbacks re-created by its owner). */
+  makeFlow(bytes: number, finishV: number, live: boolean, owner: object | undefined, done: () => void, fail: (reason: string) => void): Flow {
+    const flow: Flow = {
+      bytes, finishV, done, fail, live, owner, link: this,
+      abort: () => {
+        if (!flow.live) return;
+        flow.live = false;
+        this.advance();
+        this.active -= 1;
+        this.reschedule();
+      },
+    };
+    return flow;
+  }
+
+  /** The flows in the heap, in the heap's order, for a snapshot. */
+  heapFlows(): Flow[] { return this.flows.toArray(); }
+
+  saveState(indexOf: (flow: Flow) => number): LinkState {
+    return {
+      factor: this.factor, extraLatency: this.extraLatency, cuts: this.cuts, virtual: this.virtual, updatedAt: this.updatedAt,
+      active: this.active, deliveredBytes: this.deliveredBytes, flows: this.flows.toArray().map(indexOf),
+    };
+  }
+
+  /** Puts back a saved state; its pending events come back through resume() in the queue's order. */
+  restoreState(state: LinkState, flows: readonly Flow[]): void {
+    this.factor = state.factor;
+    this.extraLatency = state.extraLatency;
+    this.cuts = state.cuts;
+    this.virtual = state.virtual;
+    this.updatedAt = state.updatedAt;
+    this.active = state.active;
+    this.deliveredBytes = state.deliveredBytes;
+    this.flows.clear();
+    for (const index of state.flows) this.flows.push(flows[index]!, flows[index]!.finishV);
+    this.next = null;
+  }
+
+  // This link's events a snapshot kept, scheduled again.
+  resumeCompletion(at: number): void {
+    this.next = this.queue.at(at, () => this.complete(), this);
+  }
+
+  resumeDelivery(at: number, flow: Flow): void {
+    this.queue.at(at, flow.done, flow);
+  }
+
+  resumeFailure(at: number, flow: Flow, reason: string): void {
+    this.queue.at(at, () => flow.fail(reason), { flow, reason } satisfies FailTag);
+  }
+
   private advance(): void {
     const now = this.queue.now;
     if (this.active > 0 && this.up) this.virtual += ((now - this.updatedAt) / 1000) * (this.bytesPerSec / this.active);
@@ -137,7 +207,7 @@ export class WanLink {
     if (!first || !this.up) return;
     const seconds = ((first.finishV - this.virtual) * this.active) / this.bytesPerSec;
     // At least a millisecond: at epoch-scale times a smaller step would not move the clock at all.
-    this.next = this.queue.after(Math.max(1, Math.ceil(seconds * 1000)), () => this.complete());
+    this.next = this.queue.after(Math.max(1, Math.ceil(seconds * 1000)), () => this.complete(), this);
   }
 
   private complete(): void {
@@ -155,6 +225,6 @@ export class WanLink {
     }
     this.reschedule();
     const latency = this.latencyMs;
-    for (const flow of done) this.queue.after(latency, flow.done);
+    for (const flow of done) this.queue.after(latency, flow.done, flow.owner ? flow : undefined);
   }
 }

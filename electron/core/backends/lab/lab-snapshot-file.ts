@@ -1,0 +1,95 @@
+import { createHash, type Hash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { rewriteFile } from '../../journal/rewrite-file.ts';
+import { LAB_SNAPSHOT_VERSION, type LabSnapshot } from './lab-snapshot.ts';
+
+/**
+ * The lab's snapshot on disk: a header line, then the snapshot. The header ties the snapshot to the
+ * journal it was taken from — the number of commands the journal held and a digest of them — so a
+ * journal that lost or changed a command (a line kept aside, a file from elsewhere) is replayed from
+ * the seed rather than resumed from a world those commands did not make. The body's own digest
+ * catches a damaged file.
+ */
+interface SnapshotHeader {
+  version: number;
+  seed: number;
+  vmCount: number;
+  /** Command records in the journal when it was taken, and their digest (CommandDigest). */
+  commands: number;
+  commandsDigest: string;
+  bodySha256: string;
+}
+
+/** A running digest of the journal's commands, in order, as they were written and as they are read. */
+export class CommandDigest {
+  private hash: Hash = createHash('sha256');
+  count = 0;
+
+  add(record: { at: number; cmd: string; args?: unknown[] }): void {
+    this.hash.update(`${JSON.stringify({ at: record.at, cmd: record.cmd, args: record.args ?? [] })}\n`);
+    this.count += 1;
+  }
+
+  get value(): string { return this.hash.copy().digest('hex'); }
+}
+
+export function snapshotFileOf(journalFile: string): string {
+  return journalFile.replace(/\.jsonl$/, '.snapshot.json');
+}
+
+/** Atomically (a temporary file renamed over the old one); throws what the disk said, leaving no temporary. */
+export function writeSnapshotFile(file: string, lab: { seed: number; vmCount: number }, commands: CommandDigest, snapshot: LabSnapshot): void {
+  const body = JSON.stringify(snapshot);
+  const header: SnapshotHeader = {
+    version: LAB_SNAPSHOT_VERSION, seed: lab.seed, vmCount: lab.vmCount, commands: commands.count, commandsDigest: commands.value,
+    bodySha256: createHash('sha256').update(body).digest('hex'),
+  };
+  rewriteFile(file, `${JSON.stringify(header)}\n${body}\n`);
+}
+
+export type SnapshotRead =
+  | { snapshot: LabSnapshot; commands: number }
+  | { snapshot: null; reason: string | null };
+
+/**
+ * The snapshot, if it belongs to this lab and this journal; otherwise why not (null: there is none).
+ * `journalCommands` lists the journal's command records in order.
+ */
+export function readSnapshotFile(file: string, lab: { seed: number; vmCount: number }, journalCommands: readonly { at: number; cmd: string; args?: unknown[] }[]): SnapshotRead {
+  if (!existsSync(file)) return { snapshot: null, reason: null };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { snapshot: null, reason: `it could not be read (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const newline = text.indexOf('\n');
+  let header: Partial<SnapshotHeader>;
+  try {
+    header = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as Partial<SnapshotHeader>;
+  } catch {
+    return { snapshot: null, reason: 'its header is not JSON' };
+  }
+  if (typeof header !== 'object' || header === null) return { snapshot: null, reason: 'its header is not an object' };
+  if (header.version !== LAB_SNAPSHOT_VERSION) return { snapshot: null, reason: `it is version ${JSON.stringify(header.version)}, this console reads version ${LAB_SNAPSHOT_VERSION}` };
+  if (header.seed !== lab.seed || header.vmCount !== lab.vmCount) return { snapshot: null, reason: `it is of another lab (seed ${header.seed}, ${header.vmCount} VMs)` };
+  const body = newline < 0 ? '' : text.slice(newline + 1).trimEnd();
+  if (createHash('sha256').update(body).digest('hex') !== header.bodySha256) return { snapshot: null, reason: 'it is damaged (its digest does not match)' };
+  const commands = header.commands;
+  if (typeof commands !== 'number' || !Number.isInteger(commands) || commands < 0 || commands > journalCommands.length) {
+    return { snapshot: null, reason: `it was taken after ${JSON.stringify(commands)} commands and the journal holds ${journalCommands.length}` };
+  }
+  const digest = new CommandDigest();
+  for (let i = 0; i < commands; i++) digest.add(journalCommands[i]!);
+  if (digest.value !== header.commandsDigest) return { snapshot: null, reason: 'the journal\'s commands are not the ones it was taken after' };
+  let snapshot: LabSnapshot;
+  try {
+    snapshot = JSON.parse(body) as LabSnapshot;
+  } catch {
+    return { snapshot: null, reason: 'its body is not JSON' };
+  }
+  if (snapshot.version !== LAB_SNAPSHOT_VERSION || typeof snapshot.now !== 'number') return { snapshot: null, reason: 'its body is not a lab snapshot' };
+  const next = journalCommands[commands];
+  if (next && next.at < snapshot.now) return { snapshot: null, reason: 'it is later than the command that followed it' };
+  return { snapshot, commands };
+}
