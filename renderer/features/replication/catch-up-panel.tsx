@@ -3,12 +3,10 @@ import type { ReplicationSummary } from '../../../shared/model/replication.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import { formatDuration } from '../../../shared/format/duration.ts';
 import { formatClock } from '../../platform/clock-extrapolation.ts';
-import { useConnection } from '../../platform/services-context.tsx';
+import { useRefusal } from '../../platform/read-only.ts';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { formatBits } from './summary-strip.tsx';
 import { useReplication, useReplicationStore } from './use-replication.ts';
-
-const VIEWER_REASON = 'Your role is viewer (read-only): only an operator can suspend or resume replication.';
 
 /**
  * The backlog after a WAN cut, per tier, and "catch up tier 0 first": shown while a tier is behind
@@ -47,7 +45,7 @@ function Backlog({ summary }: { summary: ReplicationSummary }) {
 
 function Offer({ summary }: { summary: ReplicationSummary }) {
   const replication = useReplicationStore();
-  const viewer = useConnection((s) => s.session?.role) === 'viewer';
+  const refusal = useRefusal()('replication.catchUp');
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -71,7 +69,7 @@ function Offer({ summary }: { summary: ReplicationSummary }) {
             <button type="button" disabled={busy} onClick={() => setAsking(false)}>Cancel</button>
           </span>
         ) : (
-          <button type="button" disabled={viewer} title={viewer ? VIEWER_REASON : `${tier0Behind} tier-0 VM${tier0Behind === 1 ? ' is' : 's are'} behind RPO: give them the WAN first`} onClick={() => setAsking(true)} data-testid="catch-up-start">
+          <button type="button" disabled={refusal !== null} title={refusal ?? `${tier0Behind} tier-0 VM${tier0Behind === 1 ? ' is' : 's are'} behind RPO: give them the WAN first`} onClick={() => setAsking(true)} data-testid="catch-up-start">
             Catch up tier 0 first…
           </button>
         )
@@ -83,7 +81,7 @@ function Offer({ summary }: { summary: ReplicationSummary }) {
 
 function Holding({ summary }: { summary: ReplicationSummary }) {
   const replication = useReplicationStore();
-  const viewer = useConnection((s) => s.session?.role) === 'viewer';
+  const refusal = useRefusal()('replication.catchUp');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const state = summary.catchUp!;
@@ -99,7 +97,7 @@ function Holding({ summary }: { summary: ReplicationSummary }) {
     <div className="catch-up-action" role="status" data-testid="catch-up-state" data-status={state.status}>
       <StatusGlyph tone={state.status === 'failed' ? 'crit' : 'info'} /> {text}
       {state.status !== 'resuming' ? (
-        <button type="button" disabled={viewer || busy} title={viewer ? VIEWER_REASON : 'Resume every VM this catch-up suspended (Resume-VMReplication), now'} onClick={() => void resume()} data-testid="catch-up-resume">
+        <button type="button" disabled={refusal !== null || busy} title={refusal ?? 'Resume every VM this catch-up suspended (Resume-VMReplication), now'} onClick={() => void resume()} data-testid="catch-up-resume">
           {busy ? 'Resuming…' : state.status === 'failed' ? 'Resume again' : 'Resume them now'}
         </button>
       ) : null}
