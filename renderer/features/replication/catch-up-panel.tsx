@@ -64,7 +64,7 @@ function Offer({ summary }: { summary: ReplicationSummary }) {
       {tier0Behind > 0 ? (
         asking ? (
           <span className="catch-up-confirm" role="group" aria-label="Confirm catch-up">
-            <StatusGlyph tone="warn" /> Suspend replication of every replicating tier-1 and tier-2 VM until all {tier0.protectedVms} tier-0 VMs are within RPO, then resume exactly those? Their writes are kept; they ship later.
+            <StatusGlyph tone="warn" /> Suspend replication of every replicating tier-1 and tier-2 VM until all {tier0?.protectedVms ?? 0} tier-0 VMs are within RPO, then resume exactly those? Their writes are kept; they ship later.
             <button type="button" className="primary" disabled={busy} onClick={() => void start()} data-testid="catch-up-confirm">{busy ? 'Suspending…' : 'Suspend tiers 1 and 2'}</button>
             <button type="button" disabled={busy} onClick={() => setAsking(false)}>Cancel</button>
           </span>
