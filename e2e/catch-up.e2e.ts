@@ -38,6 +38,7 @@ test('after a WAN cut, catch-up by tier brings tier 0 within RPO before tier 2, 
     await page.setViewportSize({ width: 3840, height: 2160 });
     await page.screenshot({ path: join(SHOTS, 'catch-up-holding-3840x2160.png') });
     await page.setViewportSize({ width: 1366, height: 768 });
+    await api.call('lab.setSpeed', { speed: 60 });
 
     // It ends by itself when tier 0 is within RPO; at that moment tier 2 is still catching up.
     let atDone: { byTier: { tier: number; pctWithinRpo: number }[]; catchUp: { status: string; resumedBy: string | null } } | null = null;

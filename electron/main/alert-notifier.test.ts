@@ -45,6 +45,26 @@ describe('desktop notifications for alerts', () => {
     expect(r.shown).toEqual([]);
   });
 
+  it('announces an incident once, with the VM alerts filed under it counted in it instead of toasted', async () => {
+    const r = await rig();
+    const wan = alert('wan', 'critical', { kind: 'wan-link', vmId: 'wan:site-pri>site-dr', vmName: 'WAN Northgate → Riverside', message: 'The WAN link from Northgate to Riverside is down.', tier: null });
+    const under = Array.from({ length: 40 }, (_, i) => alert(`v${i}`, i < 5 ? 'critical' : 'warning', { incidentId: 'wan' }));
+    r.publish([wan, ...under.slice(0, 30)]);
+    expect(r.shown).toEqual([{ title: 'Critical: WAN Northgate → Riverside', body: 'The WAN link from Northgate to Riverside is down. 30 VM alerts filed under it.', urgency: 'critical' }]);
+    // Later VM alerts of the same cut: nothing new on the desktop.
+    r.publish(under.slice(30));
+    expect(r.shown).toHaveLength(1);
+    // A VM alert no incident explains is still announced on its own.
+    r.publish([alert('lone', 'warning')]);
+    expect(r.shown.map((s) => s.title)).toEqual(['Critical: WAN Northgate → Riverside', 'Warning: VM-lone']);
+  });
+
+  it('does not toast VM alerts filed under an incident known at start', async () => {
+    const r = await rig({ existing: [alert('site', 'critical', { kind: 'site', vmName: 'Site Northgate', tier: null })] });
+    r.publish([alert('x', 'critical', { incidentId: 'site' }), alert('y', 'warning', { incidentId: 'site' })]);
+    expect(r.shown).toEqual([]);
+  });
+
   it('turns a burst into one summary notification', async () => {
     const r = await rig();
     r.publish(Array.from({ length: SUMMARY_AT + 6 }, (_, i) => alert(String(i), i < 2 ? 'critical' : 'warning')));

@@ -38,19 +38,22 @@ export const ReplicationSummarySchema = z.object({
     withinRpo: z.number().int().nonnegative(),
     pctWithinRpo: z.number().min(0).max(100),
     /** Bytes this tier's primaries have not shipped yet (Measure-VMReplication's PendingReplicationSize). */
-    pendingBytes: z.number().nonnegative(),
+    pendingBytes: z.number().nonnegative().default(0),
     /**
      * Seconds until this tier's backlog is shipped if the tiers catch up in order (tier 0 first) at
      * the WAN rate measured now; null while nothing ships (a cut link) — no estimate, not "never".
      */
-    catchUpSec: z.number().nonnegative().nullable(),
+    catchUpSec: z.number().nonnegative().nullable().default(null),
   })),
   worstLag: z.object({ vmId: z.string(), vmName: z.string(), lagSec: z.number() }).nullable(),
   pendingBytes: z.number().nonnegative(),
   /** Bytes the completed cycles shipped over the last simulated minute, as bits per second. */
   wanThroughputBitsPerSec: z.number().nonnegative(),
-  /** "Catch up tier 0 first" while it holds lower tiers, or how it last ended; null: never used. */
-  catchUp: CatchUpStateSchema.nullable(),
+  /**
+   * "Catch up tier 0 first" while it holds lower tiers, or how it last ended; null: never used. The
+   * defaults read a summary from a server older than these fields (a wall during an upgrade).
+   */
+  catchUp: CatchUpStateSchema.nullable().default(null),
 });
 export type ReplicationSummary = z.infer<typeof ReplicationSummarySchema>;
 

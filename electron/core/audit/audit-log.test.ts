@@ -43,6 +43,22 @@ describe('audit log after a crash or a full disk', () => {
   });
 });
 
+describe('audited backend', () => {
+  it('puts the started records of calls made in the same turn on disk with one flush, each before its call leaves', async () => {
+    const order: string[] = [];
+    const log = createAuditLog(join(mkdtempSync(join(tmpdir(), 'standby-audit-')), 'audit.jsonl'));
+    const flush = log.flush.bind(log);
+    log.flush = () => { order.push('flush'); flush(); };
+    const backend = { startVM: async (target: { vmName: string }) => { order.push(`call ${target.vmName}`); } } as unknown as HyperVBackend;
+    const audited = auditedBackend(backend, log, { actor: 'ann', now: () => 1 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => audited.startVM({ vmName: `VM${i}`, computerName: 'H' })));
+    expect(order[0]).toBe('flush');
+    expect(order.filter((o) => o === 'flush')).toHaveLength(1);
+    expect(order.filter((o) => o.startsWith('call'))).toHaveLength(50);
+    expect(log.read({ action: 'Start-VM' }).filter((e) => e.result === 'started')).toHaveLength(50);
+  });
+});
+
 describe('audited backend on a full disk', () => {
   it('does not make a call whose started record could not be saved, and says why', async () => {
     const calls: string[] = [];

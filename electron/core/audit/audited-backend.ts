@@ -29,19 +29,38 @@ export function auditedBackend(backend: HyperVBackend, audit: AuditLog, who: Aud
           });
         };
         // On disk before the call leaves: if the console dies while the host acts, the record
-        // still shows the call was made, and the resumed run proves it was not made twice.
+        // still shows the call was made, and the resumed run proves it was not made twice. Not on
+        // disk (a full disk): the call does not go out.
         record('started');
-        try {
-          audit.flush();
-        } catch (error) {
-          return Promise.reject(error as Error); // not on disk: the call does not go out
-        }
-        const promise = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        promise.then(() => record('ok'), (error: unknown) => record('error', error instanceof Error ? error.message : String(error)));
-        return promise;
+        return durable(audit).then(() => {
+          const promise = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          promise.then(() => record('ok'), (error: unknown) => record('error', error instanceof Error ? error.message : String(error)));
+          return promise;
+        });
       };
     },
   });
+}
+
+const pending = new WeakMap<AuditLog, Promise<void>>();
+
+/**
+ * One fsync for every call that starts in the same turn of the event loop. A run starting hundreds
+ * of VMs (a repoint of 596: ~1,200 calls) flushed once per call, synchronously, and held the event
+ * loop for tens of seconds, so its own request timed out in the browser while it worked.
+ */
+function durable(audit: AuditLog): Promise<void> {
+  let flush = pending.get(audit);
+  if (!flush) {
+    flush = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        pending.delete(audit);
+        try { audit.flush(); resolve(); } catch (error) { reject(error as Error); }
+      });
+    });
+    pending.set(audit, flush);
+  }
+  return flush;
 }
 
 function describeTarget(arg: unknown): string {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLabRig, settled, testPlan } from '../testing/lab-rig.ts';
 import { OutageWatch } from './outage-watch.ts';
@@ -80,6 +83,22 @@ describe('outage watch', () => {
     expect(watch.lossOf('a')).toBeNull();
     watch.observe([event('cluster.node-down', 'HV-A01', 12_000), event('cluster.node-down', 'HV-A02', 12_500)]);
     expect(watch.lossOf('a')).toMatchObject({ at: 12_000, basis: 'site-lost' });
+  });
+
+  it('keeps its sightings across a restart for hosts still down, and forgets the ones that came back meanwhile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'standby-outages-'));
+    const file = join(dir, 'outages', 'outages.json');
+    const logger = { warn: () => {} };
+    const first = new OutageWatch(estate, { file, logger });
+    first.observe([event('cluster.node-down', 'HV-A01', 1000), event('cluster.node-down', 'HV-A02', 2000)]);
+    // Restarted: HV-A01 is still down (dated from its loss, not from now); HV-A02 is Up again.
+    const second = new OutageWatch(estate, { file, logger });
+    expect(second.hostDownAt('HV-A01')).toBe(1000);
+    expect(second.hostDownAt('HV-A02')).toBeNull();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ 'hv-a01': 1000 });
+    // A damaged file dates nothing and stops nothing.
+    writeFileSync(file, '{"hv-a01": 10');
+    expect(new OutageWatch(estate, { file, logger }).hostDownAt('HV-A01')).toBeNull();
   });
 
   it('without node events, dates a loss by the estate batch that first showed the host down; an event that dates it earlier wins', () => {

@@ -1,6 +1,11 @@
 import type { EstateSnapshot, PatchBatch } from '../../../shared/model/estate.ts';
 import type { BackendEvent } from '../backends/backend-port.ts';
 import type { LossSighting } from './run-clock.ts';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describeIoError } from '../journal/durable-append.ts';
+import { rewriteFile } from '../journal/rewrite-file.ts';
+import type { LoggerPort } from '../ports.ts';
 
 /** Backend event kinds that date a host's loss and its return (the cluster's node events). */
 const HOST_DOWN = new Set(['cluster.node-down']);
@@ -16,9 +21,52 @@ const HOST_UP = new Set(['cluster.node-up', 'cluster.node-resumed']);
 export class OutageWatch {
   private readonly downAt = new Map<string, number>();
   private readonly estate: { snapshot(): EstateSnapshot };
+  private readonly file: string | null;
+  private readonly logger: Pick<LoggerPort, 'warn'> | null;
 
-  constructor(estate: { snapshot(): EstateSnapshot }) {
+  /**
+   * `file`: where the sightings survive a restart. A console restarted between the disaster and the
+   * failover would otherwise count the RTO from its own start. Kept on load only for hosts the estate
+   * still shows Down: a host that came back meanwhile ended that outage.
+   */
+  constructor(estate: { snapshot(): EstateSnapshot }, persist?: { file: string; logger: Pick<LoggerPort, 'warn'> }) {
     this.estate = estate;
+    this.file = persist?.file ?? null;
+    this.logger = persist?.logger ?? null;
+    if (this.file) this.load(this.file);
+  }
+
+  private load(file: string): void {
+    let saved: unknown;
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger?.warn(`${file} could not be read; hosts already down are dated from now on, not from their loss.`, { error: String(error) });
+      return;
+    }
+    const down = new Set(Object.values(this.estate.snapshot().hosts).filter((h) => h.state === 'Down').map((h) => h.name.toLowerCase()));
+    if (!saved || typeof saved !== 'object') return;
+    for (const [host, at] of Object.entries(saved as Record<string, unknown>)) {
+      if (typeof at === 'number' && Number.isFinite(at) && down.has(host)) this.downAt.set(host, at);
+    }
+    if (this.downAt.size !== Object.keys(saved as object).length) this.save();
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      rewriteFile(this.file, JSON.stringify(Object.fromEntries(this.downAt)));
+    } catch (error) {
+      // The watch goes on in memory: only a restart before the disk recovers loses the dates.
+      this.logger?.warn(`The outage dates could not be saved (${describeIoError(error)}); they are kept in memory.`);
+    }
+  }
+
+  private set(host: string, at: number | null): void {
+    const before = this.downAt.get(host);
+    if (at === null) { if (before === undefined) return; this.downAt.delete(host); } else { if (before === at) return; this.downAt.set(host, at); }
+    this.save();
   }
 
   observe(events: readonly BackendEvent[]): void {
@@ -28,9 +76,9 @@ export class OutageWatch {
       if (HOST_DOWN.has(event.kind)) {
         // An event dates the loss better than the estate poll that may have seen it first.
         const seen = this.downAt.get(key);
-        if (seen === undefined || event.at < seen) this.downAt.set(key, event.at);
+        if (seen === undefined || event.at < seen) this.set(key, event.at);
       } else if (HOST_UP.has(event.kind)) {
-        this.downAt.delete(key);
+        this.set(key, null);
       }
     }
   }
@@ -57,9 +105,9 @@ export class OutageWatch {
       name = name?.toLowerCase();
       if (!name) continue;
       if (state === 'Down') {
-        if (!this.downAt.has(name)) this.downAt.set(name, estate.clock.now);
+        if (!this.downAt.has(name)) this.set(name, estate.clock.now);
       } else if (state !== 'Unknown') {
-        this.downAt.delete(name); // Up, Paused (maintenance) or Joining: answering again
+        this.set(name, null); // Up, Paused (maintenance) or Joining: answering again
       }
     }
   }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../../shared/contract/errors.ts';
 import type { EstateSnapshot } from '../../../shared/model/estate.ts';
@@ -71,7 +72,7 @@ export class RecoveryService {
 
   constructor(options: RecoveryServiceOptions) {
     this.options = options;
-    this.outages = new OutageWatch(options.estate);
+    this.outages = new OutageWatch(options.estate, { file: join(options.dataDir, 'outages', 'outages.json'), logger: options.logger });
     this.stopWatching = options.backend.onEvents((events) => this.outages.observe(events));
   }
 
