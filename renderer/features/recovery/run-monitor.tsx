@@ -212,7 +212,7 @@ function RepointForm({ run, onDone }: { run: RunSnapshot; onDone: () => void }) 
 }
 
 /** What the rows say about the direction of replication: never "reversed" for VMs that were not. */
-function reversedSentence(run: RunSnapshot, summary: RunSummary | null): string {
+export function reversedSentence(run: RunSnapshot, summary: RunSummary | null): string {
   const type = RUN_TYPE_LABEL[run.type].toLowerCase();
   if (!summary) return `Nothing left to do for a ${type}.`;
   const n = run.vms.length;
