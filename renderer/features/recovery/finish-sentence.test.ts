@@ -12,9 +12,9 @@ describe('what the finish panel says of a planned failover that stopped', () => 
     expect(text).not.toMatch(/replicate as they did/);
   });
 
-  it('after the cancel: none failed over, the prepared ones cancelled, replication as before', () => {
-    expect(reversedSentence(run, summary({ vmsPrepared: 3, vmsCancelled: 3 })))
-      .toBe('Failover cancelled: none of the 4 VMs failed over. The 3 prepared were cancelled on their primaries (Stop-VMFailover); replication goes on as before the run.');
+  it('after the cancel: none failed over, how many were cancelled and how many of them after Prepare, replication as before', () => {
+    expect(reversedSentence(run, summary({ vmsPrepared: 1, vmsCancelled: 3 })))
+      .toBe('Failover cancelled: none of the 4 VMs failed over. 3 were cancelled before their failover (1 of them after Prepare, taken back on the primary with Stop-VMFailover); replication goes on as before the run.');
   });
 
   it('never claims a reverse that did not happen for the VMs that failed over', () => {
