@@ -219,28 +219,22 @@ export class RunExecutor {
    * not failed over. Chosen VMs must be ones the action applies to.
    */
   private assertCanTakeBack(action: 'repoint' | 'cancel', choice: FinishChoice): void {
-    if (action === 'repoint') {
-      if (!choice.policy) throw new ContractError('bad-request', 'Say which recovery point to fail over to.', 'policy');
-      const final = this.header.finishes.find((f) => f.action === 'commit' || f.action === 'reverse');
-      if (final) {
-        throw new ContractError('invalid-state', final.action === 'commit'
-          ? 'The failover was committed (Complete-VMFailover): the other recovery points are deleted and it cannot be taken back.'
-          : 'Replication was reversed: the replicas are primaries now and their failover cannot be taken back.', action);
-      }
-    }
+    if (action === 'repoint' && !choice.policy) throw new ContractError('bad-request', 'Say which recovery point to fail over to.', 'policy');
     const eligible = new Set(this.takeBackTargets(action).map((vm) => vm.name));
+    const committed = [...this.vms.values()].map(finalStep).find((kind) => kind !== null);
     if (eligible.size === 0) {
-      throw new ContractError('invalid-state', action === 'repoint'
-        ? 'No VM of this run is failed over: there is no failover to take another recovery point for.'
-        : 'No VM of this run is prepared and not failed over: there is no planned failover to cancel.', action);
+      throw new ContractError('invalid-state', action === 'cancel'
+        ? 'No VM of this run is prepared and not failed over: there is no planned failover to cancel.'
+        : committed ? NOT_TAKEN_BACK[committed] : 'No VM of this run is failed over: there is no failover to take another recovery point for.', action);
     }
     for (const name of choice.vms ?? []) {
-      if (!this.vms.has(name)) throw new ContractError('bad-request', `'${name}' is not a VM of this run.`, 'vms');
-      if (!eligible.has(name)) {
-        throw new ContractError('invalid-state', action === 'repoint'
-          ? `'${name}' is not failed over: there is no failover to take another recovery point for.`
-          : `'${name}' is not between Prepare and failover: there is nothing to cancel.`, 'vms');
-      }
+      const vm = this.vms.get(name);
+      if (!vm) throw new ContractError('bad-request', `'${name}' is not a VM of this run.`, 'vms');
+      if (eligible.has(name)) continue;
+      const final = finalStep(vm);
+      throw new ContractError('invalid-state', action === 'cancel'
+        ? `'${name}' is not between Prepare and failover: there is nothing to cancel.`
+        : final ? `'${name}': ${NOT_TAKEN_BACK[final]}` : `'${name}' is not failed over: there is no failover to take another recovery point for.`, 'vms');
     }
   }
 
@@ -251,7 +245,7 @@ export class RunExecutor {
   private takeBackTargets(action: 'repoint' | 'cancel', chosen?: readonly string[]): VmRun[] {
     return [...this.vms.values()].filter((vm) => {
       if (chosen && !chosen.includes(vm.name)) return false;
-      if (action === 'repoint') return vm.timing.failoverDoneAt !== null || vm.steps.some((s) => s.phase === 'repoint');
+      if (action === 'repoint') return (vm.timing.failoverDoneAt !== null || vm.steps.some((s) => s.phase === 'repoint')) && finalStep(vm) === null;
       if (vm.timing.failoverDoneAt !== null || vm.steps.some((s) => s.phase === 'main' && s.kind === 'failover' && s.status === 'done')) return false;
       return vm.status !== 'cancelled' && vm.steps.some((s) => s.phase === 'main' && (s.kind === 'prepare' || s.kind === 'shutdown-primary') && s.status === 'done');
     });
@@ -695,6 +689,18 @@ export class RunExecutor {
 
 export function newStep(kind: VmStepKind, phase: VmStep['phase']): VmStep {
   return { kind, phase, status: 'pending', attempts: 0, startedAt: null, endedAt: null, error: null, note: null };
+}
+
+/** Why a failover cannot be taken back once committed or reversed (Hyper-V refuses Stop-VMFailover then). */
+const NOT_TAKEN_BACK = {
+  commit: 'The failover was committed (Complete-VMFailover): the other recovery points are deleted and it cannot be taken back.',
+  reverse: 'Replication was reversed: the replica is the primary now and its failover cannot be taken back.',
+} as const;
+
+/** The step after which a VM's failover is final: committed, or replication reversed (or continued). */
+function finalStep(vm: VmRun): 'commit' | 'reverse' | null {
+  const step = vm.steps.find((s) => (s.kind === 'commit' || s.kind === 'reverse') && s.status === 'done');
+  return step ? step.kind as 'commit' | 'reverse' : null;
 }
 
 /** What the operator chose for a repoint or cancel: the recovery point, and the VMs (absent: all). */

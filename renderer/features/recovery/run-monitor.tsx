@@ -139,7 +139,7 @@ function ActionFeedback() {
   );
 }
 
-const CANCEL = { action: 'cancel' as const, label: 'Cancel failover', explain: 'For the VMs prepared but not failed over: cancels the prepare on the primary (Stop-VMFailover), starts the primary again if the run shut it down; replication goes on as before the run.' };
+const CANCEL = { action: 'cancel' as const, label: 'Cancel failover', explain: 'For the VMs shut down or prepared but not failed over: cancels the prepare on the primary (Stop-VMFailover), starts the primary again if the run shut it down; replication goes on as before the run.' };
 
 const FINISH_ACTIONS: Record<RunSnapshot['type'], { action: FinishAction; label: string; explain: string; primary?: boolean }[]> = {
   'test-failover': [{ action: 'cleanup', label: 'Clean up test VMs', explain: 'Stops and deletes the test copies (Stop-VMFailover). Replication never stopped.', primary: true }],
@@ -163,7 +163,7 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
   const [repointing, setRepointing] = useState(false);
   // Shown only when it applies (the core checks again): cancel while VMs wait between Prepare and failover.
   const cancellable = summary !== null && summary.vmsPrepared - summary.vmsFailedOver - summary.vmsCancelled > 0;
-  const actions = FINISH_ACTIONS[run.type].filter((a) => a.action !== 'cancel' || cancellable);
+  const actions = FINISH_ACTIONS[run.type].filter((a) => a.action !== 'cancel' || cancellable || run.finishes.some((f) => f.action === 'cancel'));
   const doneActions = new Set(run.finishes.filter((f) => f.status !== 'running').map((f) => f.action));
   const committed = run.finishes.find((f) => f.action === 'commit' || f.action === 'reverse');
   const planned = run.type === 'planned-failover' || run.type === 'failback';
@@ -183,7 +183,7 @@ function FinishPanel({ run, summary }: { run: RunSnapshot; summary: RunSummary |
                   aria-expanded={a.action === 'repoint' ? repointing : undefined}
                   onClick={() => {
                     if (a.action === 'repoint') { setRepointing(!repointing); return; }
-                    if (a.action === 'cancel' && !window.confirm(`Cancel the ${RUN_TYPE_LABEL[run.type].toLowerCase()} of “${run.planName}” for the VMs prepared but not failed over? Their primaries start again where they were.`)) return;
+                    if (a.action === 'cancel' && !window.confirm(`Cancel the ${RUN_TYPE_LABEL[run.type].toLowerCase()} of “${run.planName}” for the VMs it stopped before their failover (shut down, or prepared)? Their primaries start again where they were.`)) return;
                     void recovery.finish(a.action);
                   }}>{a.label}</button>
                 {a.action === 'repoint' && repointing && !committed ? <RepointForm run={run} onDone={() => setRepointing(false)} /> : null}
@@ -233,14 +233,16 @@ function RepointForm({ run, onDone }: { run: RunSnapshot; onDone: () => void }) 
 }
 
 /** What the rows say about the direction of replication: never "reversed" for VMs that were not. */
-function reversedSentence(run: RunSnapshot, summary: RunSummary | null): string {
+export function reversedSentence(run: RunSnapshot, summary: RunSummary | null): string {
   const type = RUN_TYPE_LABEL[run.type].toLowerCase();
   if (!summary) return `Nothing left to do for a ${type}.`;
   const n = run.vms.length;
   if (summary.vmsReversed === n) return `Nothing left to do for a ${type}: replication was reversed for all ${n} VMs as part of it.`;
   const waiting = summary.vmsPrepared - summary.vmsFailedOver - summary.vmsCancelled;
   if (waiting > 0) return `Replication was not reversed for any VM. ${waiting} of ${n} VMs are prepared for failover and wait, their primaries off: cancel the failover to start them again where they were.`;
-  if (summary.vmsCancelled > 0 && summary.vmsFailedOver === 0) return `Failover cancelled: none of the ${n} VMs failed over. The ${summary.vmsCancelled} prepared were cancelled on their primaries (Stop-VMFailover); replication goes on as before the run.`;
+  if (summary.vmsCancelled > 0 && summary.vmsFailedOver === 0) {
+    return `Failover cancelled: none of the ${n} VMs failed over. ${summary.vmsCancelled} were cancelled before their failover (${summary.vmsPrepared} of them after Prepare, taken back on the primary with Stop-VMFailover); replication goes on as before the run.`;
+  }
   if (summary.vmsReversed === 0) return `Replication was not reversed for any VM: the run stopped before that step. The ${n} VMs still replicate as they did before the run.`;
   return `Replication was reversed for ${summary.vmsReversed} of ${n} VMs; the other ${n - summary.vmsReversed} still replicate as they did before the run.`;
 }
