@@ -6,7 +6,7 @@ import { rewriteFile } from '../../journal/rewrite-file.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
 import type { LabBackend } from './lab-backend.ts';
 import { captureSnapshot, restoreSnapshot } from './lab-snapshot.ts';
-import { CommandDigest, readSnapshotFile, snapshotFileOf, writeSnapshotFile } from './lab-snapshot-file.ts';
+import { CommandDigest, readSnapshotFile, removeStaleTemporaries, snapshotFileOf, writeSnapshotFile } from './lab-snapshot-file.ts';
 import type { LabSimulation } from './simulation.ts';
 
 /**
@@ -118,6 +118,12 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
   };
 
   async function replay(): Promise<void> {
+    try {
+      const stale = removeStaleTemporaries(snapshotFile);
+      if (stale.length > 0) options.logger.info(`Removed ${stale.length} half-written snapshot file${stale.length === 1 ? '' : 's'} a stopped console left: ${stale.join(', ')}.`);
+    } catch (error) {
+      options.logger.warn(`Half-written snapshot files beside ${snapshotFile} could not be removed (${error instanceof Error ? error.message : String(error)}).`);
+    }
     const read = readKeepingAside(file, parseRecord, { what: 'a lab journal record', tornTail: 'cut', logger: options.logger });
     const start = sim.now;
     const { records, keptAside } = refuseImpossibleTimes(file, read.records, start, options.logger);

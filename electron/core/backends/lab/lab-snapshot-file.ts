@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { rewriteFile } from '../../journal/rewrite-file.ts';
 import { LAB_SNAPSHOT_VERSION, type LabSnapshot } from './lab-snapshot.ts';
 
@@ -35,6 +36,25 @@ export class CommandDigest {
 
 export function snapshotFileOf(journalFile: string): string {
   return journalFile.replace(/\.jsonl$/, '.snapshot.json');
+}
+
+/**
+ * Temporary files a killed process left half-written beside the snapshot (rewriteFile's, named
+ * after the snapshot): only one console uses a data dir, so at start-up none is being written.
+ * Returns the ones removed.
+ */
+export function removeStaleTemporaries(file: string): string[] {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const stale = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+  for (const name of stale) rmSync(join(dir, name), { force: true });
+  return stale;
 }
 
 /** Atomically (a temporary file renamed over the old one); throws what the disk said, leaving no temporary. */
