@@ -86,6 +86,7 @@ describe('lab journal with snapshots', () => {
       ['cut short', (text) => text.slice(0, text.length / 2), /damaged/],
       ['another version', (text) => text.replace('"version":1,', '"version":99,'), /version 99/],
       ['not JSON', () => 'garbage', /header is not JSON/],
+      ['of a build whose seed builds another world', (text) => text.replace(/"origin":"[0-9a-f]+"/, '"origin":"0"'), /another world/],
     ];
     for (const [what, damage, reason] of damages) {
       const copy = mkdtempSync(join(tmpdir(), 'standby-labsnap-'));
