@@ -61,9 +61,11 @@ export async function run(emit: Emit): Promise<void> {
   const snapshot = files.find((f) => f.endsWith('.snapshot.json'));
   const journalLinesBefore = readFileSync(journal, 'utf8').trim().split('\n').length;
   // Measured on copies: a start-up writes its own snapshot and compacts the journal.
-  const replayed = await startOnce(copyOf(dir, true));
-  const first = await startOnce(copyOf(dir, false));
-  const fresh = await startOnce(mkdtempSync(join(tmpdir(), 'standby-bench-startup-')));
+  const dirs = [copyOf(dir, true), copyOf(dir, false), mkdtempSync(join(tmpdir(), 'standby-bench-startup-'))];
+  const replayed = await startOnce(dirs[0]!);
+  const first = await startOnce(dirs[1]!);
+  const fresh = await startOnce(dirs[2]!);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
   if (first.now !== replayed.now) throw new Error(`the lab came back at ${first.now} from its snapshot and at ${replayed.now} from the seed`);
   emit({
     name: 'lab start-up after one simulated day at max speed (600 VMs)',

@@ -86,6 +86,7 @@ describe('lab journal with snapshots', () => {
       ['cut short', (text) => text.slice(0, text.length / 2), /damaged/],
       ['another version', (text) => text.replace('"version":1,', '"version":99,'), /version 99/],
       ['not JSON', () => 'garbage', /header is not JSON/],
+      ['of a build whose seed builds another world', (text) => text.replace(/"origin":"[0-9a-f]+"/, '"origin":"0"'), /another world/],
     ];
     for (const [what, damage, reason] of damages) {
       const copy = mkdtempSync(join(tmpdir(), 'standby-labsnap-'));
@@ -142,4 +143,14 @@ describe('lab journal with snapshots', () => {
     expect(second.logger.lines.some((l) => /snapshot .* is not used: it could not be read/.test(l))).toBe(true);
     expect(restored.vms.find((v) => v.id === vm.id)!.replication!.state).toBe('Suspended');
   });
+
+  it('removes the half-written snapshot a killed console left beside the snapshot, and starts from the snapshot', async () => {
+    const dir = await ranLab();
+    const stale = `${snapshotOf(dir)}.4242.deadbeef.tmp`;
+    writeFileSync(stale, '{"version":1,"se');
+    const started = await startAndObserve(dir);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(started.lines.some((l) => /Removed 1 half-written snapshot file/.test(l))).toBe(true);
+    expect(started.lines.some((l) => /from a snapshot at /.test(l))).toBe(true);
+  }, 60_000);
 });

@@ -5,8 +5,8 @@ import { keepAside, readKeepingAside } from '../../journal/quarantine.ts';
 import { rewriteFile } from '../../journal/rewrite-file.ts';
 import type { ClockPort, LoggerPort, TimerHandle } from '../../ports.ts';
 import type { LabBackend } from './lab-backend.ts';
-import { captureSnapshot, restoreSnapshot } from './lab-snapshot.ts';
-import { CommandDigest, readSnapshotFile, snapshotFileOf, writeSnapshotFile } from './lab-snapshot-file.ts';
+import { captureSnapshot, restoreSnapshot, type LabSnapshot } from './lab-snapshot.ts';
+import { CommandDigest, originOf, readSnapshotFile, removeStaleTemporaries, snapshotFileOf, writeSnapshotFile, type SnapshotOrigin } from './lab-snapshot-file.ts';
 import type { LabSimulation } from './simulation.ts';
 
 /**
@@ -80,16 +80,19 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
   let lastSnapshotAt = sim.now;
   let lastSnapshotEvents = sim.eventCount;
   let lastSnapshotError: string | null = null;
+  /** The world as the seed built it (taken at load, before replay) and its fingerprint. */
+  let initial: LabSnapshot | null = null;
+  let origin: SnapshotOrigin | null = null;
 
   // A snapshot is only a faster start: one the disk refuses is logged (once per distinct error) and
   // tried again later; the journal alone still rebuilds the world.
   const snapshot = (force: boolean) => {
     if (!force && sim.eventCount - lastSnapshotEvents < snapshotEvery) return;
-    if (sim.now === lastSnapshotAt) return;
+    if (sim.now === lastSnapshotAt || !origin) return;
     const taken = captureSnapshot(sim);
     if (typeof taken === 'string') return;
     try {
-      writeSnapshotFile(snapshotFile, options, commandsDigest, taken);
+      writeSnapshotFile(snapshotFile, origin, commandsDigest, taken);
       lastSnapshotAt = taken.now;
       lastSnapshotEvents = taken.processed;
       lastSnapshotError = null;
@@ -118,6 +121,17 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
   };
 
   async function replay(): Promise<void> {
+    try {
+      const stale = removeStaleTemporaries(snapshotFile);
+      if (stale.length > 0) options.logger.info(`Removed ${stale.length} half-written snapshot file${stale.length === 1 ? '' : 's'} a stopped console left: ${stale.join(', ')}.`);
+    } catch (error) {
+      options.logger.warn(`Half-written snapshot files beside ${snapshotFile} could not be removed (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    const atRest = captureSnapshot(sim);
+    if (typeof atRest !== 'string') {
+      initial = atRest;
+      origin = { seed: options.seed, vmCount: options.vmCount, origin: originOf(atRest) };
+    }
     const read = readKeepingAside(file, parseRecord, { what: 'a lab journal record', tornTail: 'cut', logger: options.logger });
     const start = sim.now;
     const { records, keptAside } = refuseImpossibleTimes(file, read.records, start, options.logger);
@@ -160,19 +174,18 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
 
   /** Puts the newest usable snapshot's world in place; null (with a warning) to replay from the seed. */
   function resumeFromSnapshot(commandRecords: readonly ReadRecord[]): { commands: number; at: number } | null {
-    const read = readSnapshotFile(snapshotFile, options, commandRecords);
+    if (!origin || !initial) return null;
+    const read = readSnapshotFile(snapshotFile, origin, commandRecords);
     if (!read.snapshot) {
       if (read.reason) options.logger.warn(`The lab's snapshot ${snapshotFile} is not used: ${read.reason}. The journal is replayed from the start.`);
       return null;
     }
     // A snapshot that fails half-way through restoring must not leave half a world: the world as
     // constructed is put back, and the journal replayed from the start.
-    const initial = captureSnapshot(sim);
     try {
-      if (typeof initial === 'string') throw new Error(`the lab is not at rest (${initial})`);
       restoreSnapshot(sim, read.snapshot);
     } catch (error) {
-      if (typeof initial !== 'string') restoreSnapshot(sim, initial);
+      restoreSnapshot(sim, initial);
       options.logger.warn(`The lab's snapshot ${snapshotFile} could not be restored (${error instanceof Error ? error.message : String(error)}). The journal is replayed from the start.`);
       return null;
     }
@@ -187,6 +200,7 @@ export function journaledLab(backend: LabBackend, sim: LabSimulation, options: L
       if (property === 'load') {
         return async () => {
           await replay();
+          initial = null; // only needed to put a half-restored world back
           // A torn last line (killed mid-write, before its command acted) is cut: replay warned of it.
           journal = openDurableAppend<JournalRecord>({ file, what: 'the lab journal', tornTail: 'cut' });
           lastWritten = sim.now;
