@@ -37,6 +37,27 @@ describe('incidents on the lab', () => {
     expect(rig.monitor.alerts().find((a) => a.id === wan.id)!.clearedAt).not.toBeNull();
   });
 
+  it('a missed RPO is critical at once for tier 0, and for tiers 1 and 2 once it lasts 4 times the target; Hyper-V\'s health is left alone', async () => {
+    rig = await incidentRig();
+    rig.run(10 * MINUTE);
+    rig.lab.injectFault({ kind: 'wan-cut', link: 'primary-dr' });
+    rig.run(30 * MINUTE);
+    const rpo = (tier: number) => rig!.ongoing().filter((a) => a.kind === 'rpo' && a.tier === tier);
+    expect(rpo(0).length).toBeGreaterThan(0);
+    expect(rpo(0).every((a) => a.severity === 'critical')).toBe(true);
+    expect(rpo(1).length).toBeGreaterThan(0);
+    expect(rpo(1).every((a) => a.severity === 'warning')).toBe(true);
+    // Past 4 × 15 min without a cycle: tier 1 critical, with the reason; tier 2 (4 × 45 min) still a warning.
+    rig.run(45 * MINUTE);
+    expect(rpo(1).every((a) => a.severity === 'critical')).toBe(true);
+    expect(rpo(1)[0]!.message).toMatch(/RPO of 15 min missed for \d+ min since the last replication, more than 4× its target \(tier 1\)/);
+    expect(rpo(2).length).toBeGreaterThan(0);
+    expect(rpo(2).every((a) => a.severity === 'warning')).toBe(true);
+    // Still filed under the WAN incident; Hyper-V's own health column is not rewritten.
+    expect(rpo(1).every((a) => a.incidentId !== null)).toBe(true);
+    expect([...rig.store.vms()].some((v) => v.tier === 1 && v.replication?.health === 'Warning')).toBe(true);
+  });
+
   it('a primary site loss is one site incident, not a host incident per node nor a WAN one', async () => {
     rig = await incidentRig();
     rig.run(5 * MINUTE);

@@ -15,6 +15,8 @@ const RANGES: Record<HistoryRange, { bucketMs: number; windowMs: number }> = {
   day: { bucketMs: 10 * MINUTE, windowMs: 24 * 60 * MINUTE },
 };
 const THROUGHPUT_WINDOW_MS = MINUTE;
+/** A lower tier's missed RPO turns critical after this many times its target without a cycle (README, "Alerts"). */
+export const RPO_CRITICAL_MULTIPLE = 4;
 
 /**
  * The span WAN throughput is averaged over: a minute, or two gaps between the batches the monitor
@@ -167,6 +169,30 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
   }
 
   /**
+   * A tier-1 or tier-2 VM's missed RPO is a warning at first and critical once nothing has replicated
+   * for RPO_CRITICAL_MULTIPLE times its target (tier 0 is critical at once). Hyper-V's own health is
+   * left as Hyper-V reports it (Warning for hours: Critical only after about 3 h without a cycle);
+   * this is the console's judgement against the targets the hospital set.
+   */
+  function escalateLongMisses(at: number): boolean {
+    let changed = false;
+    for (const alert of [...book.ongoing()]) {
+      if (alert.kind !== 'rpo' || alert.severity !== 'warning') continue;
+      const vm = store.getVm(alert.vmId);
+      const target = vm?.rpo?.targetSec;
+      const last = vm?.replication?.lastReplicationTime;
+      if (!vm || !target || last === undefined || vm.rpo?.met !== false) continue;
+      const lagSec = last === null ? Infinity : (at - last) / 1000;
+      if (lagSec <= RPO_CRITICAL_MULTIPLE * target) continue;
+      changed = book.raise({
+        kind: 'rpo', severity: 'critical', vmId: vm.id, vmName: vm.name, tier: vm.tier, raisedAt: alert.raisedAt, raisedWallAt: alert.raisedWallAt,
+        message: `${vm.name}: RPO of ${formatTarget(target)} missed for ${Number.isFinite(lagSec) ? formatTarget(Math.floor(lagSec / 60) * 60) : 'ever'} since the last replication, more than ${RPO_CRITICAL_MULTIPLE}× its target (tier ${vm.tier}).`,
+      }) || changed;
+    }
+    return changed;
+  }
+
+  /**
    * Raises the incidents the estate shows, clears those it no longer shows, and files every ongoing
    * VM alert under the incident that explains it (alerts raised before the incident was recognised
    * too: a tier-0 RPO is missed before a WAN cut can be told from a lull).
@@ -254,6 +280,7 @@ export function createReplicationMonitor(options: ReplicationMonitorOptions): Re
         if (!vm || !isProtectedCopy(vm)) { seen.delete(id); continue; }
         alertsChanged = track(vm, at) || alertsChanged;
       }
+      alertsChanged = escalateLongMisses(at) || alertsChanged;
       alertsChanged = correlate(at) || alertsChanged;
       if (alertsChanged) publishAlerts();
       notifier.tick(at);
