@@ -20,8 +20,8 @@ async function shoot(page: Page, name: string) {
 }
 
 /** `npm run serve -- token add NAME --role operator` as a person issuing a token does; answers the token. */
-function issueToken(dataDir: string, name: string): string {
-  const out = spawnSync(process.execPath, ['scripts/serve.mjs', '--no-build', 'token', 'add', name, '--role', 'operator', '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8' });
+function issueToken(dataDir: string, name: string, role: 'operator' | 'signer' = 'operator'): string {
+  const out = spawnSync(process.execPath, ['scripts/serve.mjs', '--no-build', 'token', 'add', name, '--role', role, '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8' });
   expect(out.status, out.stderr).toBe(0);
   return /^ {2}(\S+)$/m.exec(out.stdout)![1]!;
 }
@@ -47,7 +47,8 @@ test.describe('a drill an auditor accepts: named people sign off, and the plan k
   test.beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'standby-e2e-drill-'));
     owner = issueToken(dataDir, 'B. Owner');
-    nurse = issueToken(dataDir, 'A. Nurse');
+    // The clinical lead signs off and may do nothing else: a signer's token.
+    nurse = issueToken(dataDir, 'A. Nurse', 'signer');
     served = await serveConsole({ dataDir });
   });
   test.afterAll(async () => { await served?.stop(); });
@@ -108,6 +109,13 @@ test.describe('a drill an auditor accepts: named people sign off, and the plan k
     await lis.getByTestId('sign-failed').click();
     await expect(lis).toHaveAttribute('data-verdict', 'failed');
     await expect(lis).toContainText('A. Nurse (Clinical)');
+    // A signer cannot start anything: the console says why before she tries, and the server refuses.
+    await expect(nursePage.getByTestId('actor')).toContainText('A. Nurse');
+    const nurseApi = await connectToCore(served, `${served.origin}/?token=${nurse}`);
+    const refused = await nurseApi.attempt('recovery.start', { id: 'full-site', type: 'test-failover', acceptedWarnings: [] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(refused.error!.message).toMatch(/as a signer \(drill sign-offs only\)/);
+    nurseApi.close();
     await other.close();
 
     // Both reach the first page through the run's events, and the core holds them attributed.

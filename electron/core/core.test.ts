@@ -38,6 +38,13 @@ describe('createCore', () => {
     const forbidden = await rejection(core.handle('settings.update', { theme: 'dark' }, viewer));
     expect(forbidden.code).toBe('forbidden');
     expect(forbidden.message).toMatch(/read-only/);
+    // A signer may give a drill sign-off (attest) and nothing that changes the estate; a viewer neither.
+    const signer = { role: 'signer' as const, actor: 'A. Nurse' };
+    const asSigner = await rejection(core.handle('settings.update', { theme: 'dark' }, signer));
+    expect(asSigner).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/as a signer \(drill sign-offs only\)/) });
+    const signOff = { runId: 'no-such-run', application: 'EHR', verdict: 'verified' };
+    expect((await rejection(core.handle('recovery.signOff', signOff, signer))).code).not.toBe('forbidden');
+    expect(await rejection(core.handle('recovery.signOff', signOff, viewer))).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/records a sign-off/) });
     await core.dispose();
   });
 

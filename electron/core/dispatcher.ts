@@ -1,5 +1,5 @@
 import {
-  channels, isChannelName,
+  channels, isChannelName, roleMayCall,
   type ChannelName, type ParsedRequestOf, type ResponseOf, type Role,
 } from '../../shared/contract/channels.ts';
 import { ContractError, describeZodError } from '../../shared/contract/errors.ts';
@@ -35,8 +35,10 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
       throw new ContractError('unknown-channel', `There is no channel named "${String(channel).slice(0, 200)}".`);
     }
     const def = channels[channel];
-    if (def.access === 'operate' && ctx.role !== 'operator') {
-      throw new ContractError('forbidden', `${channel} changes the estate or its settings, and this console is connected read-only (viewer).`);
+    if (!roleMayCall(ctx.role, def.access)) {
+      throw new ContractError('forbidden', def.access === 'attest'
+        ? `${channel} records a sign-off, and this console is connected read-only (viewer); a signer or an operator may give it.`
+        : `${channel} changes the estate or its settings, and this console is connected ${ctx.role === 'signer' ? 'as a signer (drill sign-offs only)' : 'read-only (viewer)'}.`);
     }
     const parsed = def.request.safeParse(body ?? {});
     if (!parsed.success) {

@@ -24,7 +24,7 @@ export const USAGE = `Usage: npm run serve -- [--port N] [--host ADDRESS] [--vie
   --data-dir DIR  where settings, runs and audit logs are kept (default ~/.standby)
   --allow-host NAME  a name browsers reach this machine by (repeatable); loopback and --host are always allowed
 
-Tokens for named people: npm run serve -- token add "NAME" --role operator|viewer (also token list, token revoke).
+Tokens for named people: npm run serve -- token add "NAME" --role operator|signer|viewer (also token list, token revoke).
 The start-up links' tokens are random on each start; set STANDBY_TOKEN / STANDBY_VIEWER_TOKEN (128 bits or more) to keep a link stable.`;
 
 /** Parses the server's arguments; throws an Error whose message says which argument is wrong. */

@@ -31,12 +31,17 @@ describe('npm run serve -- token', () => {
     expect(new TokenRegistry(tokenFile(dir)).identify(token)).toBeNull();
     expect(runTokenCommand(['list', '--data-dir', dir]).stdout).toContain('revoked');
     expect(runTokenCommand(['revoke', 'A. Nurse', '--data-dir', dir])).toMatchObject({ code: 1, stderr: expect.stringContaining('No live token') });
+
+    // An application owner signs off drills and may do nothing else: a signer.
+    const owner = runTokenCommand(['add', 'C. Owner', '--role', 'signer', '--data-dir', dir]);
+    expect(owner.code).toBe(0);
+    expect(new TokenRegistry(tokenFile(dir)).identify(/^ {2}(\S+)$/m.exec(owner.stdout)![1]!)).toEqual({ name: 'C. Owner', role: 'signer' });
   });
 
   it('refuses wrong arguments saying which, and a damaged file naming it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'standby-tokens-'));
     expect(runTokenCommand(['add', 'B. Doctor', '--data-dir', dir])).toMatchObject({ code: 2, stderr: expect.stringContaining('needs --role') });
-    expect(runTokenCommand(['add', 'B. Doctor', '--role', 'admin', '--data-dir', dir])).toMatchObject({ code: 2, stderr: expect.stringContaining('--role must be operator or viewer (got "admin")') });
+    expect(runTokenCommand(['add', 'B. Doctor', '--role', 'admin', '--data-dir', dir])).toMatchObject({ code: 2, stderr: expect.stringContaining('--role must be operator, signer or viewer (got "admin")') });
     expect(runTokenCommand(['add', 'B.', 'Doctor', '--role', 'viewer', '--data-dir', dir])).toMatchObject({ code: 2, stderr: expect.stringContaining('one name') });
     expect(runTokenCommand(['grant', '--data-dir', dir])).toMatchObject({ code: 2, stderr: expect.stringContaining('no command "grant"') });
     writeFileSync(tokenFile(dir), '{"version":1,"tokens":[{"id":"zz"}]}');

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { RoleSchema } from '../../shared/contract/channels.ts';
 import { tokenFile, TokenRegistry } from './token-registry.ts';
 
-export const TOKEN_USAGE = `Usage: npm run serve -- token add "NAME" --role operator|viewer [--data-dir DIR]
+export const TOKEN_USAGE = `Usage: npm run serve -- token add "NAME" --role operator|signer|viewer [--data-dir DIR]
        npm run serve -- token list [--data-dir DIR]
        npm run serve -- token revoke ID|"NAME" [--data-dir DIR]
 
@@ -36,9 +36,9 @@ export function runTokenCommand(argv: string[], now: () => number = Date.now): C
     switch (verb) {
       case 'add': {
         if (rest.length !== 1) return wrong(`token add takes one name, in quotes when it has spaces (got ${rest.length}).`);
-        if (values.role === undefined) return wrong('token add needs --role operator or --role viewer.');
+        if (values.role === undefined) return wrong('token add needs --role operator, --role signer (drill sign-offs only) or --role viewer.');
         const role = RoleSchema.safeParse(values.role);
-        if (!role.success) return wrong(`--role must be operator or viewer (got "${values.role}").`);
+        if (!role.success) return wrong(`--role must be operator, signer or viewer (got "${values.role}").`);
         const { entry, token } = registry.add(rest[0]!, role.data);
         return {
           code: 0, stderr: '',

@@ -40,7 +40,7 @@ function RoleInfo() {
   if (!role) return error ? <span className="status-item" title={error}>Role unknown</span> : null;
   return (
     <span className={`status-item role role-${role}`} data-testid="role" title={`${role === 'viewer' ? 'Read-only: the server refuses every change from this console' : 'May change the estate and settings'}${actor ? ` — recorded as ${actor}` : ''}`}>
-      <span className="status-key">Role</span> {role === 'viewer' ? 'Viewer (read-only)' : 'Operator'}
+      <span className="status-key">Role</span> {role === 'viewer' ? 'Viewer (read-only)' : role === 'signer' ? 'Signer (drill sign-offs)' : 'Operator'}
       {actor ? <span className="status-actor" data-testid="actor" title={`What you do is recorded as: ${actor}`}> · {actor}</span> : null}
     </span>
   );

@@ -17,7 +17,7 @@ export function ThemeToggle() {
   const local = useSettings((s) => s.localTheme !== null);
   const role = useConnection((s) => s.session?.role);
   return (
-    <div className="theme-toggle" role="group" aria-label="Theme" data-testid="theme-toggle" title={notice ?? (role === 'viewer' ? 'Viewer: changes apply to this browser only' : 'Theme for every Standby window')}>
+    <div className="theme-toggle" role="group" aria-label="Theme" data-testid="theme-toggle" title={notice ?? (role !== undefined && role !== 'operator' ? 'Read-only: changes apply to this browser only' : 'Theme for every Standby window')}>
       {OPTIONS.map(({ theme, label }) => (
         <button
           key={theme}

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Role } from '../../shared/contract/channels.ts';
 import type { Client } from '../../shared/contract/client.ts';
 import { ContractError } from '../../shared/contract/errors.ts';
 import { ThemeSchema, type Settings, type SettingsUpdate, type Theme } from '../../shared/model/settings.ts';
@@ -18,7 +19,7 @@ export interface SettingsStoreState {
 export interface SettingsStore {
   readonly store: StoreApi<SettingsStoreState>;
   load(): Promise<void>;
-  setTheme(theme: Theme, role: 'operator' | 'viewer' | undefined): Promise<void>;
+  setTheme(theme: Theme, role: Role | undefined): Promise<void>;
   /** The desktop app's notifications for raised alerts, on or off (a shared setting). */
   setDesktopNotifications(on: boolean): Promise<void>;
   /** Saves notification channel settings; answers why not, or null when saved. */
@@ -86,7 +87,7 @@ export function createSettingsStore(client: Client, options: SettingsStoreOption
       }
     },
     async setTheme(theme, role) {
-      if (role === 'viewer') {
+      if (role !== undefined && role !== 'operator') {
         keepLocally(theme, 'Read-only (viewer) connection: the theme changed in this browser only.');
         return;
       }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream, type RequestChannel, type WireCodec } from './define.ts';
+import { request, stream, type RequestChannel, type WireCodec, type Access } from './define.ts';
 import { EstateSnapshotSchema, PatchBatchSchema } from '../model/estate.ts';
 import { SettingsSchema, SettingsUpdateSchema } from '../model/settings.ts';
 import { DataProblemSchema } from '../model/data-problems.ts';
@@ -14,8 +14,17 @@ import { compactWire } from './compact-wire.ts';
 /** How estate.snapshot travels; exported for the tests and benchmarks that look at the wire. */
 export const estateSnapshotWire = compactWire(EstateSnapshotSchema);
 
-export const RoleSchema = z.enum(['operator', 'viewer']);
+/**
+ * operator: may do everything. signer: watches like a viewer and may sign off a drill's applications
+ * (an application owner or clinical lead, who must not be able to start a failover). viewer: watches.
+ */
+export const RoleSchema = z.enum(['operator', 'signer', 'viewer']);
 export type Role = z.infer<typeof RoleSchema>;
+
+/** Whether a role may call a channel of this access: the dispatcher refuses, the console disables. */
+export function roleMayCall(role: Role, access: Access): boolean {
+  return access === 'read' || role === 'operator' || (access === 'attest' && role === 'signer');
+}
 
 /**
  * Every request channel, declared once. The renderer's client, the core's dispatcher, the IPC

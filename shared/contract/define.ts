@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 
-/** read: any role may call it. operate: changes something; refused for the viewer role. */
-export type Access = 'read' | 'operate';
+/**
+ * read: any role may call it. attest: records a person's attestation (a drill sign-off) and changes
+ * nothing else; an operator or a signer may call it. operate: changes something; operators only.
+ */
+export type Access = 'read' | 'attest' | 'operate';
 
 export interface RequestChannel<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   readonly kind: 'request';

@@ -160,7 +160,7 @@ export const recoveryChannels = {
     response: z.object({ predictions: z.array(RunPredictionSchema) }),
   }),
   'recovery.signOff': request({
-    access: 'operate',
+    access: 'attest',
     summary: "An application owner's verdict on the running test copies (verified, or failed with a note), attributed to the caller",
     request: SignOffRequestSchema,
     response: RunSnapshotSchema,

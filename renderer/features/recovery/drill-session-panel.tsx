@@ -4,7 +4,7 @@ import type { RunSnapshot } from '../../../shared/model/recovery-run.ts';
 import { useConnection } from '../../platform/services-context.tsx';
 import { StatusGlyph } from '../../ui/status-glyph.tsx';
 import { useRecovery, useRecoveryServices } from './recovery-context.ts';
-import { useIsViewer, VIEWER_REASON } from '../../platform/read-only.ts';
+import { useRefusal } from '../../platform/read-only.ts';
 import { markerRoom } from '../../ui/marker-room.ts';
 
 const wallTime = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -62,7 +62,9 @@ export function DrillSessionPanel({ run }: { run: RunSnapshot }) {
 
 function AppRow({ application, signOff, open }: { application: string | null; signOff: SignOff | null; open: boolean }) {
   const { recovery } = useRecoveryServices();
-  const viewer = useIsViewer();
+  // Application owners sign off with a signer's token: the sign-off asks its own channel's access.
+  const refusal = useRefusal()('recovery.signOff');
+  const refused = refusal !== null;
   const pending = useRecovery((s) => s.pendingAction);
   const [name, setName] = useState('');
   const [note, setNote] = useState('');
@@ -73,7 +75,7 @@ function AppRow({ application, signOff, open }: { application: string | null; si
   };
   return (
     <tr data-testid="drill-app" data-app={application ?? ''} data-verdict={signOff?.verdict ?? 'pending'}>
-      <th scope="row">{application ?? <input type="text" value={name} placeholder="Application" aria-label="Application" disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onChange={(e) => setName(e.target.value)} />}</th>
+      <th scope="row">{application ?? <input type="text" value={name} placeholder="Application" aria-label="Application" disabled={refused} title={refusal ?? undefined} onChange={(e) => setName(e.target.value)} />}</th>
       <td><StatusGlyph tone={tone} /> {signOff ? signOff.verdict : 'awaiting'}</td>
       <td>{signOff ? <>{signOff.by.name} <span className="muted">({signOff.by.role})</span></> : '—'}</td>
       <td className="num">{signOff ? wallTime(signOff.at) : '—'}</td>
@@ -81,10 +83,10 @@ function AppRow({ application, signOff, open }: { application: string | null; si
       {open ? (
         <td>
           <div className="drill-actions">
-            <input type="text" value={note} placeholder="Note (needed for failed)" aria-label={`Note for ${app || 'the application'}`} disabled={viewer} title={viewer ? VIEWER_REASON : undefined} onChange={(e) => setNote(e.target.value)} />
-            <button type="button" className="primary" data-testid="sign-verified" disabled={viewer || pending !== null || !app} title={viewer ? VIEWER_REASON : undefined} onClick={() => give('verified')}>Verified</button>
-            <button type="button" className="danger-outline" data-testid="sign-failed" disabled={viewer || pending !== null || !app || !note.trim()}
-              title={viewer ? VIEWER_REASON : !note.trim() ? 'Say what did not work in the note first' : undefined} onClick={() => give('failed')}>Failed</button>
+            <input type="text" value={note} placeholder="Note (needed for failed)" aria-label={`Note for ${app || 'the application'}`} disabled={refused} title={refusal ?? undefined} onChange={(e) => setNote(e.target.value)} />
+            <button type="button" className="primary" data-testid="sign-verified" disabled={refused || pending !== null || !app} title={refusal ?? undefined} onClick={() => give('verified')}>Verified</button>
+            <button type="button" className="danger-outline" data-testid="sign-failed" disabled={refused || pending !== null || !app || !note.trim()}
+              title={refusal ?? (!note.trim() ? 'Say what did not work in the note first' : undefined)} onClick={() => give('failed')}>Failed</button>
           </div>
         </td>
       ) : null}
