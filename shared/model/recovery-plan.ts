@@ -1,6 +1,7 @@
 import { plainText } from './name-text.ts';
 import { z } from 'zod';
 import type { HeartbeatStatus } from './hyperv-enums.ts';
+import { ownEntry } from './own-entry.ts';
 
 /**
  * Recovery plans: ordered groups of VMs (the boot order) with steps before and after each group.
@@ -29,6 +30,15 @@ export type PlanMember = z.infer<typeof PlanMemberSchema>;
  */
 export const HeartbeatRequirementSchema = z.enum(['ok', 'applications-healthy']);
 export type HeartbeatRequirement = z.infer<typeof HeartbeatRequirementSchema>;
+
+/**
+ * The heartbeat a run waits for on one VM: its own requirement, else the plan's; 'ok' for runs
+ * journaled before the setting existed (what they did).
+ */
+export function heartbeatRequirementOf(settings: object, vmName: string): HeartbeatRequirement {
+  const s = settings as { heartbeat?: HeartbeatRequirement; heartbeatByVm?: Record<string, HeartbeatRequirement> };
+  return ownEntry(s.heartbeatByVm, vmName) ?? s.heartbeat ?? 'ok';
+}
 
 export function heartbeatIsUp(status: HeartbeatStatus, requirement: HeartbeatRequirement = 'ok'): boolean {
   return status === 'OkApplicationsHealthy' || (requirement === 'ok' && status === 'OkApplicationsUnknown');

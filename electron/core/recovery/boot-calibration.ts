@@ -1,6 +1,5 @@
 import type { RunSnapshot } from '../../../shared/model/recovery-run.ts';
-import { ownEntry } from '../../../shared/model/own-entry.ts';
-import type { HeartbeatRequirement } from '../../../shared/model/recovery-plan.ts';
+import { heartbeatRequirementOf } from '../../../shared/model/recovery-plan.ts';
 import type { Calibration } from '../../../shared/model/run-prediction.ts';
 import { appStartSec, bootBaseSec, DEFAULT_DURATION_MODEL, type DurationModel } from './duration-model.ts';
 
@@ -32,7 +31,7 @@ export function calibrationFrom(runs: readonly RunSnapshot[], isDatabase: (vmNam
       // A run that counted OkApplicationsUnknown as up stopped its clock when the guest booted, before
       // its applications started: compared with boot + application start it would read every guest
       // as ~0.6× the model and predict the next drill that much too short.
-      const countsApps = heartbeatOf(run, vm.name) === 'applications-healthy';
+      const countsApps = heartbeatRequirementOf(run.settings, vm.name) === 'applications-healthy';
       const expected = bootBaseSec(candidate, model) + (countsApps ? appStartSec(candidate, model) : 0);
       const factor = (healthyAt - runningAt) / 1000 / expected;
       if (!(factor >= PLAUSIBLE.min && factor <= PLAUSIBLE.max)) continue;
@@ -41,12 +40,6 @@ export function calibrationFrom(runs: readonly RunSnapshot[], isDatabase: (vmNam
     }
   }
   return { scale, source };
-}
-
-/** The heartbeat the run waited for on this VM: its own, else the plan's ('ok' for runs journaled before the setting). */
-function heartbeatOf(run: RunSnapshot, vmName: string): HeartbeatRequirement {
-  const settings = run.settings as { heartbeat?: HeartbeatRequirement; heartbeatByVm?: Record<string, HeartbeatRequirement> };
-  return ownEntry(settings.heartbeatByVm, vmName) ?? settings.heartbeat ?? 'ok';
 }
 
 /** What the prediction says about where its durations came from. */

@@ -63,24 +63,27 @@ export class OutageWatch {
     }
   }
 
-  private set(host: string, at: number | null): void {
+  /** True when it changed anything: the caller saves once for the whole batch (a site loss is 36 hosts). */
+  private set(host: string, at: number | null): boolean {
     const before = this.downAt.get(host);
-    if (at === null) { if (before === undefined) return; this.downAt.delete(host); } else { if (before === at) return; this.downAt.set(host, at); }
-    this.save();
+    if (at === null) { if (before === undefined) return false; this.downAt.delete(host); } else { if (before === at) return false; this.downAt.set(host, at); }
+    return true;
   }
 
   observe(events: readonly BackendEvent[]): void {
+    let changed = false;
     for (const event of events) {
       if (!event.host) continue;
       const key = event.host.toLowerCase();
       if (HOST_DOWN.has(event.kind)) {
         // An event dates the loss better than the estate poll that may have seen it first.
         const seen = this.downAt.get(key);
-        if (seen === undefined || event.at < seen) this.set(key, event.at);
+        if (seen === undefined || event.at < seen) changed = this.set(key, event.at) || changed;
       } else if (HOST_UP.has(event.kind)) {
-        this.set(key, null);
+        changed = this.set(key, null) || changed;
       }
     }
+    if (changed) this.save();
   }
 
   /**
@@ -90,6 +93,7 @@ export class OutageWatch {
    */
   observeEstate(batch: PatchBatch): void {
     let estate: EstateSnapshot | null = null;
+    let changed = false;
     for (const patch of batch.patches) {
       let state: string | undefined;
       let name: string | undefined;
@@ -105,11 +109,12 @@ export class OutageWatch {
       name = name?.toLowerCase();
       if (!name) continue;
       if (state === 'Down') {
-        if (!this.downAt.has(name)) this.set(name, estate.clock.now);
+        if (!this.downAt.has(name)) changed = this.set(name, estate.clock.now) || changed;
       } else if (state !== 'Unknown') {
-        this.set(name, null); // Up, Paused (maintenance) or Joining: answering again
+        changed = this.set(name, null) || changed; // Up, Paused (maintenance) or Joining: answering again
       }
     }
+    if (changed) this.save();
   }
 
   /** When this host was seen going down, if it is down now and the watch saw it happen. */

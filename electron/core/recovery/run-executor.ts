@@ -1,6 +1,5 @@
-import { ownEntry } from '../../../shared/model/own-entry.ts';
 import { ContractError } from '../../../shared/contract/errors.ts';
-import { heartbeatIsUp, type ExtendedReplicationChoice, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
+import { heartbeatIsUp, heartbeatRequirementOf, type ExtendedReplicationChoice, type HeartbeatRequirement, type VmStepKind } from '../../../shared/model/recovery-plan.ts';
 import type {
   Decision, FinishAction, GroupRun, PlanStepRun, RecoveryPointPolicy, RunHeader, RunSnapshot, StepError, VmRun, VmStep,
 } from '../../../shared/model/recovery-run.ts';
@@ -422,8 +421,7 @@ export class RunExecutor {
 
   /** The VM's own heartbeat requirement, else the plan's ('ok' for runs journaled before the setting). */
   private heartbeatOf(name: string): HeartbeatRequirement {
-    const settings = this.header.settings as { heartbeat?: HeartbeatRequirement; heartbeatByVm?: Record<string, HeartbeatRequirement> };
-    return ownEntry(settings.heartbeatByVm, name) ?? settings.heartbeat ?? 'ok';
+    return heartbeatRequirementOf(this.header.settings, name);
   }
 
   /**
